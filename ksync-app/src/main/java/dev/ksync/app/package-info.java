@@ -1,0 +1,2 @@
+/** ksync-app. */
+package dev.ksync.app;

@@ -1,0 +1,2 @@
+/** ksync-core. */
+package dev.ksync.core;

@@ -1,0 +1,2 @@
+/** ksync-klaviyo. */
+package dev.ksync.klaviyo;

@@ -1,0 +1,2 @@
+/** ksync-sandbox. */
+package dev.ksync.sandbox;
