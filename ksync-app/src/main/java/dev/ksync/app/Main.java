@@ -1,0 +1,32 @@
+package dev.ksync.app;
+
+import dev.ksync.cli.AccountsCommand;
+import dev.ksync.cli.CliErrors;
+import dev.ksync.cli.DbCommand;
+import dev.ksync.cli.DemoCommand;
+import dev.ksync.cli.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ksync} command line: each subcommand is a thin door onto the services {@link Ksync} wires. */
+@Command(name = "ksync", mixinStandardHelpOptions = true, version = "ksync 0.1.0",
+        description = "Keeps a brand's Klaviyo data in its own hands: sync, store, report.",
+        subcommands = {ServeCommand.class, DemoCommand.class, AccountsCommand.class, DbCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,2 +1,0 @@
-/** ksync-app. */
-package dev.ksync.app;

@@ -1,0 +1,59 @@
+package dev.ksync.cli;
+
+import dev.ksync.app.Ksync;
+import dev.ksync.config.AppConfig;
+import dev.ksync.http.HttpApi;
+import io.javalin.Javalin;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the HTTP API (and, later, the scheduler) until stopped.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "Port to listen on (default: PORT or 3000).")
+    Integer port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AppConfig config = AppConfig.fromSystemEnv();
+        if (port != null) {
+            config = config.withPort(port);
+        }
+        Running running = Running.start(config);
+        System.out.println("ksync listening on " + running.url());
+        running.awaitShutdown();
+        return 0;
+    }
+
+    /** A started server and its services, stopped together on JVM shutdown. */
+    record Running(Ksync ksync, Javalin app, CountDownLatch stopped) {
+        static Running start(AppConfig config) {
+            Ksync ksync = Ksync.start(config);
+            Javalin app;
+            try {
+                app = new HttpApi(ksync).create().start(config.http().port());
+            } catch (RuntimeException e) {
+                ksync.close();
+                throw e;
+            }
+            Running r = new Running(ksync, app, new CountDownLatch(1));
+            Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "ksync-shutdown"));
+            return r;
+        }
+
+        String url() {
+            return "http://localhost:" + app.port();
+        }
+
+        void stop() {
+            app.stop();
+            ksync.close();
+            stopped.countDown();
+        }
+
+        void awaitShutdown() throws InterruptedException {
+            stopped.await();
+        }
+    }
+}

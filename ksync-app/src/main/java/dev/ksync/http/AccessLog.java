@@ -1,0 +1,44 @@
+package dev.ksync.http;
+
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One line per request: method, path (secrets redacted), status, duration; and the same as a Micrometer timer. */
+final class AccessLog {
+    private static final Logger log = LoggerFactory.getLogger("ksync.access");
+    /** Query parameters that may carry a secret; their values never reach a log line. */
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("(?i)(^|&)(token|secret|key|api_key|apikey|klaviyoApiKey|password)=[^&]*");
+
+    private final MeterRegistry metrics;
+
+    AccessLog(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    void log(Context ctx, Float ms) {
+        int status = ctx.statusCode();
+        log.info("{} {} {} {}ms", ctx.method(), redactedPath(ctx), status, Math.round(ms));
+        String route = status == 404 || ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+        Timer.builder("ksync.http.requests")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(metrics)
+                .record((long) (ms * 1000), TimeUnit.MICROSECONDS);
+    }
+
+    static String redactedPath(Context ctx) {
+        String q = ctx.queryString();
+        return q == null || q.isEmpty() ? ctx.path() : ctx.path() + "?" + redactQuery(q);
+    }
+
+    static String redactQuery(String query) {
+        return SECRET_PARAM.matcher(query).replaceAll("$1$2=***");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.ksync.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.accounts.Account;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
+import dev.ksync.config.Secret;
+import dev.ksync.error.KsyncException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /api/accounts}: register, list and remove Klaviyo accounts (admin secret). Keys show only their last 4. */
+final class AccountRoutes {
+    private static final Set<String> FIELDS = Set.of("id", "name", "klaviyoApiKey");
+
+    private final AccountService accounts;
+    private final AdminGate gate;
+    private final JsonBodies bodies;
+
+    AccountRoutes(AccountService accounts, AdminGate gate, JsonBodies bodies) {
+        this.accounts = accounts;
+        this.gate = gate;
+        this.bodies = bodies;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/accounts", this::add);
+        routes.get("/api/accounts", this::list);
+        routes.delete("/api/accounts/{id}", this::remove);
+    }
+
+    private void add(Context ctx) {
+        gate.requireSecret(ctx);
+        ObjectNode body = bodies.object(ctx, FIELDS);
+        AccountId id = AccountId.of("id", JsonBodies.text(body, "id"));
+        String name = JsonBodies.text(body, "name");
+        if (body.has("klaviyoApiKey") && !body.get("klaviyoApiKey").isTextual() && !body.get("klaviyoApiKey").isNull()) {
+            // never echo what was sent in a key field
+            throw KsyncException.badInput("klaviyoApiKey", "(hidden)", "a JSON string: the Klaviyo private API key");
+        }
+        String key = JsonBodies.text(body, "klaviyoApiKey");
+        Account added = accounts.add(id, name, key == null ? null : new Secret(key));
+        ctx.status(201).json(view(added));
+    }
+
+    private void list(Context ctx) {
+        gate.requireSecret(ctx);
+        ctx.json(Map.of("accounts", accounts.list().stream().map(AccountRoutes::view).toList()));
+    }
+
+    private void remove(Context ctx) {
+        gate.requireSecret(ctx);
+        AccountId id = AccountId.of("id", ctx.pathParam("id"));
+        if (!accounts.remove(id)) {
+            throw KsyncException.notFound("account", id.value());
+        }
+        ctx.status(204);
+    }
+
+    /** What the API shows of an account: never the key, only its last 4 characters. */
+    record AccountView(String id, String name, String klaviyoApiKeyLast4, boolean enabled, String createdAt) {}
+
+    static AccountView view(Account a) {
+        return new AccountView(a.id().value(), a.name(), a.apiKeyLast4(), a.enabled(), a.createdAt().toString());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.ksync.http;
+
+import dev.ksync.config.AppConfig;
+import dev.ksync.config.Secret;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The two gates of PRODUCT.md §1: the admin secret (header {@code x-admin-job-secret}; {@code ?token=} on cron GET
+ * routes) compared in constant time, an unset secret refusing everything; and {@code KLAVIYO_ENABLE} for every call
+ * that reaches Klaviyo or writes storage.
+ */
+final class AdminGate {
+    static final String HEADER = "x-admin-job-secret";
+
+    private final Optional<Secret> secret;
+    private final boolean klaviyoEnabled;
+
+    AdminGate(AppConfig config) {
+        this.secret = config.http().adminJobSecret();
+        this.klaviyoEnabled = config.klaviyo().enabled();
+    }
+
+    /** Requires the secret in the header. */
+    void requireSecret(Context ctx) {
+        check(ctx.header(HEADER));
+    }
+
+    /** For cron-style GET routes: the header, or {@code ?token=}. */
+    void requireSecretOrToken(Context ctx) {
+        String given = ctx.header(HEADER);
+        check(given != null ? given : ctx.queryParam("token"));
+    }
+
+    void requireKlaviyoEnabled() {
+        if (!klaviyoEnabled) {
+            throw new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled",
+                    "Klaviyo calls and storage writes are disabled: set KLAVIYO_ENABLE=true", Map.of());
+        }
+    }
+
+    private void check(String given) {
+        if (secret.isEmpty()) {
+            throw new KsyncException(ErrorKind.UNAUTHORIZED, "unauthorized",
+                    "ADMIN_JOB_SECRET is not set on the server, so admin calls are refused", Map.of());
+        }
+        if (given == null || !constantTimeEquals(given, secret.get().value())) {
+            throw new KsyncException(ErrorKind.UNAUTHORIZED, "unauthorized",
+                    given == null ? "Missing " + HEADER + " header" : "Wrong " + HEADER, Map.of());
+        }
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        // MessageDigest.isEqual is constant-time in the content for equal lengths; hashing first hides the length.
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] ha = sha.digest(a.getBytes(StandardCharsets.UTF_8));
+            byte[] hb = sha.digest(b.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(ha, hb);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ksync.http;
+
+import dev.ksync.storage.Database;
+import io.javalin.config.RoutesConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+
+/** Liveness, readiness (the database answers) and Prometheus metrics. */
+final class OpsRoutes {
+    private final Database database;
+    private final PrometheusMeterRegistry metrics;
+
+    OpsRoutes(Database database, PrometheusMeterRegistry metrics) {
+        this.database = database;
+        this.metrics = metrics;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        routes.get("/ready", ctx -> {
+            if (database.answers()) {
+                ctx.json(Map.of("status", "ready", "database", "ok"));
+            } else {
+                ErrorMapper.render(ctx, 503, new ApiError("not_ready", "The database does not answer",
+                        Map.of("database", "unreachable")));
+            }
+        });
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+}

@@ -1,0 +1,145 @@
+package dev.ksync.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything ksync reads from its environment, read once at start-up. {@link #load(Map)} reports all invalid values
+ * together. Secrets are {@link Secret}s, so the records' toString never shows them.
+ */
+public record AppConfig(
+        HttpSettings http,
+        Path dataDir,
+        DatabaseSettings database,
+        Optional<Secret> secretKey,
+        StorageSettings storage,
+        KlaviyoSettings klaviyo,
+        JobSettings jobs) {
+
+    public static final int DEFAULT_PORT = 3000;
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+    public static final String DEFAULT_KLAVIYO_BASE_URL = "https://a.klaviyo.com";
+    /** Newest revision of the stored Klaviyo spec (../shared/klaviyo/openapi). */
+    public static final String DEFAULT_KLAVIYO_REVISION = "2026-07-15";
+    private static final Pattern REVISION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,62}");
+
+    public record HttpSettings(int port, long maxBodyBytes, Optional<Secret> adminJobSecret) {}
+
+    /** {@code url} is empty for the embedded PostgreSQL under {@code dataDir/pg}. It may hold a password: a Secret. */
+    public record DatabaseSettings(Optional<Secret> url) {
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+    }
+
+    public record S3Settings(
+            Optional<URI> endpoint, String region, Optional<Secret> accessKeyId, Optional<Secret> secretAccessKey,
+            boolean pathStyle) {}
+
+    public record Buckets(String audienceStaging, String flowStaging, String campaignStaging, String dataIngest) {}
+
+    /** {@code s3} is present when S3_ENDPOINT or S3_REGION is set; the filesystem store is used otherwise. */
+    public record StorageSettings(Buckets buckets, Optional<S3Settings> s3) {}
+
+    public record KlaviyoSettings(
+            boolean enabled,
+            URI baseUrl,
+            String revision,
+            Optional<Secret> apiKey,
+            Optional<Integer> globalBurst,
+            Optional<Integer> globalPerMinute,
+            Optional<String> placedOrderMetricId) {}
+
+    public record JobSettings(int flowRowBudget, int maxDurationSeconds, int retentionDays, Optional<URI> alertWebhookUrl) {}
+
+    public static AppConfig fromSystemEnv() {
+        return load(System.getenv());
+    }
+
+    public static AppConfig load(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+
+        HttpSettings http = new HttpSettings(
+                r.intIn("PORT", DEFAULT_PORT, 0, 65535),
+                r.longIn("KSYNC_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 1L << 34),
+                r.secret("ADMIN_JOB_SECRET"));
+
+        Path dataDir = Path.of(r.string("KSYNC_DATA_DIR", "./data")).toAbsolutePath().normalize();
+
+        Optional<Secret> dbUrl = r.secret("DATABASE_URL");
+        dbUrl.ifPresent(u -> {
+            String v = u.value();
+            if (!(v.startsWith("jdbc:postgresql://") || v.startsWith("postgres://") || v.startsWith("postgresql://"))) {
+                r.problem("DATABASE_URL does not look like a PostgreSQL URL; allowed: postgres://user:pass@host:5432/db"
+                        + " or jdbc:postgresql://host:5432/db?user=...");
+            }
+        });
+
+        Optional<Secret> secretKey = r.secret("KSYNC_SECRET_KEY");
+        secretKey.ifPresent(k -> {
+            if (k.value().length() < 16) {
+                r.problem("KSYNC_SECRET_KEY is too short; allowed: at least 16 characters (e.g. `openssl rand -base64 32`)");
+            }
+        });
+
+        Buckets buckets = new Buckets(
+                bucket(r, "AUDIENCE_STAGING_BUCKET", "audience-staging"),
+                bucket(r, "FLOW_STAGING_BUCKET", "flow-staging"),
+                bucket(r, "CAMPAIGN_STAGING_BUCKET", "campaign-staging"),
+                bucket(r, "DATA_INGEST_BUCKET", r.optional("PREAUTH_BUCKET").map(v -> bucket(r, "PREAUTH_BUCKET", v))
+                        .orElse("data-ingest")));
+        Optional<URI> s3Endpoint = r.httpUrl("S3_ENDPOINT");
+        Optional<String> s3Region = r.optional("S3_REGION");
+        Optional<S3Settings> s3 = s3Endpoint.isPresent() || s3Region.isPresent()
+                ? Optional.of(new S3Settings(s3Endpoint, s3Region.orElse("us-east-1"), r.secret("S3_ACCESS_KEY_ID"),
+                        r.secret("S3_SECRET_ACCESS_KEY"), r.bool("S3_PATH_STYLE", s3Endpoint.isPresent())))
+                : Optional.empty();
+
+        String revision = r.string("KLAVIYO_API_REVISION", DEFAULT_KLAVIYO_REVISION);
+        if (!REVISION.matcher(revision).matches()) {
+            r.problem("KLAVIYO_API_REVISION is '" + revision + "'; allowed: a revision date like " + DEFAULT_KLAVIYO_REVISION);
+        }
+        KlaviyoSettings klaviyo = new KlaviyoSettings(
+                r.bool("KLAVIYO_ENABLE", false),
+                r.httpUrl("KLAVIYO_BASE_URL").orElse(URI.create(DEFAULT_KLAVIYO_BASE_URL)),
+                revision,
+                r.secret("KLAVIYO_API_KEY_PRIVATE").or(() -> r.secret("KLAVIYO_API_KEY")),
+                r.optionalIntIn("KLAVIYO_LIMIT_GLOBAL_BURST", 1, 100_000),
+                r.optionalIntIn("KLAVIYO_LIMIT_GLOBAL_PER_MINUTE", 1, 1_000_000),
+                r.optional("SHOPIFY_PLACED_ORDER_METRIC_ID"));
+
+        JobSettings jobs = new JobSettings(
+                r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000),
+                r.intIn("KSYNC_MAX_DURATION_S", 800, 1, 86_400),
+                r.intIn("KSYNC_RETENTION_DAYS", 30, 1, 3650),
+                r.httpUrl("KSYNC_ALERT_WEBHOOK_URL"));
+
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
+        }
+        return new AppConfig(http, dataDir, new DatabaseSettings(dbUrl), secretKey,
+                new StorageSettings(buckets, s3), klaviyo, jobs);
+    }
+
+    private static String bucket(EnvReader r, String name, String fallback) {
+        String v = r.string(name, fallback);
+        if (!BUCKET.matcher(v).matches()) {
+            r.problem(name + " is '" + v + "'; allowed: 2-63 characters of a-z, 0-9, '.' and '-', starting with a letter or digit");
+        }
+        return v;
+    }
+
+    /** A copy with another HTTP port (for {@code ksync serve --port}). */
+    public AppConfig withPort(int port) {
+        return new AppConfig(new HttpSettings(port, http.maxBodyBytes(), http.adminJobSecret()), dataDir, database,
+                secretKey, storage, klaviyo, jobs);
+    }
+
+    public AppConfig withKlaviyo(KlaviyoSettings k) {
+        return new AppConfig(http, dataDir, database, secretKey, storage, k, jobs);
+    }
+}

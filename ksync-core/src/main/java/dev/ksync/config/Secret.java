@@ -1,0 +1,32 @@
+package dev.ksync.config;
+
+import java.util.Objects;
+
+/** A secret value (API key, admin secret, encryption key) that never shows itself in toString, logs or errors. */
+public record Secret(String value) {
+    public Secret {
+        Objects.requireNonNull(value, "value is null");
+    }
+
+    /** Last 4 characters, the only part a list may show. */
+    public String last4() {
+        return value.length() <= 4 ? value : value.substring(value.length() - 4);
+    }
+
+    @Override
+    public String toString() {
+        return "Secret[****]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret s && java.security.MessageDigest.isEqual(
+                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                s.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+}

@@ -1,2 +1,0 @@
-/** ksync-core. */
-package dev.ksync.core;

@@ -1,0 +1,34 @@
+package dev.ksync.error;
+
+/** Who is to blame for a failure, and so how a door (HTTP status, CLI exit code) reports it. */
+public enum ErrorKind {
+    BAD_INPUT(400),
+    UNAUTHORIZED(401),
+    NOT_FOUND(404),
+    CONFLICT(409),
+    TOO_LARGE(413),
+    UNPROCESSABLE(422),
+    DISABLED(501),
+    UPSTREAM(502),
+    DEADLINE(504),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorKind(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Exit code for the CLI: 2 for the user's input, 3 for upstream/external trouble, 1 for the rest. */
+    public int exitCode() {
+        return switch (this) {
+            case BAD_INPUT, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, UNAUTHORIZED, DISABLED -> 2;
+            case UPSTREAM, DEADLINE -> 3;
+            case INTERNAL -> 1;
+        };
+    }
+}

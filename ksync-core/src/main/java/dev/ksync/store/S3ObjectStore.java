@@ -1,0 +1,161 @@
+package dev.ksync.store;
+
+import dev.ksync.config.AppConfig.S3Settings;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Buckets on an S3-compatible service (AWS S3, MinIO, Supabase Storage). A write is spooled to a local temporary
+ * file first (memory stays flat, and the length is known), then uploaded in one PUT: S3 makes an object visible
+ * only once its upload completes, so readers never see a partial object.
+ */
+public final class S3ObjectStore implements ObjectStore, AutoCloseable {
+    private final S3Client s3;
+    private final String description;
+
+    public S3ObjectStore(S3Client s3, String description) {
+        this.s3 = s3;
+        this.description = description;
+    }
+
+    public static S3ObjectStore create(S3Settings settings) {
+        S3ClientBuilder b = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(settings.region()))
+                .forcePathStyle(settings.pathStyle());
+        settings.endpoint().ifPresent(b::endpointOverride);
+        AwsCredentialsProvider creds = settings.accessKeyId().isPresent() && settings.secretAccessKey().isPresent()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        settings.accessKeyId().get().value(), settings.secretAccessKey().get().value()))
+                : DefaultCredentialsProvider.builder().build();
+        b.credentialsProvider(creds);
+        String where = settings.endpoint().map(Object::toString).orElse("aws:" + settings.region());
+        return new S3ObjectStore(b.build(), "s3:" + where);
+    }
+
+    @Override
+    public StoredObject put(String bucket, String key, InputStream content) throws IOException {
+        return write(bucket, key, content::transferTo);
+    }
+
+    @Override
+    public StoredObject write(String bucket, String key, BodyWriter body) throws IOException {
+        ObjectKeys.bucket(bucket);
+        ObjectKeys.key(key);
+        Path spool = Files.createTempFile("ksync-s3-", ".part");
+        try {
+            HashingOutputStream hashing;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
+                hashing = new HashingOutputStream(out);
+                body.writeTo(hashing);
+                hashing.flush();
+            }
+            call(bucket, () -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(spool)));
+            return new StoredObject(bucket, key, hashing.count(), hashing.sha256());
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> get(String bucket, String key) throws IOException {
+        ObjectKeys.bucket(bucket);
+        ObjectKeys.key(key);
+        try {
+            return Optional.of(call(bucket, () -> s3.getObject(r -> r.bucket(bucket).key(key))));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<String> list(String bucket, String prefix) throws IOException {
+        ObjectKeys.bucket(bucket);
+        String p = ObjectKeys.prefix(prefix);
+        return call(bucket, () -> s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(p)).contents().stream()
+                .map(S3Object::key)
+                .sorted()
+                .toList());
+    }
+
+    @Override
+    public boolean delete(String bucket, String key) throws IOException {
+        // S3's DELETE succeeds whether or not the object existed; ask first to answer truthfully.
+        if (!exists(bucket, key)) {
+            return false;
+        }
+        call(bucket, () -> s3.deleteObject(r -> r.bucket(bucket).key(key)));
+        return true;
+    }
+
+    @Override
+    public boolean exists(String bucket, String key) throws IOException {
+        ObjectKeys.bucket(bucket);
+        ObjectKeys.key(key);
+        try {
+            call(bucket, () -> s3.headObject(r -> r.bucket(bucket).key(key)));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s && s.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    private interface S3Call<T> {
+        T run();
+    }
+
+    /** Runs an S3 call, turning SDK failures into IOExceptions that say which bucket and store. */
+    private <T> T call(String bucket, S3Call<T> call) throws IOException {
+        try {
+            return call.run();
+        } catch (NoSuchKeyException e) {
+            throw e;
+        } catch (NoSuchBucketException e) {
+            throw new IOException("Bucket '" + bucket + "' does not exist on " + description + ": create it first", e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && e.awsErrorDetails() != null
+                    && "NoSuchKey".equals(e.awsErrorDetails().errorCode())) {
+                throw NoSuchKeyException.builder().message(e.getMessage()).build();
+            }
+            throw new IOException("S3 " + description + " bucket '" + bucket + "' failed: HTTP " + e.statusCode()
+                    + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode()), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 " + description + " bucket '" + bucket + "' unreachable: " + e.getMessage(), e);
+        }
+    }
+}
