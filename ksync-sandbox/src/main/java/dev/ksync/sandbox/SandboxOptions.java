@@ -1,0 +1,40 @@
+package dev.ksync.sandbox;
+
+/**
+ * Everything {@code ksync sandbox} can be told. Port 0 picks a free port.
+ *
+ * @param faults fraction (0..1) of API answers that fail like a stressed Klaviyo
+ */
+public record SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey,
+                             RateLimitMode rateLimits, int latencyMs, double faults) {
+
+    public static final int DEFAULT_PORT = 0;
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_PROFILES = 5000;
+    public static final int DEFAULT_HISTORY_DAYS = 730;
+    public static final String DEFAULT_API_KEY = "pk_sandbox";
+
+    public SandboxOptions {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        if (profiles < 1 || profiles > 50_000_000) throw new IllegalArgumentException("profiles must be 1..50000000, got " + profiles);
+        if (historyDays < 1 || historyDays > 3650) throw new IllegalArgumentException("history-days must be 1..3650, got " + historyDays);
+        if (apiKey == null || apiKey.isBlank()) throw new IllegalArgumentException("api-key is empty");
+        if (rateLimits == null) throw new IllegalArgumentException("rate-limits is null");
+        if (latencyMs < 0) throw new IllegalArgumentException("latency-ms must be >= 0, got " + latencyMs);
+        if (!(faults >= 0.0 && faults <= 1.0)) throw new IllegalArgumentException("faults must be 0.0..1.0, got " + faults);
+    }
+
+    public static SandboxOptions defaults() {
+        return new SandboxOptions(DEFAULT_PORT, DEFAULT_SEED, DEFAULT_PROFILES, DEFAULT_HISTORY_DAYS, DEFAULT_API_KEY,
+                RateLimitMode.REAL, 0, 0.0);
+    }
+
+    public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults); }
+    public SandboxOptions withSeed(long s) { return new SandboxOptions(port, s, profiles, historyDays, apiKey, rateLimits, latencyMs, faults); }
+    public SandboxOptions withProfiles(int n) { return new SandboxOptions(port, seed, n, historyDays, apiKey, rateLimits, latencyMs, faults); }
+    public SandboxOptions withHistoryDays(int d) { return new SandboxOptions(port, seed, profiles, d, apiKey, rateLimits, latencyMs, faults); }
+    public SandboxOptions withApiKey(String k) { return new SandboxOptions(port, seed, profiles, historyDays, k, rateLimits, latencyMs, faults); }
+    public SandboxOptions withRateLimits(RateLimitMode m) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, m, latencyMs, faults); }
+    public SandboxOptions withLatencyMs(int ms) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, ms, faults); }
+    public SandboxOptions withFaults(double p) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, p); }
+}
