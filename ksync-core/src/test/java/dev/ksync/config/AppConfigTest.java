@@ -1,0 +1,128 @@
+package dev.ksync.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+    @Test
+    void empty_environment_gives_the_documented_defaults() {
+        AppConfig c = AppConfig.load(Map.of());
+        assertThat(c.http().port()).isEqualTo(3000);
+        assertThat(c.http().maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(c.http().adminJobSecret()).isEmpty();
+        assertThat(c.dataDir()).isEqualTo(Path.of("./data").toAbsolutePath().normalize());
+        assertThat(c.database().embedded()).isTrue();
+        assertThat(c.secretKey()).isEmpty();
+        assertThat(c.storage().s3()).isEmpty();
+        assertThat(c.storage().buckets()).isEqualTo(
+                new AppConfig.Buckets("audience-staging", "flow-staging", "campaign-staging", "data-ingest"));
+        assertThat(c.klaviyo().enabled()).isFalse();
+        assertThat(c.klaviyo().baseUrl()).isEqualTo(URI.create("https://a.klaviyo.com"));
+        assertThat(c.klaviyo().revision()).isEqualTo("2026-07-15");
+        assertThat(c.klaviyo().apiKey()).isEmpty();
+        assertThat(c.klaviyo().globalBurst()).isEmpty();
+        assertThat(c.klaviyo().globalPerMinute()).isEmpty();
+        assertThat(c.klaviyo().placedOrderMetricId()).isEmpty();
+        assertThat(c.jobs().flowRowBudget()).isEqualTo(50_000);
+        assertThat(c.jobs().maxDurationSeconds()).isEqualTo(800);
+        assertThat(c.jobs().retentionDays()).isEqualTo(30);
+        assertThat(c.jobs().alertWebhookUrl()).isEmpty();
+    }
+
+    @Test
+    void every_variable_maps_to_its_setting() {
+        AppConfig c = AppConfig.load(Map.ofEntries(
+                Map.entry("PORT", "8081"),
+                Map.entry("KSYNC_MAX_BODY_BYTES", "2048"),
+                Map.entry("ADMIN_JOB_SECRET", "adm"),
+                Map.entry("KSYNC_DATA_DIR", "/tmp/ksync-x"),
+                Map.entry("DATABASE_URL", "postgres://u:p@db:5432/k"),
+                Map.entry("KSYNC_SECRET_KEY", "0123456789abcdef0123"),
+                Map.entry("AUDIENCE_STAGING_BUCKET", "aud"),
+                Map.entry("FLOW_STAGING_BUCKET", "flo"),
+                Map.entry("CAMPAIGN_STAGING_BUCKET", "cam"),
+                Map.entry("PREAUTH_BUCKET", "pre"),
+                Map.entry("S3_ENDPOINT", "http://127.0.0.1:9000"),
+                Map.entry("S3_ACCESS_KEY_ID", "ak"),
+                Map.entry("S3_SECRET_ACCESS_KEY", "sk"),
+                Map.entry("KLAVIYO_ENABLE", "true"),
+                Map.entry("KLAVIYO_BASE_URL", "http://127.0.0.1:8090"),
+                Map.entry("KLAVIYO_API_REVISION", "2026-04-15"),
+                Map.entry("KLAVIYO_API_KEY", "pk_fallback"),
+                Map.entry("KLAVIYO_API_KEY_PRIVATE", "pk_private"),
+                Map.entry("KLAVIYO_LIMIT_GLOBAL_BURST", "5"),
+                Map.entry("KLAVIYO_LIMIT_GLOBAL_PER_MINUTE", "100"),
+                Map.entry("SHOPIFY_PLACED_ORDER_METRIC_ID", "M1"),
+                Map.entry("FLOW_ROW_BUDGET", "10"),
+                Map.entry("KSYNC_MAX_DURATION_S", "60"),
+                Map.entry("KSYNC_RETENTION_DAYS", "7"),
+                Map.entry("KSYNC_ALERT_WEBHOOK_URL", "https://hooks.example.com/x")));
+        assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm"))));
+        assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/ksync-x"));
+        assertThat(c.database().url()).contains(new Secret("postgres://u:p@db:5432/k"));
+        assertThat(c.storage().buckets().dataIngest()).isEqualTo("pre");
+        assertThat(c.storage().buckets().audienceStaging()).isEqualTo("aud");
+        AppConfig.S3Settings s3 = c.storage().s3().orElseThrow();
+        assertThat(s3.endpoint()).contains(URI.create("http://127.0.0.1:9000"));
+        assertThat(s3.region()).isEqualTo("us-east-1");
+        assertThat(s3.pathStyle()).isTrue();
+        assertThat(c.klaviyo().enabled()).isTrue();
+        assertThat(c.klaviyo().apiKey()).contains(new Secret("pk_private"));
+        assertThat(c.klaviyo().revision()).isEqualTo("2026-04-15");
+        assertThat(c.klaviyo().globalBurst()).contains(5);
+        assertThat(c.klaviyo().globalPerMinute()).contains(100);
+        assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
+        assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, 60, 7,
+                Optional.of(URI.create("https://hooks.example.com/x"))));
+    }
+
+    @Test
+    void data_ingest_bucket_wins_over_preauth_bucket() {
+        AppConfig c = AppConfig.load(Map.of("DATA_INGEST_BUCKET", "ingest", "PREAUTH_BUCKET", "pre"));
+        assertThat(c.storage().buckets().dataIngest()).isEqualTo("ingest");
+    }
+
+    @Test
+    void all_invalid_values_are_reported_together_each_naming_variable_and_allowed_values() {
+        assertThatThrownBy(() -> AppConfig.load(Map.of(
+                "PORT", "eighty",
+                "KLAVIYO_ENABLE", "maybe",
+                "KLAVIYO_BASE_URL", "ftp://x",
+                "FLOW_ROW_BUDGET", "-1",
+                "KSYNC_SECRET_KEY", "short",
+                "AUDIENCE_STAGING_BUCKET", "Bad_Bucket")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(6);
+                    assertThat(e.getMessage())
+                            .contains("PORT is 'eighty'; allowed: a whole number from 0 to 65535")
+                            .contains("KLAVIYO_ENABLE is 'maybe'; allowed: true or false")
+                            .contains("KLAVIYO_BASE_URL")
+                            .contains("FLOW_ROW_BUDGET is -1")
+                            .contains("KSYNC_SECRET_KEY is too short")
+                            .contains("AUDIENCE_STAGING_BUCKET is 'Bad_Bucket'")
+                            .doesNotContain("short'");
+                });
+    }
+
+    @Test
+    void secrets_never_show_in_toString() {
+        AppConfig c = AppConfig.load(Map.of(
+                "ADMIN_JOB_SECRET", "admin-very-secret",
+                "KSYNC_SECRET_KEY", "encryption-very-secret",
+                "DATABASE_URL", "postgres://user:dbpassword@h/db",
+                "KLAVIYO_API_KEY", "pk_live_very_secret",
+                "S3_REGION", "eu-west-1",
+                "S3_SECRET_ACCESS_KEY", "s3-very-secret"));
+        assertThat(c.toString())
+                .doesNotContain("admin-very-secret", "encryption-very-secret", "dbpassword", "pk_live_very_secret",
+                        "s3-very-secret")
+                .contains("Secret[****]");
+    }
+}
