@@ -1,0 +1,53 @@
+package dev.ksync.klaviyo.budget;
+
+import dev.ksync.klaviyo.endpoint.Endpoint;
+import dev.ksync.klaviyo.endpoint.RateTier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The call budgets of one Klaviyo account: one {@link WindowedBudget} per endpoint and tier (the
+ * predictive-analytics variant of an endpoint has its own, lower one). Share one instance among
+ * all clients of the same account, so that concurrent jobs pace together.
+ */
+public final class AccountBudgets {
+    private final Clock clock;
+    private final int scale;
+    private final Map<String, WindowedBudget> budgets = new ConcurrentHashMap<>();
+
+    /**
+     * @param scale divides every window length, as the sandbox's {@code --rate-limits scaled:N}
+     *              does (1 for real Klaviyo)
+     */
+    public AccountBudgets(Clock clock, int scale) {
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+        if (scale < 1) throw new IllegalArgumentException("scale must be >= 1");
+        this.scale = scale;
+    }
+
+    public WindowedBudget forCall(Endpoint endpoint, boolean predictive) {
+        RateTier tier = endpoint.tierFor(predictive);
+        String key = endpoint.operationId() + (tier == endpoint.tier() ? "" : "#" + tier.name());
+        return budgets.computeIfAbsent(key, k -> new WindowedBudget(k, windowsOf(tier, scale), clock));
+    }
+
+    /** Burst (1 s), steady (60 s) and, when the tier has one, daily windows, each divided by {@code scale}. */
+    public static List<Window> windowsOf(RateTier tier, int scale) {
+        List<Window> w = new ArrayList<>();
+        w.add(new Window(tier.burstPerSecond(), Duration.ofSeconds(1).dividedBy(scale)));
+        w.add(new Window(tier.steadyPerMinute(), Duration.ofMinutes(1).dividedBy(scale)));
+        if (tier.hasDailyCap()) w.add(new Window(tier.dailyLimit(), Duration.ofDays(1).dividedBy(scale)));
+        return w;
+    }
+
+    /** The optional process-wide limit ({@code KLAVIYO_LIMIT_GLOBAL_BURST}/{@code _PER_MINUTE}). */
+    public static WindowedBudget global(int burstPerSecond, int perMinute, Clock clock) {
+        return new WindowedBudget("global", List.of(
+                new Window(burstPerSecond, Duration.ofSeconds(1)), new Window(perMinute, Duration.ofMinutes(1))), clock);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.ksync.klaviyo.paging;
+
+import dev.ksync.klaviyo.http.Urls;
+import dev.ksync.klaviyo.wire.Page;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Pages several time slices at once, each with its own cursor, and merges them in slice order
+ * (so a sort on the slicing field stays globally sorted). At most {@code concurrency} slices run;
+ * each may buffer {@code bufferPages} pages ahead of the consumer, which bounds memory. The rate
+ * budget shared by the slices paces the calls, so parallelism only fills the budget's idle time.
+ * Close the stream to stop early (try-with-resources).
+ */
+public final class PartitionedPager {
+    private PartitionedPager() {}
+
+    public static <T> Stream<T> stream(String operationId, List<Slice> slices, PageSource source,
+                                       BiFunction<Slice, Page, List<T>> decode, PageListener listener,
+                                       int concurrency, int bufferPages) {
+        Merge<T> merge = new Merge<>(operationId, slices, source, decode, listener, Math.max(1, concurrency),
+                Math.max(1, bufferPages));
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(merge, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(merge::close);
+    }
+
+    private sealed interface Item<T> {}
+    private record Chunk<T>(List<T> records, int page, String next, boolean last) implements Item<T> {}
+    private record Failed<T>(RuntimeException error) implements Item<T> {}
+
+    private static final class Run<T> {
+        final Slice slice;
+        final BlockingQueue<Item<T>> queue;
+        Future<?> task;
+
+        Run(Slice slice, int buffer) {
+            this.slice = slice;
+            this.queue = new ArrayBlockingQueue<>(buffer + 1);
+        }
+    }
+
+    private static final class Merge<T> implements Iterator<T>, AutoCloseable {
+        private final String op;
+        private final Deque<Slice> waiting;
+        private final Deque<Run<T>> running = new ArrayDeque<>();
+        private final PageSource source;
+        private final BiFunction<Slice, Page, List<T>> decode;
+        private final PageListener listener;
+        private final int concurrency;
+        private final int buffer;
+        private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        private Iterator<T> current = java.util.Collections.emptyIterator();
+        private Chunk<T> owed; // the chunk being consumed; its listener call comes once it is empty
+
+        Merge(String op, List<Slice> slices, PageSource source, BiFunction<Slice, Page, List<T>> decode,
+              PageListener listener, int concurrency, int buffer) {
+            this.op = op;
+            this.waiting = new ArrayDeque<>(slices);
+            this.source = source;
+            this.decode = decode;
+            this.listener = listener;
+            this.concurrency = concurrency;
+            this.buffer = buffer;
+            fill();
+        }
+
+        private void fill() {
+            while (running.size() < concurrency && !waiting.isEmpty()) {
+                Run<T> run = new Run<>(waiting.removeFirst(), buffer);
+                run.task = executor.submit(() -> page(run));
+                running.addLast(run);
+            }
+        }
+
+        private void page(Run<T> run) {
+            try {
+                URI next = run.slice.first();
+                int n = 0;
+                while (next != null) {
+                    Page p = source.fetch(next);
+                    n++;
+                    next = p.next() == null ? null : Urls.parseLink(p.next());
+                    run.queue.put(new Chunk<>(decode.apply(run.slice, p), n, p.next(), next == null));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                run.queue.offer(new Failed<>(e));
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext()) {
+                if (owed != null) {
+                    Chunk<T> c = owed;
+                    owed = null;
+                    listener.onPage(new PageEvent(op, running.getFirst().slice.label(), c.page(), c.records().size(),
+                            c.next(), c.last()));
+                    if (c.last()) {
+                        running.removeFirst();
+                        fill();
+                    }
+                }
+                if (running.isEmpty()) {
+                    executor.close();
+                    return false;
+                }
+                Item<T> item;
+                try {
+                    item = running.getFirst().queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    close();
+                    throw new IllegalStateException("interrupted while paging " + op, e);
+                }
+                if (item instanceof Failed<T> f) {
+                    close();
+                    throw f.error();
+                }
+                Chunk<T> c = (Chunk<T>) item;
+                owed = c;
+                current = c.records().iterator();
+            }
+            return true;
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            return current.next();
+        }
+
+        @Override
+        public void close() {
+            running.forEach(r -> r.task.cancel(true));
+            waiting.clear();
+            executor.shutdownNow();
+        }
+    }
+}

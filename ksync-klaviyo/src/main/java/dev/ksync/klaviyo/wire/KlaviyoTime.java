@@ -1,0 +1,53 @@
+package dev.ksync.klaviyo.wire;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+
+/**
+ * Klaviyo datetimes as they really arrive: {@code 2026-09-04T13:38:44.942300+00:00},
+ * {@code 2024-03-26T17:24:42+00:00}, {@code …Z}, a space instead of {@code T}, no offset (UTC),
+ * or a bare date.
+ */
+public final class KlaviyoTime {
+    private KlaviyoTime() {}
+
+    private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendLiteral('T')
+            .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':')
+            .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+            .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .optionalEnd()
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter();
+
+    /** Parses any of the forms above; null or blank gives null. */
+    public static Instant parse(String text) {
+        if (text == null) return null;
+        String s = text.strip();
+        if (s.isEmpty()) return null;
+        if (s.length() == 10) return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (s.length() > 10 && s.charAt(10) == ' ') s = s.substring(0, 10) + 'T' + s.substring(11);
+        s = s.replace(" ", "");
+        var parsed = LENIENT.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
+        if (parsed instanceof OffsetDateTime o) return o.toInstant();
+        if (parsed instanceof LocalDateTime l) return l.toInstant(ZoneOffset.UTC);
+        throw new DateTimeParseException("not a Klaviyo datetime", text, 0);
+    }
+
+    /** The form filters take: {@code 2024-01-01T00:00:00Z} (seconds; finer precision kept when present). */
+    public static String format(Instant t) {
+        return DateTimeFormatter.ISO_INSTANT.format(t);
+    }
+}
