@@ -1,0 +1,46 @@
+package dev.ksync.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ksync.storage.TestPostgres;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdminGateTest {
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void with_no_admin_secret_configured_every_admin_call_is_refused() throws Exception {
+        try (TestServer server = new TestServer(pg.jdbcUrl(), dataDir, Map.of())) {
+            var r = server.get("/api/accounts", "anything");
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("ADMIN_JOB_SECRET is not set");
+            var empty = server.get("/api/accounts", "");
+            assertThat(empty.statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void klaviyo_calls_are_refused_with_501_until_KLAVIYO_ENABLE_is_true() {
+        var off = new AdminGate(dev.ksync.config.AppConfig.load(Map.of()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(off::requireKlaviyoEnabled)
+                .isInstanceOfSatisfying(dev.ksync.error.KsyncException.class, e -> {
+                    assertThat(e.kind().httpStatus()).isEqualTo(501);
+                    assertThat(e.code()).isEqualTo("klaviyo_disabled");
+                });
+        new AdminGate(dev.ksync.config.AppConfig.load(Map.of("KLAVIYO_ENABLE", "true"))).requireKlaviyoEnabled();
+    }
+
+    @Test
+    void redacts_secret_query_parameters() {
+        assertThat(AccessLog.redactQuery("token=abc&mode=live&klaviyoApiKey=pk_1"))
+                .isEqualTo("token=***&mode=live&klaviyoApiKey=***");
+    }
+}

@@ -1,0 +1,182 @@
+package dev.ksync.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.storage.TestPostgres;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class HttpApiTest {
+    private static final String SECRET = "admin-secret-for-tests";
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+
+    @TempDir
+    static Path dataDir;
+
+    static TestServer server;
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET,
+                "KSYNC_MAX_BODY_BYTES", Long.toString(10L * 1024 * 1024)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void captureLogs() {
+        pg.database().jdbi().useHandle(h -> h.execute("delete from accounts"));
+        logs.start();
+        root().addAppender(logs);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        root().detachAppender(logs);
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    @Test
+    void GET_health_and_ready_answer_200() throws Exception {
+        assertThat(server.get("/health", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = server.get("/ready", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(ready.body()).get("database").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void admin_routes_without_or_with_a_wrong_secret_answer_401_json() throws Exception {
+        for (String secret : new String[] {null, "wrong", SECRET + "x", ""}) {
+            HttpResponse<String> r = server.get("/api/accounts", secret);
+            assertThat(r.statusCode()).as("secret %s", secret).isEqualTo(401);
+            assertThat(error(r)).isEqualTo("unauthorized");
+        }
+        HttpResponse<String> add = server.post("/api/accounts", "wrong", "{\"id\":\"acme\",\"klaviyoApiKey\":\"pk_1\"}");
+        assertThat(add.statusCode()).isEqualTo(401);
+        assertThat(server.get("/api/accounts", SECRET).body()).doesNotContain("acme");
+    }
+
+    @Test
+    void malformed_json_answers_400_naming_the_problem() throws Exception {
+        HttpResponse<String> r = server.post("/api/accounts", SECRET, "{\"id\": \"acme\", ");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode body = json.readTree(r.body());
+        assertThat(body.get("error").asText()).isEqualTo("malformed_json");
+        assertThat(body.get("message").asText()).contains("not valid JSON", "line 1");
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+    }
+
+    @Test
+    void bad_fields_answer_400_naming_the_field_and_what_is_allowed() throws Exception {
+        HttpResponse<String> badId = server.post("/api/accounts", SECRET, "{\"id\":\"../etc\",\"klaviyoApiKey\":\"pk_1234\"}");
+        assertThat(badId.statusCode()).isEqualTo(400);
+        JsonNode d = json.readTree(badId.body()).get("details");
+        assertThat(d.get("field").asText()).isEqualTo("id");
+        assertThat(d.get("allowed").asText()).contains("a-z");
+
+        HttpResponse<String> unknown = server.post("/api/accounts", SECRET, "{\"id\":\"acme\",\"apiKey\":\"pk_1234\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("apiKey").contains("klaviyoApiKey");
+
+        HttpResponse<String> notObject = server.post("/api/accounts", SECRET, "[1,2]");
+        assertThat(notObject.statusCode()).isEqualTo(400);
+        assertThat(error(notObject)).isEqualTo("invalid_body");
+    }
+
+    @Test
+    void a_50_MiB_body_answers_413_json() throws Exception {
+        byte[] big = new byte[50 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        HttpResponse<String> r = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/accounts"))
+                .header("x-admin-job-secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(error(r)).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void unknown_routes_answer_404_json() throws Exception {
+        HttpResponse<String> r = server.get("/api/nope", SECRET);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(error(r)).isEqualTo("not_found");
+    }
+
+    @Test
+    void account_lifecycle_over_http_never_shows_the_key_in_answers_or_logs() throws Exception {
+        String key = "pk_live_SUPERSECRETKEY_9876";
+        HttpResponse<String> added = server.post("/api/accounts", SECRET,
+                "{\"id\":\"acme\",\"name\":\"Acme\",\"klaviyoApiKey\":\"" + key + "\"}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(json.readTree(added.body()).get("klaviyoApiKeyLast4").asText()).isEqualTo("9876");
+
+        HttpResponse<String> again = server.post("/api/accounts", SECRET,
+                "{\"id\":\"acme\",\"name\":\"Acme\",\"klaviyoApiKey\":\"" + key + "\"}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        HttpResponse<String> badType = server.post("/api/accounts", SECRET,
+                "{\"id\":\"beta\",\"klaviyoApiKey\":[\"" + key + "\"]}");
+        assertThat(badType.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> listed = server.get("/api/accounts", SECRET);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(listed.body()).get("accounts").get(0).get("id").asText()).isEqualTo("acme");
+
+        HttpResponse<String> removed = server.send(HttpRequest.newBuilder(server.uri("/api/accounts/acme"))
+                .header("x-admin-job-secret", SECRET).DELETE());
+        assertThat(removed.statusCode()).isEqualTo(204);
+        HttpResponse<String> gone = server.send(HttpRequest.newBuilder(server.uri("/api/accounts/acme"))
+                .header("x-admin-job-secret", SECRET).DELETE());
+        assertThat(gone.statusCode()).isEqualTo(404);
+
+        for (HttpResponse<String> r : java.util.List.of(added, again, badType, listed, removed, gone)) {
+            assertThat(r.body()).doesNotContain("SUPERSECRETKEY");
+        }
+        assertThat(logs.list).isNotEmpty();
+        assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("SUPERSECRETKEY"));
+        assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(SECRET));
+    }
+
+    @Test
+    void access_log_has_method_path_status_duration_and_redacts_token() throws Exception {
+        server.get("/health?token=" + SECRET + "&x=1", null);
+        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                .matches("GET /health\\?token=\\*\\*\\*&x=1 200 \\d+ms"));
+        assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(SECRET));
+    }
+
+    @Test
+    void metrics_are_exposed_for_prometheus() throws Exception {
+        server.get("/health", null);
+        HttpResponse<String> r = server.get("/metrics", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("ksync_http_requests_seconds_count").contains("jvm_memory_used_bytes");
+    }
+
+    private static String error(HttpResponse<String> r) throws Exception {
+        return json.readTree(r.body()).get("error").asText();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ksync.http;
+
+import dev.ksync.app.Ksync;
+import dev.ksync.config.AppConfig;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** ksync's real HTTP API on an ephemeral port, over the test class's PostgreSQL database. */
+final class TestServer implements AutoCloseable {
+    final Ksync ksync;
+    final Javalin app;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    TestServer(String jdbcUrl, Path dataDir, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", jdbcUrl);
+        env.put("KSYNC_SECRET_KEY", "test-secret-key-0123456789");
+        env.put("KSYNC_DATA_DIR", dataDir.toString());
+        env.put("PORT", "0");
+        env.putAll(extraEnv);
+        ksync = Ksync.start(AppConfig.load(env));
+        app = new HttpApi(ksync).create().start(0);
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://localhost:" + app.port() + pathAndQuery);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path, String secret) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+        if (secret != null) {
+            b.header("x-admin-job-secret", secret);
+        }
+        return send(b);
+    }
+
+    HttpResponse<String> post(String path, String secret, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("content-type", "application/json");
+        if (secret != null) {
+            b.header("x-admin-job-secret", secret);
+        }
+        return send(b);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        ksync.close();
+    }
+}
