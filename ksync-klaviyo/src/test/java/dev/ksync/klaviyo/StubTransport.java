@@ -34,9 +34,12 @@ public final class StubTransport implements HttpTransport {
     }
 
     @Override
-    public synchronized HttpAnswer send(HttpCall call) throws IOException {
-        calls.add(call);
-        Step s = script.isEmpty() ? fallback : script.removeFirst();
+    public HttpAnswer send(HttpCall call) throws IOException {
+        Step s;
+        synchronized (this) {
+            calls.add(call);
+            s = script.isEmpty() ? fallback : script.removeFirst();
+        }
         if (s == null) throw new AssertionError("unexpected call " + call);
         return s.answer(call);
     }
