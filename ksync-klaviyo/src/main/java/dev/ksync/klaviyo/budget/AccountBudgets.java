@@ -33,7 +33,7 @@ public final class AccountBudgets {
     public WindowedBudget forCall(Endpoint endpoint, boolean predictive) {
         RateTier tier = endpoint.tierFor(predictive);
         String key = endpoint.operationId() + (tier == endpoint.tier() ? "" : "#" + tier.name());
-        return budgets.computeIfAbsent(key, k -> new WindowedBudget(k, windowsOf(tier, scale), clock));
+        return budgets.computeIfAbsent(key, k -> new WindowedBudget(k, windowsOf(tier, scale), clock, scale));
     }
 
     /** Burst (1 s), steady (60 s) and, when the tier has one, daily windows, each divided by {@code scale}. */

@@ -24,11 +24,22 @@ public final class WindowedBudget {
     private final Clock clock;
     private final TimeMeter meter;
     private final ReentrantLock lock = new ReentrantLock();
+    private final int scale;
     private List<Window> windows;
     private List<Bucket> buckets;
     private Instant pausedUntil = Instant.MIN;
 
     public WindowedBudget(String name, List<Window> windows, Clock clock) {
+        this(name, windows, clock, 1);
+    }
+
+    /**
+     * @param scale divides the window lengths Klaviyo's headers announce (they name the real
+     *              windows; a sandbox run with {@code scaled:N} enforces them N times shorter)
+     */
+    public WindowedBudget(String name, List<Window> windows, Clock clock, int scale) {
+        if (scale < 1) throw new IllegalArgumentException("scale must be >= 1");
+        this.scale = scale;
         this.name = Objects.requireNonNull(name, "name is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.meter = new ClockTimeMeter(clock);
@@ -123,11 +134,12 @@ public final class WindowedBudget {
     public void observe(RateLimitHeaders headers) {
         lock.lock();
         try {
-            if (!headers.windows().isEmpty() && !new HashSet<>(headers.windows()).equals(new HashSet<>(windows))) {
-                install(headers.windows().stream().distinct().toList());
+            List<Window> announced = headers.windows().stream().map(this::scaled).distinct().toList();
+            if (!announced.isEmpty() && !new HashSet<>(announced).equals(new HashSet<>(windows))) {
+                install(announced);
             }
             if (headers.remainingWindow().isPresent() && headers.remaining().isPresent()) {
-                int i = windows.indexOf(headers.remainingWindow().get());
+                int i = windows.indexOf(scaled(headers.remainingWindow().get()));
                 if (i >= 0) {
                     long excess = buckets.get(i).getAvailableTokens() - headers.remaining().getAsInt();
                     if (excess > 0) buckets.get(i).consumeIgnoringRateLimits(excess);
@@ -136,6 +148,10 @@ public final class WindowedBudget {
         } finally {
             lock.unlock();
         }
+    }
+
+    private Window scaled(Window w) {
+        return scale == 1 ? w : new Window(w.limit(), w.length().dividedBy(scale));
     }
 
     private void install(List<Window> newWindows) {

@@ -120,6 +120,14 @@ class WindowedBudgetTest {
     }
 
     @Test
+    void a_scaled_budget_reads_announced_real_windows_as_scaled() {
+        WindowedBudget b = new WindowedBudget("x", AccountBudgets.windowsOf(RateTier.M, 60), clock, 60);
+        b.observe(RateLimitHeaders.parse("10, 10;w=1, 150;w=60", "3", "0"));
+        assertThat(b.windows()).containsExactlyInAnyOrderElementsOf(AccountBudgets.windowsOf(RateTier.M, 60));
+        assertThat(b.available(new Window(10, Duration.ofSeconds(1).dividedBy(60)))).isEqualTo(3);
+    }
+
+    @Test
     void scaled_windows_divide_every_window_length() {
         assertThat(AccountBudgets.windowsOf(RateTier.REPORTS, 10)).containsExactly(new Window(1, Duration.ofMillis(100)),
                 new Window(2, Duration.ofSeconds(6)), new Window(225, Duration.ofMinutes(144)));
