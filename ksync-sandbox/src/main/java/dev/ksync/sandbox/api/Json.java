@@ -1,0 +1,65 @@
+package dev.ksync.sandbox.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** JSON helpers shared by the renderers: Klaviyo's datetime format and small builders. */
+public final class Json {
+    private Json() {}
+
+    public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+    private static final DateTimeFormatter KLAVIYO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
+
+    public static ObjectMapper newMapper() {
+        ObjectMapper m = new ObjectMapper();
+        m.setNodeFactory(NODES);
+        m.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        return m;
+    }
+
+    /** Klaviyo's datetime form, e.g. 2024-03-26T17:24:42+00:00; null stays null. */
+    public static String time(Instant t) {
+        return t == null ? null : KLAVIYO_TIME.format(t);
+    }
+
+    public static ObjectNode obj() { return NODES.objectNode(); }
+
+    public static ArrayNode arr() { return NODES.arrayNode(); }
+
+    public static ArrayNode strings(List<String> items) {
+        ArrayNode a = arr();
+        for (String s : items) a.add(s);
+        return a;
+    }
+
+    public static ObjectNode ref(String type, String id) {
+        ObjectNode o = obj();
+        o.put("type", type);
+        o.put("id", id);
+        return o;
+    }
+
+    /** Reads the values at a dotted path under {@code node}, flattening arrays on the way. */
+    public static void collect(JsonNode node, String[] path, int i, List<JsonNode> out) {
+        if (node == null || node.isNull() || node.isMissingNode()) return;
+        if (node.isArray()) {
+            for (JsonNode n : node) collect(n, path, i, out);
+            return;
+        }
+        if (i == path.length) {
+            out.add(node);
+            return;
+        }
+        collect(node.get(path[i]), path, i + 1, out);
+    }
+}

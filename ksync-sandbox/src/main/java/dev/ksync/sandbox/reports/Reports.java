@@ -1,0 +1,473 @@
+package dev.ksync.sandbox.reports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.sandbox.api.ApiRequest;
+import dev.ksync.sandbox.api.Json;
+import dev.ksync.sandbox.api.Links;
+import dev.ksync.sandbox.data.Campaign;
+import dev.ksync.sandbox.data.CampaignMessage;
+import dev.ksync.sandbox.data.DayEvents;
+import dev.ksync.sandbox.data.Event;
+import dev.ksync.sandbox.data.EventLog;
+import dev.ksync.sandbox.data.Flow;
+import dev.ksync.sandbox.data.FlowMessage;
+import dev.ksync.sandbox.data.Ids;
+import dev.ksync.sandbox.data.Rng;
+import dev.ksync.sandbox.data.SandboxData;
+import dev.ksync.sandbox.data.Tag;
+import dev.ksync.sandbox.query.ApiException;
+import dev.ksync.sandbox.query.Condition;
+import dev.ksync.sandbox.query.Cursors;
+import dev.ksync.sandbox.query.FilterParser;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Klaviyo's reporting endpoints computed from the same events the events API serves: a row per
+ * group of flow/campaign message attributes, counting the message's events in the window (account
+ * timezone). Conversions are events of the conversion metric attributed to the message.
+ */
+public final class Reports {
+    private static final int PAGE_SIZE = 500;
+    private static final List<String> FLOW_GROUPS = List.of("flow_id", "flow_message_id", "flow_message_name", "flow_name",
+            "send_channel", "tag_id", "tag_name", "text_message_format", "variation", "variation_name");
+    private static final List<String> CAMPAIGN_GROUPS = List.of("campaign_id", "campaign_message_id", "campaign_message_name",
+            "group", "group_name", "send_channel", "tag_id", "tag_name", "text_message_format", "variation", "variation_name");
+
+    private final SandboxData data;
+    private final Links links;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public Reports(SandboxData data, Links links, ObjectMapper mapper, Clock clock) {
+        this.data = data;
+        this.links = links;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    private JsonNode body(ApiRequest r) {
+        try {
+            JsonNode b = mapper.readTree(r.body() == null ? "" : r.body());
+            if (b == null || !b.path("data").isObject()) throw ApiException.invalidBody("/data", "The request body must be a JSON:API document with a data object.");
+            return b;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.invalidBody("/data", "The request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    public ObjectNode values(String operationId, ApiRequest r) {
+        boolean flows = !operationId.equals("query_campaign_values");
+        boolean series = operationId.equals("query_flow_series");
+        String type = switch (operationId) {
+            case "query_flow_values" -> "flow-values-report";
+            case "query_flow_series" -> "flow-series-report";
+            default -> "campaign-values-report";
+        };
+        JsonNode d = body(r).get("data");
+        if (!type.equals(d.path("type").asText())) throw ApiException.invalidBody("/data/type", "data.type must be '" + type + "'.");
+        JsonNode a = d.path("attributes");
+        List<String> stats = new ArrayList<>();
+        if (!a.path("statistics").isArray() || a.path("statistics").isEmpty()) {
+            throw ApiException.invalidBody("/data/attributes/statistics", "statistics is required: a list of statistic names.");
+        }
+        for (JsonNode s : a.get("statistics")) {
+            if (!Statistics.NAMES.contains(s.asText())) {
+                throw ApiException.invalidBody("/data/attributes/statistics", "'" + s.asText() + "' is not a valid statistic. Allowed values: "
+                        + String.join(", ", Statistics.NAMES) + ".");
+            }
+            if (!stats.contains(s.asText())) stats.add(s.asText());
+        }
+        ZoneId zone = data.timezone();
+        Timeframes.Window w = Timeframes.resolve(a.get("timeframe"), zone, clock.instant(), "/data/attributes/timeframe");
+        String interval = null;
+        if (series) {
+            interval = a.path("interval").asText("");
+            Duration max = switch (interval) {
+                case "hourly" -> Duration.ofDays(7);
+                case "daily" -> Duration.ofDays(60);
+                case "weekly" -> Duration.ofDays(7 * 52);
+                case "monthly" -> Duration.ofDays(366);
+                default -> throw ApiException.invalidBody("/data/attributes/interval", "interval is required: hourly, daily, weekly or monthly.");
+            };
+            if (Duration.between(w.start(), w.end()).compareTo(max) > 0) {
+                throw ApiException.invalidBody("/data/attributes/timeframe", "The timeframe is too long for a " + interval
+                        + " interval (max " + max.toDays() + " days).");
+            }
+        }
+        String conversionMetric = a.path("conversion_metric_id").asText(null);
+        if (conversionMetric == null || conversionMetric.isBlank()) {
+            throw ApiException.invalidBody("/data/attributes/conversion_metric_id", "conversion_metric_id is required.");
+        }
+        Integer conversionIndex = data.events().metricIndexOf(conversionMetric);
+        if (conversionIndex == null) {
+            throw ApiException.invalidBody("/data/attributes/conversion_metric_id", "Metric " + conversionMetric + " does not exist.");
+        }
+        List<String> allowedGroups = flows ? FLOW_GROUPS : CAMPAIGN_GROUPS;
+        List<String> groupBy = new ArrayList<>();
+        String idKey = flows ? "flow_id" : "campaign_id", msgKey = flows ? "flow_message_id" : "campaign_message_id";
+        if (a.path("group_by").isArray() && !a.get("group_by").isEmpty()) {
+            for (JsonNode g : a.get("group_by")) {
+                if (!allowedGroups.contains(g.asText())) {
+                    throw ApiException.invalidBody("/data/attributes/group_by", "'" + g.asText() + "' is not a valid group_by. Allowed values: "
+                            + String.join(", ", allowedGroups) + ".");
+                }
+                groupBy.add(g.asText());
+            }
+            if (!groupBy.contains(idKey) || !groupBy.contains(msgKey)) {
+                throw ApiException.invalidBody("/data/attributes/group_by", "group_by must include " + idKey + " and " + msgKey + ".");
+            }
+        } else {
+            groupBy.addAll(List.of(idKey, "send_channel", msgKey));
+        }
+        List<Condition> filters = FilterParser.parse(a.path("filter").isTextual() ? a.get("filter").asText() : null, "filter");
+        for (Condition c : filters) {
+            if (!allowedGroups.contains(c.field())) {
+                throw ApiException.invalidBody("/data/attributes/filter", "'" + c.field() + "' is not a valid filter field. Allowed fields: "
+                        + String.join(", ", allowedGroups) + ".");
+            }
+            Set<String> ops = c.field().startsWith("tag_") ? Set.of("contains-any", "contains-all") : Set.of("equals", "contains-any");
+            if (!ops.contains(c.operator())) {
+                throw ApiException.invalidBody("/data/attributes/filter", "'" + c.operator() + "' is not valid for '" + c.field() + "'. Allowed operators: "
+                        + String.join(", ", new java.util.TreeSet<>(ops)) + ".");
+            }
+        }
+
+        List<ZonedDateTime> buckets = series ? buckets(w, interval) : List.of(w.start());
+        // One Statistics per (group key, bucket).
+        Map<String, Map<String, Object>> groupValues = new TreeMap<>();
+        Map<String, Statistics[]> acc = new LinkedHashMap<>();
+        EventLog log = data.events();
+        long from = w.from().getEpochSecond(), to = w.to().getEpochSecond();
+        Set<String> flowIds = new LinkedHashSet<>(), messageIds = new LinkedHashSet<>();
+        for (int day = log.firstDayFrom(from); day < log.days() && log.dayStart(day).getEpochSecond() < to; day++) {
+            DayEvents de = log.day(day);
+            for (int p = 0; p < de.size; p++) {
+                long s = de.epochSecond(p);
+                if (s < from || s >= to) continue;
+                int mi = de.messageIndex(p);
+                if (mi < 0) continue;
+                Object msg = log.message(mi);
+                if (flows != (msg instanceof FlowMessage)) continue;
+                int metric = de.metricIndex(p);
+                boolean conversion = metric == conversionIndex;
+                if (!conversion && metric > EventLog.UNSUBSCRIBED_SMS) continue;
+                for (Map<String, Object> g : groupings(msg, groupBy)) {
+                    if (!passes(g, filters, msg)) continue;
+                    String key = g.toString();
+                    groupValues.putIfAbsent(key, g);
+                    Statistics[] st = acc.computeIfAbsent(key, k -> {
+                        Statistics[] x = new Statistics[buckets.size()];
+                        for (int i = 0; i < x.length; i++) x[i] = new Statistics();
+                        return x;
+                    });
+                    int b = series ? bucketOf(buckets, s) : 0;
+                    if (b < 0) continue;
+                    count(st[b], metric, conversion, de, day, p, log);
+                    if (msg instanceof FlowMessage fm) { flowIds.add(fm.flowId()); messageIds.add(fm.id()); }
+                    else if (msg instanceof CampaignMessage cm) { flowIds.add(cm.campaignId()); messageIds.add(cm.id()); }
+                }
+            }
+        }
+        List<String> keys = new ArrayList<>(groupValues.keySet());
+        int offset = 0;
+        List<String> pc = r.query().get("page_cursor");
+        if (pc != null && !pc.isEmpty()) {
+            String c = Cursors.decode(pc.get(0), "page_cursor");
+            try {
+                offset = Integer.parseInt(c.substring(2));
+            } catch (RuntimeException e) {
+                throw ApiException.invalidParameter("page_cursor", "Invalid page_cursor. Pass the value from links.next unchanged.");
+            }
+        }
+        int end = Math.min(keys.size(), offset + PAGE_SIZE);
+        ObjectNode doc = Json.obj();
+        ObjectNode dn = doc.putObject("data");
+        dn.put("type", type);
+        dn.put("id", Ids.uuid(Rng.hash(data.seed(), (r.body() + offset).hashCode())));
+        ObjectNode attrs = dn.putObject("attributes");
+        ArrayNode results = attrs.putArray("results");
+        for (int k = offset; k < end; k++) {
+            String key = keys.get(k);
+            ObjectNode row = results.addObject();
+            row.set("groupings", mapper.valueToTree(groupValues.get(key)));
+            ObjectNode sn = row.putObject("statistics");
+            Statistics[] st = acc.get(key);
+            for (String name : stats) {
+                if (series) {
+                    ArrayNode arr = sn.putArray(name);
+                    for (Statistics s : st) arr.add(mapper.valueToTree(s.value(name)));
+                } else {
+                    sn.set(name, mapper.valueToTree(st[0].value(name)));
+                }
+            }
+        }
+        if (series) {
+            ArrayNode dt = attrs.putArray("date_times");
+            for (ZonedDateTime b : buckets) dt.add(Json.time(b.toInstant()).replace("+00:00", "+00:00"));
+        }
+        ObjectNode rel = dn.putObject("relationships");
+        ObjectNode r1 = rel.putObject(flows ? "flows" : "campaigns");
+        ArrayNode r1d = r1.putArray("data");
+        for (String id : flowIds) r1d.add(Json.ref(flows ? "flow" : "campaign", id));
+        r1.putObject("links").put("related", links.base() + "/api/" + (flows ? "flows" : "campaigns") + "/");
+        if (flows) {
+            ObjectNode r2 = rel.putObject("flow-messages");
+            ArrayNode r2d = r2.putArray("data");
+            for (String id : messageIds) r2d.add(Json.ref("flow-message", id));
+            r2.putObject("links").put("related", links.base() + "/api/flow-messages/");
+        }
+        ObjectNode l = doc.putObject("links");
+        String self = links.base() + r.path();
+        l.put("self", self);
+        l.put("next", end < keys.size() ? self + "?page_cursor=" + Cursors.encode("r:" + end) : null);
+        l.putNull("prev");
+        return doc;
+    }
+
+    private static void count(Statistics st, int metric, boolean conversion, DayEvents de, int day, int p, EventLog log) {
+        int profile = de.profileIndex(p);
+        if (conversion) {
+            st.conversions++;
+            st.converters.add(profile);
+            Object v = log.event(day, p).properties().get("$value");
+            if (v instanceof BigDecimal b) st.conversionValue = st.conversionValue.add(b);
+            else if (v instanceof Number n) st.conversionValue = st.conversionValue.add(new BigDecimal(n.toString()));
+            return;
+        }
+        switch (metric) {
+            case EventLog.RECEIVED_EMAIL -> st.delivered++;
+            case EventLog.RECEIVED_SMS -> { st.delivered++; st.smsSegments++; }
+            case EventLog.BOUNCED_EMAIL -> st.bounced++;
+            case EventLog.FAILED_SMS -> st.failed++;
+            case EventLog.OPENED_EMAIL -> { st.opens++; st.openers.add(profile); }
+            case EventLog.CLICKED_EMAIL, EventLog.CLICKED_SMS -> { st.clicks++; st.clickers.add(profile); }
+            case EventLog.UNSUBSCRIBED, EventLog.UNSUBSCRIBED_SMS -> { st.unsubscribes++; st.unsubscribers.add(profile); }
+            case EventLog.SPAM -> st.spam++;
+            default -> { }
+        }
+    }
+
+    /** The grouping values of a message (several rows when grouped by tag and the object has several tags). */
+    private List<Map<String, Object>> groupings(Object msg, List<String> groupBy) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<String> tagIds;
+        String channel;
+        if (msg instanceof FlowMessage fm) {
+            tagIds = data.find("flow", fm.flowId(), Flow.class).map(Flow::tagIds).orElse(List.of());
+            channel = fm.channel();
+        } else {
+            CampaignMessage cm = (CampaignMessage) msg;
+            tagIds = data.find("campaign", cm.campaignId(), Campaign.class).map(Campaign::tagIds).orElse(List.of());
+            channel = cm.channel();
+        }
+        boolean byTag = groupBy.contains("tag_id") || groupBy.contains("tag_name");
+        List<String> tags = byTag ? (tagIds.isEmpty() ? java.util.Collections.singletonList(null) : tagIds) : java.util.Collections.singletonList(null);
+        for (String tag : tags) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            for (String k : groupBy) g.put(k, groupValue(msg, k, tag, channel));
+            out.add(g);
+        }
+        return out;
+    }
+
+    private Object groupValue(Object msg, String key, String tagId, String channel) {
+        return switch (key) {
+            case "flow_id" -> ((FlowMessage) msg).flowId();
+            case "flow_message_id" -> ((FlowMessage) msg).id();
+            case "flow_message_name" -> ((FlowMessage) msg).name();
+            case "flow_name" -> data.find("flow", ((FlowMessage) msg).flowId(), Flow.class).map(Flow::name).orElse(null);
+            case "campaign_id" -> ((CampaignMessage) msg).campaignId();
+            case "campaign_message_id" -> ((CampaignMessage) msg).id();
+            case "campaign_message_name" -> ((CampaignMessage) msg).label();
+            case "send_channel" -> channel;
+            case "tag_id" -> tagId;
+            case "tag_name" -> tagId == null ? null : data.find("tag", tagId, Tag.class).map(Tag::name).orElse(null);
+            case "text_message_format" -> channel.equals("sms") ? "SMS" : null;
+            default -> null; // variation, group: the sandbox runs no A/B tests
+        };
+    }
+
+    private static boolean passes(Map<String, Object> g, List<Condition> filters, Object msg) {
+        for (Condition c : filters) {
+            Object v = g.containsKey(c.field()) ? g.get(c.field()) : null;
+            boolean ok = switch (c.operator()) {
+                case "equals" -> String.valueOf(c.value()).equals(String.valueOf(v));
+                case "contains-any", "contains-all" -> c.values().stream().anyMatch(x -> String.valueOf(x).equals(String.valueOf(v)));
+                default -> false;
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    static List<ZonedDateTime> buckets(Timeframes.Window w, String interval) {
+        List<ZonedDateTime> out = new ArrayList<>();
+        ZonedDateTime t = switch (interval) {
+            case "hourly" -> w.start().truncatedTo(ChronoUnit.HOURS);
+            case "weekly", "daily" -> w.start().toLocalDate().atStartOfDay(w.start().getZone());
+            default -> w.start().toLocalDate().withDayOfMonth(1).atStartOfDay(w.start().getZone());
+        };
+        while (t.isBefore(w.end())) {
+            out.add(t);
+            t = switch (interval) {
+                case "hourly" -> t.plusHours(1);
+                case "daily" -> t.plusDays(1);
+                case "weekly" -> t.plusWeeks(1);
+                default -> t.plusMonths(1);
+            };
+        }
+        return out;
+    }
+
+    private static int bucketOf(List<ZonedDateTime> buckets, long epochSecond) {
+        int lo = 0, hi = buckets.size() - 1, ans = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (buckets.get(mid).toEpochSecond() <= epochSecond) { ans = mid; lo = mid + 1; } else hi = mid - 1;
+        }
+        return ans;
+    }
+
+    // ---- metric aggregates ----
+
+    public ObjectNode metricAggregates(ApiRequest r) {
+        JsonNode d = body(r).get("data");
+        if (!"metric-aggregate".equals(d.path("type").asText())) throw ApiException.invalidBody("/data/type", "data.type must be 'metric-aggregate'.");
+        JsonNode a = d.path("attributes");
+        String metricId = a.path("metric_id").asText(null);
+        Integer metric = metricId == null ? null : data.events().metricIndexOf(metricId);
+        if (metric == null) throw ApiException.invalidBody("/data/attributes/metric_id", "metric_id is required and must name an existing metric.");
+        List<String> measurements = new ArrayList<>();
+        for (JsonNode m : a.path("measurements")) {
+            if (!Set.of("count", "sum_value", "unique").contains(m.asText())) {
+                throw ApiException.invalidBody("/data/attributes/measurements", "'" + m.asText() + "' is not a valid measurement. Allowed values: count, sum_value, unique.");
+            }
+            measurements.add(m.asText());
+        }
+        if (measurements.isEmpty()) throw ApiException.invalidBody("/data/attributes/measurements", "measurements is required: count, sum_value and/or unique.");
+        String interval = a.path("interval").asText("day");
+        if (!Set.of("hour", "day", "week", "month").contains(interval)) {
+            throw ApiException.invalidBody("/data/attributes/interval", "'" + interval + "' is not a valid interval. Allowed values: hour, day, week, month.");
+        }
+        ZoneId zone;
+        try {
+            zone = a.path("timezone").isTextual() ? ZoneId.of(a.get("timezone").asText()) : ZoneId.of("UTC");
+        } catch (RuntimeException e) {
+            throw ApiException.invalidBody("/data/attributes/timezone", "'" + a.get("timezone").asText() + "' is not an IANA timezone.");
+        }
+        Instant from = null, to = null;
+        for (JsonNode f : a.path("filter")) {
+            for (Condition c : FilterParser.parse(f.asText(), "filter")) {
+                if (!c.field().equals("datetime") || !(c.value() instanceof Instant t)) continue;
+                // Filter datetimes without an offset are read in the requested timezone.
+                Instant at = f.asText().matches(".*\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?\\)$") ? t.atZone(java.time.ZoneOffset.UTC).toLocalDateTime().atZone(zone).toInstant() : t;
+                switch (c.operator()) {
+                    case "greater-or-equal", "greater-than" -> from = at;
+                    case "less-than", "less-or-equal" -> to = at;
+                    default -> { }
+                }
+            }
+        }
+        if (from == null || to == null) {
+            throw ApiException.invalidBody("/data/attributes/filter", "filter must bound datetime on both sides, e.g. [\"greater-or-equal(datetime,2024-03-01T00:00:00)\", \"less-than(datetime,2024-03-08T00:00:00)\"].");
+        }
+        if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(366)) > 0) {
+            throw ApiException.invalidBody("/data/attributes/filter", "The datetime range must be positive and at most 1 year.");
+        }
+        List<String> by = new ArrayList<>();
+        for (JsonNode b : a.path("by")) by.add(b.asText());
+        String intervalKey = switch (interval) { case "hour" -> "hourly"; case "week" -> "weekly"; case "month" -> "monthly"; default -> "daily"; };
+        List<ZonedDateTime> buckets = buckets(new Timeframes.Window(from.atZone(zone), to.atZone(zone)), intervalKey);
+        Map<List<Object>, Object[]> rows = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
+        final int nb = buckets.size();
+        final int mi = metric;
+        final Instant f0 = from, t0 = to;
+        data.forEachEvent(from, to, e -> {
+            if (data.events().metricIndexOf(e.metric().id()) != mi) return;
+            List<Object> dims = new ArrayList<>();
+            for (String k : by) dims.add(dimension(e, k));
+            Object[] acc = rows.computeIfAbsent(dims, k -> new Object[]{new long[nb], new BigDecimal[nb], newSets(nb)});
+            int b = bucketOf(buckets, e.time().getEpochSecond());
+            if (b < 0) return;
+            ((long[]) acc[0])[b]++;
+            BigDecimal[] sums = (BigDecimal[]) acc[1];
+            Object v = e.properties().get("$value");
+            BigDecimal add = v instanceof BigDecimal bd ? bd : v instanceof Number n ? new BigDecimal(n.toString()) : BigDecimal.ZERO;
+            sums[b] = sums[b] == null ? add : sums[b].add(add);
+            @SuppressWarnings("unchecked") Set<Integer>[] sets = (Set<Integer>[]) acc[2];
+            sets[b].add(e.profileIndex());
+        });
+        ObjectNode doc = Json.obj();
+        ObjectNode dn = doc.putObject("data");
+        dn.put("type", "metric-aggregate");
+        dn.put("id", Ids.uuid(Rng.hash(data.seed(), String.valueOf(r.body()).hashCode())));
+        ObjectNode attrs = dn.putObject("attributes");
+        ArrayNode dates = attrs.putArray("dates");
+        for (ZonedDateTime b : buckets) dates.add(b.toOffsetDateTime().toString().length() == 16 ? b.toOffsetDateTime().toString() : Json.time(b.toInstant()));
+        ArrayNode out = attrs.putArray("data");
+        for (var row : rows.entrySet()) {
+            ObjectNode rn = out.addObject();
+            ArrayNode dims = rn.putArray("dimensions");
+            for (Object x : row.getKey()) dims.add(x == null ? "" : String.valueOf(x));
+            ObjectNode ms = rn.putObject("measurements");
+            for (String m : measurements) {
+                ArrayNode arr = ms.putArray(m);
+                for (int b = 0; b < nb; b++) {
+                    switch (m) {
+                        case "count" -> arr.add(((long[]) row.getValue()[0])[b]);
+                        case "sum_value" -> {
+                            BigDecimal s = ((BigDecimal[]) row.getValue()[1])[b];
+                            arr.add(s == null ? 0.0 : s.doubleValue());
+                        }
+                        default -> {
+                            @SuppressWarnings("unchecked") Set<Integer>[] sets = (Set<Integer>[]) row.getValue()[2];
+                            arr.add(sets[b].size());
+                        }
+                    }
+                }
+            }
+        }
+        ObjectNode l = doc.putObject("links");
+        l.put("self", links.base() + r.path());
+        l.putNull("next");
+        l.putNull("prev");
+        if (f0.isAfter(t0)) throw new IllegalStateException();
+        return doc;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Integer>[] newSets(int n) {
+        Set<Integer>[] s = new Set[n];
+        for (int i = 0; i < n; i++) s[i] = new java.util.HashSet<>();
+        return s;
+    }
+
+    private static Object dimension(Event e, String key) {
+        return switch (key) {
+            case "$flow" -> e.flowId();
+            case "$message" -> e.messageId();
+            case "$attributed_flow" -> e.properties().get("$attributed_flow");
+            case "$attributed_message" -> e.properties().get("$attributed_message");
+            case "$attributed_channel" -> e.properties().get("$attributed_channel");
+            case "$campaign_channel", "$flow_channel" -> e.properties().get("$attributed_channel");
+            default -> e.properties().get(key);
+        };
+    }
+}
