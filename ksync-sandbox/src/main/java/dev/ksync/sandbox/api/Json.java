@@ -32,6 +32,13 @@ public final class Json {
         return t == null ? null : KLAVIYO_TIME.format(t);
     }
 
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
+
+    /** A bucket start in its own zone's offset, e.g. 2026-08-28T00:00:00-04:00. */
+    public static String time(java.time.ZonedDateTime t) {
+        return LOCAL_TIME.format(t);
+    }
+
     public static ObjectNode obj() { return NODES.objectNode(); }
 
     public static ArrayNode arr() { return NODES.arrayNode(); }

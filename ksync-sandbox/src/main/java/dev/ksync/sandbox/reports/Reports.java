@@ -220,18 +220,22 @@ public final class Reports {
         }
         if (series) {
             ArrayNode dt = attrs.putArray("date_times");
-            for (ZonedDateTime b : buckets) dt.add(Json.time(b.toInstant()).replace("+00:00", "+00:00"));
+            for (ZonedDateTime b : buckets) dt.add(Json.time(b));
         }
         ObjectNode rel = dn.putObject("relationships");
         ObjectNode r1 = rel.putObject(flows ? "flows" : "campaigns");
         ArrayNode r1d = r1.putArray("data");
         for (String id : flowIds) r1d.add(Json.ref(flows ? "flow" : "campaign", id));
-        r1.putObject("links").put("related", links.base() + "/api/" + (flows ? "flows" : "campaigns") + "/");
+        ObjectNode r1l = r1.putObject("links");
+        r1l.put("self", links.base() + r.path() + "/relationships/" + (flows ? "flows" : "campaigns") + "/");
+        r1l.put("related", links.base() + "/api/" + (flows ? "flows" : "campaigns") + "/");
         if (flows) {
             ObjectNode r2 = rel.putObject("flow-messages");
             ArrayNode r2d = r2.putArray("data");
             for (String id : messageIds) r2d.add(Json.ref("flow-message", id));
-            r2.putObject("links").put("related", links.base() + "/api/flow-messages/");
+            ObjectNode r2l = r2.putObject("links");
+            r2l.put("self", links.base() + r.path() + "/relationships/flow-messages/");
+            r2l.put("related", links.base() + "/api/flow-messages/");
         }
         ObjectNode l = doc.putObject("links");
         String self = links.base() + r.path();
@@ -398,7 +402,6 @@ public final class Reports {
         Map<List<Object>, Object[]> rows = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
         final int nb = buckets.size();
         final int mi = metric;
-        final Instant f0 = from, t0 = to;
         data.forEachEvent(from, to, e -> {
             if (data.events().metricIndexOf(e.metric().id()) != mi) return;
             List<Object> dims = new ArrayList<>();
@@ -420,7 +423,7 @@ public final class Reports {
         dn.put("id", Ids.uuid(Rng.hash(data.seed(), String.valueOf(r.body()).hashCode())));
         ObjectNode attrs = dn.putObject("attributes");
         ArrayNode dates = attrs.putArray("dates");
-        for (ZonedDateTime b : buckets) dates.add(b.toOffsetDateTime().toString().length() == 16 ? b.toOffsetDateTime().toString() : Json.time(b.toInstant()));
+        for (ZonedDateTime b : buckets) dates.add(Json.time(b));
         ArrayNode out = attrs.putArray("data");
         for (var row : rows.entrySet()) {
             ObjectNode rn = out.addObject();
@@ -444,11 +447,10 @@ public final class Reports {
                 }
             }
         }
-        ObjectNode l = doc.putObject("links");
+        ObjectNode l = dn.putObject("links");
         l.put("self", links.base() + r.path());
         l.putNull("next");
         l.putNull("prev");
-        if (f0.isAfter(t0)) throw new IllegalStateException();
         return doc;
     }
 
