@@ -1,6 +1,8 @@
 package dev.ksync.app;
 
 import dev.ksync.accounts.AccountService;
+import dev.ksync.accounts.KlaviyoAccess;
+import dev.ksync.audience.AudienceSync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.storage.Database;
@@ -25,6 +27,8 @@ public final class Ksync implements AutoCloseable {
     private final ObjectStore objectStore;
     private final AccountService accounts;
     private final PrometheusMeterRegistry metrics;
+    private final KlaviyoAccess klaviyo;
+    private final AudienceSync audience;
 
     private Ksync(AppConfig config, Clock clock, Database database) {
         this.config = config;
@@ -32,6 +36,8 @@ public final class Ksync implements AutoCloseable {
         this.database = database;
         this.objectStore = ObjectStores.forConfig(config);
         this.accounts = new AccountService(database.jdbi(), SecretBox.forConfig(config), clock);
+        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts, clock);
+        this.audience = new AudienceSync(klaviyo, objectStore, config.storage().buckets(), clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -76,6 +82,14 @@ public final class Ksync implements AutoCloseable {
         return accounts;
     }
 
+    public KlaviyoAccess klaviyo() {
+        return klaviyo;
+    }
+
+    public AudienceSync audience() {
+        return audience;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
@@ -89,6 +103,7 @@ public final class Ksync implements AutoCloseable {
                 // closing an S3 client cannot lose data
             }
         }
+        klaviyo.close();
         metrics.close();
         database.close();
     }

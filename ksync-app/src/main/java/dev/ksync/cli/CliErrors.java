@@ -2,6 +2,8 @@ package dev.ksync.cli;
 
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.error.UpstreamErrors;
+import dev.ksync.klaviyo.error.KlaviyoException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -11,6 +13,9 @@ import picocli.CommandLine.ParseResult;
 public final class CliErrors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        if (e instanceof KlaviyoException ke) {
+            e = UpstreamErrors.from(ke);
+        }
         if (e instanceof KsyncException k) {
             cmd.getErr().println("ksync: " + k.getMessage());
             return k.kind().exitCode();

@@ -3,6 +3,8 @@ package dev.ksync.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.error.UpstreamErrors;
+import dev.ksync.klaviyo.error.KlaviyoException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -26,6 +28,10 @@ final class ErrorMapper {
                 log.error("{} {} failed: {}", ctx.method(), AccessLog.redactedPath(ctx), e.getMessage(), e);
             }
             render(ctx, e.kind().httpStatus(), new ApiError(e.code(), e.getMessage(), e.details()));
+        });
+        routes.exception(KlaviyoException.class, (e, ctx) -> {
+            KsyncException k = UpstreamErrors.from(e);
+            render(ctx, k.kind().httpStatus(), new ApiError(k.code(), k.getMessage(), k.details()));
         });
         routes.exception(JsonProcessingException.class, (e, ctx) -> render(ctx, 400, malformedJson(e)));
         routes.exception(HttpResponseException.class, (e, ctx) -> render(ctx, e.getStatus(), fromJavalin(e)));

@@ -44,6 +44,7 @@ public final class HttpApi {
             ErrorMapper.register(c.routes);
             new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
             new AccountRoutes(ksync.accounts(), gate, bodies).register(c.routes);
+            new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
         });
     }
 }

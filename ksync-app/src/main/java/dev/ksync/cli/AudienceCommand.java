@@ -1,0 +1,126 @@
+package dev.ksync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.app.Ksync;
+import dev.ksync.audience.AudienceRequest;
+import dev.ksync.audience.AudienceResult;
+import dev.ksync.config.AppConfig;
+import dev.ksync.error.KsyncException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ksync audience}: the audience-sync body fields as kebab-case options; CSV to stdout or --out. */
+@Command(name = "audience", description = "Build subscribers.csv from Klaviyo profiles (or a JSON file of profiles)."
+        + " The Klaviyo key comes from the registered --account-id, or KLAVIYO_API_KEY_PRIVATE / KLAVIYO_API_KEY.")
+public final class AudienceCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--mode", description = "dry-run | live (default dry-run)") String mode;
+    @Option(names = "--format", description = "csv | json (default csv on the command line)", defaultValue = "csv")
+    String format;
+    @Option(names = "--schema", description = "minimal | extended | required (default minimal)") String schema;
+    @Option(names = "--source", description = "klaviyo | profiles (default klaviyo on the command line)",
+            defaultValue = "klaviyo") String source;
+    @Option(names = "--profiles", paramLabel = "FILE", description = "JSON array of profiles, for --source profiles")
+    Path profiles;
+    @Option(names = "--account-id", description = "Registered account (its key is used) and storage folder")
+    String accountId;
+    @Option(names = "--upload-id", description = "Folder of a live write (default: the UTC time)") String uploadId;
+    @Option(names = "--page-size", description = "1..1000 (default 100)") Integer pageSize;
+    @Option(names = "--max-pages", description = "Pages of --page-size to scan (default all; 0 = header only)")
+    Integer maxPages;
+    @Option(names = "--sort-by", description = "created | email | id | updated | …") String sortBy;
+    @Option(names = "--sort-dir", description = "asc | desc") String sortDir;
+    @Option(names = "--include-suppressed", description = "Keep unsubscribed and suppressed profiles")
+    boolean includeSuppressed;
+    @Option(names = "--enrich-events", description = "Fill First Active / Last Open / Last Click from events")
+    boolean enrichEvents;
+    @Option(names = "--enrich-profile-limit", description = "Enrich at most this many profiles") Integer enrichProfileLimit;
+    @Option(names = "--enrich-events-max-pages", description = "Read at most this many event pages for enrichment")
+    Integer enrichEventsMaxPages;
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here instead of stdout") Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        AudienceRequest req = AudienceRequest.parse(body());
+        Progress progress = new Progress("profiles scanned");
+        try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+            AudienceResult result;
+            if (req.mode() == AudienceRequest.Mode.LIVE) {
+                result = ksync.audience().live(req, progress);
+                progress.done();
+                System.out.println(JSON.writeValueAsString(result));
+            } else if (req.format() == AudienceRequest.Format.JSON) {
+                result = ksync.audience().export(req, OutputStream.nullOutputStream(), progress);
+                progress.done();
+                System.out.println(JSON.writeValueAsString(result));
+            } else if (out != null) {
+                Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".ksync-", ".csv.part");
+                try {
+                    try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+                        result = ksync.audience().export(req, o, progress);
+                    }
+                    Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                progress.done();
+                System.err.println("wrote " + result.rows() + " rows to " + out);
+            } else {
+                OutputStream o = new BufferedOutputStream(System.out);
+                result = ksync.audience().export(req, o, progress);
+                o.flush();
+                progress.done();
+            }
+        }
+        return 0;
+    }
+
+    private ObjectNode body() throws IOException {
+        ObjectNode b = JSON.createObjectNode();
+        put(b, "mode", mode);
+        put(b, "format", format);
+        put(b, "schema", schema);
+        put(b, "source", source);
+        put(b, "accountId", accountId);
+        put(b, "uploadId", uploadId);
+        put(b, "sortBy", sortBy);
+        put(b, "sortDir", sortDir);
+        if (pageSize != null) b.put("pageSize", pageSize);
+        if (maxPages != null) b.put("maxPages", maxPages);
+        if (enrichProfileLimit != null) b.put("enrichProfileLimit", enrichProfileLimit);
+        if (enrichEventsMaxPages != null) b.put("enrichEventsMaxPages", enrichEventsMaxPages);
+        b.put("includeSuppressed", includeSuppressed);
+        b.put("enrichEvents", enrichEvents);
+        if (profiles != null) {
+            if (!Files.isReadable(profiles)) {
+                throw KsyncException.badInput("--profiles", profiles.toString(), "a readable JSON file");
+            }
+            JsonNode p;
+            try {
+                p = JSON.readTree(profiles.toFile());
+            } catch (IOException e) {
+                throw KsyncException.badInput("--profiles", profiles.toString(), "a JSON array of profiles: "
+                        + e.getMessage());
+            }
+            b.set("profiles", p.has("data") ? p.get("data") : p);
+        }
+        return b;
+    }
+
+    private static void put(ObjectNode b, String field, String value) {
+        if (value != null) {
+            b.put(field, value);
+        }
+    }
+}

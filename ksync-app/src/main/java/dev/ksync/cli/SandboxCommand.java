@@ -1,0 +1,67 @@
+package dev.ksync.cli;
+
+import dev.ksync.error.KsyncException;
+import dev.ksync.sandbox.RateLimitMode;
+import dev.ksync.sandbox.SandboxOptions;
+import dev.ksync.sandbox.SandboxServer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sandbox", description = "Serve the Klaviyo simulator (deterministic data, Klaviyo's spec, rate"
+        + " limits, faults) until stopped.")
+public final class SandboxCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "Port (default ${DEFAULT-VALUE}; 0 = any free port).", defaultValue = "8090")
+    int port;
+
+    @Option(names = "--seed", description = "Seed of the generated data (default ${DEFAULT-VALUE}).", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--profiles", description = "Number of profiles (default ${DEFAULT-VALUE}).", defaultValue = "5000")
+    int profiles;
+
+    @Option(names = "--history-days", description = "Days of event history (default ${DEFAULT-VALUE}).",
+            defaultValue = "730")
+    int historyDays;
+
+    @Option(names = "--api-key", description = "The private API key the sandbox accepts (default ${DEFAULT-VALUE}).",
+            defaultValue = "pk_sandbox")
+    String apiKey;
+
+    @Option(names = "--rate-limits", description = "real | off | scaled:N (default ${DEFAULT-VALUE}).",
+            defaultValue = "real")
+    String rateLimits;
+
+    @Option(names = "--latency-ms", description = "Added delay per answer (default ${DEFAULT-VALUE}).", defaultValue = "0")
+    int latencyMs;
+
+    @Option(names = "--faults", description = "Fraction of answers that fail like a stressed Klaviyo, 0.0-1.0"
+            + " (default ${DEFAULT-VALUE}).", defaultValue = "0.0")
+    double faults;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SandboxOptions options;
+        try {
+            options = new SandboxOptions(port, seed, profiles, historyDays, apiKey, RateLimitMode.parse(rateLimits),
+                    latencyMs, faults);
+        } catch (IllegalArgumentException e) {
+            throw new KsyncException(dev.ksync.error.ErrorKind.BAD_INPUT, "invalid_option", e.getMessage(),
+                    java.util.Map.of());
+        }
+        long t0 = System.nanoTime();
+        SandboxServer server = SandboxServer.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "sandbox-shutdown"));
+        System.out.println(server.baseUrl());
+        System.err.printf("Klaviyo sandbox: %d profiles, seed %d, %d days of history, rate limits %s; started in %d ms."
+                        + " API key: %s%n", profiles, seed, historyDays, rateLimits,
+                (System.nanoTime() - t0) / 1_000_000, apiKey);
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.ksync.accounts;
+
+import dev.ksync.config.AppConfig;
+import dev.ksync.config.Secret;
+import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.ApiKey;
+import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.KlaviyoClientConfig;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hands out the Klaviyo client for a request. The key comes from the registered account the request names, else
+ * from the request, else from the environment (PRODUCT.md §1). One client per key, kept for the life of the process,
+ * because Klaviyo's rate limits are per account: every job on an account must draw from the same budgets.
+ */
+public final class KlaviyoAccess implements AutoCloseable {
+    private final AppConfig.KlaviyoSettings settings;
+    private final AccountService accounts;
+    private final Clock clock;
+    private final KlaviyoClientConfig clientConfig;
+    private final Map<ApiKey, KlaviyoClient> clients = new ConcurrentHashMap<>();
+
+    public KlaviyoAccess(AppConfig.KlaviyoSettings settings, AccountService accounts, Clock clock) {
+        this.settings = settings;
+        this.accounts = accounts;
+        this.clock = clock;
+        KlaviyoClientConfig c = KlaviyoClientConfig.of(settings.baseUrl()).withRevision(settings.revision());
+        if (settings.globalBurst().isPresent() && settings.globalPerMinute().isPresent()) {
+            c = c.withGlobalLimit(settings.globalBurst().get(), settings.globalPerMinute().get());
+        }
+        this.clientConfig = c;
+    }
+
+    /** The client for this account or key; a 400 naming {@code klaviyoApiKey} when no key can be found. */
+    public KlaviyoClient client(Optional<AccountId> accountId, Optional<Secret> requestKey) {
+        Optional<Secret> key = accountId.flatMap(accounts::apiKey).or(() -> requestKey).or(settings::apiKey);
+        if (key.isEmpty()) {
+            throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key: register the account"
+                    + " (POST /api/accounts), pass klaviyoApiKey, or set KLAVIYO_API_KEY_PRIVATE");
+        }
+        ApiKey apiKey;
+        try {
+            apiKey = ApiKey.of(key.get().value());
+        } catch (IllegalArgumentException e) {
+            throw KsyncException.badInput("klaviyoApiKey", "(hidden)", "a Klaviyo private API key: " + e.getMessage());
+        }
+        return clients.computeIfAbsent(apiKey, k -> KlaviyoClient.builder(clientConfig, k).clock(clock).build());
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(c -> {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // nothing to lose when an HTTP client fails to close
+            }
+        });
+        clients.clear();
+    }
+}
