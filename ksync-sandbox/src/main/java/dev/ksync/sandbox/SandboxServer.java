@@ -133,10 +133,9 @@ public final class SandboxServer implements AutoCloseable {
                         "Invalid revision '" + revision + "': expected YYYY-MM-DD[.suffix], e.g. " + Endpoints.REVISION + ".", "revision", null);
             }
             Map<String, List<String>> query = new LinkedHashMap<>(ctx.queryParamMap());
-            boolean predictive = e.predictiveTier() != null && query.getOrDefault("additional-fields[profile]", List.of()).stream()
-                    .anyMatch(v -> v.contains("predictive_analytics"));
-            Tier tier = predictive ? e.predictiveTier() : e.tier();
-            RateLimiter.Decision d = limiter.acquire(options.apiKey() + "|" + e.operationId() + (predictive ? "|predictive" : ""), tier);
+            Endpoint.TierRule lower = e.tierFor(query);
+            Tier tier = lower == null ? e.tier() : lower.tier();
+            RateLimiter.Decision d = limiter.acquire(options.apiKey() + "|" + e.operationId() + (lower == null ? "" : "|" + lower.value()), tier);
             if (!d.allowed()) {
                 ctx.header("Retry-After", String.valueOf(d.retryAfterSeconds()));
                 throw throttled(d.retryAfterSeconds());

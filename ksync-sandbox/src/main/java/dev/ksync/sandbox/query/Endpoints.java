@@ -27,7 +27,7 @@ public final class Endpoints {
         String ts4 = "greater-or-equal,greater-than,less-or-equal,less-than";
         String ts5 = "equals," + ts4;
         add(op("get_accounts", "GET", "/api/accounts", Tier.XS).build());
-        add(op("get_profiles", "GET", "/api/profiles", Tier.L).predictive(Tier.M).page(20, 100)
+        add(op("get_profiles", "GET", "/api/profiles", Tier.L).lower("additional-fields[profile]", "predictive_analytics", Tier.M).page(20, 100)
                 .sorts("created", "email", "id", "subscriptions.email.marketing.list_suppressions.timestamp",
                         "subscriptions.email.marketing.suppression.timestamp", "updated")
                 .filter("id", "s", "any,equals").filter("email", "s", "any,equals").filter("phone_number", "s", "any,equals")
@@ -39,7 +39,7 @@ public final class Endpoints {
                 .filter("subscriptions.email.marketing.suppression.reason", "s", "equals")
                 .filter("subscriptions.email.marketing.suppression.timestamp", "d", ts4)
                 .includes("conversations", "push-tokens").build());
-        add(op("get_profile", "GET", "/api/profiles/{id}", Tier.L).predictive(Tier.M)
+        add(op("get_profile", "GET", "/api/profiles/{id}", Tier.L).lower("include", "list", Tier.XS).lower("include", "segment", Tier.XS)
                 .includes("conversations", "lists", "push-tokens", "segments").build());
         add(op("get_events", "GET", "/api/events", Tier.XL).page(200, 1000).sorts("datetime", "timestamp")
                 .filter("metric_id", "s", "equals").filter("profile_id", "s", "equals")
@@ -113,7 +113,7 @@ public final class Endpoints {
     private static final class Builder {
         final String id, method, path;
         final Tier tier;
-        Tier predictive;
+        final List<Endpoint.TierRule> lower = new ArrayList<>();
         int pageDefault, pageMax;
         final List<String> sorts = new ArrayList<>();
         final Map<String, FieldRule> filters = new LinkedHashMap<>();
@@ -127,7 +127,7 @@ public final class Endpoints {
             this.tier = tier;
         }
 
-        Builder predictive(Tier t) { predictive = t; return this; }
+        Builder lower(String parameter, String value, Tier t) { lower.add(new Endpoint.TierRule(parameter, value, t)); return this; }
         Builder page(int def, int max) { pageDefault = def; pageMax = max; return this; }
         Builder sorts(String... s) { sorts.addAll(Arrays.asList(s)); return this; }
         Builder includes(String... s) { includes.addAll(Arrays.asList(s)); return this; }
@@ -151,7 +151,7 @@ public final class Endpoints {
         }
 
         Endpoint build() {
-            return new Endpoint(id, method, path, tier, predictive, pageDefault, pageMax, sorts, filters, includes, required);
+            return new Endpoint(id, method, path, tier, lower, pageDefault, pageMax, sorts, filters, includes, required);
         }
     }
 }
