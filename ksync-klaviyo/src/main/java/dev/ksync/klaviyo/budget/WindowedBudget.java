@@ -34,8 +34,7 @@ public final class WindowedBudget {
     }
 
     /**
-     * @param scale divides the window lengths Klaviyo's headers announce (they name the real
-     *              windows; a sandbox run with {@code scaled:N} enforces them N times shorter)
+     * @param scale the sandbox's {@code scaled:N} factor the windows were divided by (1 for Klaviyo)
      */
     public WindowedBudget(String name, List<Window> windows, Clock clock, int scale) {
         if (scale < 1) throw new IllegalArgumentException("scale must be >= 1");
@@ -129,17 +128,22 @@ public final class WindowedBudget {
     /**
      * Follows Klaviyo's headers: adopts the windows it announces when they differ from ours, and
      * lowers a window to the calls Klaviyo says remain (never raises it: in-flight calls of ours
-     * may not be counted there yet).
+     * may not be counted there yet). A scaled budget keeps its own window lengths — a scaled
+     * sandbox can only announce whole seconds — and matches {@code remaining} by limit.
      */
     public void observe(RateLimitHeaders headers) {
         lock.lock();
         try {
-            List<Window> announced = headers.windows().stream().map(this::scaled).distinct().toList();
-            if (!announced.isEmpty() && !new HashSet<>(announced).equals(new HashSet<>(windows))) {
+            List<Window> announced = headers.windows().stream().distinct().toList();
+            if (scale == 1 && !announced.isEmpty() && !new HashSet<>(announced).equals(new HashSet<>(windows))) {
                 install(announced);
             }
             if (headers.remainingWindow().isPresent() && headers.remaining().isPresent()) {
-                int i = windows.indexOf(scaled(headers.remainingWindow().get()));
+                int limit = headers.remainingWindow().get().limit();
+                int i = -1;
+                for (int j = 0; j < windows.size(); j++) {
+                    if (windows.get(j).limit() == limit && (i < 0 || windows.get(j).length().compareTo(windows.get(i).length()) < 0)) i = j;
+                }
                 if (i >= 0) {
                     long excess = buckets.get(i).getAvailableTokens() - headers.remaining().getAsInt();
                     if (excess > 0) buckets.get(i).consumeIgnoringRateLimits(excess);
@@ -148,10 +152,6 @@ public final class WindowedBudget {
         } finally {
             lock.unlock();
         }
-    }
-
-    private Window scaled(Window w) {
-        return scale == 1 ? w : new Window(w.limit(), w.length().dividedBy(scale));
     }
 
     private void install(List<Window> newWindows) {

@@ -120,9 +120,9 @@ class WindowedBudgetTest {
     }
 
     @Test
-    void a_scaled_budget_reads_announced_real_windows_as_scaled() {
+    void a_scaled_budget_keeps_its_windows_and_matches_remaining_by_limit() {
         WindowedBudget b = new WindowedBudget("x", AccountBudgets.windowsOf(RateTier.M, 60), clock, 60);
-        b.observe(RateLimitHeaders.parse("10, 10;w=1, 150;w=60", "3", "0"));
+        b.observe(RateLimitHeaders.parse("10, 10;w=1, 150;w=1", "3", "0"));
         assertThat(b.windows()).containsExactlyInAnyOrderElementsOf(AccountBudgets.windowsOf(RateTier.M, 60));
         assertThat(b.available(new Window(10, Duration.ofSeconds(1).dividedBy(60)))).isEqualTo(3);
     }
