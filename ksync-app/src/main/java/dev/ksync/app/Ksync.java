@@ -36,7 +36,7 @@ public final class Ksync implements AutoCloseable {
         this.database = database;
         this.objectStore = ObjectStores.forConfig(config);
         this.accounts = new AccountService(database.jdbi(), SecretBox.forConfig(config), clock);
-        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts, clock);
+        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock);
         this.audience = new AudienceSync(klaviyo, objectStore, config.storage().buckets(), clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);

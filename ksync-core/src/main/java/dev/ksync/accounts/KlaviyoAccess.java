@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Hands out the Klaviyo client for a request. The key comes from the registered account the request names, else
@@ -18,14 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KlaviyoAccess implements AutoCloseable {
     private final AppConfig.KlaviyoSettings settings;
-    private final AccountService accounts;
+    private final Function<AccountId, Optional<Secret>> registeredKeys;
     private final Clock clock;
     private final KlaviyoClientConfig clientConfig;
     private final Map<ApiKey, KlaviyoClient> clients = new ConcurrentHashMap<>();
 
-    public KlaviyoAccess(AppConfig.KlaviyoSettings settings, AccountService accounts, Clock clock) {
+    /** @param registeredKeys the stored key of a registered account ({@link AccountService#apiKey}) */
+    public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
+            Clock clock) {
         this.settings = settings;
-        this.accounts = accounts;
+        this.registeredKeys = registeredKeys;
         this.clock = clock;
         KlaviyoClientConfig c = KlaviyoClientConfig.of(settings.baseUrl()).withRevision(settings.revision());
         if (settings.globalBurst().isPresent() && settings.globalPerMinute().isPresent()) {
@@ -36,7 +39,7 @@ public final class KlaviyoAccess implements AutoCloseable {
 
     /** The client for this account or key; a 400 naming {@code klaviyoApiKey} when no key can be found. */
     public KlaviyoClient client(Optional<AccountId> accountId, Optional<Secret> requestKey) {
-        Optional<Secret> key = accountId.flatMap(accounts::apiKey).or(() -> requestKey).or(settings::apiKey);
+        Optional<Secret> key = accountId.flatMap(registeredKeys).or(() -> requestKey).or(settings::apiKey);
         if (key.isEmpty()) {
             throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key: register the account"
                     + " (POST /api/accounts), pass klaviyoApiKey, or set KLAVIYO_API_KEY_PRIVATE");
