@@ -67,6 +67,8 @@ public final class SandboxServer implements AutoCloseable {
                 if (e.method().equals("GET")) c.routes.get(path, ctx -> serve(ctx, e));
                 else c.routes.post(path, ctx -> serve(ctx, e));
             }
+            // The cut fault's response is committed and short; Jetty then drops the connection.
+            c.routes.exception(ConnectionCut.class, (ex, ctx) -> { });
             c.routes.post("/__sandbox/faults", this::adminFaults);
             c.routes.post("/__sandbox/rate-limits/reset", ctx -> { limiter.reset(); ctx.status(204); });
             c.routes.get("/__sandbox/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));

@@ -107,6 +107,14 @@ class PagingTest {
             out.add(new Case("templates, size " + size, "/api/templates?sort=id&page[size]=" + size, d.templates().size(), by("/id")));
         }
         out.add(new Case("metrics", "/api/metrics", d.metrics().size(), (a, b) -> 0));
+        String list = d.lists().get(0).id(), segment = d.segments().get(1).id();
+        long listMembers = java.util.stream.IntStream.range(0, d.profileCount()).filter(i -> d.profiles().inAudience(i, list)).count();
+        long segmentMembers = java.util.stream.IntStream.range(0, d.profileCount()).filter(i -> d.profiles().inAudience(i, segment)).count();
+        for (int size : new int[]{1, 100}) {
+            out.add(new Case("list members, size " + size, "/api/lists/" + list + "/profiles?page[size]=" + size, listMembers, by("/attributes/joined_group_at")));
+            out.add(new Case("segment members by -joined, size " + size, "/api/segments/" + segment + "/profiles?sort=-joined_group_at&page[size]=" + size,
+                    segmentMembers, by("/attributes/joined_group_at").reversed()));
+        }
         return out.stream();
     }
 
@@ -120,6 +128,16 @@ class PagingTest {
         for (int i = 1; i < items.size(); i++) {
             assertThat(c.order().compare(items.get(i - 1), items.get(i))).as("order at " + i + " of " + c.url()).isLessThanOrEqualTo(0);
         }
+    }
+
+    @Test
+    void profile_count_is_the_number_of_members() {
+        var d = server.data();
+        String list = d.lists().get(0).id();
+        long members = java.util.stream.IntStream.range(0, d.profileCount()).filter(i -> d.profiles().inAudience(i, list)).count();
+        JsonNode l = client.get("/api/lists/" + list + "?additional-fields[list]=profile_count").json();
+        assertThat(l.at("/data/attributes/profile_count").asLong()).isEqualTo(members).isPositive();
+        assertThat(client.get("/api/lists/" + list).json().at("/data/attributes").has("profile_count")).isFalse();
     }
 
     @Test

@@ -106,6 +106,17 @@ class SchemaConformanceTest {
         check("/api/lists", "/api/lists?page[size]=3&include=tags,flow-triggers", true);
         check("/api/segments", "/api/segments?include=tags", true);
         check("/api/templates", "/api/templates?page[size]=4", true);
+        String listId = d.lists().get(0).id(), segmentId = d.segments().get(0).id();
+        check("/api/lists/{id}", "/api/lists/" + listId + "?additional-fields[list]=profile_count&include=tags,flow-triggers", false);
+        check("/api/segments/{id}", "/api/segments/" + segmentId + "?additional-fields[segment]=profile_count&include=tags", false);
+        check("/api/lists/{id}/profiles", "/api/lists/" + listId + "/profiles?page[size]=3&additional-fields[profile]=subscriptions,predictive_analytics", true);
+        check("/api/segments/{id}/profiles", "/api/segments/" + segmentId + "/profiles?page[size]=3&sort=-joined_group_at", true);
+        check("/api/campaigns/{id}", "/api/campaigns/" + d.campaigns().get(0).id() + "?include=campaign-messages,tags", false);
+        check("/api/templates/{id}", "/api/templates/" + d.templates().get(0).id(), false);
+        check("/api/tags/{id}", "/api/tags/" + d.tags().get(0).id() + "?include=tag-group", false);
+        check("/api/flow-actions/{id}", "/api/flow-actions/" + d.flowActions().get(0).id() + "?include=flow,flow-messages", false);
+        String eventId = client.get("/api/events?page[size]=1").json().at("/data/0/id").asText();
+        check("/api/events/{id}", "/api/events/" + eventId + "?include=metric,profile", false);
         check("/api/tags", "/api/tags?page[size]=4&include=tag-group", true);
 
         String conv = d.metricNamed("Placed Order").id();

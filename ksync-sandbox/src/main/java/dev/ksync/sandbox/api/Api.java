@@ -11,6 +11,8 @@ import dev.ksync.sandbox.data.FlowAction;
 import dev.ksync.sandbox.data.FlowMessage;
 import dev.ksync.sandbox.data.Metric;
 import dev.ksync.sandbox.data.Profile;
+import dev.ksync.sandbox.data.ProfileList;
+import dev.ksync.sandbox.data.Segment;
 import dev.ksync.sandbox.data.Profiles;
 import dev.ksync.sandbox.data.SandboxData;
 import dev.ksync.sandbox.query.ApiException;
@@ -42,6 +44,7 @@ public final class Api {
     private final Reports reports;
     /** Lazily built profile orders for sorts other than id/created (index order). */
     private final Map<String, int[]> profileOrders = new ConcurrentHashMap<>();
+    private final Map<String, Integer> memberCounts = new ConcurrentHashMap<>();
 
     public Api(SandboxData data, Endpoints endpoints, Links links, ObjectMapper mapper, java.time.Clock clock) {
         this.data = data;
@@ -60,7 +63,31 @@ public final class Api {
                 QueryParams q = QueryParams.parse(e, "account", r.query());
                 yield Documents.collection(List.of(Documents.sparse(resources.account(data.account()), q)), List.of(), false, self(r), null);
             }
-            case "get_profiles" -> profiles(e, r);
+            case "get_profiles" -> profiles(e, r, null);
+            case "get_profiles_for_list" -> profiles(e, r, data.find("list", r.pathParam("id"), ProfileList.class)
+                    .orElseThrow(() -> notFound("list", r.pathParam("id"))).id());
+            case "get_profiles_for_segment" -> profiles(e, r, data.find("segment", r.pathParam("id"), Segment.class)
+                    .orElseThrow(() -> notFound("segment", r.pathParam("id"))).id());
+            case "get_list" -> {
+                ProfileList l = data.find("list", r.pathParam("id"), ProfileList.class).orElse(null);
+                yield single(e, r, "list", l, inc -> withCount(resources.list(l, inc), l.id(), r, "list"));
+            }
+            case "get_segment" -> {
+                Segment sg = data.find("segment", r.pathParam("id"), Segment.class).orElse(null);
+                yield single(e, r, "segment", sg, inc -> withCount(resources.segment(sg, inc), sg.id(), r, "segment"));
+            }
+            case "get_event" -> {
+                int[] at = data.events().locate(r.pathParam("id"));
+                yield single(e, r, "event", at, inc -> resources.event(data.events().event(at[0], at[1]), inc));
+            }
+            case "get_campaign" -> single(e, r, "campaign", data.find("campaign", r.pathParam("id"), Campaign.class).orElse(null),
+                    inc -> resources.campaign(data.find("campaign", r.pathParam("id"), Campaign.class).orElseThrow(), inc));
+            case "get_template" -> single(e, r, "template", data.find("template", r.pathParam("id"), dev.ksync.sandbox.data.Template.class).orElse(null),
+                    inc -> resources.template(data.find("template", r.pathParam("id"), dev.ksync.sandbox.data.Template.class).orElseThrow()));
+            case "get_tag" -> single(e, r, "tag", data.find("tag", r.pathParam("id"), dev.ksync.sandbox.data.Tag.class).orElse(null),
+                    inc -> resources.tag(data.find("tag", r.pathParam("id"), dev.ksync.sandbox.data.Tag.class).orElseThrow(), inc));
+            case "get_flow_action" -> single(e, r, "flow-action", data.find("flow-action", r.pathParam("id"), FlowAction.class).orElse(null),
+                    inc -> resources.flowAction(data.find("flow-action", r.pathParam("id"), FlowAction.class).orElseThrow(), inc));
             case "get_profile" -> profile(e, r);
             case "get_events" -> events(e, r);
             case "get_metrics" -> list(e, r, "metric", data.metrics(), (m, inc) -> resources.metric(m, inc), Map.of());
@@ -169,6 +196,20 @@ public final class Api {
 
     // ---- profiles ----
 
+    /** additional-fields[list|segment]=profile_count: the member count, counted once and cached. */
+    private ObjectNode withCount(ObjectNode node, String audienceId, ApiRequest r, String type) {
+        List<String> extra = r.query().getOrDefault("additional-fields[" + type + "]", List.of());
+        if (extra.stream().anyMatch(v -> v.contains("profile_count"))) {
+            int count = memberCounts.computeIfAbsent(audienceId, id -> {
+                int n = 0;
+                for (int i = 0; i < data.profileCount(); i++) if (data.profiles().inAudience(i, id)) n++;
+                return n;
+            });
+            ((ObjectNode) node.get("attributes")).put("profile_count", count);
+        }
+        return node;
+    }
+
     private ObjectNode profile(Endpoint e, ApiRequest r) {
         Profile p = data.profileById(r.pathParam("id")).orElseThrow(() -> notFound("profile", r.pathParam("id")));
         QueryParams q = QueryParams.parse(e, "profile", r.query());
@@ -177,7 +218,8 @@ public final class Api {
         return Documents.single(Documents.sparse(node, q), included, !q.include().isEmpty(), self(r));
     }
 
-    private ObjectNode profiles(Endpoint e, ApiRequest r) {
+    /** GET /api/profiles, or a list's/segment's members when {@code audienceId} is set (joined_group_at = created). */
+    private ObjectNode profiles(Endpoint e, ApiRequest r, String audienceId) {
         QueryParams q = QueryParams.parse(e, "profile", r.query());
         Profiles ps = data.profiles();
         int n = ps.count();
@@ -186,7 +228,7 @@ public final class Api {
         // Candidates: a few indices when id/email are pinned, otherwise every profile in sort order.
         int[] candidates = pinned(q.filters(), ps);
         int[] order = null;
-        String sort = q.sortField() == null ? "id" : q.sortField();
+        String sort = q.sortField() == null || q.sortField().equals("joined_group_at") ? "id" : q.sortField();
         if (candidates != null) {
             candidates = sortCandidates(candidates, sort, q.sortDescending());
         } else if (!sort.equals("id") && !sort.equals("created")) {
@@ -202,13 +244,20 @@ public final class Api {
         for (int k = pos; k < total; k++) {
             int at = q.sortDescending() ? total - 1 - k : k;
             int idx = candidates != null ? candidates[at] : order != null ? order[at] : at;
+            if (audienceId != null && !ps.inAudience(idx, audienceId)) continue;
             Profile p = ps.profile(idx);
             if (!rest.isEmpty()) {
                 ObjectNode full = resources.profile(p, true, false, Set.of());
-                if (!Matcher.matches(full, rest, Map.of())) continue;
+                if (audienceId != null) ((ObjectNode) full.get("attributes")).put("joined_group_at", Json.time(p.created()));
+                if (!Matcher.matches(full, rest, Map.of("profile_id", "id"))) continue;
             }
             if (page.size() == q.pageSize()) { nextPos = k; break; }
-            page.add(resources.profile(p, subs, pred, inc));
+            ObjectNode node = resources.profile(p, subs, pred, inc);
+            if (audienceId != null) {
+                ((ObjectNode) node.get("attributes")).put("joined_group_at", Json.time(p.created()));
+                ((ObjectNode) node.get("relationships")).remove("conversations");
+            }
+            page.add(node);
         }
         List<ObjectNode> included = Documents.included(page, q.include(), resources, q);
         page.replaceAll(x -> Documents.sparse(x, q));
@@ -220,11 +269,11 @@ public final class Api {
     private static int[] pinned(List<Condition> filters, Profiles ps) {
         for (Condition c : filters) {
             if (!(c.operator().equals("equals") || c.operator().equals("any"))) continue;
-            if (!c.field().equals("id") && !c.field().equals("email")) continue;
+            if (!c.field().equals("id") && !c.field().equals("email") && !c.field().equals("profile_id")) continue;
             List<Integer> out = new ArrayList<>();
             for (Object v : c.values()) {
                 if (!(v instanceof String s)) continue;
-                int i = c.field().equals("id") ? ps.indexOf(s) : indexFromEmail(s, ps);
+                int i = c.field().equals("email") ? indexFromEmail(s, ps) : ps.indexOf(s);
                 if (i >= 0 && !out.contains(i)) out.add(i);
             }
             return out.stream().mapToInt(Integer::intValue).toArray();

@@ -41,6 +41,21 @@ public final class Endpoints {
                 .includes("conversations", "push-tokens").build());
         add(op("get_profile", "GET", "/api/profiles/{id}", Tier.L).lower("include", "list", Tier.XS).lower("include", "segment", Tier.XS)
                 .includes("conversations", "lists", "push-tokens", "segments").build());
+        for (String group : new String[]{"list", "segment"}) {
+            Builder b = op("get_profiles_for_" + group, "GET", "/api/" + group + "s/{id}/profiles", Tier.L).page(20, 100)
+                    .sorts("joined_group_at").filter("email", "s", "any,equals").filter("phone_number", "s", "any,equals")
+                    .filter("push_token", "s", "any,equals").filter("_kx", "s", "equals").filter("joined_group_at", "d", ts4);
+            if (group.equals("list")) b.lower("additional-fields[profile]", "predictive_analytics", Tier.M);
+            else b.filter("profile_id", "s", "any,equals");
+            add(b.build());
+            add(op("get_" + group, "GET", "/api/" + group + "s/{id}", Tier.L).lower("additional-fields[" + group + "]", "profile_count", Tier.XS)
+                    .includes("flow-triggers", "tags").build());
+        }
+        add(op("get_event", "GET", "/api/events/{id}", Tier.M).includes("attributions", "metric", "profile").build());
+        add(op("get_campaign", "GET", "/api/campaigns/{id}", Tier.M).includes("campaign-messages", "tags").build());
+        add(op("get_template", "GET", "/api/templates/{id}", Tier.L).build());
+        add(op("get_tag", "GET", "/api/tags/{id}", Tier.S).includes("tag-group").build());
+        add(op("get_flow_action", "GET", "/api/flow-actions/{id}", Tier.S).includes("flow", "flow-messages").build());
         add(op("get_events", "GET", "/api/events", Tier.XL).page(200, 1000).sorts("datetime", "timestamp")
                 .filter("metric_id", "s", "equals").filter("profile_id", "s", "equals")
                 .filter("profile", "-", "has").filter("metric", "-", "has")
