@@ -58,6 +58,39 @@ class GroundTruthTest {
     }
 
     @Test
+    void a_suppression_inside_the_history_left_its_event_and_no_send_follows_it() {
+        var events = data.eventsBetween(data.historyStart(), data.historyEnd());
+        int checked = 0;
+        for (int i = 0; i < data.profileCount() && checked < 20; i++) {
+            Profile p = data.profile(i);
+            if (p.emailMarketing().suppression().isEmpty()) continue;
+            var s = p.emailMarketing().suppression().get(0);
+            if (s.timestamp().isBefore(data.historyStart()) || !s.timestamp().isBefore(data.historyEnd())) continue;
+            String metric = switch (s.reason()) {
+                case "UNSUBSCRIBE" -> "Unsubscribed";
+                case "SPAM_COMPLAINT" -> "Marked Email as Spam";
+                case "HARD_BOUNCE" -> "Bounced Email";
+                default -> null;
+            };
+            if (metric == null) continue;
+            int idx = i;
+            assertThat(events).as(p.id() + " " + s.reason()).anyMatch(e -> e.profileIndex() == idx && e.metric().name().equals(metric)
+                    && e.time().getEpochSecond() == s.timestamp().getEpochSecond());
+            assertThat(events).noneMatch(e -> e.profileIndex() == idx && e.metric().name().equals("Received Email") && e.time().isAfter(s.timestamp()));
+            checked++;
+        }
+        assertThat(checked).isPositive();
+    }
+
+    @Test
+    void faults_fail_about_the_requested_fraction() {
+        var f = new dev.ksync.sandbox.faults.Faults(42, 0.1);
+        int failed = 0;
+        for (int i = 0; i < 20_000; i++) if (f.next() != null) failed++;
+        assertThat(failed / 20_000.0).isBetween(0.08, 0.12);
+    }
+
+    @Test
     void events_are_consistent_with_profiles_and_messages() {
         var events = data.eventsBetween(data.historyStart(), data.historyEnd());
         assertThat(events).extracting(e -> e.metric().name()).contains("Received Email", "Opened Email", "Clicked Email",

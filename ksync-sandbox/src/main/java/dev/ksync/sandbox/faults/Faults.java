@@ -31,7 +31,9 @@ public final class Faults {
     /** The fault for the next API answer, or null to answer normally. */
     public synchronized FaultKind next() {
         if (!forced.isEmpty()) return forced.pollFirst();
-        if (probability <= 0 || random.nextDouble() >= probability) return null;
+        // A 429 starts a burst of three; start failures a little less often so that about a
+        // fraction p of all answers fails (0.4 of the starts add two more answers: p / 1.8).
+        if (probability <= 0 || random.nextDouble() >= probability / 1.8) return null;
         double u = random.nextDouble();
         if (u < 0.4) {
             forced.addLast(FaultKind.THROTTLE_429);
