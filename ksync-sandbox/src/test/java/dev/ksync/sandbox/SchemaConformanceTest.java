@@ -88,6 +88,7 @@ class SchemaConformanceTest {
         check("/api/flows", "/api/flows?page[size]=3&include=flow-actions,tags", true);
         String flowId = d.flows().get(1).id();
         check("/api/flows/{id}", "/api/flows/" + flowId + "?include=flow-actions,tags", false);
+        for (var f : d.flows()) check("/api/flows/{id}", "/api/flows/" + f.id() + "?additional-fields[flow]=definition", false);
         check("/api/flows/{id}/flow-actions", "/api/flows/" + flowId + "/flow-actions?page[size]=2", true);
         FlowAction email = d.flowActions().stream().filter(a -> a.type().equals("send-email")).findFirst().orElseThrow();
         FlowAction sms = d.flowActions().stream().filter(a -> a.type().equals("send-sms")).findFirst().orElseThrow();

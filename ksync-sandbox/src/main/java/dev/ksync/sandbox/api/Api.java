@@ -94,8 +94,20 @@ public final class Api {
             case "get_metric" -> single(e, r, "metric", data.find("metric", r.pathParam("id"), Metric.class).map(m -> (Object) m).orElse(null),
                     inc -> resources.metric(data.find("metric", r.pathParam("id"), Metric.class).orElseThrow(), inc));
             case "get_flows" -> list(e, r, "flow", data.flows(), (f, inc) -> resources.flow(f, inc), Map.of());
-            case "get_flow" -> single(e, r, "flow", data.find("flow", r.pathParam("id"), Flow.class).orElse(null),
-                    inc -> resources.flow(data.find("flow", r.pathParam("id"), Flow.class).orElseThrow(), inc));
+            case "get_flow" -> single(e, r, "flow", data.find("flow", r.pathParam("id"), Flow.class).orElse(null), inc -> {
+                Flow f = data.find("flow", r.pathParam("id"), Flow.class).orElseThrow();
+                ObjectNode n = resources.flow(f, inc);
+                List<String> extra = r.query().getOrDefault("additional-fields[flow]", List.of());
+                for (String v : extra) {
+                    for (String x : v.split(",")) {
+                        if (!x.isBlank() && !x.trim().equals("definition")) {
+                            throw ApiException.invalidParameter("additional-fields[flow]", "'" + x + "' is not a valid additional field for 'flow'. Allowed values: definition.");
+                        }
+                    }
+                }
+                if (!extra.isEmpty()) ((ObjectNode) n.get("attributes")).set("definition", resources.flowDefinition(f));
+                return n;
+            });
             case "get_actions_for_flow" -> {
                 Flow f = data.find("flow", r.pathParam("id"), Flow.class).orElseThrow(() -> notFound("flow", r.pathParam("id")));
                 List<FlowAction> actions = data.flowActions().stream().filter(a -> a.flowId().equals(f.id())).toList();

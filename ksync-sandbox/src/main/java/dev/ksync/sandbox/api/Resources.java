@@ -265,6 +265,31 @@ public final class Resources {
         return o;
     }
 
+    /**
+     * additional-fields[flow]=definition: the encoded flow. List and metric triggers are given;
+     * the sandbox's date, price-drop and low-inventory flows report no trigger.
+     */
+    public ObjectNode flowDefinition(Flow f) {
+        ObjectNode def = obj();
+        ArrayNode triggers = def.putArray("triggers");
+        if (f.triggerId() != null) {
+            ObjectNode t = triggers.addObject();
+            boolean list = f.triggerType().equals("Added to List");
+            t.put("type", list ? "list" : "metric");
+            t.put("id", f.triggerId());
+            if (!list) t.putNull("trigger_filter");
+        }
+        def.putNull("profile_filter");
+        ArrayNode actions = def.putArray("actions");
+        for (String id : f.actionIds()) {
+            FlowAction a = data.find("flow-action", id, FlowAction.class).orElseThrow();
+            actions.add(flowAction(a, Set.of()).at("/attributes/definition"));
+        }
+        def.put("entry_action_id", f.actionIds().isEmpty() ? null : f.actionIds().get(0));
+        def.putNull("reentry_criteria");
+        return def;
+    }
+
     public ObjectNode flowAction(FlowAction a, Set<String> withData) {
         ObjectNode o = shell("flow-action", a.id());
         ObjectNode at = o.putObject("attributes");
