@@ -149,14 +149,8 @@ public final class Api {
     }
 
     private String self(ApiRequest r) {
-        return Documents.url(links.base(), r.path(), r.query(), CURSOR, QueryParamsCursor.of(r));
-    }
-
-    private static final class QueryParamsCursor {
-        static String of(ApiRequest r) {
-            List<String> c = r.query().get(CURSOR);
-            return c == null || c.isEmpty() ? null : c.get(0);
-        }
+        List<String> cursor = r.query().get(CURSOR);
+        return Documents.url(links.base(), r.path(), r.query(), CURSOR, cursor == null || cursor.isEmpty() ? null : cursor.get(0));
     }
 
     private static ApiException notFound(String type, String id) {

@@ -8,9 +8,7 @@ import dev.ksync.sandbox.query.QueryParams;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,8 +112,4 @@ final class Documents {
         if (cursor != null) q = (q.isEmpty() ? "" : q + "&") + enc(cursorParam) + "=" + enc(cursor);
         return base + path + (q.isEmpty() ? "" : "?" + q);
     }
-
-    static Set<String> set(List<String> l) { return new LinkedHashSet<>(l); }
-
-    static void removeNulls(Iterator<?> it) { while (it.hasNext()) if (it.next() == null) it.remove(); }
 }

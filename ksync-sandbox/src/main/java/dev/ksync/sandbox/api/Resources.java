@@ -52,16 +52,12 @@ public final class Resources {
     }
 
     private void toMany(ObjectNode rels, String collection, String id, String rel, String type, List<String> ids, boolean withData) {
-        ObjectNode r = links.relationship(collection, id, rel);
+        ObjectNode r = obj();
         if (withData) {
-            ArrayNode a = Json.arr();
+            ArrayNode a = r.putArray("data");
             for (String x : ids) a.add(Json.ref(type, x));
-            r.set("data", a);
-            ObjectNode ordered = obj();
-            ordered.set("data", a);
-            ordered.set("links", r.get("links"));
-            r = ordered;
         }
+        r.set("links", links.relationship(collection, id, rel).get("links"));
         rels.set(rel, r);
     }
 
