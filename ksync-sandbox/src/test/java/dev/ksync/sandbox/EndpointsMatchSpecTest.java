@@ -80,6 +80,17 @@ class EndpointsMatchSpecTest {
             spec.at("/value/enum").forEach(v -> enums.add(v.asText()));
             assertThat(new TreeSet<>(rule.enumValues())).as(f + " values").isEqualTo(new TreeSet<>(enums));
         }
+        Set<String> specTypes = new TreeSet<>();
+        for (JsonNode p : op.path("parameters")) {
+            String name = p.path("name").asText();
+            if (!name.startsWith("fields[")) continue;
+            String type = name.substring(7, name.length() - 1);
+            specTypes.add(type);
+            Set<String> values = new TreeSet<>();
+            p.at("/schema/items/enum").forEach(v -> values.add(v.asText()));
+            assertThat(new TreeSet<>(e.sparseFields().getOrDefault(type, Set.of()))).as(name + " of " + e.operationId()).isEqualTo(values);
+        }
+        assertThat(new TreeSet<>(e.sparseFields().keySet())).isEqualTo(specTypes);
         boolean required = param(op, "filter") != null && param(op, "filter").path("required").asBoolean(false);
         assertThat(e.requiredFilter() != null).as("filter required on " + e.operationId()).isEqualTo(required);
     }

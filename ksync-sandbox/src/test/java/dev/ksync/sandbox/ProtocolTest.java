@@ -65,6 +65,8 @@ class ProtocolTest {
         assertThat(error(client.get("/api/lists?page[size]=11"), 400)).contains("between 1 and 10");
         assertThat(error(client.get("/api/metrics?filter=" + q("equals(name,'x')")), 400)).contains("integration.name");
         assertThat(error(client.get("/api/profiles/nope"), 404)).startsWith("not_found");
+        assertThat(error(client.get("/api/profiles?fields[profile]=email,shoe_size"), 400)).contains("'shoe_size' is not a valid field for 'profile'");
+        assertThat(error(client.get("/api/flows?fields[campaign]=name"), 400)).contains("fields[flow]");
         assertThat(error(client.get("/api/nothing-here"), 404)).startsWith("not_found");
     }
 

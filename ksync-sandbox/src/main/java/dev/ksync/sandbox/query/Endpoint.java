@@ -13,15 +13,17 @@ import java.util.Map;
  * @param lowerTiers     lower tiers that apply when a parameter asks for costly data, e.g.
  *                       additional-fields[profile]=predictive_analytics on GET /api/profiles
  * @param pageDefault    default page[size], or 0 when the operation takes no page[size]
+ * @param sparseFields   for each fields[type] the operation takes, the field names it accepts
  */
 public record Endpoint(String operationId, String method, String path, Tier tier, List<TierRule> lowerTiers,
                        int pageDefault, int pageMax, List<String> sorts, Map<String, FieldRule> filters,
-                       List<String> includes, String requiredFilter) {
+                       List<String> includes, String requiredFilter, Map<String, java.util.Set<String>> sparseFields) {
     public Endpoint {
         lowerTiers = List.copyOf(lowerTiers);
         sorts = List.copyOf(sorts);
         filters = Map.copyOf(filters);
         includes = List.copyOf(includes);
+        sparseFields = Map.copyOf(sparseFields);
     }
 
     public boolean paged() { return pageDefault > 0; }

@@ -109,9 +109,29 @@ public final class Endpoints {
         add(op("query_flow_series", "POST", "/api/flow-series-reports", Tier.REPORTS).build());
         add(op("query_campaign_values", "POST", "/api/campaign-values-reports", Tier.REPORTS).build());
         add(op("query_metric_aggregates", "POST", "/api/metric-aggregates", Tier.S).build());
+        Map<String, Map<String, java.util.Set<String>>> sparse = loadSparseFields();
+        byOperation.replaceAll((id, e) -> new Endpoint(e.operationId(), e.method(), e.path(), e.tier(), e.lowerTiers(), e.pageDefault(),
+                e.pageMax(), e.sorts(), e.filters(), e.includes(), e.requiredFilter(), sparse.getOrDefault(id, Map.of())));
     }
 
     private void add(Endpoint e) { byOperation.put(e.operationId(), e); }
+
+    /** operationId → type → allowed sparse fields, from the bundled sparse-fields.txt. */
+    private static Map<String, Map<String, java.util.Set<String>>> loadSparseFields() {
+        Map<String, Map<String, java.util.Set<String>>> out = new LinkedHashMap<>();
+        try (var in = Endpoints.class.getResourceAsStream("sparse-fields.txt")) {
+            if (in == null) throw new IllegalStateException("sparse-fields.txt missing from the sandbox jar");
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) continue;
+                String[] parts = line.trim().split(" ");
+                out.computeIfAbsent(parts[0], k -> new LinkedHashMap<>())
+                        .put(parts[1], new LinkedHashSet<>(Arrays.asList(parts[2].split(","))));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
 
     public Endpoint get(String operationId) {
         Endpoint e = byOperation.get(operationId);
@@ -166,7 +186,7 @@ public final class Endpoints {
         }
 
         Endpoint build() {
-            return new Endpoint(id, method, path, tier, lower, pageDefault, pageMax, sorts, filters, includes, required);
+            return new Endpoint(id, method, path, tier, lower, pageDefault, pageMax, sorts, filters, includes, required, Map.of());
         }
     }
 }

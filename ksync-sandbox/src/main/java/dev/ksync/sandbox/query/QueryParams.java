@@ -55,7 +55,22 @@ public record QueryParams(List<Condition> filters, String sortField, boolean sor
         for (var entry : params.entrySet()) {
             String k = entry.getKey();
             String v = entry.getValue().isEmpty() ? "" : entry.getValue().get(0);
-            if (k.startsWith("fields[") && k.endsWith("]")) fields.put(k.substring(7, k.length() - 1), csv(v));
+            if (k.startsWith("fields[") && k.endsWith("]")) {
+                String t = k.substring(7, k.length() - 1);
+                Set<String> allowed = e.sparseFields().get(t);
+                if (allowed == null) {
+                    throw ApiException.invalidParameter(k, "'" + t + "' is not a resource type this endpoint returns. Allowed: "
+                            + String.join(", ", e.sparseFields().keySet().stream().map(x -> "fields[" + x + "]").toList()) + ".");
+                }
+                Set<String> wanted = csv(v);
+                for (String f : wanted) {
+                    if (!allowed.contains(f)) {
+                        throw ApiException.invalidParameter(k, "'" + f + "' is not a valid field for '" + t + "'. Allowed values: "
+                                + String.join(", ", allowed) + ".");
+                    }
+                }
+                fields.put(t, wanted);
+            }
             if (k.startsWith("additional-fields[") && k.endsWith("]")) additional.put(k.substring(18, k.length() - 1), csv(v));
         }
         Set<String> profileExtras = additional.get("profile");
