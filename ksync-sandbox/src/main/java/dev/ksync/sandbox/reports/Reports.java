@@ -44,7 +44,8 @@ import java.util.TreeMap;
  * timezone). Conversions are events of the conversion metric attributed to the message.
  */
 public final class Reports {
-    private static final int PAGE_SIZE = 500;
+    /** Result rows per page before links.next carries a page_cursor. */
+    public static final int DEFAULT_PAGE_SIZE = 500;
     private static final List<String> FLOW_GROUPS = List.of("flow_id", "flow_message_id", "flow_message_name", "flow_name",
             "send_channel", "tag_id", "tag_name", "text_message_format", "variation", "variation_name");
     private static final List<String> CAMPAIGN_GROUPS = List.of("campaign_id", "campaign_message_id", "campaign_message_name",
@@ -54,12 +55,18 @@ public final class Reports {
     private final Links links;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final int pageSize;
 
     public Reports(SandboxData data, Links links, ObjectMapper mapper, Clock clock) {
+        this(data, links, mapper, clock, DEFAULT_PAGE_SIZE);
+    }
+
+    public Reports(SandboxData data, Links links, ObjectMapper mapper, Clock clock, int pageSize) {
         this.data = data;
         this.links = links;
         this.mapper = mapper;
         this.clock = clock;
+        this.pageSize = pageSize;
     }
 
     private JsonNode body(ApiRequest r) {
@@ -196,7 +203,7 @@ public final class Reports {
                 throw ApiException.invalidParameter("page_cursor", "Invalid page_cursor. Pass the value from links.next unchanged.");
             }
         }
-        int end = Math.min(keys.size(), offset + PAGE_SIZE);
+        int end = Math.min(keys.size(), offset + pageSize);
         ObjectNode doc = Json.obj();
         ObjectNode dn = doc.putObject("data");
         dn.put("type", type);
