@@ -83,6 +83,18 @@ class GroundTruthTest {
     }
 
     @Test
+    void a_one_profile_one_day_sandbox_still_serves_every_list() {
+        try (SandboxServer s = TestSandboxes.start(SandboxOptions.defaults().withProfiles(1).withHistoryDays(1).withRateLimits(RateLimitMode.OFF))) {
+            SandboxClient c = new SandboxClient(s);
+            for (String url : List.of("/api/profiles", "/api/events", "/api/flows", "/api/lists", "/api/metrics",
+                    "/api/campaigns?filter=equals(messages.channel,%22email%22)")) {
+                assertThat(c.get(url).status()).as(url).isEqualTo(200);
+            }
+            assertThat(c.get("/api/profiles").json().get("data")).hasSize(1);
+        }
+    }
+
+    @Test
     void faults_fail_about_the_requested_fraction() {
         var f = new dev.ksync.sandbox.faults.Faults(42, 0.1);
         int failed = 0;
