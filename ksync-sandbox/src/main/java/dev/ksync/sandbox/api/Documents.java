@@ -103,6 +103,25 @@ final class Documents {
         return sb.toString();
     }
 
+    /** The request's own URL on the sandbox's base (links.self). */
+    static String self(Links links, ApiRequest r) {
+        List<String> cursor = r.query().get("page[cursor]");
+        return url(links.base(), r.path(), r.query(), "page[cursor]", cursor == null || cursor.isEmpty() ? null : cursor.get(0));
+    }
+
+    /** Position from a decoded "o:12"-style cursor; a 400 when it is not one. */
+    static int offsetCursor(String decoded, String prefix) {
+        try {
+            if (decoded.startsWith(prefix)) {
+                int v = Integer.parseInt(decoded.substring(prefix.length()));
+                if (v >= 0) return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw dev.ksync.sandbox.query.ApiException.invalidParameter("page[cursor]", "Invalid page cursor. Pass the value from links.next unchanged.");
+    }
+
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

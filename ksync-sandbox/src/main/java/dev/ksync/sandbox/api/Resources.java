@@ -19,7 +19,6 @@ import dev.ksync.sandbox.data.TagGroup;
 import dev.ksync.sandbox.data.Template;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.ksync.sandbox.api.Json.obj;

@@ -1,0 +1,211 @@
+package dev.ksync.sandbox.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.sandbox.data.Profile;
+import dev.ksync.sandbox.data.Profiles;
+import dev.ksync.sandbox.data.SandboxData;
+import dev.ksync.sandbox.query.ApiException;
+import dev.ksync.sandbox.query.Condition;
+import dev.ksync.sandbox.query.Cursors;
+import dev.ksync.sandbox.query.Endpoint;
+import dev.ksync.sandbox.query.QueryParams;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * GET /api/profiles and list/segment members over the lazily derived profiles: index order is id
+ * and created order; other sorts use a permutation built once; cursors are "p:<position>".
+ */
+final class ProfilePages {
+    private static final String CURSOR = "page[cursor]";
+    private final SandboxData data;
+    private final Resources resources;
+    private final Links links;
+    /** Lazily built profile orders for sorts other than id/created (index order). */
+    private final Map<String, int[]> profileOrders = new ConcurrentHashMap<>();
+    private final Map<String, Integer> memberCounts = new ConcurrentHashMap<>();
+
+    ProfilePages(SandboxData data, Resources resources, Links links) {
+        this.data = data;
+        this.resources = resources;
+        this.links = links;
+    }
+
+    private String self(ApiRequest r) { return Documents.self(links, r); }
+
+    private static ApiException notFound(String type, String id) {
+        return ApiException.notFound("A " + type + " with id " + id + " does not exist.");
+    }
+
+
+    /** additional-fields[list|segment]=profile_count: the member count, counted once and cached. */
+    ObjectNode withCount(ObjectNode node, String audienceId, ApiRequest r, String type) {
+        List<String> extra = r.query().getOrDefault("additional-fields[" + type + "]", List.of());
+        if (extra.stream().anyMatch(v -> v.contains("profile_count"))) {
+            int count = memberCounts.computeIfAbsent(audienceId, id -> {
+                int n = 0;
+                for (int i = 0; i < data.profileCount(); i++) if (data.profiles().inAudience(i, id)) n++;
+                return n;
+            });
+            ((ObjectNode) node.get("attributes")).put("profile_count", count);
+        }
+        return node;
+    }
+
+    ObjectNode one(Endpoint e, ApiRequest r) {
+        Profile p = data.profileById(r.pathParam("id")).orElseThrow(() -> notFound("profile", r.pathParam("id")));
+        QueryParams q = QueryParams.parse(e, "profile", r.query());
+        ObjectNode node = resources.profile(p, q.wants("profile", "subscriptions"), q.wants("profile", "predictive_analytics"), Set.copyOf(q.include()));
+        List<ObjectNode> included = Documents.included(List.of(node), q.include(), resources, q);
+        return Documents.single(Documents.sparse(node, q), included, !q.include().isEmpty(), self(r));
+    }
+
+    /** GET /api/profiles, or a list's/segment's members when {@code audienceId} is set (joined_group_at = created). */
+    ObjectNode page(Endpoint e, ApiRequest r, String audienceId) {
+        QueryParams q = QueryParams.parse(e, "profile", r.query());
+        Profiles ps = data.profiles();
+        int n = ps.count();
+        boolean subs = q.wants("profile", "subscriptions"), pred = q.wants("profile", "predictive_analytics");
+        Set<String> inc = Set.copyOf(q.include());
+        // Candidates: a few indices when id/email are pinned, otherwise every profile in sort order.
+        int[] candidates = pinned(q.filters(), ps);
+        int[] order = null;
+        String sort = q.sortField() == null || q.sortField().equals("joined_group_at") ? "id" : q.sortField();
+        if (candidates != null) {
+            candidates = sortCandidates(candidates, sort, q.sortDescending());
+        } else if (!sort.equals("id") && !sort.equals("created")) {
+            order = profileOrders.computeIfAbsent(sort, this::buildOrder);
+        }
+        int total = candidates != null ? candidates.length : n;
+        int pos = 0;
+        if (q.cursor() != null) pos = Documents.offsetCursor(Cursors.decode(q.cursor(), CURSOR), "p:");
+        else if (candidates == null) pos = startPosition(q, sort, order, n);
+        List<Condition> rest = q.filters();
+        List<ObjectNode> page = new ArrayList<>();
+        int nextPos = -1;
+        for (int k = pos; k < total; k++) {
+            int at = q.sortDescending() ? total - 1 - k : k;
+            int idx = candidates != null ? candidates[at] : order != null ? order[at] : at;
+            if (audienceId != null && !ps.inAudience(idx, audienceId)) continue;
+            Profile p = ps.profile(idx);
+            if (!rest.isEmpty()) {
+                ObjectNode full = resources.profile(p, true, false, Set.of());
+                if (audienceId != null) ((ObjectNode) full.get("attributes")).put("joined_group_at", Json.time(p.created()));
+                if (!Matcher.matches(full, rest, Map.of("profile_id", "id"))) continue;
+            }
+            if (page.size() == q.pageSize()) { nextPos = k; break; }
+            ObjectNode node = resources.profile(p, subs, pred, inc);
+            if (audienceId != null) {
+                ((ObjectNode) node.get("attributes")).put("joined_group_at", Json.time(p.created()));
+                ((ObjectNode) node.get("relationships")).remove("conversations");
+            }
+            page.add(node);
+        }
+        List<ObjectNode> included = Documents.included(page, q.include(), resources, q);
+        page.replaceAll(x -> Documents.sparse(x, q));
+        String next = nextPos < 0 ? null : Documents.url(links.base(), r.path(), r.query(), CURSOR, Cursors.encode("p:" + nextPos));
+        return Documents.collection(page, included, !q.include().isEmpty(), self(r), next);
+    }
+
+    /** Indices named by equals/any on id or email, or null when the filter pins none. */
+    private static int[] pinned(List<Condition> filters, Profiles ps) {
+        for (Condition c : filters) {
+            if (!(c.operator().equals("equals") || c.operator().equals("any"))) continue;
+            if (!c.field().equals("id") && !c.field().equals("email") && !c.field().equals("profile_id")) continue;
+            List<Integer> out = new ArrayList<>();
+            for (Object v : c.values()) {
+                if (!(v instanceof String s)) continue;
+                int i = c.field().equals("email") ? indexFromEmail(s, ps) : ps.indexOf(s);
+                if (i >= 0 && !out.contains(i)) out.add(i);
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return null;
+    }
+
+    /** Generated emails end in ".<index>@domain"; the address must match exactly. */
+    private static int indexFromEmail(String email, Profiles ps) {
+        int at = email.indexOf('@'), dot = email.lastIndexOf('.', at);
+        if (at < 0 || dot < 0) return -1;
+        try {
+            int i = Integer.parseInt(email.substring(dot + 1, at));
+            return i >= 0 && i < ps.count() && email.equals(ps.emailAddress(i)) ? i : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private int[] sortCandidates(int[] c, String sort, boolean desc) {
+        Integer[] boxed = java.util.Arrays.stream(c).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(boxed, Comparator.comparing((Integer i) -> profileSortKey(i, sort), Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(i -> i));
+        return java.util.Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+    }
+
+    private String profileSortKey(int i, String sort) {
+        Profiles ps = data.profiles();
+        return switch (sort) {
+            case "updated" -> String.format("%015d", ps.updatedMillis(i));
+            case "email" -> ps.emailAddress(i);
+            case "subscriptions.email.marketing.suppression.timestamp" -> {
+                Profile p = ps.profile(i);
+                yield p.emailMarketing().suppression().isEmpty() ? null : Json.time(p.emailMarketing().suppression().get(0).timestamp());
+            }
+            case "subscriptions.email.marketing.list_suppressions.timestamp" -> {
+                Profile p = ps.profile(i);
+                yield p.emailMarketing().listSuppressions().isEmpty() ? null : Json.time(p.emailMarketing().listSuppressions().get(0).timestamp());
+            }
+            default -> String.format("%010d", i);
+        };
+    }
+
+    private int[] buildOrder(String sort) {
+        Profiles ps = data.profiles();
+        int n = ps.count();
+        if (sort.equals("updated")) {
+            long[] keys = new long[n];
+            // updated is whole seconds: seconds in the high bits, index in the low 24+ bits
+            for (int i = 0; i < n; i++) keys[i] = (ps.updatedMillis(i) / 1000) << 26 | i;
+            java.util.Arrays.sort(keys);
+            int[] out = new int[n];
+            for (int k = 0; k < n; k++) out[k] = (int) (keys[k] & ((1 << 26) - 1));
+            return out;
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        String[] keys = new String[n];
+        for (int i = 0; i < n; i++) keys[i] = profileSortKey(i, sort);
+        java.util.Arrays.sort(idx, Comparator.comparing((Integer i) -> keys[i], Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(i -> i));
+        int[] out = new int[n];
+        for (int k = 0; k < n; k++) out[k] = idx[k];
+        return out;
+    }
+
+    /** Skips ahead when an ascending sort on created/updated meets a greater-than on the same field. */
+    private int startPosition(QueryParams q, String sort, int[] order, int n) {
+        if (q.sortDescending()) return 0;
+        Profiles ps = data.profiles();
+        for (Condition c : q.filters()) {
+            if (!c.operator().equals("greater-than") || !(c.value() instanceof Instant t)) continue;
+            if (c.field().equals("created") && (sort.equals("id") || sort.equals("created"))) {
+                return Math.max(0, ps.countCreatedBy(t.toEpochMilli()) - 1);
+            }
+            if (c.field().equals("updated") && sort.equals("updated") && order != null) {
+                int lo = 0, hi = n;
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (ps.updatedMillis(order[mid]) <= t.toEpochMilli()) lo = mid + 1; else hi = mid;
+                }
+                return Math.max(0, lo - 1);
+            }
+        }
+        return 0;
+    }
+
+}
