@@ -33,6 +33,7 @@ public final class Api {
     private final Links links;
     private final Resources resources;
     private final Reports reports;
+    private final dev.ksync.sandbox.reports.MetricAggregates aggregates;
     private final ProfilePages profiles;
     private final EventPages events;
 
@@ -42,6 +43,7 @@ public final class Api {
         this.links = links;
         this.resources = new Resources(data, links, mapper);
         this.reports = new Reports(data, links, mapper, clock);
+        this.aggregates = new dev.ksync.sandbox.reports.MetricAggregates(data, links, mapper);
         this.profiles = new ProfilePages(data, resources, links);
         this.events = new EventPages(data, resources, links);
     }
@@ -135,7 +137,7 @@ public final class Api {
             case "get_templates" -> list(e, r, "template", data.templates(), (t, inc) -> resources.template(t), Map.of());
             case "get_tags" -> list(e, r, "tag", data.tags(), (t, inc) -> resources.tag(t, inc), Map.of());
             case "query_flow_values", "query_flow_series", "query_campaign_values" -> reports.values(operationId, r);
-            case "query_metric_aggregates" -> reports.metricAggregates(r);
+            case "query_metric_aggregates" -> aggregates.query(r);
             default -> throw new IllegalStateException("no handler for " + operationId);
         };
     }

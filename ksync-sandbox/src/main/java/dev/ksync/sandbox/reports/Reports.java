@@ -10,7 +10,6 @@ import dev.ksync.sandbox.api.Links;
 import dev.ksync.sandbox.data.Campaign;
 import dev.ksync.sandbox.data.CampaignMessage;
 import dev.ksync.sandbox.data.DayEvents;
-import dev.ksync.sandbox.data.Event;
 import dev.ksync.sandbox.data.EventLog;
 import dev.ksync.sandbox.data.Flow;
 import dev.ksync.sandbox.data.FlowMessage;
@@ -26,7 +25,6 @@ import dev.ksync.sandbox.query.FilterParser;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -70,6 +68,10 @@ public final class Reports {
     }
 
     private JsonNode body(ApiRequest r) {
+        return body(mapper, r);
+    }
+
+    static JsonNode body(ObjectMapper mapper, ApiRequest r) {
         try {
             JsonNode b = mapper.readTree(r.body() == null ? "" : r.body());
             if (b == null || !b.path("data").isObject()) throw ApiException.invalidBody("/data", "The request body must be a JSON:API document with a data object.");
@@ -347,7 +349,7 @@ public final class Reports {
         return out;
     }
 
-    private static int bucketOf(List<ZonedDateTime> buckets, long epochSecond) {
+    static int bucketOf(List<ZonedDateTime> buckets, long epochSecond) {
         int lo = 0, hi = buckets.size() - 1, ans = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
@@ -356,127 +358,5 @@ public final class Reports {
         return ans;
     }
 
-    // ---- metric aggregates ----
 
-    public ObjectNode metricAggregates(ApiRequest r) {
-        JsonNode d = body(r).get("data");
-        if (!"metric-aggregate".equals(d.path("type").asText())) throw ApiException.invalidBody("/data/type", "data.type must be 'metric-aggregate'.");
-        JsonNode a = d.path("attributes");
-        String metricId = a.path("metric_id").asText(null);
-        Integer metric = metricId == null ? null : data.events().metricIndexOf(metricId);
-        if (metric == null) throw ApiException.invalidBody("/data/attributes/metric_id", "metric_id is required and must name an existing metric.");
-        List<String> measurements = new ArrayList<>();
-        for (JsonNode m : a.path("measurements")) {
-            if (!Set.of("count", "sum_value", "unique").contains(m.asText())) {
-                throw ApiException.invalidBody("/data/attributes/measurements", "'" + m.asText() + "' is not a valid measurement. Allowed values: count, sum_value, unique.");
-            }
-            measurements.add(m.asText());
-        }
-        if (measurements.isEmpty()) throw ApiException.invalidBody("/data/attributes/measurements", "measurements is required: count, sum_value and/or unique.");
-        String interval = a.path("interval").asText("day");
-        if (!Set.of("hour", "day", "week", "month").contains(interval)) {
-            throw ApiException.invalidBody("/data/attributes/interval", "'" + interval + "' is not a valid interval. Allowed values: hour, day, week, month.");
-        }
-        ZoneId zone;
-        try {
-            zone = a.path("timezone").isTextual() ? ZoneId.of(a.get("timezone").asText()) : ZoneId.of("UTC");
-        } catch (RuntimeException e) {
-            throw ApiException.invalidBody("/data/attributes/timezone", "'" + a.get("timezone").asText() + "' is not an IANA timezone.");
-        }
-        Instant from = null, to = null;
-        for (JsonNode f : a.path("filter")) {
-            for (Condition c : FilterParser.parse(f.asText(), "filter")) {
-                if (!c.field().equals("datetime") || !(c.value() instanceof Instant t)) continue;
-                // Filter datetimes without an offset are read in the requested timezone.
-                Instant at = f.asText().matches(".*\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?\\)$") ? t.atZone(java.time.ZoneOffset.UTC).toLocalDateTime().atZone(zone).toInstant() : t;
-                switch (c.operator()) {
-                    case "greater-or-equal", "greater-than" -> from = at;
-                    case "less-than", "less-or-equal" -> to = at;
-                    default -> { }
-                }
-            }
-        }
-        if (from == null || to == null) {
-            throw ApiException.invalidBody("/data/attributes/filter", "filter must bound datetime on both sides, e.g. [\"greater-or-equal(datetime,2024-03-01T00:00:00)\", \"less-than(datetime,2024-03-08T00:00:00)\"].");
-        }
-        if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(366)) > 0) {
-            throw ApiException.invalidBody("/data/attributes/filter", "The datetime range must be positive and at most 1 year.");
-        }
-        List<String> by = new ArrayList<>();
-        for (JsonNode b : a.path("by")) by.add(b.asText());
-        String intervalKey = switch (interval) { case "hour" -> "hourly"; case "week" -> "weekly"; case "month" -> "monthly"; default -> "daily"; };
-        List<ZonedDateTime> buckets = buckets(new Timeframes.Window(from.atZone(zone), to.atZone(zone)), intervalKey);
-        Map<List<Object>, Object[]> rows = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
-        final int nb = buckets.size();
-        final int mi = metric;
-        data.forEachEvent(from, to, e -> {
-            if (data.events().metricIndexOf(e.metric().id()) != mi) return;
-            List<Object> dims = new ArrayList<>();
-            for (String k : by) dims.add(dimension(e, k));
-            Object[] acc = rows.computeIfAbsent(dims, k -> new Object[]{new long[nb], new BigDecimal[nb], newSets(nb)});
-            int b = bucketOf(buckets, e.time().getEpochSecond());
-            if (b < 0) return;
-            ((long[]) acc[0])[b]++;
-            BigDecimal[] sums = (BigDecimal[]) acc[1];
-            Object v = e.properties().get("$value");
-            BigDecimal add = v instanceof BigDecimal bd ? bd : v instanceof Number n ? new BigDecimal(n.toString()) : BigDecimal.ZERO;
-            sums[b] = sums[b] == null ? add : sums[b].add(add);
-            @SuppressWarnings("unchecked") Set<Integer>[] sets = (Set<Integer>[]) acc[2];
-            sets[b].add(e.profileIndex());
-        });
-        ObjectNode doc = Json.obj();
-        ObjectNode dn = doc.putObject("data");
-        dn.put("type", "metric-aggregate");
-        dn.put("id", Ids.uuid(Rng.hash(data.seed(), String.valueOf(r.body()).hashCode())));
-        ObjectNode attrs = dn.putObject("attributes");
-        ArrayNode dates = attrs.putArray("dates");
-        for (ZonedDateTime b : buckets) dates.add(Json.time(b));
-        ArrayNode out = attrs.putArray("data");
-        for (var row : rows.entrySet()) {
-            ObjectNode rn = out.addObject();
-            ArrayNode dims = rn.putArray("dimensions");
-            for (Object x : row.getKey()) dims.add(x == null ? "" : String.valueOf(x));
-            ObjectNode ms = rn.putObject("measurements");
-            for (String m : measurements) {
-                ArrayNode arr = ms.putArray(m);
-                for (int b = 0; b < nb; b++) {
-                    switch (m) {
-                        case "count" -> arr.add(((long[]) row.getValue()[0])[b]);
-                        case "sum_value" -> {
-                            BigDecimal s = ((BigDecimal[]) row.getValue()[1])[b];
-                            arr.add(s == null ? 0.0 : s.doubleValue());
-                        }
-                        default -> {
-                            @SuppressWarnings("unchecked") Set<Integer>[] sets = (Set<Integer>[]) row.getValue()[2];
-                            arr.add(sets[b].size());
-                        }
-                    }
-                }
-            }
-        }
-        ObjectNode l = dn.putObject("links");
-        l.put("self", links.base() + r.path());
-        l.putNull("next");
-        l.putNull("prev");
-        return doc;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<Integer>[] newSets(int n) {
-        Set<Integer>[] s = new Set[n];
-        for (int i = 0; i < n; i++) s[i] = new java.util.HashSet<>();
-        return s;
-    }
-
-    private static Object dimension(Event e, String key) {
-        return switch (key) {
-            case "$flow" -> e.flowId();
-            case "$message" -> e.messageId();
-            case "$attributed_flow" -> e.properties().get("$attributed_flow");
-            case "$attributed_message" -> e.properties().get("$attributed_message");
-            case "$attributed_channel" -> e.properties().get("$attributed_channel");
-            case "$campaign_channel", "$flow_channel" -> e.properties().get("$attributed_channel");
-            default -> e.properties().get(key);
-        };
-    }
 }
