@@ -161,6 +161,24 @@ class ReportsReconcileTest {
     }
 
     @Test
+    void metric_aggregates_count_and_sum_the_same_orders() {
+        String body = "{\"data\":{\"type\":\"metric-aggregate\",\"attributes\":{\"metric_id\":\"" + server.data().metricNamed("Placed Order").id()
+                + "\",\"measurements\":[\"count\",\"sum_value\",\"unique\"],\"interval\":\"day\",\"timezone\":\"" + zone.getId() + "\","
+                + "\"filter\":[\"greater-or-equal(datetime," + first + "T00:00:00)\",\"less-than(datetime," + last + "T00:00:00)\"]}}}";
+        SandboxClient.Answer a = client.post("/api/metric-aggregates", body);
+        assertThat(a.status()).as(a.raw().body()).isEqualTo(200);
+        JsonNode row = a.json().at("/data/attributes/data/0/measurements");
+        assertThat(a.json().at("/data/attributes/dates").size()).isEqualTo((int) (last.toEpochDay() - first.toEpochDay()));
+        long count = 0;
+        double sum = 0;
+        for (JsonNode v : row.get("count")) count += v.asLong();
+        for (JsonNode v : row.get("sum_value")) sum += v.asDouble();
+        List<JsonNode> orders = eventsByMetric.get("Placed Order");
+        assertThat(count).isEqualTo(orders.size()).isPositive();
+        assertThat(sum).isCloseTo(orders.stream().mapToDouble(e -> e.at("/attributes/event_properties/$value").asDouble()).sum(), within(1e-6));
+    }
+
+    @Test
     void ground_truth_orders_carry_items_utm_and_discounts() {
         List<Event> orders = server.data().eventsBetween(server.data().historyStart(), server.data().historyEnd()).stream()
                 .filter(e -> e.metric().name().equals("Placed Order")).toList();
