@@ -3,6 +3,8 @@ package dev.ksync.sandbox;
 /**
  * Everything {@code ksync sandbox} can be told. Port 0 picks a free port.
  *
+ * @param apiKey the private key clients must send; several comma-separated keys act as several
+ *               accounts over the same data, each with its own rate-limit budget
  * @param faults fraction (0..1) of API answers that fail like a stressed Klaviyo
  */
 public record SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey,

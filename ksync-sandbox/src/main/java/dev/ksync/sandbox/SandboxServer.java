@@ -48,10 +48,13 @@ public final class SandboxServer implements AutoCloseable {
     private final Api api;
     private final ObjectMapper mapper = Json.newMapper();
     private final Javalin app;
+    private final java.util.Set<String> apiKeys;
     private final AtomicReference<String> baseUrl = new AtomicReference<>("http://127.0.0.1");
 
     private SandboxServer(SandboxOptions options, Clock clock) {
         this.options = options;
+        this.apiKeys = java.util.Arrays.stream(options.apiKey().split(",")).map(String::trim).filter(k -> !k.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         long t0 = System.nanoTime();
         this.data = SandboxData.generate(options.seed(), options.profiles(), options.historyDays(), clock);
         this.limiter = new RateLimiter(options.rateLimits(), clock);
@@ -124,7 +127,7 @@ public final class SandboxServer implements AutoCloseable {
     private void serve(Context ctx, Endpoint e) {
         try {
             if (options.latencyMs() > 0) sleep(options.latencyMs());
-            authenticate(ctx);
+            String key = authenticate(ctx);
             String revision = ctx.header("revision");
             if (revision == null || revision.isBlank()) {
                 throw new ApiException(400, "invalid", "Invalid input.",
@@ -137,7 +140,7 @@ public final class SandboxServer implements AutoCloseable {
             Map<String, List<String>> query = new LinkedHashMap<>(ctx.queryParamMap());
             Endpoint.TierRule lower = e.tierFor(query);
             Tier tier = lower == null ? e.tier() : lower.tier();
-            RateLimiter.Decision d = limiter.acquire(options.apiKey() + "|" + e.operationId() + (lower == null ? "" : "|" + lower.value()), tier);
+            RateLimiter.Decision d = limiter.acquire(key + "|" + e.operationId() + (lower == null ? "" : "|" + lower.value()), tier);
             if (!d.allowed()) {
                 ctx.header("Retry-After", String.valueOf(d.retryAfterSeconds()));
                 throw throttled(d.retryAfterSeconds());
@@ -168,17 +171,20 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
-    private void authenticate(Context ctx) {
+    /** The presented key, when it is one of the configured ones (comma-separated: one budget each). */
+    private String authenticate(Context ctx) {
         String auth = ctx.header("Authorization");
         if (auth == null || auth.isBlank()) {
             throw new ApiException(401, "not_authenticated", "Authentication credentials were not provided.",
                     "Missing or invalid authorization scheme. Please use Klaviyo-API-Key.", null, null);
         }
         String prefix = "Klaviyo-API-Key ";
-        if (!auth.startsWith(prefix) || !auth.substring(prefix.length()).trim().equals(options.apiKey())) {
+        String key = auth.startsWith(prefix) ? auth.substring(prefix.length()).trim() : "";
+        if (key.isEmpty() || !apiKeys.contains(key)) {
             throw new ApiException(401, "authentication_failed", "Incorrect authentication credentials.",
                     "Incorrect authentication credentials.", null, null);
         }
+        return key;
     }
 
     private static ApiException throttled(int seconds) {

@@ -102,6 +102,17 @@ class RateLimitTest {
     }
 
     @Test
+    void each_configured_key_has_its_own_budget() {
+        try (SandboxServer s = SandboxServer.start(SandboxOptions.defaults().withProfiles(50).withHistoryDays(10)
+                .withApiKey("pk_brand_a,pk_brand_b").withRateLimits(RateLimitMode.REAL), clock)) {
+            SandboxClient a = new SandboxClient(s.baseUrl(), "pk_brand_a"), b = new SandboxClient(s.baseUrl(), "pk_brand_b");
+            for (int i = 0; i < 3; i++) assertThat(a.get("/api/flows").status()).isEqualTo(200);
+            assertThat(a.get("/api/flows").status()).isEqualTo(429);
+            assertThat(b.get("/api/flows").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void other_keys_are_refused_before_they_count() {
         try (SandboxServer s = start(RateLimitMode.scaled(1))) {
             SandboxClient wrong = new SandboxClient(s.baseUrl(), "pk_other");
