@@ -133,7 +133,10 @@ public final class FilterParser {
 
     /** ISO-8601 with or without offset/fraction (no offset means UTC), or a bare date; null if not a datetime. */
     public static Instant parseDatetime(String s) {
-        String t = s.trim().replace(' ', 'T');
+        String t = s.trim();
+        // An unencoded '+' in a query string arrives as a space: "…T00:00:00 00:00".
+        t = t.replaceFirst("(\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?) (\\d{2}:?\\d{2})$", "$1+$4");
+        t = t.replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T");
         try { return OffsetDateTime.parse(t).toInstant(); } catch (DateTimeParseException ignored) { }
         try { return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC); } catch (DateTimeParseException ignored) { }
         try { return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant(); } catch (DateTimeParseException ignored) { }
