@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,6 +102,29 @@ class ProtocolTest {
         assertThat(events.get("data")).allSatisfy(e -> assertThat(e.at("/relationships/metric/data/id").asText()).isEqualTo(opened));
         JsonNode mine = client.get("/api/events?filter=" + q("equals(profile_id,\"" + profileId + "\")")).json();
         assertThat(mine.get("data")).allSatisfy(e -> assertThat(e.at("/relationships/profile/data/id").asText()).isEqualTo(profileId));
+    }
+
+    @Test
+    void time_filters_on_profiles_agree_with_the_rendered_times() {
+        var d = server.data();
+        Instant t = d.profile(150).created();
+        for (String op : List.of("greater-than", "greater-or-equal", "less-than")) {
+            java.util.Set<String> expected = new java.util.HashSet<>();
+            for (int i = 0; i < d.profileCount(); i++) {
+                Instant c = d.profile(i).created().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                boolean in = switch (op) { case "greater-than" -> c.isAfter(t); case "greater-or-equal" -> !c.isBefore(t); default -> c.isBefore(t); };
+                if (in) expected.add(d.profile(i).id());
+            }
+            java.util.Set<String> got = new java.util.HashSet<>();
+            String next = "/api/profiles?page[size]=100&filter=" + q(op + "(created," + t + ")");
+            if (op.equals("greater-or-equal")) next = "/api/profiles?page[size]=100&filter=" + q("greater-than(created," + t.minusSeconds(1) + ")");
+            while (next != null) {
+                JsonNode page = client.get(next).json();
+                page.get("data").forEach(n -> got.add(n.get("id").asText()));
+                next = page.at("/links/next").isNull() ? null : page.at("/links/next").asText();
+            }
+            assertThat(got).as(op).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -86,13 +86,19 @@ final class ProfilePages {
         int pos = 0;
         if (q.cursor() != null) pos = Documents.offsetCursor(Cursors.decode(q.cursor(), CURSOR), "p:");
         else if (candidates == null) pos = startPosition(q, sort, order, n);
-        List<Condition> rest = q.filters();
+        // Time conditions are checked on the derived millis; only the rest needs a rendered profile.
+        List<Condition> timed = new ArrayList<>(), rest = new ArrayList<>();
+        for (Condition c : q.filters()) {
+            boolean time = c.value() instanceof Instant && (c.field().equals("created") || c.field().equals("updated") || c.field().equals("joined_group_at"));
+            (time ? timed : rest).add(c);
+        }
         List<ObjectNode> page = new ArrayList<>();
         int nextPos = -1;
         for (int k = pos; k < total; k++) {
             int at = q.sortDescending() ? total - 1 - k : k;
             int idx = candidates != null ? candidates[at] : order != null ? order[at] : at;
             if (audienceId != null && !ps.inAudience(idx, audienceId)) continue;
+            if (!timed.isEmpty() && !timesMatch(ps, idx, timed)) continue;
             Profile p = ps.profile(idx);
             if (!rest.isEmpty()) {
                 ObjectNode full = resources.profile(p, true, false, Set.of());
@@ -111,6 +117,26 @@ final class ProfilePages {
         page.replaceAll(x -> Documents.sparse(x, q));
         String next = nextPos < 0 ? null : Documents.url(links.base(), r.path(), r.query(), CURSOR, Cursors.encode("p:" + nextPos));
         return Documents.collection(page, included, !q.include().isEmpty(), self(r), next);
+    }
+
+    private static boolean timesMatch(Profiles ps, int i, List<Condition> timed) {
+        for (Condition c : timed) {
+            long v = c.field().equals("updated") ? Math.max(ps.createdMillis(i), ps.updatedMillis(i)) / 1000 : ps.createdMillis(i) / 1000;
+            Instant at = (Instant) c.value();
+            long t = at.getEpochSecond();
+            boolean whole = at.getNano() == 0;
+            // Rendered times are whole seconds; compare them as the client sees them.
+            boolean ok = switch (c.operator()) {
+                case "greater-than" -> v > t;
+                case "greater-or-equal" -> v > t || (v == t && whole);
+                case "less-than" -> v < t || (v == t && !whole);
+                case "less-or-equal" -> v <= t;
+                case "equals" -> v == t && whole;
+                default -> true;
+            };
+            if (!ok) return false;
+        }
+        return true;
     }
 
     /** Indices named by equals/any on id or email, or null when the filter pins none. */
