@@ -73,8 +73,10 @@ class PagingTest {
         long placedCount = d.eventsBetween(d.historyStart(), d.historyEnd()).stream().filter(e -> e.metric().id().equals(placed)).count();
         var flow = d.flows().get(1);
         var action = d.flowActions().stream().filter(a -> a.flowId().equals(flow.id()) && a.type().startsWith("send")).findFirst().orElseThrow();
-        long emailCampaigns = d.campaigns().stream().filter(c -> c.channel().equals("email")).count();
-        long smsCampaigns = d.campaigns().stream().filter(c -> c.channel().equals("sms")).count();
+        long emailCampaigns = d.campaigns().stream().filter(c -> c.channel().equals("email") && !c.archived()).count();
+        long smsCampaigns = d.campaigns().stream().filter(c -> c.channel().equals("sms") && !c.archived()).count();
+        long archivedEmail = d.campaigns().stream().filter(c -> c.channel().equals("email") && c.archived()).count();
+        long liveFlows = d.flows().stream().filter(f -> !f.archived()).count();
         List<Case> out = new ArrayList<>();
         for (int size : new int[]{1, 100}) {
             out.add(new Case("profiles by id, size " + size, "/api/profiles?page[size]=" + size, d.profileCount(), by("/id")));
@@ -88,8 +90,9 @@ class PagingTest {
         }
         out.add(new Case("placed orders, size 2", "/api/events?page[size]=2&filter=" + q("equals(metric_id,\"" + placed + "\")"), placedCount, byLong("/attributes/timestamp")));
         for (int size : new int[]{1, 50}) {
-            out.add(new Case("flows, size " + size, "/api/flows?page[size]=" + size, d.flows().size(), (a, b) -> 0));
-            out.add(new Case("flows by -name, size " + size, "/api/flows?sort=-name&page[size]=" + size, d.flows().size(), by("/attributes/name").reversed()));
+            out.add(new Case("flows, size " + size, "/api/flows?page[size]=" + size, liveFlows, (a, b) -> 0));
+            out.add(new Case("archived flows, size " + size, "/api/flows?page[size]=" + size + "&filter=" + q("equals(archived,true)"), d.flows().size() - liveFlows, (a, b) -> 0));
+            out.add(new Case("flows by -name, size " + size, "/api/flows?sort=-name&page[size]=" + size, liveFlows, by("/attributes/name").reversed()));
             out.add(new Case("flow actions, size " + size, "/api/flows/" + flow.id() + "/flow-actions?sort=created&page[size]=" + size,
                     flow.actionIds().size(), by("/attributes/created")));
             out.add(new Case("tags, size " + size, "/api/tags?sort=name&page[size]=" + size, d.tags().size(), by("/attributes/name")));
@@ -98,6 +101,8 @@ class PagingTest {
         for (int size : new int[]{1, 100}) {
             out.add(new Case("email campaigns, size " + size, "/api/campaigns?sort=-created_at&page[size]=" + size + "&filter=" + q("equals(messages.channel,'email')"),
                     emailCampaigns, by("/attributes/created_at").reversed()));
+            out.add(new Case("archived email campaigns, size " + size, "/api/campaigns?page[size]=" + size + "&filter="
+                    + q("equals(messages.channel,'email'),equals(archived,true)"), archivedEmail, (a, b) -> 0));
             out.add(new Case("sms campaigns, size " + size, "/api/campaigns?sort=name&page[size]=" + size + "&filter=" + q("equals(messages.channel,'sms')"),
                     smsCampaigns, by("/attributes/name")));
         }

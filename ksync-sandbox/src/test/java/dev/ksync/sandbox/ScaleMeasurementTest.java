@@ -27,6 +27,19 @@ class ScaleMeasurementTest {
             System.out.printf("1M-profile sandbox started in %.2f s (max heap %d MiB)%n", startSeconds, maxHeap >> 20);
             assertThat(startSeconds).isLessThan(30);
             SandboxClient c = new SandboxClient(s);
+            String conv = s.data().metricNamed("Placed Order").id();
+            String since = s.data().historyEnd().minus(java.time.Duration.ofDays(7)).toString();
+            for (String[] probe : new String[][]{
+                    {"GET", "/api/profiles?sort=updated&page[size]=100&filter=" + java.net.URLEncoder.encode("greater-than(updated," + since + ")", java.nio.charset.StandardCharsets.UTF_8)},
+                    {"GET", "/api/events?page[size]=1000&sort=-datetime"},
+                    {"POST", "/api/flow-values-reports"}}) {
+                long tp = System.nanoTime();
+                SandboxClient.Answer a = probe[0].equals("GET") ? c.get(probe[1]) : c.post(probe[1],
+                        "{\"data\":{\"type\":\"flow-values-report\",\"attributes\":{\"statistics\":[\"recipients\",\"opens_unique\",\"conversion_value\"],"
+                                + "\"timeframe\":{\"key\":\"last_30_days\"},\"conversion_metric_id\":\"" + conv + "\"}}}");
+                assertThat(a.status()).isEqualTo(200);
+                System.out.printf("%s %s: %.2f s%n", probe[0], probe[1].length() > 60 ? probe[1].substring(0, 60) + "…" : probe[1], (System.nanoTime() - tp) / 1e9);
+            }
             long t1 = System.nanoTime();
             String next = "/api/profiles?page[size]=100&additional-fields[profile]=subscriptions";
             int n = 0;

@@ -12,6 +12,7 @@ import dev.ksync.sandbox.data.ProfileList;
 import dev.ksync.sandbox.data.Segment;
 import dev.ksync.sandbox.data.SandboxData;
 import dev.ksync.sandbox.query.ApiException;
+import dev.ksync.sandbox.query.Condition;
 import dev.ksync.sandbox.query.Cursors;
 import dev.ksync.sandbox.query.Endpoint;
 import dev.ksync.sandbox.query.Endpoints;
@@ -163,10 +164,15 @@ public final class Api {
                                 java.util.function.BiFunction<T, Set<String>, ObjectNode> render, Map<String, String> aliases) {
         QueryParams q = QueryParams.parse(e, type, r.query());
         Set<String> inc = Set.copyOf(q.include());
+        List<Condition> filters = new ArrayList<>(q.filters());
+        // Like Klaviyo, flows and campaigns leave archived ones out unless the filter asks about archived.
+        if (e.filters().containsKey("archived") && filters.stream().noneMatch(c -> c.field().equals("archived"))) {
+            filters.add(new Condition("equals", "archived", Boolean.FALSE));
+        }
         List<ObjectNode> all = new ArrayList<>();
         for (T t : items) {
             ObjectNode n = render.apply(t, inc);
-            if (Matcher.matches(n, q.filters(), aliases)) all.add(n);
+            if (Matcher.matches(n, filters, aliases)) all.add(n);
         }
         if (q.sortField() != null) all.sort(Matcher.sort(q.sortField(), q.sortDescending(), aliases));
         int size = e.paged() ? q.pageSize() : Math.max(200, all.size());
