@@ -69,6 +69,25 @@ class ReportPagingTest {
     }
 
     @Test
+    void metric_aggregates_page_by_page_size_and_sort_by_a_dimension() {
+        var aggregates = new dev.ksync.sandbox.reports.MetricAggregates(data, new Links(() -> "http://sandbox"), Json.newMapper());
+        String body = "{\"data\":{\"type\":\"metric-aggregate\",\"attributes\":{\"metric_id\":\"" + data.metricNamed("Received Email").id()
+                + "\",\"measurements\":[\"count\"],\"by\":[\"$message\"],\"sort\":\"-$message\",\"page_size\":2,"
+                + "\"filter\":[\"greater-or-equal(datetime,2026-10-01T00:00:00)\",\"less-than(datetime,2026-11-01T00:00:00)\"]%s}}}";
+        List<String> seen = new ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = aggregates.query(new ApiRequest("/api/metric-aggregates", Map.of(), Map.of(), body.formatted(cursor)));
+            page.at("/data/attributes/data").forEach(row -> seen.add(row.at("/dimensions/0").asText()));
+            JsonNode next = page.at("/data/links/next");
+            cursor = next.isNull() ? null : ",\"page_cursor\":\"" + URI.create(next.asText()).getQuery().replace("page_cursor=", "") + "\"";
+        } while (cursor != null);
+        assertThat(seen.size()).isGreaterThan(2);
+        assertThat(seen).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(new HashSet<>(seen)).hasSameSizeAs(seen);
+    }
+
+    @Test
     void a_weekly_series_starts_its_buckets_in_the_account_timezone() {
         JsonNode r = call("query_flow_series", "/api/flow-series-reports",
                 body("flow-series-report", "{\"start\":\"2026-10-01T00:00:00Z\",\"end\":\"2026-11-01T00:00:00Z\"}", ",\"interval\":\"weekly\""), null);

@@ -123,7 +123,30 @@ public final class MetricAggregates {
         ArrayNode dates = attrs.putArray("dates");
         for (ZonedDateTime b : buckets) dates.add(Json.time(b));
         ArrayNode out = attrs.putArray("data");
-        for (var row : rows.entrySet()) {
+        // sort: ±<by key> orders rows by that dimension; page_size/page_cursor page them.
+        List<Map.Entry<List<Object>, Object[]>> ordered = new ArrayList<>(rows.entrySet());
+        String sort = a.path("sort").asText("");
+        if (!sort.isEmpty()) {
+            boolean desc = sort.startsWith("-");
+            int k = by.indexOf(desc ? sort.substring(1) : sort);
+            if (k < 0) throw ApiException.invalidBody("/data/attributes/sort", "sort must be one of the 'by' keys, optionally prefixed with '-'.");
+            java.util.Comparator<Map.Entry<List<Object>, Object[]>> cmp = java.util.Comparator.comparing(en -> String.valueOf(en.getKey().get(k)));
+            ordered.sort(desc ? cmp.reversed() : cmp);
+        }
+        int pageSize = a.path("page_size").isInt() ? a.get("page_size").asInt() : 500;
+        if (pageSize < 1 || pageSize > 10_000) throw ApiException.invalidBody("/data/attributes/page_size", "page_size must be between 1 and 10000.");
+        String cursorText = a.path("page_cursor").isTextual() ? a.get("page_cursor").asText()
+                : r.query().getOrDefault("page_cursor", List.of()).stream().findFirst().orElse(null);
+        int offset = 0;
+        if (cursorText != null && !cursorText.isBlank()) {
+            try {
+                offset = Integer.parseInt(dev.ksync.sandbox.query.Cursors.decode(cursorText, "page_cursor").substring(2));
+            } catch (RuntimeException e) {
+                throw ApiException.invalidBody("/data/attributes/page_cursor", "Invalid page_cursor. Pass the value from links.next unchanged.");
+            }
+        }
+        int end = Math.min(ordered.size(), offset + pageSize);
+        for (var row : ordered.subList(Math.min(offset, end), end)) {
             ObjectNode rn = out.addObject();
             ArrayNode dims = rn.putArray("dimensions");
             for (Object x : row.getKey()) dims.add(x == null ? "" : String.valueOf(x));
@@ -147,7 +170,7 @@ public final class MetricAggregates {
         }
         ObjectNode l = dn.putObject("links");
         l.put("self", links.base() + r.path());
-        l.putNull("next");
+        l.put("next", end < ordered.size() ? links.base() + r.path() + "?page_cursor=" + dev.ksync.sandbox.query.Cursors.encode("a:" + end) : null);
         l.putNull("prev");
         return doc;
     }
