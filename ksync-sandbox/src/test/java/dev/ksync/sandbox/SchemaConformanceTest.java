@@ -13,6 +13,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -165,6 +166,24 @@ class SchemaConformanceTest {
             component("StaticSendStrategy", at.get("send_strategy"), c.id());
             JsonNode def = client.get("/api/campaign-messages/" + c.messageIds().get(0)).json().at("/data/attributes/definition");
             component(isEmail ? "EmailMessageDefinition" : "SMSMessageDefinition", def, c.id());
+        }
+
+        // Every operation's 429 and 4XX answers.
+        // The id each path template is exercised with (by its collection).
+        Map<String, String> ids = new java.util.HashMap<>(Map.of("profiles", pid, "metrics", d.metrics().get(0).id(), "flows", flowId,
+                "flow-actions", email.id(), "flow-messages", d.flowMessages().get(0).id(), "campaigns", d.campaigns().get(0).id(),
+                "campaign-messages", d.campaignMessages().get(0).id(), "lists", listId, "segments", segmentId, "templates", d.templates().get(0).id()));
+        ids.put("tags", d.tags().get(0).id());
+        ids.put("events", eventId);
+        for (var e : new dev.ksync.sandbox.query.Endpoints().all()) {
+            String url = e.path().replace("{id}", ids.getOrDefault(e.path().split("/")[2], "none"));
+            server.injectFaults(FaultKind.THROTTLE_429, 1);
+            SandboxClient.Answer t = e.method().equals("GET") ? client.get(url) : client.post(url, "{}");
+            assertThat(t.status()).as(url).isEqualTo(429);
+            record(e.path(), e.method(), "4XX", "429 " + url, t.json());
+            SandboxClient.Answer bad = e.method().equals("GET") ? client.get(url + "?include=nonsense") : client.post(url, "{\"data\":{\"type\":\"nonsense\"}}");
+            assertThat(bad.status()).as(url + " -> " + bad.raw().body()).isEqualTo(400);
+            record(e.path(), e.method(), "4XX", "400 " + url, bad.json());
         }
 
         assertThat(failures).as("schema violations in " + validated + " answers").isEmpty();
