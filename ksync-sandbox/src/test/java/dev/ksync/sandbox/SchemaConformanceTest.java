@@ -168,6 +168,12 @@ class SchemaConformanceTest {
             component(isEmail ? "EmailMessageDefinition" : "SMSMessageDefinition", def, c.id());
         }
 
+        for (FaultKind k : List.of(FaultKind.ERROR_500, FaultKind.UNAVAILABLE_503)) {
+            server.injectFaults(k, 1);
+            SandboxClient.Answer a = client.get("/api/events");
+            assertThat(a.status()).isEqualTo(Integer.parseInt(k.wire()));
+            record("/api/events", "GET", "5XX", k.wire(), a.json());
+        }
         // Every operation's 429 and 4XX answers.
         // The id each path template is exercised with (by its collection).
         Map<String, String> ids = new java.util.HashMap<>(Map.of("profiles", pid, "metrics", d.metrics().get(0).id(), "flows", flowId,
