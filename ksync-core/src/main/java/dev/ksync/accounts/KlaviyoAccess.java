@@ -30,7 +30,8 @@ public final class KlaviyoAccess implements AutoCloseable {
         this.settings = settings;
         this.registeredKeys = registeredKeys;
         this.clock = clock;
-        KlaviyoClientConfig c = KlaviyoClientConfig.of(settings.baseUrl()).withRevision(settings.revision());
+        KlaviyoClientConfig c = KlaviyoClientConfig.of(settings.baseUrl()).withRevision(settings.revision())
+                .withRateScale(settings.rateScale());
         if (settings.globalBurst().isPresent() && settings.globalPerMinute().isPresent()) {
             c = c.withGlobalLimit(settings.globalBurst().get(), settings.globalPerMinute().get());
         }

@@ -52,7 +52,8 @@ public record AppConfig(
             Optional<Secret> apiKey,
             Optional<Integer> globalBurst,
             Optional<Integer> globalPerMinute,
-            Optional<String> placedOrderMetricId) {}
+            Optional<String> placedOrderMetricId,
+            int rateScale) {}
 
     public record JobSettings(int flowRowBudget, int maxDurationSeconds, int retentionDays, Optional<URI> alertWebhookUrl) {}
 
@@ -110,7 +111,8 @@ public record AppConfig(
                 r.secret("KLAVIYO_API_KEY_PRIVATE").or(() -> r.secret("KLAVIYO_API_KEY")),
                 r.optionalIntIn("KLAVIYO_LIMIT_GLOBAL_BURST", 1, 100_000),
                 r.optionalIntIn("KLAVIYO_LIMIT_GLOBAL_PER_MINUTE", 1, 1_000_000),
-                r.optional("SHOPIFY_PLACED_ORDER_METRIC_ID"));
+                r.optional("SHOPIFY_PLACED_ORDER_METRIC_ID"),
+                r.intIn("KLAVIYO_RATE_SCALE", 1, 1, 100_000));
 
         JobSettings jobs = new JobSettings(
                 r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000),

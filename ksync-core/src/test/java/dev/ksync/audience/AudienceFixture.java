@@ -30,7 +30,7 @@ final class AudienceFixture implements AutoCloseable {
                 .withRateLimits(RateLimitMode.OFF));
         this.storeRoot = storeRoot;
         AppConfig config = AppConfig.load(Map.of("KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox",
-                "KLAVIYO_ENABLE", "true"));
+                "KLAVIYO_ENABLE", "true", "KLAVIYO_RATE_SCALE", "1000")); // the sandbox does not limit: neither do we
         this.klaviyo = new KlaviyoAccess(config.klaviyo(), id -> Optional.<Secret>empty(), Clock.systemUTC());
         this.sync = new AudienceSync(klaviyo, new FileSystemObjectStore(storeRoot), config.storage().buckets(),
                 Clock.systemUTC());

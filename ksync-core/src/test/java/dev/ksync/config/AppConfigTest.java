@@ -30,6 +30,7 @@ class AppConfigTest {
         assertThat(c.klaviyo().globalBurst()).isEmpty();
         assertThat(c.klaviyo().globalPerMinute()).isEmpty();
         assertThat(c.klaviyo().placedOrderMetricId()).isEmpty();
+        assertThat(c.klaviyo().rateScale()).isEqualTo(1);
         assertThat(c.jobs().flowRowBudget()).isEqualTo(50_000);
         assertThat(c.jobs().maxDurationSeconds()).isEqualTo(800);
         assertThat(c.jobs().retentionDays()).isEqualTo(30);
@@ -60,6 +61,7 @@ class AppConfigTest {
                 Map.entry("KLAVIYO_LIMIT_GLOBAL_BURST", "5"),
                 Map.entry("KLAVIYO_LIMIT_GLOBAL_PER_MINUTE", "100"),
                 Map.entry("SHOPIFY_PLACED_ORDER_METRIC_ID", "M1"),
+                Map.entry("KLAVIYO_RATE_SCALE", "60"),
                 Map.entry("FLOW_ROW_BUDGET", "10"),
                 Map.entry("KSYNC_MAX_DURATION_S", "60"),
                 Map.entry("KSYNC_RETENTION_DAYS", "7"),
@@ -79,6 +81,7 @@ class AppConfigTest {
         assertThat(c.klaviyo().globalBurst()).contains(5);
         assertThat(c.klaviyo().globalPerMinute()).contains(100);
         assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
+        assertThat(c.klaviyo().rateScale()).isEqualTo(60);
         assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, 60, 7,
                 Optional.of(URI.create("https://hooks.example.com/x"))));
     }

@@ -1,0 +1,144 @@
+package dev.ksync.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.sandbox.RateLimitMode;
+import dev.ksync.sandbox.SandboxOptions;
+import dev.ksync.sandbox.SandboxServer;
+import dev.ksync.storage.TestPostgres;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Audience Sync runbook's curl examples, sent as written to ksync's API pointed at the sandbox. */
+class AudienceHttpTest {
+    private static final String SECRET = "runbook-secret";
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+
+    @TempDir
+    static Path dataDir;
+
+    static SandboxServer sandbox;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(1500).withRateLimits(RateLimitMode.OFF));
+        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
+                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "1000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        sandbox.close();
+    }
+
+    @Test
+    void runbook_dry_run_json_answers_rows_preview_and_diagnostics() throws Exception {
+        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+                {
+                  "mode": "dry-run",
+                  "format": "json",
+                  "source": "klaviyo",
+                  "schema": "required",
+                  "pageSize": 100,
+                  "maxPages": 1
+                }""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode b = json.readTree(r.body());
+        assertThat(b.get("mode").asText()).isEqualTo("dry-run");
+        assertThat(b.get("rows").asInt()).isBetween(1, 100);
+        assertThat(b.get("csvPreview").get(0).asText()).startsWith("Email,Klaviyo ID,First Name,Last Name,Email Marketing Consent,Email Suppressions");
+        assertThat(b.get("csvPreview")).hasSize(11);
+        assertThat(b.get("diagnostics").get("profilesScanned").asInt()).isEqualTo(100);
+        assertThat(b.get("diagnostics").get("klaviyoCalls").get("endpoints").get("get_profiles").get("calls").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void runbook_dry_run_csv_streams_the_file() throws Exception {
+        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+                {
+                  "mode": "dry-run",
+                  "format": "csv",
+                  "source": "klaviyo",
+                  "schema": "required",
+                  "pageSize": 200,
+                  "maxPages": 2
+                }""");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/csv"));
+        String[] lines = r.body().split("\r\n");
+        assertThat(lines[0]).startsWith("Email,Klaviyo ID").endsWith("Expected Date Of Next Order");
+        assertThat(lines.length - 1).isBetween(200, 400); // 400 scanned, unsubscribed and suppressed left out
+    }
+
+    @Test
+    void runbook_live_write_lands_in_the_audience_staging_bucket() throws Exception {
+        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+                {
+                  "mode": "live",
+                  "format": "json",
+                  "source": "klaviyo",
+                  "schema": "required",
+                  "accountId": "acc_canary_1",
+                  "uploadId": "2025-09-17T01-00-00Z",
+                  "pageSize": 500,
+                  "maxPages": 10
+                }""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode b = json.readTree(r.body());
+        assertThat(b.get("mode").asText()).isEqualTo("live");
+        assertThat(b.get("bucket").asText()).isEqualTo("audience-staging");
+        assertThat(b.get("key").asText()).isEqualTo("acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv");
+        Path file = dataDir.resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv");
+        assertThat(Files.size(file)).isEqualTo(b.get("bytes").asLong());
+        assertThat(b.get("sha256").asText()).hasSize(64);
+        assertThat(b.get("rows").asLong()).isEqualTo(Files.readAllLines(file).size() - 1);
+        assertThat(b.get("diagnostics").get("profilesScanned").asInt()).isEqualTo(1500); // 5000 asked, 1500 exist
+    }
+
+    @Test
+    void klaviyo_calls_need_the_admin_secret() throws Exception {
+        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", null, "{\"source\":\"klaviyo\"}");
+        assertThat(r.statusCode()).isEqualTo(401);
+        HttpResponse<String> body = server.post("/api/klaviyo/audience-sync", null,
+                "{\"profiles\":[{\"id\":\"P1\",\"email\":\"a@b.c\"}]}");
+        assertThat(body.statusCode()).as("profiles from the body touch neither Klaviyo nor storage").isEqualTo(200);
+    }
+
+    @Test
+    void a_rejected_key_answers_502_naming_the_key_problem_but_never_the_key() throws Exception {
+        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET,
+                "{\"source\":\"klaviyo\",\"klaviyoApiKey\":\"pk_wrong_SECRETVALUE_1234\",\"maxPages\":1}");
+        assertThat(r.statusCode()).isEqualTo(502);
+        JsonNode b = json.readTree(r.body());
+        assertThat(b.get("error").asText()).isEqualTo("klaviyo_unauthorized");
+        assertThat(b.get("message").asText()).contains("API key");
+        assertThat(b.get("details").get("klaviyoStatus").asInt()).isEqualTo(401);
+        assertThat(r.body()).doesNotContain("SECRETVALUE");
+    }
+
+    @Test
+    void bad_fields_answer_400_naming_them() throws Exception {
+        for (String body : new String[] {"{\"source\":\"klaviyo\",\"pageSize\":5000}",
+                "{\"source\":\"klaviyo\",\"schema\":\"everything\"}", "{\"source\":\"klaviyo\",\"mode\":\"live\"}",
+                "{\"source\":\"klaviyo\",\"maxPages\":-2}", "{\"source\":\"profiles\"}", "{\"pagesize\":5}"}) {
+            HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(json.readTree(r.body()).get("message").asText()).as(body).contains("allowed");
+        }
+    }
+}
