@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,8 @@ public final class FileSystemObjectStore implements ObjectStore {
                 body.writeTo(hashing);
                 hashing.flush();
             }
+            // temp files are created owner-only; a published object is as readable as any other file here
+            setReadable(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -102,6 +105,12 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public String describe() {
         return root.toUri().toString();
+    }
+
+    private static void setReadable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     private Path path(String bucket, String key) {

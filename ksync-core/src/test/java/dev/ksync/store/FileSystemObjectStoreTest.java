@@ -20,6 +20,8 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
     void objects_live_under_root_bucket_key_and_no_temporary_file_remains() throws Exception {
         write("acme/u/subscribers.csv", "x");
         assertThat(root.resolve(BUCKET).resolve("acme/u/subscribers.csv")).hasContent("x");
+        assertThat(Files.getPosixFilePermissions(root.resolve(BUCKET).resolve("acme/u/subscribers.csv")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         try (var files = Files.walk(root)) {
             assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
                     .containsExactly("subscribers.csv");
