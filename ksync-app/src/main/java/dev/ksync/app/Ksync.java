@@ -36,9 +36,9 @@ public final class Ksync implements AutoCloseable {
         this.database = database;
         this.objectStore = ObjectStores.forConfig(config);
         this.accounts = new AccountService(database.jdbi(), SecretBox.forConfig(config), clock);
-        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock);
-        this.audience = new AudienceSync(klaviyo, objectStore, config.storage().buckets(), clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics));
+        this.audience = new AudienceSync(klaviyo, objectStore, config.storage().buckets(), clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);

@@ -65,6 +65,8 @@ class AudienceHttpTest {
         assertThat(b.get("diagnostics").get("profilesScanned").asInt()).isEqualTo(100);
         assertThat(b.get("diagnostics").get("klaviyoCalls").get("endpoints").get("get_profiles").get("calls").asInt())
                 .isEqualTo(1);
+        assertThat(server.get("/metrics", null).body())
+                .containsPattern("ksync_klaviyo_calls_seconds_count\\{operation=\"get_profiles\",status=\"200\"} [1-9]");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.ApiKey;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
+import dev.ksync.klaviyo.stats.CallListener;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -21,15 +22,23 @@ public final class KlaviyoAccess implements AutoCloseable {
     private final AppConfig.KlaviyoSettings settings;
     private final Function<AccountId, Optional<Secret>> registeredKeys;
     private final Clock clock;
+    private final CallListener listener;
     private final KlaviyoClientConfig clientConfig;
     private final Map<ApiKey, KlaviyoClient> clients = new ConcurrentHashMap<>();
 
     /** @param registeredKeys the stored key of a registered account ({@link AccountService#apiKey}) */
     public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
             Clock clock) {
+        this(settings, registeredKeys, clock, CallListener.NONE);
+    }
+
+    /** @param listener told of every call, retry and budget wait of every client (metrics) */
+    public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
+            Clock clock, CallListener listener) {
         this.settings = settings;
         this.registeredKeys = registeredKeys;
         this.clock = clock;
+        this.listener = listener;
         KlaviyoClientConfig c = KlaviyoClientConfig.of(settings.baseUrl()).withRevision(settings.revision())
                 .withRateScale(settings.rateScale());
         if (settings.globalBurst().isPresent() && settings.globalPerMinute().isPresent()) {
@@ -51,7 +60,7 @@ public final class KlaviyoAccess implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw KsyncException.badInput("klaviyoApiKey", "(hidden)", "a Klaviyo private API key: " + e.getMessage());
         }
-        return clients.computeIfAbsent(apiKey, k -> KlaviyoClient.builder(clientConfig, k).clock(clock).build());
+        return clients.computeIfAbsent(apiKey, k -> KlaviyoClient.builder(clientConfig, k).clock(clock).listener(listener).build());
     }
 
     @Override
