@@ -134,6 +134,15 @@ class AudienceHttpTest {
     }
 
     @Test
+    void a_csv_request_that_fails_at_klaviyo_gets_a_json_error_not_a_truncated_file() throws Exception {
+        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET,
+                "{\"source\":\"klaviyo\",\"format\":\"csv\",\"klaviyoApiKey\":\"pk_wrong_key_5678\"}");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+        assertThat(json.readTree(r.body()).get("error").asText()).isEqualTo("klaviyo_unauthorized");
+    }
+
+    @Test
     void bad_fields_answer_400_naming_them() throws Exception {
         for (String body : new String[] {"{\"source\":\"klaviyo\",\"pageSize\":5000}",
                 "{\"source\":\"klaviyo\",\"schema\":\"everything\"}", "{\"source\":\"klaviyo\",\"mode\":\"live\"}",

@@ -120,6 +120,17 @@ class HttpApiTest {
     }
 
     @Test
+    void a_50_MiB_chunked_body_without_length_also_answers_413_json() throws Exception {
+        byte[] big = new byte[50 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        HttpResponse<String> r = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/accounts"))
+                .header("x-admin-job-secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(error(r)).isEqualTo("body_too_large");
+    }
+
+    @Test
     void unknown_routes_answer_404_json() throws Exception {
         HttpResponse<String> r = server.get("/api/nope", SECRET);
         assertThat(r.statusCode()).isEqualTo(404);
