@@ -99,7 +99,7 @@ final class ProfilePages {
             int idx = candidates != null ? candidates[at] : order != null ? order[at] : at;
             if (audienceId != null && !ps.inAudience(idx, audienceId)) continue;
             if (!timed.isEmpty() && !timesMatch(ps, idx, timed)) continue;
-            Profile p = ps.profile(idx);
+            Profile p = data.profile(idx);
             if (!rest.isEmpty()) {
                 ObjectNode full = resources.profile(p, true, false, Set.of());
                 if (audienceId != null) ((ObjectNode) full.get("attributes")).put("joined_group_at", Json.time(p.created()));
@@ -180,11 +180,11 @@ final class ProfilePages {
             case "updated" -> String.format("%015d", ps.updatedMillis(i));
             case "email" -> ps.emailAddress(i);
             case "subscriptions.email.marketing.suppression.timestamp" -> {
-                Profile p = ps.profile(i);
+                Profile p = ps.profile(i, null); // only the suppression timestamps matter here
                 yield p.emailMarketing().suppression().isEmpty() ? null : Json.time(p.emailMarketing().suppression().get(0).timestamp());
             }
             case "subscriptions.email.marketing.list_suppressions.timestamp" -> {
-                Profile p = ps.profile(i);
+                Profile p = ps.profile(i, null); // only the suppression timestamps matter here
                 yield p.emailMarketing().listSuppressions().isEmpty() ? null : Json.time(p.emailMarketing().listSuppressions().get(0).timestamp());
             }
             default -> String.format("%010d", i);

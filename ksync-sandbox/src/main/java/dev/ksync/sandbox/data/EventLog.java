@@ -28,7 +28,10 @@ public final class EventLog {
     private final Profiles profiles;
     private final int days;
     private final long[] dayStart; // epoch seconds, days + 1 entries
-    private final List<List<CampaignMessage>> campaignSendsByDay = new ArrayList<>();
+    private final List<List<Send>> sendsByDay = new ArrayList<>();
+    /** Every sent campaign message, newest first, for the per-profile last event. */
+    private final List<Send> sendsNewestFirst = new ArrayList<>();
+    private final List<List<FlowMessage>> sendableByFlow = new ArrayList<>();
     private final Map<String, Campaign> campaignsById = new HashMap<>();
     private final Map<String, Integer> metricIndex = new HashMap<>();
     private final Object[] messages; // FlowMessage or CampaignMessage by account-wide index
@@ -39,6 +42,8 @@ public final class EventLog {
     private final byte[] stateMetrics;
     private final LinkedHashMap<Integer, DayEvents> cache = new LinkedHashMap<>(64, 0.75f, true);
     private long cachedEvents;
+    private final Object lastDrawnLock = new Object();
+    private volatile int[] lastDrawn;
 
     EventLog(long seed, Catalog catalog, Profiles profiles, ZoneId zone, LocalDate firstDay, int days) {
         this.seed = seed;
@@ -47,13 +52,20 @@ public final class EventLog {
         this.days = days;
         this.dayStart = new long[days + 1];
         for (int d = 0; d <= days; d++) dayStart[d] = firstDay.plusDays(d).atStartOfDay(zone).toEpochSecond();
-        for (int d = 0; d < days; d++) campaignSendsByDay.add(new ArrayList<>());
+        for (int d = 0; d < days; d++) sendsByDay.add(new ArrayList<>());
         for (Campaign c : catalog.campaigns()) campaignsById.put(c.id(), c);
         for (CampaignMessage m : catalog.campaignMessages()) {
             Campaign c = campaignsById.get(m.campaignId());
             if (!c.sent() || m.sendTime() == null) continue;
             int d = dayOf(m.sendTime().getEpochSecond());
-            if (d >= 0) campaignSendsByDay.get(d).add(m);
+            if (d >= 0) sendsByDay.get(d).add(new Send(m, c, d, m.sendTime().getEpochSecond(), m.channel().equals("email")));
+        }
+        for (List<Send> day : sendsByDay) sendsNewestFirst.addAll(day);
+        sendsNewestFirst.sort(java.util.Comparator.comparingLong(Send::second).reversed());
+        for (Flow f : catalog.flows()) {
+            List<FlowMessage> out = new ArrayList<>();
+            for (FlowMessage m : catalog.flowMessages()) if (m.flowId().equals(f.id())) out.add(m);
+            sendableByFlow.add(List.copyOf(out));
         }
         for (int k = 0; k < catalog.metrics().size(); k++) metricIndex.put(catalog.metrics().get(k).id(), k);
         messages = new Object[catalog.flowMessages().size() + catalog.campaignMessages().size()];
@@ -221,7 +233,12 @@ public final class EventLog {
 
     // ---- generation ----
 
-    private static final class Builder {
+    /** Where generated events go: a day's arrays, or a running maximum for the last-event index. */
+    private interface Sink {
+        void add(long t, int p, int m, int msg, long a);
+    }
+
+    private static final class Builder implements Sink {
         long[] ts = new long[1024];
         int[] profile = new int[1024];
         byte[] metric = new byte[1024];
@@ -229,7 +246,8 @@ public final class EventLog {
         long[] aux = new long[1024];
         int n;
 
-        void add(long t, int p, int m, int msg, long a) {
+        @Override
+        public void add(long t, int p, int m, int msg, long a) {
             if (n == ts.length) {
                 int c = n * 2;
                 ts = Arrays.copyOf(ts, c);
@@ -247,31 +265,51 @@ public final class EventLog {
         }
     }
 
+    /** The latest time a single profile's events reach. */
+    private static final class Latest implements Sink {
+        long max = -1;
+
+        @Override
+        public void add(long t, int p, int m, int msg, long a) { if (t > max) max = t; }
+    }
+
+    /** One sent campaign message, with what its send loop needs. */
+    private record Send(CampaignMessage message, Campaign campaign, int day, long second, boolean email) {}
+
     private DayEvents generate(int d) {
-        long start = dayStart[d], end = dayStart[d + 1], last = end - 1;
         Builder b = new Builder();
-        // Campaign sends: every reachable member of the included audiences, minus the excluded ones.
-        for (CampaignMessage cm : campaignSendsByDay.get(d)) {
-            Campaign c = campaignsById.get(cm.campaignId());
-            long t0 = cm.sendTime().getEpochSecond();
-            boolean email = cm.channel().equals("email");
-            int max = profiles.countCreatedBy(t0 * 1000);
-            for (int i = 0; i < max; i++) {
-                if (!inAudience(c, i)) continue;
-                if (email ? !profiles.emailReachable(i, t0 * 1000) : !profiles.smsReachable(i, t0 * 1000)) continue;
-                long h = Rng.hash(seed, 31, cm.index(), i);
-                long t = Math.min(last, t0 + Rng.below(h, 600)); // a campaign goes out over ~10 minutes
-                chain(b, email, cm.index(), i, t, last, h);
-            }
+        // The order of the parts is the order of equal-time events in the day; keep it.
+        for (Send s : sendsByDay.get(d)) {
+            int max = profiles.countCreatedBy(s.second() * 1000);
+            for (int i = 0; i < max; i++) campaignSend(b, s, i);
         }
-        // Flow sends: a day's entrants drawn among the profiles that existed then.
+        flowSends(b, d);
+        consentChanges(b, d);
+        organic(b, d);
+        return sorted(d, b);
+    }
+
+    /** Campaign sends: every reachable member of the included audiences, minus the excluded ones. */
+    private void campaignSend(Sink b, Send s, int i) {
+        if (!inAudience(s.campaign(), i)) return;
+        long t0 = s.second();
+        if (s.email() ? !profiles.emailReachable(i, t0 * 1000) : !profiles.smsReachable(i, t0 * 1000)) return;
+        long last = dayStart[s.day() + 1] - 1;
+        long h = Rng.hash(seed, 31, s.message().index(), i);
+        long t = Math.min(last, t0 + Rng.below(h, 600)); // a campaign goes out over ~10 minutes
+        chain(b, s.email(), s.message().index(), i, t, last, h);
+    }
+
+    /** Flow sends: a day's entrants drawn among the profiles that existed then. */
+    private void flowSends(Sink b, int d) {
+        long start = dayStart[d], end = dayStart[d + 1], last = end - 1;
         List<Flow> flows = catalog.flows();
         for (int f = 0; f < flows.size(); f++) {
             Flow flow = flows.get(f);
             if (flow.dailyEntryRate() <= 0) continue;
             long from = Math.max(start, flow.activeFrom().getEpochSecond()), to = Math.min(end, flow.activeUntil().getEpochSecond());
             if (from >= to) continue;
-            List<FlowMessage> msgs = sendable(flow);
+            List<FlowMessage> msgs = sendableByFlow.get(f);
             if (msgs.isEmpty()) continue;
             double expected = flow.dailyEntryRate() * profiles.count() * (1 + 0.3 * Math.sin(d / 9.0 + f));
             int k = (int) expected + (Rng.unit(Rng.hash(seed, 32, f, d)) < expected - (int) expected ? 1 : 0);
@@ -288,14 +326,22 @@ public final class EventLog {
                 chain(b, email, m.index(), i, t, last, Rng.mix(h + 2));
             }
         }
-        // Consent changes: the unsubscribe, hard bounce or spam complaint behind a suppression.
+    }
+
+    /** Consent changes: the unsubscribe, hard bounce or spam complaint behind a suppression. */
+    private void consentChanges(Sink b, int d) {
+        long start = dayStart[d], end = dayStart[d + 1];
         int from = Arrays.binarySearch(stateSeconds, start);
         if (from < 0) from = -from - 1;
         while (from > 0 && stateSeconds[from - 1] >= start) from--;
         for (int k = from; k < stateSeconds.length && stateSeconds[k] < end; k++) {
             b.add(stateSeconds[k], stateProfiles[k], stateMetrics[k], -1, 0);
         }
-        // Organic shopping: orders without attribution, product views and checkouts.
+    }
+
+    /** Organic shopping: orders without attribution, product views and checkouts. */
+    private void organic(Sink b, int d) {
+        long start = dayStart[d], end = dayStart[d + 1], last = end - 1;
         int n = profiles.count();
         int orders = (int) Math.round(n * 0.0006 * (1 + 0.4 * Math.sin(d / 30.0)));
         for (int j = 0; j < orders; j++) {
@@ -315,7 +361,76 @@ public final class EventLog {
             b.add(t, i, VIEWED_PRODUCT, -1, Rng.mix(h + 3));
             if (Rng.unit(Rng.mix(h + 4)) < 0.2) b.add(Math.min(last, t + 120 + Rng.below(h, 600)), i, STARTED_CHECKOUT, -1, Rng.mix(h + 3));
         }
-        return sorted(d, b);
+    }
+
+    // ---- last event per profile ----
+
+    /**
+     * When the profile's latest event in the history happened (epoch second), or -1 when it has none.
+     * Campaign sends and consent changes are re-derived for this profile alone; flow entrants and
+     * organic shopping are drawn by index, so their latest second per profile comes from an index
+     * built once over the history's draws (no campaign loops, nothing sorted or kept per event).
+     */
+    public long lastEventSecond(int i) {
+        int drawn = lastDrawn()[i];
+        long best = drawn < 0 ? -1 : dayStart[0] + drawn;
+        best = Math.max(best, consentChangeSecond(i));
+        Latest latest = new Latest();
+        for (Send s : sendsNewestFirst) {
+            // A send's events stay on its day: once that day ends before the best, no older send can win.
+            if (dayStart[s.day() + 1] <= best) break;
+            if (profiles.createdMillis(i) > s.second() * 1000) continue;
+            campaignSend(latest, s, i);
+            best = Math.max(best, latest.max);
+        }
+        return best;
+    }
+
+    private long consentChangeSecond(int i) {
+        switch (profiles.emailState(i)) {
+            case UNSUBSCRIBED, SPAM_COMPLAINT, HARD_BOUNCE -> {
+                long sec = profiles.consentMillis(i) / 1000;
+                return sec >= dayStart[0] && sec < dayStart[days] ? sec : -1;
+            }
+            default -> { return -1; }
+        }
+    }
+
+    private int[] lastDrawn() {
+        int[] a = lastDrawn;
+        if (a != null) return a;
+        synchronized (lastDrawnLock) {
+            if (lastDrawn == null) lastDrawn = buildLastDrawn();
+            return lastDrawn;
+        }
+    }
+
+    /** Seconds since the history start of each profile's latest flow or organic event, -1 for none. */
+    private int[] buildLastDrawn() {
+        int n = profiles.count();
+        // Days are independent: a few workers each take every k-th day into their own array, then merge.
+        int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), Math.min(days, 4)));
+        int[][] parts = new int[workers][];
+        java.util.stream.IntStream.range(0, workers).parallel().forEach(w -> {
+            int[] last = new int[n];
+            Arrays.fill(last, -1);
+            long base = dayStart[0];
+            Sink s = (t, p, m, msg, a) -> {
+                int v = (int) (t - base);
+                if (v > last[p]) last[p] = v;
+            };
+            for (int d = w; d < days; d += workers) {
+                flowSends(s, d);
+                organic(s, d);
+            }
+            parts[w] = last;
+        });
+        int[] out = parts[0];
+        for (int w = 1; w < workers; w++) {
+            int[] p = parts[w];
+            for (int i = 0; i < n; i++) if (p[i] > out[i]) out[i] = p[i];
+        }
+        return out;
     }
 
     private boolean inAudience(Campaign c, int i) {
@@ -326,18 +441,12 @@ public final class EventLog {
         return true;
     }
 
-    private List<FlowMessage> sendable(Flow flow) {
-        List<FlowMessage> out = new ArrayList<>();
-        for (FlowMessage m : catalog.flowMessages()) if (m.flowId().equals(flow.id())) out.add(m);
-        return out;
-    }
-
     private static long between(Rng.Stream r, long a, long b) {
         return a >= b ? b : a + r.below((int) Math.min(Integer.MAX_VALUE, b - a + 1));
     }
 
     /** What one send leads to, all within the send's day. */
-    private void chain(Builder b, boolean email, int msg, int i, long t, long last, long h) {
+    private void chain(Sink b, boolean email, int msg, int i, long t, long last, long h) {
         Rng.Stream r = new Rng.Stream(h);
         if (email) {
             if (r.chance(0.012)) { b.add(t, i, BOUNCED_EMAIL, msg, 0); return; }
@@ -367,7 +476,7 @@ public final class EventLog {
         }
     }
 
-    private static void order(Builder b, int i, long t, int msg, long orderSeed) {
+    private static void order(Sink b, int i, long t, int msg, long orderSeed) {
         long base = orderSeed & ~0xFL;
         b.add(t, i, PLACED_ORDER, msg, base);
         int items = Orders.itemCount(base);

@@ -197,7 +197,12 @@ public final class Profiles {
         return Math.min(endMillis - 1000, u + extra) / 1000 * 1000;
     }
 
-    public Profile profile(int i) {
+    /**
+     * Profile {@code i}. Everything but {@code last_event_date} derives from (seed, i); that one is
+     * the time of the profile's latest event, which only the event log knows (see
+     * {@link SandboxData#profile(int)}), so the caller passes it.
+     */
+    public Profile profile(int i, Instant lastEventDate) {
         if (i < 0 || i >= count) throw new IndexOutOfBoundsException("profile index " + i);
         EmailState s = emailState(i);
         String first = Rng.pick(h(i, 10), FIRST), last = Rng.pick(h(i, 11), LAST);
@@ -231,14 +236,11 @@ public final class Profiles {
         for (int j = 0; j < lists.size(); j++) if (inList(i, j)) listIds.add(lists.get(j).id());
         List<String> segmentIds = new ArrayList<>();
         for (int j = 0; j < segments.size(); j++) if (inSegment(i, j)) segmentIds.add(segments.get(j).id());
-        Instant lastEvent = Rng.unit(h(i, 23)) < 0.9
-                ? Instant.ofEpochMilli(Math.min(endMillis - 1000, createdMillis(i) + (long) (Rng.unit(h(i, 24)) * (endMillis - createdMillis(i)))) / 1000 * 1000)
-                : null;
         return new Profile(i, id(i), emailAddress(i), phone, external, named ? first : null, named ? last : null,
                 Rng.unit(h(i, 25)) < 0.1 ? Rng.pick(h(i, 26), ORGS) : null,
                 Rng.unit(h(i, 27)) < 0.05 ? Rng.pick(h(i, 28), TITLES) : null,
                 Rng.unit(h(i, 29)) < 0.7 ? Rng.pick(h(i, 30), LOCALES) : null,
-                null, created, updated, lastEvent, location, props, email, sms, predictive,
+                null, created, updated, lastEventDate, location, props, email, sms, predictive,
                 List.copyOf(listIds), List.copyOf(segmentIds));
     }
 

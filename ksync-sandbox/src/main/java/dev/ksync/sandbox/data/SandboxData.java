@@ -94,10 +94,16 @@ public final class SandboxData {
 
     public Profiles profiles() { return profiles; }
     public int profileCount() { return profiles.count(); }
-    public Profile profile(int index) { return profiles.profile(index); }
+    /** Profile {@code index} as the API serves it: last_event_date is its latest event's time (null when none). */
+    public Profile profile(int index) {
+        if (index < 0 || index >= profiles.count()) throw new IndexOutOfBoundsException("profile index " + index);
+        long last = events.lastEventSecond(index);
+        return profiles.profile(index, last < 0 ? null : Instant.ofEpochSecond(last));
+    }
+
     public Optional<Profile> profileById(String id) {
         int i = profiles.indexOf(id);
-        return i < 0 ? Optional.empty() : Optional.of(profiles.profile(i));
+        return i < 0 ? Optional.empty() : Optional.of(profile(i));
     }
 
     public EventLog events() { return events; }
