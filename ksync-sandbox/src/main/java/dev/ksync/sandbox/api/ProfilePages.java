@@ -83,29 +83,37 @@ final class ProfilePages {
             order = profileOrders.computeIfAbsent(sort, this::buildOrder);
         }
         int total = candidates != null ? candidates.length : n;
-        int pos = 0;
-        if (q.cursor() != null) pos = Documents.offsetCursor(Cursors.decode(q.cursor(), CURSOR), "p:");
-        else if (candidates == null) pos = startPosition(q, sort, order, n);
         // Time conditions are checked on the derived millis; only the rest needs a rendered profile.
         List<Condition> timed = new ArrayList<>(), rest = new ArrayList<>();
         for (Condition c : q.filters()) {
             boolean time = c.value() instanceof Instant && (c.field().equals("created") || c.field().equals("updated") || c.field().equals("joined_group_at"));
             (time ? timed : rest).add(c);
         }
+        // Only positions [from, to) of the walk can match the time conditions: the page costs O(page), not a scan.
+        int from = 0, to = total;
+        if (candidates == null && !timed.isEmpty()) {
+            int[] range = matchRange(timed, sort, order, n);
+            from = q.sortDescending() ? total - range[1] : range[0];
+            to = q.sortDescending() ? total - range[0] : range[1];
+        }
+        int pos = from;
+        if (q.cursor() != null) pos = Math.max(from, Documents.offsetCursor(Cursors.decode(q.cursor(), CURSOR), "p:"));
         List<ObjectNode> page = new ArrayList<>();
         int nextPos = -1;
-        for (int k = pos; k < total; k++) {
+        for (int k = pos; k < to; k++) {
             int at = q.sortDescending() ? total - 1 - k : k;
             int idx = candidates != null ? candidates[at] : order != null ? order[at] : at;
             if (audienceId != null && !ps.inAudience(idx, audienceId)) continue;
             if (!timed.isEmpty() && !timesMatch(ps, idx, timed)) continue;
-            Profile p = data.profile(idx);
             if (!rest.isEmpty()) {
-                ObjectNode full = resources.profile(p, true, false, Set.of());
-                if (audienceId != null) ((ObjectNode) full.get("attributes")).put("joined_group_at", Json.time(p.created()));
+                // No profile filter names last_event_date, so the check skips deriving it from the events.
+                Profile bare = ps.profile(idx, null);
+                ObjectNode full = resources.profile(bare, true, false, Set.of());
+                if (audienceId != null) ((ObjectNode) full.get("attributes")).put("joined_group_at", Json.time(bare.created()));
                 if (!Matcher.matches(full, rest, Map.of("profile_id", "id"))) continue;
             }
             if (page.size() == q.pageSize()) { nextPos = k; break; }
+            Profile p = data.profile(idx);
             ObjectNode node = resources.profile(p, subs, pred, inc);
             if (audienceId != null) {
                 ((ObjectNode) node.get("attributes")).put("joined_group_at", Json.time(p.created()));
@@ -120,23 +128,74 @@ final class ProfilePages {
     }
 
     private static boolean timesMatch(Profiles ps, int i, List<Condition> timed) {
-        for (Condition c : timed) {
-            long v = c.field().equals("updated") ? Math.max(ps.createdMillis(i), ps.updatedMillis(i)) / 1000 : ps.createdMillis(i) / 1000;
-            Instant at = (Instant) c.value();
-            long t = at.getEpochSecond();
-            boolean whole = at.getNano() == 0;
-            // Rendered times are whole seconds; compare them as the client sees them.
-            boolean ok = switch (c.operator()) {
-                case "greater-than" -> v > t;
-                case "greater-or-equal" -> v > t || (v == t && whole);
-                case "less-than" -> v < t || (v == t && !whole);
-                case "less-or-equal" -> v <= t;
-                case "equals" -> v == t && whole;
-                default -> true;
-            };
-            if (!ok) return false;
-        }
+        for (Condition c : timed) if (!holds(c, timeKey(ps, i, c.field()))) return false;
         return true;
+    }
+
+    /** The profile's created or updated time in whole epoch seconds, as rendered (joined_group_at is created). */
+    private static long timeKey(Profiles ps, int i, String field) {
+        return field.equals("updated") ? Math.max(ps.createdMillis(i), ps.updatedMillis(i)) / 1000 : ps.createdMillis(i) / 1000;
+    }
+
+    private static boolean holds(Condition c, long v) {
+        Instant at = (Instant) c.value();
+        long t = at.getEpochSecond();
+        boolean whole = at.getNano() == 0;
+        // Rendered times are whole seconds; compare them as the client sees them.
+        return switch (c.operator()) {
+            case "greater-than" -> v > t;
+            case "greater-or-equal" -> v > t || (v == t && whole);
+            case "less-than" -> v < t || (v == t && !whole);
+            case "less-or-equal" -> v <= t;
+            case "equals" -> v == t && whole;
+            default -> true;
+        };
+    }
+
+    /**
+     * The [lo, hi) of ascending sort positions outside which no profile can meet the time conditions,
+     * found by binary search wherever a condition's field grows with the sort order: created along
+     * index order (ids are ULIDs of creation time), updated along the updated order. A less-than on
+     * updated also bounds index order, since a profile is updated no earlier than it is created.
+     */
+    private int[] matchRange(List<Condition> timed, String sort, int[] order, int n) {
+        Profiles ps = data.profiles();
+        boolean indexOrder = order == null;
+        boolean updatedOrder = sort.equals("updated") && order != null;
+        int lo = 0, hi = n;
+        for (Condition c : timed) {
+            String field = c.field().equals("joined_group_at") ? "created" : c.field();
+            boolean monotone = (indexOrder && field.equals("created")) || (updatedOrder && field.equals("updated"));
+            boolean lower = c.operator().startsWith("greater") || c.operator().equals("equals");
+            boolean upper = c.operator().startsWith("less") || c.operator().equals("equals");
+            if (!monotone) {
+                // created <= updated: whatever is updated before t was created before t too.
+                if (indexOrder && field.equals("updated") && c.operator().startsWith("less")) {
+                    hi = Math.min(hi, firstPosition(n, at -> !holds(c, ps.createdMillis(at) / 1000)));
+                }
+                continue;
+            }
+            java.util.function.IntToLongFunction key = indexOrder ? at -> timeKey(ps, at, field) : at -> timeKey(ps, order[at], field);
+            if (lower) {
+                Condition geq = c.operator().equals("equals") ? new Condition("greater-or-equal", c.field(), c.value()) : c;
+                lo = Math.max(lo, firstPosition(n, at -> holds(geq, key.applyAsLong(at))));
+            }
+            if (upper) {
+                Condition leq = c.operator().equals("equals") ? new Condition("less-or-equal", c.field(), c.value()) : c;
+                hi = Math.min(hi, firstPosition(n, at -> !holds(leq, key.applyAsLong(at))));
+            }
+        }
+        return new int[]{lo, Math.max(lo, hi)};
+    }
+
+    /** First position in [0, n) where a predicate that turns true once and stays true holds (n if none). */
+    private static int firstPosition(int n, java.util.function.IntPredicate p) {
+        int lo = 0, hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (p.test(mid)) hi = mid; else lo = mid + 1;
+        }
+        return lo;
     }
 
     /** Indices named by equals/any on id or email, or null when the filter pins none. */
@@ -177,7 +236,7 @@ final class ProfilePages {
     private String profileSortKey(int i, String sort) {
         Profiles ps = data.profiles();
         return switch (sort) {
-            case "updated" -> String.format("%015d", ps.updatedMillis(i));
+            case "updated" -> String.format("%015d", timeKey(ps, i, "updated"));
             case "email" -> ps.emailAddress(i);
             case "subscriptions.email.marketing.suppression.timestamp" -> {
                 Profile p = ps.profile(i, null); // only the suppression timestamps matter here
@@ -196,8 +255,9 @@ final class ProfilePages {
         int n = ps.count();
         if (sort.equals("updated")) {
             long[] keys = new long[n];
-            // updated is whole seconds: seconds in the high bits, index in the low 24+ bits
-            for (int i = 0; i < n; i++) keys[i] = (ps.updatedMillis(i) / 1000) << 26 | i;
+            // the rendered updated (whole seconds) in the high bits, index in the low 26 bits; sorting on
+            // exactly what filters compare keeps the order's binary searches valid
+            for (int i = 0; i < n; i++) keys[i] = timeKey(ps, i, "updated") << 26 | i;
             java.util.Arrays.sort(keys);
             int[] out = new int[n];
             for (int k = 0; k < n; k++) out[k] = (int) (keys[k] & ((1 << 26) - 1));
@@ -212,26 +272,4 @@ final class ProfilePages {
         for (int k = 0; k < n; k++) out[k] = idx[k];
         return out;
     }
-
-    /** Skips ahead when an ascending sort on created/updated meets a greater-than on the same field. */
-    private int startPosition(QueryParams q, String sort, int[] order, int n) {
-        if (q.sortDescending()) return 0;
-        Profiles ps = data.profiles();
-        for (Condition c : q.filters()) {
-            if (!c.operator().equals("greater-than") || !(c.value() instanceof Instant t)) continue;
-            if (c.field().equals("created") && (sort.equals("id") || sort.equals("created"))) {
-                return Math.max(0, ps.countCreatedBy(t.toEpochMilli()) - 1);
-            }
-            if (c.field().equals("updated") && sort.equals("updated") && order != null) {
-                int lo = 0, hi = n;
-                while (lo < hi) {
-                    int mid = (lo + hi) >>> 1;
-                    if (ps.updatedMillis(order[mid]) <= t.toEpochMilli()) lo = mid + 1; else hi = mid;
-                }
-                return Math.max(0, lo - 1);
-            }
-        }
-        return 0;
-    }
-
 }
