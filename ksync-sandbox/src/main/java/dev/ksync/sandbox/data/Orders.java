@@ -117,8 +117,8 @@ public final class Orders {
         }
         extra.put("line_items", lines);
         extra.put("discount_codes", o.discountCode() == null ? List.of()
-                : List.of(Map.of("code", o.discountCode(), "amount", o.discount(), "type", "percentage")));
-        extra.put("shipping_lines", List.of(Map.of("title", o.shipping().signum() == 0 ? "Free Shipping" : "Standard", "price", o.shipping())));
+                : List.of(ordered("code", o.discountCode(), "amount", o.discount(), "type", "percentage")));
+        extra.put("shipping_lines", List.of(ordered("title", o.shipping().signum() == 0 ? "Free Shipping" : "Standard", "price", o.shipping())));
         extra.put("total_shipping", o.shipping());
         extra.put("landing_site", o.utmSource() == null ? "/" : "/?utm_source=" + o.utmSource() + "&utm_medium=" + o.utmMedium()
                 + "&utm_campaign=" + o.utmCampaign().replace(' ', '+'));
@@ -129,6 +129,13 @@ public final class Orders {
             p.put("$attributed_channel", channel);
         }
         return p;
+    }
+
+    /** A map that keeps its keys in the given order: Map.of's order changes from one JVM run to the next. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 0; k < keysAndValues.length; k += 2) m.put((String) keysAndValues[k], keysAndValues[k + 1]);
+        return m;
     }
 
     static Map<String, Object> orderedProductProperties(Order o, int k, String attributedMessage, String attributedFlow, String channel) {
