@@ -198,7 +198,7 @@ public final class KlaviyoClient implements AutoCloseable {
         Function<Profile, Instant> key = field.equals("created") ? Profile::created : Profile::updated;
         return PartitionedPager.stream(ep.operationId(), slices, source,
                 (slice, page) -> page.data().stream().map(Profile::from).filter(pr -> slice.owns(key.apply(pr))).toList(),
-                listener, concurrency, 2);
+                listener, concurrency, 2, q.sort() != null);
     }
 
     private Instant oldestProfile(String field, ProfileQuery q) {
@@ -253,7 +253,7 @@ public final class KlaviyoClient implements AutoCloseable {
         if (q.sort() != null && q.sort().startsWith("-")) java.util.Collections.reverse(slices);
         return PartitionedPager.stream(ep.operationId(), slices, source,
                 (slice, page) -> Event.fromPage(page).stream().filter(e -> slice.owns(e.datetime())).toList(),
-                listener, concurrency, 2);
+                listener, concurrency, 2, q.sort() != null);
     }
 
     // ---------------------------------------------------------------- catalog listings

@@ -56,7 +56,7 @@ class SandboxEndToEndTest {
         put.accept("account", () -> List.of(k.account().raw()));
         put.accept("profiles", () -> k.profiles(ProfileQuery.all().withSubscriptions().withPredictiveAnalytics())
                 .map(Profile::raw).toList());
-        List<Profile> partitioned = k.profiles(ProfileQuery.all().withSubscriptions().partitioned(Partitioning.auto())).toList();
+        List<Profile> partitioned = k.profiles(ProfileQuery.all().withSubscriptions().sort("created").partitioned(Partitioning.auto())).toList();
         assertThat(partitioned).extracting(Profile::created).isSorted();
         out.put("profiles-partitioned", partitioned.stream().map(Profile::id).sorted().toList());
         out.put("profiles-sequential-ids", k.profiles(ProfileQuery.all()).map(Profile::id).sorted().toList());

@@ -20,11 +20,14 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Pages several time slices at once, each with its own cursor, and merges them in slice order
- * (so a sort on the slicing field stays globally sorted). At most {@code concurrency} slices run;
- * each may buffer {@code bufferPages} pages ahead of the consumer, which bounds memory. The rate
- * budget shared by the slices paces the calls, so parallelism only fills the budget's idle time.
- * Close the stream to stop early (try-with-resources).
+ * Pages several time slices at once, each with its own cursor. Ordered, the slices are merged in
+ * slice order (so a sort on the slicing field stays globally sorted) and a slice can only run
+ * {@code bufferPages} pages ahead of the consumer; unordered, pages are handed on in the order they
+ * arrive, so every running slice keeps fetching while the consumer works — the mode to use when
+ * the caller asked for no order. At most {@code concurrency} slices run; buffering is bounded by
+ * {@code concurrency × bufferPages} pages either way. The rate budget shared by the slices paces
+ * the calls, so parallelism only fills the budget's idle time. Close the stream to stop early
+ * (try-with-resources).
  */
 public final class PartitionedPager {
     private PartitionedPager() {}
@@ -32,14 +35,20 @@ public final class PartitionedPager {
     public static <T> Stream<T> stream(String operationId, List<Slice> slices, PageSource source,
                                        BiFunction<Slice, Page, List<T>> decode, PageListener listener,
                                        int concurrency, int bufferPages) {
+        return stream(operationId, slices, source, decode, listener, concurrency, bufferPages, true);
+    }
+
+    public static <T> Stream<T> stream(String operationId, List<Slice> slices, PageSource source,
+                                       BiFunction<Slice, Page, List<T>> decode, PageListener listener,
+                                       int concurrency, int bufferPages, boolean ordered) {
         Merge<T> merge = new Merge<>(operationId, slices, source, decode, listener, Math.max(1, concurrency),
-                Math.max(1, bufferPages));
+                Math.max(1, bufferPages), ordered);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(merge, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(merge::close);
     }
 
     private sealed interface Item<T> {}
-    private record Chunk<T>(List<T> records, int page, String next, boolean last) implements Item<T> {}
+    private record Chunk<T>(Run<T> run, List<T> records, int page, String next, boolean last) implements Item<T> {}
     private record Failed<T>(RuntimeException error) implements Item<T> {}
 
     private static final class Run<T> {
@@ -47,9 +56,10 @@ public final class PartitionedPager {
         final BlockingQueue<Item<T>> queue;
         Future<?> task;
 
-        Run(Slice slice, int buffer) {
+        /** {@code queue} is the slice's own (ordered) or the one all slices share (unordered). */
+        Run(Slice slice, BlockingQueue<Item<T>> queue) {
             this.slice = slice;
-            this.queue = new ArrayBlockingQueue<>(buffer + 1);
+            this.queue = queue;
         }
     }
 
@@ -62,13 +72,17 @@ public final class PartitionedPager {
         private final PageListener listener;
         private final int concurrency;
         private final int buffer;
+        private final boolean ordered;
+        private final BlockingQueue<Item<T>> shared;
         private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         private Iterator<T> current = java.util.Collections.emptyIterator();
         private Chunk<T> owed; // the chunk being consumed; its listener call comes once it is empty
 
         Merge(String op, List<Slice> slices, PageSource source, BiFunction<Slice, Page, List<T>> decode,
-              PageListener listener, int concurrency, int buffer) {
+              PageListener listener, int concurrency, int buffer, boolean ordered) {
             this.op = op;
+            this.ordered = ordered;
+            this.shared = ordered ? null : new ArrayBlockingQueue<>(concurrency * (buffer + 1));
             this.waiting = new ArrayDeque<>(slices);
             this.source = source;
             this.decode = decode;
@@ -80,7 +94,7 @@ public final class PartitionedPager {
 
         private void fill() {
             while (running.size() < concurrency && !waiting.isEmpty()) {
-                Run<T> run = new Run<>(waiting.removeFirst(), buffer);
+                Run<T> run = new Run<>(waiting.removeFirst(), ordered ? new ArrayBlockingQueue<>(buffer + 1) : shared);
                 run.task = executor.submit(() -> page(run));
                 running.addLast(run);
             }
@@ -94,7 +108,7 @@ public final class PartitionedPager {
                     Page p = source.fetch(next);
                     n++;
                     next = p.next() == null ? null : Urls.parseLink(p.next());
-                    run.queue.put(new Chunk<>(decode.apply(run.slice, p), n, p.next(), next == null));
+                    run.queue.put(new Chunk<>(run, decode.apply(run.slice, p), n, p.next(), next == null));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -109,10 +123,10 @@ public final class PartitionedPager {
                 if (owed != null) {
                     Chunk<T> c = owed;
                     owed = null;
-                    listener.onPage(new PageEvent(op, running.getFirst().slice.label(), c.page(), c.records().size(),
+                    listener.onPage(new PageEvent(op, c.run().slice.label(), c.page(), c.records().size(),
                             c.next(), c.last()));
                     if (c.last()) {
-                        running.removeFirst();
+                        running.remove(c.run());
                         fill();
                     }
                 }
@@ -122,7 +136,7 @@ public final class PartitionedPager {
                 }
                 Item<T> item;
                 try {
-                    item = running.getFirst().queue.take();
+                    item = ordered ? running.getFirst().queue.take() : shared.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     close();

@@ -96,11 +96,14 @@ class PagingTest {
         for (int d = 0; d <= 30; d++) times.add(T0.plus(Duration.ofDays(d))); // exactly on many boundaries
         transport.thenAlways(new FakeListing("profile", "created", times));
         List<Profile> seq = client().profiles(ProfileQuery.all().sort("created")).toList();
-        List<Profile> par = client().profiles(ProfileQuery.all().partitioned(Partitioning.auto().withSlices(30))).toList();
+        List<Profile> par = client().profiles(ProfileQuery.all().sort("created").partitioned(Partitioning.auto().withSlices(30))).toList();
+        List<Profile> unordered = client().profiles(ProfileQuery.all().partitioned(Partitioning.auto().withSlices(30))).toList();
         List<Profile> desc = client().profiles(ProfileQuery.all().sort("-created").partitioned(Partitioning.auto().withSlices(7))).toList();
 
         assertThat(seq).hasSize(times.size());
         assertThat(par).extracting(Profile::id).containsExactlyElementsOf(seq.stream().map(Profile::id).toList());
+        // without a requested sort, pages are handed on as they arrive: every record once, in any order
+        assertThat(unordered).extracting(Profile::id).containsExactlyInAnyOrderElementsOf(seq.stream().map(Profile::id).toList());
         assertThat(desc).extracting(Profile::created).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(desc).extracting(Profile::id).doesNotHaveDuplicates().hasSameSizeAs(seq);
     }
