@@ -11,6 +11,7 @@ import dev.ksync.config.AppConfig;
 import dev.ksync.csv.CsvOut;
 import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.Partitioning;
 import dev.ksync.klaviyo.ProfileQuery;
 import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.stats.CallStats;
@@ -216,6 +217,11 @@ public final class AudienceSync {
         }
         if (limit != Long.MAX_VALUE) {
             q = q.maxPages((int) Math.min(Integer.MAX_VALUE, (limit + kPage - 1) / kPage));
+        } else if (req.sortBy().isEmpty()) {
+            // A whole account in no particular order: page time slices in parallel so the account's steady
+            // budget, not one cursor's round trips, sets the pace. (A bounded scan stays on one cursor, so
+            // "the first pageSize × maxPages profiles" are the same ones every run.)
+            q = q.partitioned(Partitioning.auto());
         }
         return client.profiles(q).limit(limit);
     }
