@@ -83,6 +83,16 @@ class AudienceSyncTest {
     }
 
     @Test
+    void an_unsorted_whole_account_export_pages_slices_in_parallel_and_has_every_kept_profile_once() {
+        var csv = fx.export("{'source':'klaviyo','schema':'minimal'}");
+        List<String> expected = all().stream().filter(AudienceSyncTest::kept).map(Profile::id).toList();
+        assertThat(csv.column("Klaviyo ID")).containsExactlyInAnyOrderElementsOf(expected);
+        var calls = (dev.ksync.klaviyo.stats.CallStats) csv.result().diagnostics().get("klaviyoCalls");
+        // one cursor would need 6 pages; 8 slices add at most one part-filled page each, plus the oldest-profile lookup
+        assertThat(calls.endpoint("get_profiles").calls()).isBetween(7L, 6L + 8 + 1);
+    }
+
+    @Test
     void descending_sort_reverses_the_order() {
         var csv = fx.export("{'source':'klaviyo','sortBy':'created','sortDir':'desc'}");
         List<String> expected = all().stream().filter(AudienceSyncTest::kept).sorted(BY_CREATED.reversed())
