@@ -53,6 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
         AppConfig config = AppConfig.load(env);
         if (port != null) {
             config = config.withPort(port);
+        } else if (env.get("PORT") == null && !ServeCommand.Running.isFree(config.http().port())) {
+            // the demo should just work: take any free port rather than fail on a busy default
+            config = config.withPort(0);
         }
         ServeCommand.Running running = ServeCommand.Running.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));

@@ -29,10 +29,14 @@ public final class ServeCommand implements Callable<Integer> {
     /** A started server and its services, stopped together on JVM shutdown. */
     record Running(Ksync ksync, Javalin app, CountDownLatch stopped) {
         static Running start(AppConfig config) {
+            requireFreePort(config.http().port());
             Ksync ksync = Ksync.start(config);
             Javalin app;
             try {
                 app = new HttpApi(ksync).create().start(config.http().port());
+            } catch (io.javalin.util.JavalinBindException e) {
+                ksync.close();
+                throw portInUse(config.http().port());
             } catch (RuntimeException e) {
                 ksync.close();
                 throw e;
@@ -40,6 +44,32 @@ public final class ServeCommand implements Callable<Integer> {
             Running r = new Running(ksync, app, new CountDownLatch(1));
             Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "ksync-shutdown"));
             return r;
+        }
+
+        /** Checked before the database starts, so a busy port fails fast with one clear line. */
+        private static void requireFreePort(int port) {
+            if (!isFree(port)) {
+                throw portInUse(port);
+            }
+        }
+
+        static boolean isFree(int port) {
+            if (port == 0) {
+                return true;
+            }
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(port));
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+
+        private static dev.ksync.error.KsyncException portInUse(int port) {
+            return new dev.ksync.error.KsyncException(dev.ksync.error.ErrorKind.CONFLICT, "port_in_use",
+                    "Port " + port + " is already in use: stop what listens there, or choose another with PORT or"
+                            + " --port", java.util.Map.of("port", port));
         }
 
         String url() {
