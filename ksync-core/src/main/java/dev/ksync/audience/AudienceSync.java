@@ -34,6 +34,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds subscribers.csv (PRODUCT.md §2): profiles from the request body or from Klaviyo, minus unsubscribed and
@@ -48,6 +50,8 @@ public final class AudienceSync {
     /** Parallel slices for whole-account exports: enough to fill the budget at Klaviyo's latency. */
     private static final int PROFILE_SLICES = 8;
     private static final LongConsumer NO_PROGRESS = n -> { };
+
+    private static final Logger log = LoggerFactory.getLogger(AudienceSync.class);
 
     private final KlaviyoAccess klaviyo;
     private final ObjectStore store;
@@ -161,6 +165,10 @@ public final class AudienceSync {
                 }
             }
             d.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+            log.info("audience sync ({} {}, {}): {} rows of {} profiles scanned, {} Klaviyo calls, {} ms",
+                    req.source().name().toLowerCase(), req.schema().wireName(), req.mode() == Mode.LIVE ? "live" : "dry-run",
+                    csv.rows(), counts.scanned, client == null ? 0 : client.callStats().minus(before).total().calls(),
+                    d.get("durationMs"));
             return new AudienceResult(req.mode() == Mode.LIVE ? "live" : "dry-run", csv.rows(), csv.preview(), null, null, null, null, d);
         } catch (KlaviyoException e) {
             throw UpstreamErrors.from(e);
