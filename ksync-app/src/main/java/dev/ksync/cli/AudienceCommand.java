@@ -52,7 +52,9 @@ public final class AudienceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AudienceRequest req = AudienceRequest.parse(body());
-        Progress progress = new Progress("profiles scanned");
+        long total = req.source() == AudienceRequest.Source.PROFILES ? Math.min(req.profiles().size(), req.profileLimit())
+                : req.profileLimit() == Long.MAX_VALUE ? 0 : req.profileLimit();
+        Progress progress = new Progress("profiles scanned", total);
         try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
             AudienceResult result;
             if (req.mode() == AudienceRequest.Mode.LIVE) {

@@ -68,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
         ObjectNode body = new ObjectMapper().createObjectNode()
                 .put("mode", "live").put("source", "klaviyo").put("schema", "required")
                 .put("accountId", ACCOUNT).put("enrichEvents", true);
-        Progress progress = new Progress("profiles scanned");
+        Progress progress = new Progress("profiles scanned", profiles);
         AudienceResult r = running.ksync().audience().live(AudienceRequest.parse(body), progress);
         progress.done();
         Path csv = config.storage().s3().isPresent() ? null

@@ -3,19 +3,26 @@ package dev.ksync.cli;
 import java.io.PrintStream;
 import java.util.function.LongConsumer;
 
-/** A one-line progress counter on stderr, shown only when stderr is a terminal (never in logs or pipes). */
+/**
+ * A one-line progress bar on stderr, shown only when stderr is a terminal (never in logs or pipes). With a known
+ * total it draws {@code [#####-----]  45%  450/1000}; without one, a running count.
+ */
 final class Progress implements LongConsumer {
     private static final long EVERY_NANOS = 200_000_000L;
+    private static final int WIDTH = 30;
 
     private final PrintStream err;
     private final String label;
+    private final long total;
     private final boolean enabled;
     private long lastDraw;
     private long last;
 
-    Progress(String label) {
+    /** @param total the expected count, or 0 when unknown */
+    Progress(String label, long total) {
         this.err = System.err;
         this.label = label;
+        this.total = total;
         this.enabled = isTerminal();
     }
 
@@ -25,15 +32,25 @@ final class Progress implements LongConsumer {
         long now = System.nanoTime();
         if (enabled && now - lastDraw > EVERY_NANOS) {
             lastDraw = now;
-            err.print("\r" + label + ": " + count);
+            err.print("\r" + line(count));
             err.flush();
         }
     }
 
     void done() {
         if (enabled) {
-            err.println("\r" + label + ": " + last + " done");
+            err.println("\r" + line(last) + " done");
         }
+    }
+
+    String line(long count) {
+        if (total <= 0) {
+            return label + ": " + count;
+        }
+        long shown = Math.min(count, total);
+        int filled = (int) (WIDTH * shown / total);
+        return String.format("%s [%s%s] %3d%%  %d/%d", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
+                100 * shown / total, count, total);
     }
 
     /** Console.isTerminal() exists from Java 22; on 21 a non-null console means a terminal. */
