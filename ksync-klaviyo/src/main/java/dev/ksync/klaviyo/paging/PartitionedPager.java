@@ -112,8 +112,16 @@ public final class PartitionedPager {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                run.queue.offer(new Failed<>(e));
+            } catch (RuntimeException | Error e) {
+                // put, not offer: the queue may be full, and a dropped failure would leave the consumer waiting
+                // forever for this slice's last page
+                RuntimeException failure = e instanceof RuntimeException r ? r
+                        : new IllegalStateException("paging " + op + " failed", e);
+                try {
+                    run.queue.put(new Failed<>(failure));
+                } catch (InterruptedException closed) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
