@@ -1,12 +1,15 @@
 package dev.ksync.audience;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.request.Fields;
 import dev.ksync.store.UploadId;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +29,7 @@ public record AudienceRequest(
         Format format,
         AudienceSchema schema,
         Source source,
-        List<JsonNode> profiles,
+        List<Profile> profiles,
         Optional<Secret> klaviyoApiKey,
         Optional<AccountId> accountId,
         Optional<UploadId> uploadId,
@@ -64,7 +67,7 @@ public record AudienceRequest(
         Fields f = new Fields(body);
         Mode mode = f.choice("mode", Mode.class, Mode.DRY_RUN);
         Source source = f.choice("source", Source.class, Source.PROFILES);
-        List<JsonNode> profiles = new ArrayList<>();
+        List<Profile> profiles = new ArrayList<>();
         if (source == Source.PROFILES) {
             JsonNode p = f.node("profiles");
             if (p == null || p.isNull()) {
@@ -78,7 +81,13 @@ public record AudienceRequest(
                 if (!p.get(i).isObject()) {
                     throw KsyncException.badInput("profiles[" + i + "]", p.get(i).toString(), "a profile object");
                 }
-                profiles.add(p.get(i));
+                // Read every profile now, so a bad value is a 400 before any row is streamed.
+                try {
+                    profiles.add(profileFrom(p.get(i)));
+                } catch (DateTimeException e) {
+                    throw KsyncException.badInput("profiles[" + i + "]", e.getMessage(),
+                            "ISO-8601 datetimes (2025-09-16T08:15:00Z, offsets and microseconds allowed)");
+                }
             }
         } else if (f.has("profiles")) {
             throw KsyncException.badInput("profiles", "(given)", "only with source 'profiles'");
@@ -111,6 +120,20 @@ public record AudienceRequest(
                 f.bool("enrichEvents", false),
                 f.integer("enrichProfileLimit", 0, Integer.MAX_VALUE),
                 f.integer("enrichEventsMaxPages", 0, Integer.MAX_VALUE));
+    }
+
+    /** A profile given in a request body: a JSON:API resource, or a flat object with the same attribute names. */
+    static Profile profileFrom(JsonNode node) {
+        if (node.has("attributes") && node.get("attributes").isObject()) {
+            return Profile.from(node);
+        }
+        ObjectNode resource = JsonNodeFactory.instance.objectNode();
+        resource.put("type", "profile");
+        if (node.hasNonNull("id")) {
+            resource.set("id", node.get("id"));
+        }
+        resource.set("attributes", node);
+        return Profile.from(resource);
     }
 
     /** Whether this request reaches Klaviyo or writes storage, so must pass the gates. */

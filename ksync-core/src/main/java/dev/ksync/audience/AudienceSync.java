@@ -1,8 +1,5 @@
 package dev.ksync.audience;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.audience.AudienceRequest.Mode;
 import dev.ksync.audience.AudienceRequest.Source;
@@ -213,7 +210,7 @@ public final class AudienceSync {
             return Stream.empty();
         }
         if (req.source() == Source.PROFILES) {
-            Stream<Profile> s = req.profiles().stream().map(AudienceSync::profileFrom);
+            Stream<Profile> s = req.profiles().stream();
             Comparator<Profile> order = bodyOrder(req);
             return (order == null ? s : s.sorted(order)).limit(limit);
         }
@@ -236,20 +233,6 @@ public final class AudienceSync {
             q = q.partitioned(Partitioning.auto().withSlices(PROFILE_SLICES));
         }
         return client.profiles(q).limit(limit);
-    }
-
-    /** A profile given in a request body: a JSON:API resource, or a flat object with the same attribute names. */
-    static Profile profileFrom(JsonNode node) {
-        if (node.has("attributes") && node.get("attributes").isObject()) {
-            return Profile.from(node);
-        }
-        ObjectNode resource = JsonNodeFactory.instance.objectNode();
-        resource.put("type", "profile");
-        if (node.hasNonNull("id")) {
-            resource.set("id", node.get("id"));
-        }
-        resource.set("attributes", node);
-        return Profile.from(resource);
     }
 
     /** The order Klaviyo would give for sortBy/sortDir, applied to profiles given in the body. */

@@ -44,6 +44,8 @@ class AudienceRequestTest {
             "{'source':'klaviyo','sortBy':'name'}                 | sortBy    | created, email",
             "{'source':'klaviyo','sortDir':'up'}                  | sortDir   | asc, desc",
             "{'source':'klaviyo','includeSuppressed':'yes'}       | includeSuppressed | true or false",
+            "{'profiles':[{'id':'p1','created':'yesterday'}]}     | profiles[0] | ISO-8601",
+            "{'profiles':[{'id':'p1'},{'attributes':{'updated':'2025-13-01T00:00:00Z'}}]} | profiles[1] | ISO-8601",
     })
     void bad_input_is_a_400_naming_the_field_and_what_is_allowed(String body, String field, String allowed) {
         assertThatThrownBy(() -> AudienceRequests.parse(body))

@@ -42,7 +42,7 @@ public final class Pager {
                     pages++;
                     pageNext = page.next();
                     nextUri = page.next() == null || (maxPages > 0 && pages >= maxPages) ? null : Urls.parseLink(page.next());
-                    List<T> records = decode.apply(page);
+                    List<T> records = decoded(operationId, () -> decode.apply(page));
                     pageRecords = records.size();
                     current = records.iterator();
                     pending = true;
@@ -57,5 +57,15 @@ public final class Pager {
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** Decodes a page; a value Klaviyo sent that cannot be read is Klaviyo's protocol error (502), not ours. */
+    static <T> List<T> decoded(String operationId, java.util.function.Supplier<List<T>> decode) {
+        try {
+            return decode.get();
+        } catch (java.time.DateTimeException e) {
+            throw new dev.ksync.klaviyo.error.KlaviyoException.Protocol(operationId,
+                    "a datetime in the answer could not be read (" + e.getMessage() + ")", e);
+        }
     }
 }

@@ -108,7 +108,8 @@ public final class PartitionedPager {
                     Page p = source.fetch(next);
                     n++;
                     next = p.next() == null ? null : Urls.parseLink(p.next());
-                    run.queue.put(new Chunk<>(run, decode.apply(run.slice, p), n, p.next(), next == null));
+                    run.queue.put(new Chunk<>(run, Pager.decoded(op, () -> decode.apply(run.slice, p)), n, p.next(),
+                            next == null));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

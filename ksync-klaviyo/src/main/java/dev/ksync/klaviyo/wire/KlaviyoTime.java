@@ -37,6 +37,8 @@ public final class KlaviyoTime {
         if (text == null) return null;
         String s = text.strip();
         if (s.isEmpty()) return null;
+        // ISO zoned form: "…+00:00[UTC]" — the offset before the region already fixes the instant
+        if (s.endsWith("]") && s.indexOf('[') > 10) s = s.substring(0, s.indexOf('['));
         if (s.length() == 10) return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (s.length() > 10 && s.charAt(10) == ' ') s = s.substring(0, 10) + 'T' + s.substring(11);
         s = s.replace(" ", "");

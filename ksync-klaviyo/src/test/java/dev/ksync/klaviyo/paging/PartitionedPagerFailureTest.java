@@ -65,4 +65,17 @@ class PartitionedPagerFailureTest {
             }
         }).isInstanceOf(IllegalStateException.class).hasMessageContaining("paging op failed");
     }
+
+    @org.junit.jupiter.api.Test
+    void an_unreadable_datetime_from_klaviyo_is_a_protocol_error() {
+        PageSource source = uri -> Page.from(JsonNodeFactory.instance.objectNode().set("data",
+                JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.objectNode().put("type", "profile")
+                        .put("id", "P1").set("attributes", JsonNodeFactory.instance.objectNode().put("created", "soon")))));
+        assertThatThrownBy(() -> {
+            try (Stream<dev.ksync.klaviyo.wire.Profile> s = Pager.stream("get_profiles", null, URI.create("http://a/1"),
+                    source, p -> p.data().stream().map(dev.ksync.klaviyo.wire.Profile::from).toList(), PageListener.NONE, 0)) {
+                s.forEach(x -> { });
+            }
+        }).isInstanceOf(dev.ksync.klaviyo.error.KlaviyoException.Protocol.class).hasMessageContaining("datetime");
+    }
 }
