@@ -135,7 +135,7 @@ public final class WindowedBudget {
         lock.lock();
         try {
             List<Window> announced = headers.windows().stream().distinct().toList();
-            if (scale == 1 && !announced.isEmpty() && !new HashSet<>(announced).equals(new HashSet<>(windows))) {
+            if (scale == 1 && !announced.isEmpty() && !new HashSet<>(windows).containsAll(announced)) {
                 install(announced);
             }
             if (headers.remainingWindow().isPresent() && headers.remaining().isPresent()) {
@@ -154,17 +154,37 @@ public final class WindowedBudget {
         }
     }
 
+    /**
+     * Switches to the given windows. A cap Klaviyo did not announce (the daily report cap, when only burst and
+     * steady come) keeps its bucket; a re-announced window keeps the calls already spent in the current window.
+     */
     private void install(List<Window> newWindows) {
         if (newWindows.isEmpty()) throw new IllegalArgumentException("a budget needs at least one window");
         Instant now = clock.instant();
+        List<Window> merged = new ArrayList<>(newWindows);
         List<Bucket> newBuckets = new ArrayList<>();
         for (Window w : newWindows) {
-            newBuckets.add(Bucket.builder().withCustomTimePrecision(meter)
+            Bucket b = Bucket.builder().withCustomTimePrecision(meter)
                     .addLimit(l -> l.capacity(w.limit())
                             .refillIntervallyAligned(w.limit(), w.length(), nextBoundary(now, w.length())))
-                    .build());
+                    .build();
+            long used = 0;
+            for (int i = 0; windows != null && i < windows.size(); i++) {
+                if (windows.get(i).length().equals(w.length())) {
+                    used = Math.max(used, windows.get(i).limit() - buckets.get(i).getAvailableTokens());
+                }
+            }
+            if (used > 0) b.consumeIgnoringRateLimits(Math.min(used, w.limit()));
+            newBuckets.add(b);
         }
-        this.windows = List.copyOf(newWindows);
+        for (int i = 0; windows != null && i < windows.size(); i++) {
+            Window old = windows.get(i);
+            if (old.isCap() && newWindows.stream().noneMatch(w -> w.length().equals(old.length()))) {
+                merged.add(old);
+                newBuckets.add(buckets.get(i));
+            }
+        }
+        this.windows = List.copyOf(merged);
         this.buckets = List.copyOf(newBuckets);
     }
 

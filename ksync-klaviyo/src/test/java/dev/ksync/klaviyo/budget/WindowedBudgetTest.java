@@ -112,6 +112,17 @@ class WindowedBudgetTest {
     }
 
     @Test
+    void a_daily_cap_survives_announcements_that_leave_it_out_and_spent_calls_still_count() throws Exception {
+        WindowedBudget b = new WindowedBudget("query_flow_series", AccountBudgets.windowsOf(RateTier.REPORTS, 1), clock);
+        Window daily = new Window(225, Duration.ofDays(1));
+        b.acquire("query_flow_series", clock.sleeper(), FOREVER);
+        b.observe(RateLimitHeaders.parse("1, 1;w=1, 3;w=60", "2", "0"));
+        assertThat(b.windows()).contains(daily, new Window(3, Duration.ofSeconds(60)));
+        assertThat(b.available(daily)).as("the call spent before stays spent").isEqualTo(224);
+        assertThat(b.available(new Window(3, Duration.ofSeconds(60)))).as("1 of the steady window used").isEqualTo(2);
+    }
+
+    @Test
     void pause_holds_every_caller_until_the_retry_after_has_passed() throws Exception {
         WindowedBudget b = new WindowedBudget("x", AccountBudgets.windowsOf(RateTier.XL, 1), clock);
         b.pauseUntil(clock.instant().plusSeconds(3));
