@@ -6,6 +6,8 @@ import dev.ksync.audience.AudienceRequest.Source;
 import dev.ksync.audience.AudienceSchema.Subscriber;
 import dev.ksync.config.AppConfig;
 import dev.ksync.csv.CsvOut;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.Partitioning;
@@ -19,7 +21,6 @@ import dev.ksync.store.StoredObject;
 import dev.ksync.store.UploadId;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -91,7 +92,10 @@ public final class AudienceSync {
         try {
             stored = store.write(buckets.audienceStaging(), key, out -> result[0] = run(req, out, progress));
         } catch (IOException e) {
-            throw new UncheckedIOException("Writing " + key + " to bucket " + buckets.audienceStaging() + " failed", e);
+            throw new KsyncException(ErrorKind.UPSTREAM, "storage_failed", "Writing " + key + " to bucket "
+                    + buckets.audienceStaging() + " failed: " + e.getMessage() + ". Nothing was written under that key;"
+                    + " check that the bucket exists and is writable, then run again.",
+                    Map.of("bucket", buckets.audienceStaging(), "key", key), e);
         }
         AudienceResult r = result[0];
         return new AudienceResult("live", r.rows(), null, stored.bucket(), stored.key(), stored.bytes(), stored.sha256(),

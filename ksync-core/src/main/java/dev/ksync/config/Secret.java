@@ -8,9 +8,9 @@ public record Secret(String value) {
         Objects.requireNonNull(value, "value is null");
     }
 
-    /** Last 4 characters, the only part a list may show. */
+    /** Last 4 characters, the only part a list may show; a secret of 8 or fewer shows none of itself. */
     public String last4() {
-        return value.length() <= 4 ? value : value.substring(value.length() - 4);
+        return value.length() <= 8 ? "****" : value.substring(value.length() - 4);
     }
 
     @Override

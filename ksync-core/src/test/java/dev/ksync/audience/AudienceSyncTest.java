@@ -214,6 +214,20 @@ class AudienceSyncTest {
     }
 
     @Test
+    void a_storage_failure_is_a_clear_upstream_error_naming_the_bucket() throws Exception {
+        Path notADirectory = Files.createTempFile("ksync-store", ".file");
+        AudienceSync broken = new AudienceSync(fx.klaviyo, new dev.ksync.store.FileSystemObjectStore(notADirectory),
+                dev.ksync.config.AppConfig.load(Map.of()).storage().buckets(), java.time.Clock.systemUTC());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.live(AudienceRequests.parse(
+                        "{'mode':'live','source':'klaviyo','accountId':'acme','maxPages':1}")))
+                .isInstanceOfSatisfying(dev.ksync.error.KsyncException.class, e -> {
+                    assertThat(e.code()).isEqualTo("storage_failed");
+                    assertThat(e.kind().httpStatus()).isEqualTo(502);
+                    assertThat(e.details()).containsEntry("bucket", "audience-staging");
+                });
+    }
+
+    @Test
     void profiles_from_the_body_as_resources_or_flat_objects_are_filtered_and_mapped() {
         var csv = fx.export("""
                 {'source':'profiles','schema':'minimal','sortBy':'email','profiles':[

@@ -115,6 +115,13 @@ class AppConfigTest {
     }
 
     @Test
+    void only_the_last_four_characters_of_a_long_secret_are_ever_shown() {
+        assertThat(new Secret("pk_live_0123456789wxyz").last4()).isEqualTo("wxyz");
+        assertThat(new Secret("abcd").last4()).isEqualTo("****");
+        assertThat(new Secret("pk_12345").last4()).isEqualTo("****");
+    }
+
+    @Test
     void secrets_never_show_in_toString() {
         AppConfig c = AppConfig.load(Map.of(
                 "ADMIN_JOB_SECRET", "admin-very-secret",
