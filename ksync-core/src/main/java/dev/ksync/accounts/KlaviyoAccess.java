@@ -10,7 +10,8 @@ import dev.ksync.klaviyo.stats.CallListener;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -24,7 +25,18 @@ public final class KlaviyoAccess implements AutoCloseable {
     private final Clock clock;
     private final CallListener listener;
     private final KlaviyoClientConfig clientConfig;
-    private final Map<ApiKey, KlaviyoClient> clients = new ConcurrentHashMap<>();
+    /**
+     * Most recently used clients, at most {@link #MAX_CLIENTS}: request-supplied keys must not pile up clients for
+     * ever. An evicted client is dropped, not closed (a request may still be using it); its HTTP client's threads
+     * end once it is unreachable.
+     */
+    private final Map<ApiKey, KlaviyoClient> clients = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ApiKey, KlaviyoClient> eldest) {
+            return size() > MAX_CLIENTS;
+        }
+    };
+    static final int MAX_CLIENTS = 256;
 
     /** @param registeredKeys the stored key of a registered account ({@link AccountService#apiKey}) */
     public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
@@ -60,18 +72,25 @@ public final class KlaviyoAccess implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw KsyncException.badInput("klaviyoApiKey", "(hidden)", "a Klaviyo private API key: " + e.getMessage());
         }
-        return clients.computeIfAbsent(apiKey, k -> KlaviyoClient.builder(clientConfig, k).clock(clock).listener(listener).build());
+        synchronized (clients) {
+            return clients.computeIfAbsent(apiKey,
+                    k -> KlaviyoClient.builder(clientConfig, k).clock(clock).listener(listener).build());
+        }
     }
 
     @Override
     public void close() {
-        clients.values().forEach(c -> {
+        List<KlaviyoClient> open;
+        synchronized (clients) {
+            open = List.copyOf(clients.values());
+            clients.clear();
+        }
+        open.forEach(c -> {
             try {
                 c.close();
             } catch (Exception ignored) {
                 // nothing to lose when an HTTP client fails to close
             }
         });
-        clients.clear();
     }
 }
