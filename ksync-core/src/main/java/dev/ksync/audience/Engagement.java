@@ -18,6 +18,11 @@ public record Engagement(Instant firstActive, Instant lastOpen, Instant lastClic
         };
     }
 
+    /** This engagement without First Active, for when the earliest events were not read (a page cap). */
+    public Engagement withoutFirstActive() {
+        return new Engagement(null, lastOpen, lastClick);
+    }
+
     private static Instant later(Instant a, Instant b) {
         return a == null || b.isAfter(a) ? b : a;
     }

@@ -51,6 +51,7 @@ final class Enrichment {
     private long planningCalls;
     private long passEstimate;
     private boolean truncated;
+    private boolean passTruncated;
     private Map<String, Engagement> byProfile = Map.of();
 
     Enrichment(KlaviyoClient client, Clock clock, Optional<Integer> maxPages) {
@@ -83,7 +84,9 @@ final class Enrichment {
         for (var e : earliest.entrySet()) {
             counts.put(e.getKey(), countEvents(metricIds.get(e.getKey()), e.getValue()));
         }
-        passEstimate = counts.values().stream().mapToLong(c -> pagesFor(c) + slicesFor(c)).sum();
+        passEstimate = counts.values().stream()
+                .mapToLong(c -> maxPages.isPresent() ? Math.min(pagesFor(c), maxPages.get()) : pagesFor(c) + slicesFor(c))
+                .sum();
         planningCalls = client.callStats().total().calls() - before;
     }
 
@@ -109,13 +112,15 @@ final class Enrichment {
             return byProfile.getOrDefault(profileId, Engagement.NONE);
         }
         Engagement en = Engagement.NONE;
+        boolean[] cut = {false};
         for (var e : metricIds.entrySet()) {
+            // newest first: under a page cap the latest open and click are the ones that must survive
             EventQuery q = EventQuery.all().metric(e.getValue()).profile(profileId).pageSize(EVENTS_PAGE)
-                    .field("event", "datetime");
+                    .sort("-datetime").field("event", "datetime");
             if (maxPages.isPresent()) {
                 q = q.maxPages(maxPages.get());
             }
-            try (Stream<Event> s = client.events(q)) {
+            try (Stream<Event> s = client.events(q, page -> cut[0] |= page.last() && page.nextLink() != null)) {
                 for (Iterator<Event> it = s.iterator(); it.hasNext(); ) {
                     Event ev = it.next();
                     if (ev.datetime() != null) {
@@ -123,6 +128,10 @@ final class Enrichment {
                     }
                 }
             }
+        }
+        if (cut[0]) {
+            truncated = true;
+            return en.withoutFirstActive(); // the earliest event was not read
         }
         return en;
     }
@@ -148,9 +157,9 @@ final class Enrichment {
             EventQuery q = EventQuery.all().metric(metricIds.get(kind)).between(e.getValue(), windowEnd)
                     .pageSize(EVENTS_PAGE).field("event", "datetime").includeProfile().field("profile", "id");
             if (maxPages.isPresent()) {
-                // a page cap reads from the start of the window on one cursor, so the cap means what it says
-                q = q.maxPages(maxPages.get());
-                truncated |= maxPages.get() < pagesFor(count);
+                // a page cap reads newest first on one cursor: the latest opens and clicks survive the cut
+                q = q.sort("-datetime").maxPages(maxPages.get());
+                passTruncated |= maxPages.get() < pagesFor(count);
             } else if (slicesFor(count) > 1) {
                 q = q.partitioned(slicesFor(count));
             }
@@ -162,6 +171,11 @@ final class Enrichment {
                     }
                 });
             }
+        }
+        if (passTruncated) {
+            truncated = true;
+            // the earliest events were not read, so nobody's First Active is known
+            found.replaceAll((id, en) -> en.withoutFirstActive());
         }
         return found;
     }

@@ -189,6 +189,28 @@ class AudienceSyncTest {
     }
 
     @Test
+    void a_page_cap_keeps_the_latest_opens_and_clicks_and_leaves_first_active_unknown() {
+        var csv = fx.export("{'source':'klaviyo','schema':'required','enrichEvents':true,'enrichEventsMaxPages':1}");
+        Map<String, Object> en = enrichment(csv);
+        assertThat(en.get("plan")).isEqualTo("account-pass");
+        assertThat(en.get("truncated")).isEqualTo(true);
+        Map<String, Instant[]> truth = engagementTruth();
+        assertThat(csv.column("First Active")).allMatch(String::isEmpty);
+        long withLastOpen = 0;
+        for (var row : csv.rows()) {
+            Instant[] t = truth.getOrDefault(row.get("Klaviyo ID"), new Instant[3]);
+            if (!row.get("Last Open").isEmpty()) {
+                assertThat(row.get("Last Open")).isEqualTo(CsvValues.timestamp(t[1]));
+                withLastOpen++;
+            }
+            if (!row.get("Last Click").isEmpty()) {
+                assertThat(row.get("Last Click")).isEqualTo(CsvValues.timestamp(t[2]));
+            }
+        }
+        assertThat(withLastOpen).as("the newest page still fills some rows").isPositive();
+    }
+
+    @Test
     void enrich_profile_limit_enriches_only_the_first_rows() {
         var csv = fx.export("{'source':'klaviyo','schema':'required','enrichEvents':true,'enrichProfileLimit':3,"
                 + "'sortBy':'created'}");
@@ -254,6 +276,22 @@ class AudienceSyncTest {
 
     /** First Active / Last Open / Last Click as counted directly from the sandbox's events. */
     private static void assertEngagementMatchesEvents(AudienceFixture.Csv csv) {
+        Map<String, Instant[]> truth = engagementTruth();
+        List<String> checked = new ArrayList<>();
+        for (var row : csv.rows()) {
+            Instant[] t = truth.getOrDefault(row.get("Klaviyo ID"), new Instant[3]);
+            assertThat(row.get("First Active")).as(row.get("Klaviyo ID")).isEqualTo(CsvValues.timestamp(t[0]));
+            assertThat(row.get("Last Open")).as(row.get("Klaviyo ID")).isEqualTo(CsvValues.timestamp(t[1]));
+            assertThat(row.get("Last Click")).as(row.get("Klaviyo ID")).isEqualTo(CsvValues.timestamp(t[2]));
+            if (t[0] != null) {
+                checked.add(row.get("Klaviyo ID"));
+            }
+        }
+        assertThat(checked).as("some exported profiles have engagement").isNotEmpty();
+    }
+
+    /** Per profile id: {first open or click, last open, last click}, from the sandbox's events. */
+    private static Map<String, Instant[]> engagementTruth() {
         Map<String, Instant[]> truth = new HashMap<>(); // id -> {first, lastOpen, lastClick}
         data.forEachEvent(data.historyStart().minusSeconds(86_400), Instant.now().plusSeconds(86_400 * 400L), ev -> {
             String m = ev.metric().name();
@@ -266,16 +304,6 @@ class AudienceSyncTest {
             int slot = open ? 1 : 2;
             if (t[slot] == null || ev.time().isAfter(t[slot])) t[slot] = ev.time();
         });
-        List<String> checked = new ArrayList<>();
-        for (var row : csv.rows()) {
-            Instant[] t = truth.getOrDefault(row.get("Klaviyo ID"), new Instant[3]);
-            assertThat(row.get("First Active")).as(row.get("Klaviyo ID")).isEqualTo(CsvValues.timestamp(t[0]));
-            assertThat(row.get("Last Open")).as(row.get("Klaviyo ID")).isEqualTo(CsvValues.timestamp(t[1]));
-            assertThat(row.get("Last Click")).as(row.get("Klaviyo ID")).isEqualTo(CsvValues.timestamp(t[2]));
-            if (t[0] != null) {
-                checked.add(row.get("Klaviyo ID"));
-            }
-        }
-        assertThat(checked).as("some exported profiles have engagement").isNotEmpty();
+        return truth;
     }
 }
