@@ -6,45 +6,50 @@ import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.ApiKey;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
+import dev.ksync.klaviyo.budget.AccountBudgets;
+import dev.ksync.klaviyo.budget.WindowedBudget;
+import dev.ksync.klaviyo.http.JdkHttpTransport;
 import dev.ksync.klaviyo.stats.CallListener;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.function.Function;
 
 /**
- * Hands out the Klaviyo client for a request. The key comes from the registered account the request names, else
- * from the request, else from the environment (PRODUCT.md §1). One client per key, kept for the life of the process,
- * because Klaviyo's rate limits are per account: every job on an account must draw from the same budgets.
+ * Hands out a Klaviyo client for one job. The key comes from the registered account the job names, else from the
+ * request, else from the environment (PRODUCT.md §1). Each job gets its own client, so its call accounting is its
+ * own, but every client of a key draws from the same rate budgets, because Klaviyo's limits are per account; all
+ * clients share one HTTP connection pool and the optional global limit.
  */
 public final class KlaviyoAccess implements AutoCloseable {
+    /** Keys whose budgets are remembered; request-supplied keys must not pile up state for ever. */
+    static final int MAX_KEYS = 1024;
+
     private final AppConfig.KlaviyoSettings settings;
     private final Function<AccountId, Optional<Secret>> registeredKeys;
     private final Clock clock;
     private final CallListener listener;
     private final KlaviyoClientConfig clientConfig;
-    /**
-     * Most recently used clients, at most {@link #MAX_CLIENTS}: request-supplied keys must not pile up clients for
-     * ever. An evicted client is dropped, not closed (a request may still be using it); its HTTP client's threads
-     * end once it is unreachable.
-     */
-    private final Map<ApiKey, KlaviyoClient> clients = new LinkedHashMap<>(16, 0.75f, true) {
+    private final JdkHttpTransport transport = new JdkHttpTransport(Duration.ofSeconds(10));
+    private final WindowedBudget global;
+    private final Map<ApiKey, AccountBudgets> budgets = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ApiKey, KlaviyoClient> eldest) {
-            return size() > MAX_CLIENTS;
+        protected boolean removeEldestEntry(Map.Entry<ApiKey, AccountBudgets> eldest) {
+            return size() > MAX_KEYS;
         }
     };
-    static final int MAX_CLIENTS = 256;
 
-    /** @param registeredKeys the stored key of a registered account ({@link AccountService#apiKey}) */
     public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
             Clock clock) {
         this(settings, registeredKeys, clock, CallListener.NONE);
     }
 
-    /** @param listener told of every call, retry and budget wait of every client (metrics) */
+    /**
+     * @param registeredKeys the stored key of a registered account ({@link AccountService#apiKey})
+     * @param listener       told of every call, retry and budget wait of every client (metrics)
+     */
     public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
             Clock clock, CallListener listener) {
         this.settings = settings;
@@ -57,40 +62,43 @@ public final class KlaviyoAccess implements AutoCloseable {
             c = c.withGlobalLimit(settings.globalBurst().get(), settings.globalPerMinute().get());
         }
         this.clientConfig = c;
+        this.global = c.hasGlobalLimit() ? AccountBudgets.global(c.globalBurst(), c.globalPerMinute(), clock) : null;
     }
 
-    /** The client for this account or key; a 400 naming {@code klaviyoApiKey} when no key can be found. */
+    /**
+     * A client for one job on this account or key (its {@code callStats()} count only this job's calls); a 400
+     * naming {@code klaviyoApiKey} when no key can be found. Closing it is optional: it owns no connections.
+     */
     public KlaviyoClient client(Optional<AccountId> accountId, Optional<Secret> requestKey) {
+        ApiKey key = resolveKey(accountId, requestKey);
+        AccountBudgets shared;
+        synchronized (budgets) {
+            shared = budgets.computeIfAbsent(key, k -> new AccountBudgets(clock, clientConfig.rateScale()));
+        }
+        KlaviyoClient.Builder b = KlaviyoClient.builder(clientConfig, key).clock(clock).listener(listener)
+                .transport(transport).budgets(shared);
+        if (global != null) {
+            b.globalBudget(global);
+        }
+        return b.build();
+    }
+
+    /** Registered account's key, else the request's, else the environment's. */
+    ApiKey resolveKey(Optional<AccountId> accountId, Optional<Secret> requestKey) {
         Optional<Secret> key = accountId.flatMap(registeredKeys).or(() -> requestKey).or(settings::apiKey);
         if (key.isEmpty()) {
             throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key: register the account"
                     + " (POST /api/accounts), pass klaviyoApiKey, or set KLAVIYO_API_KEY_PRIVATE");
         }
-        ApiKey apiKey;
         try {
-            apiKey = ApiKey.of(key.get().value());
+            return ApiKey.of(key.get().value());
         } catch (IllegalArgumentException e) {
             throw KsyncException.badInput("klaviyoApiKey", "(hidden)", "a Klaviyo private API key: " + e.getMessage());
-        }
-        synchronized (clients) {
-            return clients.computeIfAbsent(apiKey,
-                    k -> KlaviyoClient.builder(clientConfig, k).clock(clock).listener(listener).build());
         }
     }
 
     @Override
     public void close() {
-        List<KlaviyoClient> open;
-        synchronized (clients) {
-            open = List.copyOf(clients.values());
-            clients.clear();
-        }
-        open.forEach(c -> {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // nothing to lose when an HTTP client fails to close
-            }
-        });
+        transport.close();
     }
 }

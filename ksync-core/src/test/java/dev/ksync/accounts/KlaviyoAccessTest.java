@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.ApiKey;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -23,14 +24,19 @@ class KlaviyoAccessTest {
     @Test
     void a_registered_account_key_wins_then_the_request_key_then_the_environment() {
         try (KlaviyoAccess k = access(Map.of("KLAVIYO_API_KEY_PRIVATE", "pk_from_environment"))) {
-            var registered = k.client(Optional.of(ACME), Optional.of(new Secret("pk_from_request")));
-            assertThat(registered).isSameAs(k.client(Optional.empty(), Optional.of(new Secret("pk_registered_acme"))));
-            var fromRequest = k.client(Optional.of(new AccountId("other")), Optional.of(new Secret("pk_from_request")));
-            assertThat(fromRequest).isNotSameAs(registered);
-            var fromEnv = k.client(Optional.of(new AccountId("other")), Optional.empty());
-            assertThat(fromEnv).isSameAs(k.client(Optional.empty(), Optional.of(new Secret("pk_from_environment"))));
-            assertThat(fromEnv).as("one client per key, shared by every request on it")
-                    .isSameAs(k.client(Optional.empty(), Optional.empty()));
+            Optional<Secret> requestKey = Optional.of(new Secret("pk_from_request"));
+            assertThat(k.resolveKey(Optional.of(ACME), requestKey)).isEqualTo(ApiKey.of("pk_registered_acme"));
+            assertThat(k.resolveKey(Optional.of(new AccountId("other")), requestKey))
+                    .isEqualTo(ApiKey.of("pk_from_request"));
+            assertThat(k.resolveKey(Optional.of(new AccountId("other")), Optional.empty()))
+                    .isEqualTo(ApiKey.of("pk_from_environment"));
+        }
+    }
+
+    @Test
+    void each_job_gets_its_own_client() {
+        try (KlaviyoAccess k = access(Map.of("KLAVIYO_API_KEY", "pk_from_environment"))) {
+            assertThat(k.client(Optional.empty(), Optional.empty())).isNotSameAs(k.client(Optional.empty(), Optional.empty()));
         }
     }
 
