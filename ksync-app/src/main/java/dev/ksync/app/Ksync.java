@@ -30,12 +30,12 @@ public final class Ksync implements AutoCloseable {
     private final KlaviyoAccess klaviyo;
     private final AudienceSync audience;
 
-    private Ksync(AppConfig config, Clock clock, Database database) {
+    private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
         this.clock = clock;
         this.database = database;
         this.objectStore = ObjectStores.forConfig(config);
-        this.accounts = new AccountService(database.jdbi(), SecretBox.forConfig(config), clock);
+        this.accounts = new AccountService(database.jdbi(), box, clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics));
         this.audience = new AudienceSync(klaviyo, objectStore, config.storage().buckets(), clock);
@@ -52,10 +52,10 @@ public final class Ksync implements AutoCloseable {
 
     public static Ksync start(AppConfig config, Clock clock) {
         // Fail on a missing KSYNC_SECRET_KEY before starting a database we would not be able to use.
-        SecretBox.forConfig(config);
+        SecretBox box = SecretBox.forConfig(config);
         Database db = Database.open(config.database(), config.dataDir());
         try {
-            return new Ksync(config, clock, db);
+            return new Ksync(config, clock, db, box);
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -6,6 +6,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
+import dev.ksync.request.Fields;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -34,13 +35,11 @@ final class AccountRoutes {
     private void add(Context ctx) {
         gate.requireSecret(ctx);
         ObjectNode body = bodies.object(ctx, FIELDS);
-        AccountId id = AccountId.of("id", JsonBodies.text(body, "id"));
-        String name = JsonBodies.text(body, "name");
-        if (body.has("klaviyoApiKey") && !body.get("klaviyoApiKey").isTextual() && !body.get("klaviyoApiKey").isNull()) {
-            // never echo what was sent in a key field
-            throw KsyncException.badInput("klaviyoApiKey", "(hidden)", "a JSON string: the Klaviyo private API key");
-        }
-        String key = JsonBodies.text(body, "klaviyoApiKey");
+        Fields fields = new Fields(body);
+        AccountId id = AccountId.of("id", fields.text("id").orElse(null));
+        String name = fields.text("name").orElse(null);
+        // never echo what was sent in a key field
+        String key = fields.secretText("klaviyoApiKey").orElse(null);
         Account added = accounts.add(id, name, key == null ? null : new Secret(key));
         ctx.status(201).json(view(added));
     }

@@ -52,16 +52,4 @@ final class JsonBodies {
         }
         return obj;
     }
-
-    /** A string field, or null when absent or null; any other JSON type is a 400 naming the field. */
-    static String text(ObjectNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw KsyncException.badInput(field, v.toString(), "a JSON string");
-        }
-        return v.asText();
-    }
 }

@@ -9,17 +9,19 @@ public record AccountId(String value) {
     private static final Pattern PATTERN = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     public AccountId {
-        if (value == null || !PATTERN.matcher(value).matches()) {
-            throw KsyncException.badInput("accountId", value, ALLOWED);
-        }
+        check("accountId", value);
     }
 
     /** Parses a value given for the named field, so the error names what the user typed. */
     public static AccountId of(String field, String value) {
+        check(field, value);
+        return new AccountId(value);
+    }
+
+    private static void check(String field, String value) {
         if (value == null || !PATTERN.matcher(value).matches()) {
             throw KsyncException.badInput(field, value, ALLOWED);
         }
-        return new AccountId(value);
     }
 
     @Override

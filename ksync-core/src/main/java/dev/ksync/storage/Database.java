@@ -125,12 +125,16 @@ public final class Database implements AutoCloseable {
     }
 
     public void migrate() {
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        flyway().migrate();
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure().dataSource(pool).locations("classpath:db/migration").load();
     }
 
     /** The applied schema version (Flyway's), e.g. "1". */
     public String schemaVersion() {
-        var current = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().info().current();
+        var current = flyway().info().current();
         return current == null ? "none" : current.getVersion().getVersion();
     }
 
