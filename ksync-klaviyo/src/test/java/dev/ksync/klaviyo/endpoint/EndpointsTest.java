@@ -3,7 +3,7 @@ package dev.ksync.klaviyo.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ksync.klaviyo.SharedFiles;
+import dev.ksync.klaviyo.SpecFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ class EndpointsTest {
 
     @BeforeAll
     static void load() {
-        spec = SharedFiles.spec();
+        spec = SpecFiles.spec();
     }
 
     static List<Endpoint> endpoints() {
