@@ -22,7 +22,7 @@ public record AppConfig(
     public static final int DEFAULT_PORT = 3000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_KLAVIYO_BASE_URL = "https://a.klaviyo.com";
-    /** Newest revision of the stored Klaviyo spec (../shared/klaviyo/openapi). */
+    /** Newest revision of the stored Klaviyo spec (spec/klaviyo/SOURCE.md). */
     public static final String DEFAULT_KLAVIYO_REVISION = "2026-07-15";
     private static final Pattern REVISION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,62}");

@@ -14,6 +14,7 @@ import dev.ksync.sandbox.limits.Tier;
 import dev.ksync.sandbox.query.ApiException;
 import dev.ksync.sandbox.query.Endpoint;
 import dev.ksync.sandbox.query.Endpoints;
+import dev.ksync.sandbox.stats.CallCounters;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class SandboxServer implements AutoCloseable {
     private final SandboxData data;
     private final RateLimiter limiter;
     private final Faults faults;
+    private final CallCounters counters = new CallCounters();
     private final Api api;
     private final ObjectMapper mapper = Json.newMapper();
     private final Javalin app;
@@ -74,6 +76,8 @@ public final class SandboxServer implements AutoCloseable {
             c.routes.exception(ConnectionCut.class, (ex, ctx) -> { });
             c.routes.post("/__sandbox/faults", this::adminFaults);
             c.routes.post("/__sandbox/rate-limits/reset", ctx -> { limiter.reset(); ctx.status(204); });
+            c.routes.get("/__sandbox/stats", ctx -> ctx.contentType("application/json").result(mapper.writeValueAsBytes(statsDocument())));
+            c.routes.post("/__sandbox/stats/reset", ctx -> { counters.reset(); ctx.status(204); });
             c.routes.get("/__sandbox/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             c.routes.error(404, "*", ctx -> {
                 if (ctx.path().startsWith("/api/")) {
@@ -117,6 +121,12 @@ public final class SandboxServer implements AutoCloseable {
     /** Forgets all rate-limit windows (same as POST /__sandbox/rate-limits/reset). */
     public void resetRateLimits() { limiter.reset(); }
 
+    /** API key → operation id → requests, 429s and injected faults, both sorted (GET /__sandbox/stats answers it). */
+    public java.util.SortedMap<String, java.util.SortedMap<String, CallCounters.Operation>> stats() { return counters.snapshot(); }
+
+    /** Zeroes the call counters (same as POST /__sandbox/stats/reset). */
+    public void resetStats() { counters.reset(); }
+
     @Override
     public void close() {
         app.stop();
@@ -128,6 +138,7 @@ public final class SandboxServer implements AutoCloseable {
         try {
             if (options.latencyMs() > 0) sleep(options.latencyMs());
             String key = authenticate(ctx);
+            counters.request(key, e.operationId());
             String revision = ctx.header("revision");
             if (revision == null || revision.isBlank()) {
                 throw new ApiException(400, "invalid", "Invalid input.",
@@ -142,6 +153,7 @@ public final class SandboxServer implements AutoCloseable {
             Tier tier = lower == null ? e.tier() : lower.tier();
             RateLimiter.Decision d = limiter.acquire(key + "|" + e.operationId() + (lower == null ? "" : "|" + lower.value()), tier);
             if (!d.allowed()) {
+                counters.throttled(key, e.operationId());
                 ctx.header("Retry-After", String.valueOf(d.retryAfterSeconds()));
                 throw throttled(d.retryAfterSeconds());
             }
@@ -149,6 +161,10 @@ public final class SandboxServer implements AutoCloseable {
             ctx.header("ratelimit-remaining", String.valueOf(d.remaining()));
             ctx.header("ratelimit-reset", String.valueOf(d.resetSeconds()));
             FaultKind fault = faults.next();
+            if (fault != null) {
+                counters.fault(key, e.operationId());
+                if (fault == FaultKind.THROTTLE_429) counters.throttled(key, e.operationId());
+            }
             if (fault != null && fault != FaultKind.SLOW && fault != FaultKind.CUT) {
                 failWith(ctx, fault);
                 return;
@@ -246,6 +262,17 @@ public final class SandboxServer implements AutoCloseable {
         } catch (IOException e) {
             ctx.status(500).result("{\"errors\":[]}");
         }
+    }
+
+    /** {"keys": {key: {operationId: {"requests", "throttled", "faults"}}}}, keys and operations sorted. */
+    private ObjectNode statsDocument() {
+        ObjectNode doc = mapper.createObjectNode();
+        ObjectNode keys = doc.putObject("keys");
+        stats().forEach((key, ops) -> {
+            ObjectNode k = keys.putObject(key);
+            ops.forEach((op, c) -> k.putObject(op).put("requests", c.requests()).put("throttled", c.throttled()).put("faults", c.faults()));
+        });
+        return doc;
     }
 
     private void adminFaults(Context ctx) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.sandbox.query.Endpoint;
 import dev.ksync.sandbox.query.Endpoints;
 import dev.ksync.sandbox.query.FieldRule;
+import dev.ksync.sandbox.query.ReportLimits;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
@@ -111,5 +112,30 @@ class EndpointsMatchSpecTest {
     @Test
     void the_revision_is_the_specs() {
         assertThat(SPEC.spec().at("/info/version").asText()).isEqualTo(Endpoints.REVISION);
+    }
+
+    @Test
+    void series_interval_limits_are_the_spec_sentences_and_every_report_timeframe_is_capped_at_a_year() {
+        JsonNode schemas = SPEC.spec().path("components").path("schemas");
+        JsonNode series = schemas.path("FlowSeriesRequestDTOResourceObject").path("properties").path("attributes").path("properties");
+        List<String> sentences = new ArrayList<>();
+        for (String line : series.path("interval").path("description").asText().split("\n")) {
+            if (line.startsWith("If ")) sentences.add(line);
+        }
+        List<String> ours = new ArrayList<>();
+        Set<String> wires = new TreeSet<>();
+        for (ReportLimits.Interval i : ReportLimits.Interval.values()) {
+            if (i.rule() != null) ours.add(i.rule());
+            wires.add(i.wire());
+        }
+        assertThat(ours).containsExactlyInAnyOrderElementsOf(sentences);
+        Set<String> specWires = new TreeSet<>();
+        series.path("interval").path("enum").forEach(v -> specWires.add(v.asText()));
+        assertThat(wires).isEqualTo(specWires);
+        assertThat(ReportLimits.MAX_TIMEFRAME).isEqualTo(java.time.Period.ofYears(1));
+        for (String dto : List.of("FlowValuesRequestDTOResourceObject", "FlowSeriesRequestDTOResourceObject", "CampaignValuesRequestDTOResourceObject")) {
+            assertThat(schemas.path(dto).at("/properties/attributes/properties/timeframe/description").asText())
+                    .as(dto).contains("(Max length: 1 year)");
+        }
     }
 }

@@ -10,17 +10,20 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
-import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
 
 /**
- * Klaviyo's OpenAPI 3.0 spec (../shared/klaviyo/openapi/stable.json) as JSON Schema validators.
+ * Klaviyo's OpenAPI 3.0 spec (the repository's spec/klaviyo/stable.json.gz) as JSON Schema validators.
  * OpenAPI's {@code nullable} becomes a null alternative. Tolerated, as recorded/README.md says
  * real Klaviyo does: null links.next/prev and null to-one relationship data.
  */
@@ -33,7 +36,9 @@ final class SpecSchemas {
 
     SpecSchemas() {
         try {
-            spec = MAPPER.readTree(specFile());
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(specFile()))) {
+                spec = MAPPER.readTree(in);
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -42,9 +47,14 @@ final class SpecSchemas {
         convert(components);
     }
 
-    static File specFile() {
-        String dir = System.getProperty("ksync.shared.dir", "../../shared");
-        return new File(dir, "klaviyo/openapi/stable.json");
+    /** Surefire passes ksync.spec.dir; without it (IDE runs) the nearest spec/klaviyo upwards. */
+    static Path specFile() {
+        String configured = System.getProperty("ksync.spec.dir");
+        if (configured != null) return Path.of(configured, "stable.json.gz");
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("spec/klaviyo/stable.json.gz"))) return p.resolve("spec/klaviyo/stable.json.gz");
+        }
+        throw new IllegalStateException("spec/klaviyo not found above " + Path.of("").toAbsolutePath() + "; set -Dksync.spec.dir");
     }
 
     JsonNode spec() { return spec; }

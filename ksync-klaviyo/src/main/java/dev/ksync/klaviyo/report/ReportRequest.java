@@ -3,12 +3,18 @@ package dev.ksync.klaviyo.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.klaviyo.endpoint.ReportLimits;
+import java.time.LocalDateTime;
+import java.time.Period;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A flow or campaign report query (values, or series when {@code interval} is set). Plan one request
- * with many statistics and groupings rather than many small ones: the daily cap is 225.
+ * with many statistics and groupings rather than many small ones: the daily cap is 225. A request Klaviyo would
+ * refuse for its timeframe or interval ({@link ReportLimits}) cannot be built: {@link ReportRefused}.
  *
  * @param interval hourly|daily|weekly|monthly for series reports; null for values reports
  * @param filter   e.g. {@code equals(flow_id,"abc")}, or null
@@ -21,6 +27,29 @@ public record ReportRequest(List<String> statistics, Timeframe timeframe, String
         Objects.requireNonNull(timeframe, "timeframe is null");
         Objects.requireNonNull(conversionMetricId, "conversionMetricId is null");
         groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
+        checkLimits(timeframe, interval);
+    }
+
+    /** Refuses what Klaviyo refuses: unknown interval or key, a timeframe over the interval's limit, then over 1 year. */
+    private static void checkLimits(Timeframe tf, String interval) {
+        ReportLimits.Interval iv = interval == null ? null : ReportLimits.Interval.parse(interval).orElseThrow(() ->
+                new ReportRefused("interval must be hourly, daily, weekly or monthly", "interval '" + interval + "'"));
+        Optional<Period> max = iv == null ? Optional.empty() : iv.max();
+        if (tf.key() != null) {
+            Integer longest = ReportLimits.KEY_LONGEST_DAYS.get(tf.key());
+            if (longest == null) {
+                throw new ReportRefused("the timeframe key must be one of " + ReportLimits.KEY_LONGEST_DAYS.keySet(), "key '" + tf.key() + "'");
+            }
+            if (max.isPresent() && longest > max.get().getDays()) {
+                throw new ReportRefused(iv.rule(), "timeframe " + tf.key() + " can span " + longest + " days");
+            }
+            return;
+        }
+        LocalDateTime start = LocalDateTime.ofInstant(tf.start(), ZoneOffset.UTC);
+        LocalDateTime end = LocalDateTime.ofInstant(tf.end(), ZoneOffset.UTC);
+        String subject = "timeframe " + tf.start() + " to " + tf.end();
+        if (max.isPresent() && !ReportLimits.fits(start, end, max.get())) throw new ReportRefused(iv.rule(), subject);
+        if (!ReportLimits.fits(start, end, ReportLimits.MAX_TIMEFRAME)) throw new ReportRefused(ReportLimits.MAX_TIMEFRAME_RULE, subject);
     }
 
     public static ReportRequest values(List<String> statistics, Timeframe timeframe, String conversionMetricId) {

@@ -3,7 +3,7 @@ package dev.ksync.klaviyo.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ksync.klaviyo.SharedFiles;
+import dev.ksync.klaviyo.SpecFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ class EndpointsTest {
 
     @BeforeAll
     static void load() {
-        spec = SharedFiles.spec();
+        spec = SpecFiles.spec();
     }
 
     static List<Endpoint> endpoints() {
@@ -117,5 +117,35 @@ class EndpointsTest {
             assertThat(pageCursorParam).as(e.operationId()).isEqualTo(e.cursor() == CursorStyle.REPORT_PAGE_CURSOR);
         }
         assertThat(Endpoints.METRIC_AGGREGATES.cursor()).isEqualTo(CursorStyle.BODY_PAGE_CURSOR);
+    }
+
+    @Test
+    void report_limits_are_the_spec_sentences_keys_and_one_year_cap() {
+        JsonNode schemas = spec.path("components").path("schemas");
+        JsonNode series = schemas.path("FlowSeriesRequestDTOResourceObject").at("/properties/attributes/properties");
+        List<String> sentences = new ArrayList<>();
+        for (String line : series.path("interval").path("description").asText().split("\n")) {
+            if (line.startsWith("If ")) sentences.add(line);
+        }
+        List<String> ours = new ArrayList<>();
+        Set<String> wires = new TreeSet<>();
+        for (ReportLimits.Interval i : ReportLimits.Interval.values()) {
+            if (i.rule() != null) ours.add(i.rule());
+            wires.add(i.wire());
+            i.max().ifPresent(p -> assertThat(p.toTotalMonths()).as("a whole number of days").isZero());
+        }
+        assertThat(ours).containsExactlyInAnyOrderElementsOf(sentences);
+        Set<String> specWires = new TreeSet<>();
+        series.path("interval").path("enum").forEach(v -> specWires.add(v.asText()));
+        assertThat(wires).isEqualTo(specWires);
+
+        Set<String> keys = new TreeSet<>();
+        schemas.at("/Timeframe/properties/key/enum").forEach(k -> keys.add(k.asText()));
+        assertThat(ReportLimits.KEY_LONGEST_DAYS.keySet()).isEqualTo(keys);
+        assertThat(ReportLimits.MAX_TIMEFRAME).isEqualTo(java.time.Period.ofYears(1));
+        for (String dto : List.of("FlowValuesRequestDTOResourceObject", "FlowSeriesRequestDTOResourceObject", "CampaignValuesRequestDTOResourceObject")) {
+            assertThat(schemas.path(dto).at("/properties/attributes/properties/timeframe/description").asText())
+                    .as(dto).contains("(Max length: 1 year)");
+        }
     }
 }

@@ -8,7 +8,7 @@ import dev.ksync.klaviyo.EventQuery;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.klaviyo.ProfileQuery;
-import dev.ksync.klaviyo.SharedFiles;
+import dev.ksync.klaviyo.SpecFiles;
 import dev.ksync.klaviyo.StubTransport;
 import dev.ksync.klaviyo.budget.AccountBudgets;
 import dev.ksync.klaviyo.budget.ManualClock;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Real Klaviyo answers from ../shared/klaviyo/recorded, fed through the client by a stub transport. */
+/** Real Klaviyo answers from spec/klaviyo/recorded, fed through the client by a stub transport. */
 class RecordingsTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-09-04T12:00:00Z"));
     final StubTransport transport = new StubTransport();
@@ -39,7 +39,7 @@ class RecordingsTest {
 
     /** The Klaviyo answer in a recording: an envelope (nickdnk) or a bare body (amp-labs). */
     static HttpAnswer answer(Path file) {
-        JsonNode doc = SharedFiles.read(file);
+        JsonNode doc = SpecFiles.read(file);
         if (doc.has("response")) {
             JsonNode r = doc.path("response");
             Map<String, List<String>> headers = new java.util.HashMap<>();
@@ -51,14 +51,14 @@ class RecordingsTest {
     }
 
     static List<Path> recordings() {
-        return SharedFiles.recordings();
+        return SpecFiles.recordings();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("recordings")
     void every_recording_decodes_into_typed_records_with_raw_json_kept(Path file) throws Exception {
         HttpAnswer a = answer(file);
-        JsonNode body = SharedFiles.JSON.readTree(a.body());
+        JsonNode body = SpecFiles.JSON.readTree(a.body());
         if (a.status() != 200) {
             assertThat(body.path("errors").path(0).path("code").asText()).isNotBlank();
             return;
@@ -80,7 +80,7 @@ class RecordingsTest {
 
     @Test
     void events_page_attaches_included_metric_and_profile() {
-        transport.then(c -> answer(SharedFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")));
+        transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")));
         List<Event> events = client.events(EventQuery.all().includeMetric().includeProfile().sort("-datetime").maxPages(1)).toList();
 
         assertThat(events).hasSize(2);
@@ -100,7 +100,7 @@ class RecordingsTest {
 
     @Test
     void events_page_headers_set_the_xl_windows() {
-        transport.then(c -> answer(SharedFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")));
+        transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")));
         client.events(EventQuery.all().maxPages(1)).toList();
         var budget = budgets.forCall(Endpoints.EVENTS, false);
         assertThat(budget.windows()).containsExactlyInAnyOrder(new Window(350, Duration.ofSeconds(1)), new Window(3500, Duration.ofSeconds(60)));
@@ -112,7 +112,7 @@ class RecordingsTest {
     void the_recorded_429_is_retried_after_its_retry_after() {
         String account = "{\"data\":[{\"type\":\"account\",\"id\":\"AbC123\",\"attributes\":{\"timezone\":\"America/New_York\","
                 + "\"preferred_currency\":\"USD\",\"contact_information\":{\"organization_name\":\"Shop\"},\"unknown\":1}}]}";
-        transport.then(c -> answer(SharedFiles.recorded("nickdnk_klaviyo-php-sdk__get_accounts.429.json")))
+        transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_accounts.429.json")))
                 .then(c -> StubTransport.json(200, account));
         Instant start = clock.instant();
 
@@ -133,7 +133,7 @@ class RecordingsTest {
 
     @Test
     void flow_series_report_parses_dates_and_adopts_the_daily_window() {
-        transport.then(c -> answer(SharedFiles.recorded("nickdnk_klaviyo-php-sdk__query_flow_series.200.json")));
+        transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__query_flow_series.200.json")));
         SeriesReport r = client.flowSeriesReport(ReportRequest.series(List.of("opens", "recipients"),
                 Timeframe.key("last_7_days"), "PlacedOrderId", "daily"));
         assertThat(r.dateTimes()).hasSize(8).first().isEqualTo(Instant.parse("2026-08-28T00:00:00Z"));
@@ -147,7 +147,7 @@ class RecordingsTest {
 
     @Test
     void profiles_page_parses_nulls_empty_location_and_the_escaped_next_link() {
-        transport.then(c -> answer(SharedFiles.recorded("amp-labs_connectors__read-profiles-1-first-page.json")));
+        transport.then(c -> answer(SpecFiles.recorded("amp-labs_connectors__read-profiles-1-first-page.json")));
         List<String> nextLinks = new ArrayList<>();
         List<Profile> profiles = client.profiles(ProfileQuery.all().pageSize(1).maxPages(1), ev -> nextLinks.add(ev.nextLink())).toList();
         assertThat(profiles).hasSize(1);
@@ -163,7 +163,7 @@ class RecordingsTest {
 
     @Test
     void campaigns_page_parses_audiences_strategy_and_microsecond_times() {
-        transport.then(c -> answer(SharedFiles.recorded("nickdnk_klaviyo-php-sdk__get_campaigns.200.json")));
+        transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_campaigns.200.json")));
         List<Campaign> cs = client.campaigns("email").toList();
         assertThat(cs).isNotEmpty();
         Campaign c = cs.getFirst();
@@ -178,7 +178,7 @@ class RecordingsTest {
 
     @Test
     void campaign_messages_parse_definition_and_null_to_one_relationships() {
-        transport.then(c -> answer(SharedFiles.recorded("nickdnk_klaviyo-php-sdk__get_messages_for_campaign.200.json")));
+        transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_messages_for_campaign.200.json")));
         List<CampaignMessage> ms = client.campaignMessages("01M1PA99J4GSD6B3XGYF78793W").toList();
         CampaignMessage m = ms.getFirst();
         assertThat(m.campaignId()).isEqualTo("01M1PA99J4GSD6B3XGYF78793W");
@@ -191,7 +191,7 @@ class RecordingsTest {
 
     private static JsonNode readJson(byte[] b) {
         try {
-            return SharedFiles.JSON.readTree(b);
+            return SpecFiles.JSON.readTree(b);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

@@ -21,10 +21,10 @@ import dev.ksync.sandbox.query.ApiException;
 import dev.ksync.sandbox.query.Condition;
 import dev.ksync.sandbox.query.Cursors;
 import dev.ksync.sandbox.query.FilterParser;
+import dev.ksync.sandbox.query.ReportLimits;
 
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -103,23 +103,11 @@ public final class Reports {
             }
             if (!stats.contains(s.asText())) stats.add(s.asText());
         }
+        ReportLimits.Interval iv = !series ? null : ReportLimits.Interval.parse(a.path("interval").asText("")).orElseThrow(() ->
+                ApiException.invalidBody("/data/attributes/interval", "interval is required: hourly, daily, weekly or monthly."));
+        String interval = iv == null ? null : iv.wire();
         ZoneId zone = data.timezone();
-        Timeframes.Window w = Timeframes.resolve(a.get("timeframe"), zone, clock.instant(), "/data/attributes/timeframe");
-        String interval = null;
-        if (series) {
-            interval = a.path("interval").asText("");
-            Duration max = switch (interval) {
-                case "hourly" -> Duration.ofDays(7);
-                case "daily" -> Duration.ofDays(60);
-                case "weekly" -> Duration.ofDays(7 * 52);
-                case "monthly" -> Duration.ofDays(366);
-                default -> throw ApiException.invalidBody("/data/attributes/interval", "interval is required: hourly, daily, weekly or monthly.");
-            };
-            if (Duration.between(w.start(), w.end()).compareTo(max) > 0) {
-                throw ApiException.invalidBody("/data/attributes/timeframe", "The timeframe is too long for a " + interval
-                        + " interval (max " + max.toDays() + " days).");
-            }
-        }
+        Timeframes.Window w = Timeframes.resolve(a.get("timeframe"), iv, zone, clock.instant(), "/data/attributes/timeframe");
         String conversionMetric = a.path("conversion_metric_id").asText(null);
         if (conversionMetric == null || conversionMetric.isBlank()) {
             throw ApiException.invalidBody("/data/attributes/conversion_metric_id", "conversion_metric_id is required.");

@@ -2,9 +2,9 @@ package dev.ksync.sandbox.reports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.sandbox.query.ApiException;
+import dev.ksync.sandbox.query.ReportLimits;
 
 import java.time.DayOfWeek;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -23,7 +23,21 @@ final class Timeframes {
         Instant to() { return end.toInstant(); }
     }
 
-    static Window resolve(JsonNode tf, ZoneId zone, Instant now, String pointer) {
+    /**
+     * The window, refused when it is longer than the series interval allows (null: a values report) or than
+     * {@link ReportLimits#MAX_TIMEFRAME}; the interval's rule, being the tighter one, is named first.
+     */
+    static Window resolve(JsonNode tf, ReportLimits.Interval interval, ZoneId zone, Instant now, String pointer) {
+        Window w = window(tf, zone, now, pointer);
+        LocalDateTime s = w.start().toLocalDateTime(), e = w.end().toLocalDateTime();
+        if (interval != null && interval.max().isPresent() && !ReportLimits.fits(s, e, interval.max().get())) {
+            throw ApiException.invalidBody(pointer, interval.rule());
+        }
+        if (!ReportLimits.fits(s, e, ReportLimits.MAX_TIMEFRAME)) throw ApiException.invalidBody(pointer, ReportLimits.MAX_TIMEFRAME_RULE);
+        return w;
+    }
+
+    private static Window window(JsonNode tf, ZoneId zone, Instant now, String pointer) {
         if (tf == null || !tf.isObject()) throw ApiException.invalidBody(pointer, "timeframe is required: {\"key\": \"last_30_days\"} or {\"start\": …, \"end\": …}.");
         ZonedDateTime n = now.atZone(zone);
         LocalDate today = n.toLocalDate();
@@ -57,9 +71,6 @@ final class Timeframes {
         ZonedDateTime s = local(tf.get("start").asText(), pointer + "/start").atZone(zone);
         ZonedDateTime e = local(tf.get("end").asText(), pointer + "/end").atZone(zone);
         if (!e.isAfter(s)) throw ApiException.invalidBody(pointer, "timeframe end must be after start.");
-        if (Duration.between(s, e).compareTo(Duration.ofDays(366)) > 0 || e.isAfter(s.plusYears(1))) {
-            throw ApiException.invalidBody(pointer, "The timeframe cannot be longer than 1 year.");
-        }
         return new Window(s, e);
     }
 
