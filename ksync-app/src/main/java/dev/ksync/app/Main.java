@@ -25,7 +25,17 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors());
+        CommandLine cli = new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors());
+        // Every subcommand, however deep, answers --help and --version: set once here, not per command class.
+        withHelp(cli);
+        return cli;
+    }
+
+    private static void withHelp(CommandLine cmd) {
+        if (!cmd.getCommandSpec().mixinStandardHelpOptions() && !(cmd.getCommand() instanceof CommandLine.HelpCommand)) {
+            cmd.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        cmd.getSubcommands().values().forEach(Main::withHelp);
     }
 
     public static void main(String[] args) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -15,6 +17,37 @@ class MainTest {
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("--help")).isZero();
         assertThat(out.toString()).contains("serve", "demo", "accounts", "db");
+    }
+
+    @Test
+    void every_subcommand_answers_help_without_running() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(Main.commandLine(), new ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(6);
+        for (List<String> path : paths) {
+            CommandLine cli = Main.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            cli.setOut(new PrintWriter(out));
+            cli.setErr(new PrintWriter(err));
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            assertThat(cli.execute(args.toArray(String[]::new))).as("ksync %s --help", path).isZero();
+            assertThat(out.toString()).as("ksync %s --help", path).contains("Usage:");
+            assertThat(err.toString()).as("ksync %s --help", path).isEmpty();
+        }
+    }
+
+    private static void collect(CommandLine cmd, List<String> prefix, List<List<String>> into) {
+        cmd.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommand() instanceof CommandLine.HelpCommand || !sub.getCommandName().equals(name)) {
+                return; // the help command and aliases
+            }
+            List<String> path = new ArrayList<>(prefix);
+            path.add(name);
+            into.add(path);
+            collect(sub, path, into);
+        });
     }
 
     @Test
