@@ -12,8 +12,10 @@ import dev.ksync.error.KsyncException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,22 +51,35 @@ public final class AudienceCommand implements Callable<Integer> {
     Integer enrichEventsMaxPages;
     @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here instead of stdout") Path out;
 
+    private final Map<String, String> env;
+    private final PrintStream stdout;
+
+    public AudienceCommand() {
+        this(System.getenv(), System.out);
+    }
+
+    /** A command reading {@code env} instead of the process environment and printing to {@code stdout} (tests). */
+    AudienceCommand(Map<String, String> env, PrintStream stdout) {
+        this.env = env;
+        this.stdout = stdout;
+    }
+
     @Override
     public Integer call() throws IOException {
         AudienceRequest req = AudienceRequest.parse(body());
         long total = req.source() == AudienceRequest.Source.PROFILES ? Math.min(req.profiles().size(), req.profileLimit())
                 : req.profileLimit() == Long.MAX_VALUE ? 0 : req.profileLimit();
         Progress progress = new Progress("profiles scanned", total);
-        try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
             AudienceResult result;
             if (req.mode() == AudienceRequest.Mode.LIVE) {
                 result = ksync.audience().live(req, progress);
                 progress.done();
-                System.out.println(JSON.writeValueAsString(result));
+                stdout.println(JSON.writeValueAsString(result));
             } else if (req.format() == AudienceRequest.Format.JSON) {
                 result = ksync.audience().export(req, OutputStream.nullOutputStream(), progress);
                 progress.done();
-                System.out.println(JSON.writeValueAsString(result));
+                stdout.println(JSON.writeValueAsString(result));
             } else if (out != null) {
                 Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".ksync-", ".csv.part");
                 try {
@@ -79,7 +94,7 @@ public final class AudienceCommand implements Callable<Integer> {
                 progress.done();
                 System.err.println("wrote " + result.rows() + " rows to " + out);
             } else {
-                OutputStream o = new BufferedOutputStream(System.out);
+                OutputStream o = new BufferedOutputStream(stdout);
                 result = ksync.audience().export(req, o, progress);
                 o.flush();
                 progress.done();
