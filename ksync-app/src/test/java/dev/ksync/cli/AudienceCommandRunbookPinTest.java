@@ -94,4 +94,33 @@ class AudienceCommandRunbookPinTest {
         assertPinned("live-subscribers.csv", Files.readString(
                 dataDir.resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv")));
     }
+
+    @Test
+    void bad_options_are_named_as_typed_on_the_command_line() {
+        Run live = audience("--mode", "live", "--schema", "required");
+        assertThat(live.exit()).isEqualTo(2);
+        assertThat(live.err()).contains("--account-id is missing").doesNotContain("accountId");
+        Run pages = audience("--page-size", "5000");
+        assertThat(pages.exit()).isEqualTo(2);
+        assertThat(pages.err()).contains("--page-size is '5000'; allowed: a whole number from 1 to 1000");
+        Run sort = audience("--sort-by", "name");
+        assertThat(sort.err()).contains("--sort-by is 'name'");
+        Run mode = audience("--mode", "yolo");
+        assertThat(mode.err()).contains("--mode is 'yolo'; allowed: dry-run, live");
+    }
+
+    @Test
+    void a_live_run_over_other_content_exits_2_with_object_exists_unless_overwrite() {
+        String[] first = {"--mode", "live", "--account-id", "acme", "--upload-id", "cli-taken", "--page-size", "10",
+                "--max-pages", "1", "--sort-by", "created"};
+        assertThat(audience(first).exit()).isZero();
+        String[] other = {"--mode", "live", "--account-id", "acme", "--upload-id", "cli-taken", "--page-size", "10",
+                "--max-pages", "2", "--sort-by", "created"};
+        Run refused = audience(other);
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("already stored at acme/cli-taken/subscribers.csv");
+        String[] overwrite = java.util.Arrays.copyOf(other, other.length + 1);
+        overwrite[other.length] = "--overwrite";
+        assertThat(audience(overwrite).exit()).isZero();
+    }
 }
