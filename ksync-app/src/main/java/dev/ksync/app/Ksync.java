@@ -8,6 +8,7 @@ import dev.ksync.secrets.SecretBox;
 import dev.ksync.storage.Database;
 import dev.ksync.store.ObjectStore;
 import dev.ksync.store.ObjectStores;
+import dev.ksync.sync.SyncRunner;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -28,6 +29,7 @@ public final class Ksync implements AutoCloseable {
     private final AccountService accounts;
     private final PrometheusMeterRegistry metrics;
     private final KlaviyoAccess klaviyo;
+    private final SyncRunner syncs;
     private final AudienceSync audience;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
@@ -38,7 +40,8 @@ public final class Ksync implements AutoCloseable {
         this.accounts = new AccountService(database.jdbi(), box, clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics));
-        this.audience = new AudienceSync(klaviyo, objectStore, config.storage().buckets(), clock);
+        this.syncs = new SyncRunner(klaviyo, objectStore, clock);
+        this.audience = new AudienceSync(syncs, config.storage().buckets());
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -84,6 +87,11 @@ public final class Ksync implements AutoCloseable {
 
     public KlaviyoAccess klaviyo() {
         return klaviyo;
+    }
+
+    /** Runs any sync job: dry-run or live, with its accounting and errors. */
+    public SyncRunner syncs() {
+        return syncs;
     }
 
     public AudienceSync audience() {

@@ -3,20 +3,31 @@ package dev.ksync.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.accounts.AccountId;
 import dev.ksync.app.Ksync;
 import dev.ksync.audience.AudienceRequest;
 import dev.ksync.audience.AudienceResult;
+import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.AppConfig;
 import dev.ksync.error.KsyncException;
+import dev.ksync.http.AudienceRequestParser;
+import dev.ksync.klaviyo.wire.Profile;
+import dev.ksync.request.Choices;
+import dev.ksync.store.UploadId;
+import dev.ksync.sync.Mode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ksync audience}: the audience-sync body fields as kebab-case options; CSV to stdout or --out. */
 @Command(name = "audience", description = "Build subscribers.csv from Klaviyo profiles (or a JSON file of profiles)."
@@ -48,23 +59,39 @@ public final class AudienceCommand implements Callable<Integer> {
     @Option(names = "--enrich-events-max-pages", description = "Read at most this many event pages for enrichment")
     Integer enrichEventsMaxPages;
     @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here instead of stdout") Path out;
+    @Option(names = "--overwrite", description = "Let a live run replace an object with other content under its key")
+    boolean overwrite;
+    @Spec CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final PrintStream stdout;
+
+    public AudienceCommand() {
+        this(System.getenv(), System.out);
+    }
+
+    /** A command reading {@code env} instead of the process environment and printing to {@code stdout} (tests). */
+    AudienceCommand(Map<String, String> env, PrintStream stdout) {
+        this.env = env;
+        this.stdout = stdout;
+    }
 
     @Override
     public Integer call() throws IOException {
-        AudienceRequest req = AudienceRequest.parse(body());
+        AudienceRequest req = OptionNames.build(spec, this::request);
         long total = req.source() == AudienceRequest.Source.PROFILES ? Math.min(req.profiles().size(), req.profileLimit())
                 : req.profileLimit() == Long.MAX_VALUE ? 0 : req.profileLimit();
         Progress progress = new Progress("profiles scanned", total);
-        try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
             AudienceResult result;
-            if (req.mode() == AudienceRequest.Mode.LIVE) {
+            if (req.mode() == Mode.LIVE) {
                 result = ksync.audience().live(req, progress);
                 progress.done();
-                System.out.println(JSON.writeValueAsString(result));
+                stdout.println(JSON.writeValueAsString(result));
             } else if (req.format() == AudienceRequest.Format.JSON) {
                 result = ksync.audience().export(req, OutputStream.nullOutputStream(), progress);
                 progress.done();
-                System.out.println(JSON.writeValueAsString(result));
+                stdout.println(JSON.writeValueAsString(result));
             } else if (out != null) {
                 Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".ksync-", ".csv.part");
                 try {
@@ -79,7 +106,7 @@ public final class AudienceCommand implements Callable<Integer> {
                 progress.done();
                 System.err.println("wrote " + result.rows() + " rows to " + out);
             } else {
-                OutputStream o = new BufferedOutputStream(System.out);
+                OutputStream o = new BufferedOutputStream(stdout);
                 result = ksync.audience().export(req, o, progress);
                 o.flush();
                 progress.done();
@@ -88,41 +115,42 @@ public final class AudienceCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ObjectNode body() throws IOException {
-        ObjectNode b = JSON.createObjectNode();
-        put(b, "mode", mode);
-        put(b, "format", format);
-        put(b, "schema", schema);
-        put(b, "source", source);
-        put(b, "accountId", accountId);
-        put(b, "uploadId", uploadId);
-        put(b, "sortBy", sortBy);
-        put(b, "sortDir", sortDir);
-        if (pageSize != null) b.put("pageSize", pageSize);
-        if (maxPages != null) b.put("maxPages", maxPages);
-        if (enrichProfileLimit != null) b.put("enrichProfileLimit", enrichProfileLimit);
-        if (enrichEventsMaxPages != null) b.put("enrichEventsMaxPages", enrichEventsMaxPages);
-        b.put("includeSuppressed", includeSuppressed);
-        b.put("enrichEvents", enrichEvents);
+    /** The options as a request; a bad value names its option. */
+    private AudienceRequest request() {
+        AudienceRequest.Builder b = AudienceRequest.builder()
+                .format(Choices.parse("--format", AudienceRequest.Format.class, format))
+                .source(Choices.parse("--source", AudienceRequest.Source.class, source))
+                .includeSuppressed(includeSuppressed)
+                .enrichEvents(enrichEvents)
+                .enrichProfileLimit(enrichProfileLimit)
+                .enrichEventsMaxPages(enrichEventsMaxPages)
+                .maxPages(maxPages)
+                .sortBy(sortBy)
+                .overwrite(overwrite);
+        if (mode != null) b.mode(Choices.parse("--mode", Mode.class, mode));
+        if (schema != null) b.schema(Choices.parse("--schema", AudienceSchema.class, schema));
+        if (sortDir != null) b.sortDir(Choices.parse("--sort-dir", AudienceRequest.SortDir.class, sortDir));
+        if (pageSize != null) b.pageSize(pageSize);
+        if (accountId != null) b.accountId(AccountId.of("--account-id", accountId));
+        if (uploadId != null) b.uploadId(new UploadId(uploadId));
         if (profiles != null) {
-            if (!Files.isReadable(profiles)) {
-                throw KsyncException.badInput("--profiles", profiles.toString(), "a readable JSON file");
-            }
-            JsonNode p;
-            try {
-                p = JSON.readTree(profiles.toFile());
-            } catch (IOException e) {
-                throw KsyncException.badInput("--profiles", profiles.toString(), "a JSON array of profiles: "
-                        + e.getMessage());
-            }
-            b.set("profiles", p.has("data") ? p.get("data") : p);
+            b.profiles(readProfiles());
+        } else if ("profiles".equals(source)) {
+            throw KsyncException.badInput("--profiles", null, "a JSON file of profiles when --source is profiles");
         }
-        return b;
+        return b.build();
     }
 
-    private static void put(ObjectNode b, String field, String value) {
-        if (value != null) {
-            b.put(field, value);
+    private List<Profile> readProfiles() {
+        if (!Files.isReadable(profiles)) {
+            throw KsyncException.badInput("--profiles", profiles.toString(), "a readable JSON file");
         }
+        JsonNode p;
+        try {
+            p = JSON.readTree(profiles.toFile());
+        } catch (IOException e) {
+            throw KsyncException.badInput("--profiles", profiles.toString(), "a JSON array of profiles");
+        }
+        return AudienceRequestParser.profiles(p.has("data") ? p.get("data") : p, "--profiles");
     }
 }

@@ -1,14 +1,16 @@
 package dev.ksync.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.audience.AudienceRequest;
 import dev.ksync.audience.AudienceResult;
+import dev.ksync.audience.AudienceSchema;
+import dev.ksync.audience.EnrichmentReport;
 import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
+import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
+import dev.ksync.sync.Mode;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -65,11 +67,10 @@ public final class DemoCommand implements Callable<Integer> {
             running.ksync().accounts().add(demo, "Demo store (sandbox)", new Secret(sandbox.options().apiKey()));
         }
         System.out.println("Syncing subscribers of account '" + ACCOUNT + "' from the Klaviyo sandbox …");
-        ObjectNode body = new ObjectMapper().createObjectNode()
-                .put("mode", "live").put("source", "klaviyo").put("schema", "required")
-                .put("accountId", ACCOUNT).put("enrichEvents", true);
+        AudienceRequest request = AudienceRequest.builder().mode(Mode.LIVE).source(AudienceRequest.Source.KLAVIYO)
+                .schema(AudienceSchema.REQUIRED).accountId(demo).enrichEvents(true).build();
         Progress progress = new Progress("profiles scanned", profiles);
-        AudienceResult r = running.ksync().audience().live(AudienceRequest.parse(body), progress);
+        AudienceResult r = running.ksync().audience().live(request, progress);
         progress.done();
         Path csv = config.storage().s3().isPresent() ? null
                 : config.dataDir().resolve("buckets").resolve(r.bucket()).resolve(r.key());
@@ -99,14 +100,13 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    @SuppressWarnings("unchecked")
     private static String callSummary(AudienceResult r) {
-        Object calls = r.diagnostics().get("klaviyoCalls");
-        Object enrichment = r.diagnostics().get("enrichment");
-        String total = calls instanceof dev.ksync.klaviyo.stats.CallStats cs ? cs.total().calls() + " calls" : "?";
-        if (enrichment instanceof Map<?, ?> e) {
-            total += "; enrichment plan " + e.get("plan") + " (" + e.get("planCalls") + " calls; the other plan ≈ "
-                    + e.get("otherPlanEstimatedCalls") + ")";
+        CallStats calls = r.diagnostics().klaviyoCalls();
+        String total = calls == null ? "none" : calls.total().calls() + " calls";
+        EnrichmentReport e = r.diagnostics().enrichment();
+        if (e != null) {
+            total += "; enrichment plan " + e.plan() + " (" + e.planCalls() + " calls; the other plan ≈ "
+                    + e.otherPlanEstimatedCalls() + ")";
         }
         return total;
     }

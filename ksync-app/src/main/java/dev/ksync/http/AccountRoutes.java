@@ -6,7 +6,6 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
-import dev.ksync.request.Fields;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;

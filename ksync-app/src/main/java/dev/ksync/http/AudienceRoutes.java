@@ -2,8 +2,8 @@ package dev.ksync.http;
 
 import dev.ksync.audience.AudienceRequest;
 import dev.ksync.audience.AudienceRequest.Format;
-import dev.ksync.audience.AudienceRequest.Mode;
 import dev.ksync.audience.AudienceSync;
+import dev.ksync.sync.Mode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.OutputStream;
@@ -25,7 +25,7 @@ final class AudienceRoutes {
     }
 
     private void sync(Context ctx) throws Exception {
-        AudienceRequest req = AudienceRequest.parse(bodies.object(ctx, AudienceRequest.FIELDS));
+        AudienceRequest req = AudienceRequestParser.parse(bodies.object(ctx, AudienceRequestParser.FIELDS));
         if (req.gated()) {
             gate.requireKlaviyoEnabled();
             gate.requireSecret(ctx);

@@ -1,28 +1,27 @@
 package dev.ksync.audience;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.wire.Profile;
-import dev.ksync.request.Fields;
 import dev.ksync.store.UploadId;
-import java.time.DateTimeException;
-import java.util.ArrayList;
+import dev.ksync.sync.Mode;
+import dev.ksync.sync.SyncRequest;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * A validated audience-sync request (PRODUCT.md §2). Built by {@link #parse} from the JSON body; the CLI turns its
- * options into the same object so both doors share one validation.
+ * A validated audience-sync request. Every door builds one with {@link #builder()}: the HTTP API from the JSON
+ * body, the CLI from its options, a scheduled task from its settings; this constructor is where the values are
+ * checked, each bad one a 400 naming its field (the doors rename fields as their users spell them).
  *
+ * @param profiles   the profiles to map when {@code source} is profiles (none otherwise)
  * @param pageSize   profiles per requested page, 1..1000; Klaviyo serves at most 100 a page, so a larger size is
  *                   served by several Klaviyo pages
  * @param maxPages   pages of {@code pageSize} to scan: empty = all, 0 = header only
  * @param sortBy     a Klaviyo profile sort field, or empty for Klaviyo's order
+ * @param overwrite  whether a live run may replace an object with other content under its key
  */
 public record AudienceRequest(
         Mode mode,
@@ -40,9 +39,8 @@ public record AudienceRequest(
         boolean includeSuppressed,
         boolean enrichEvents,
         Optional<Integer> enrichProfileLimit,
-        Optional<Integer> enrichEventsMaxPages) {
-
-    public enum Mode { DRY_RUN, LIVE }
+        Optional<Integer> enrichEventsMaxPages,
+        boolean overwrite) implements SyncRequest {
 
     public enum Format { JSON, CSV }
 
@@ -51,89 +49,52 @@ public record AudienceRequest(
     public enum SortDir { ASC, DESC }
 
     public static final int DEFAULT_PAGE_SIZE = 100;
-    public static final Set<String> FIELDS = Set.of("mode", "format", "schema", "source", "profiles",
-            "klaviyoApiKey", "accountId", "uploadId", "pageSize", "maxPages", "sortBy", "sortDir", "includeSuppressed",
-            "enrichEvents", "enrichProfileLimit", "enrichEventsMaxPages");
+    public static final int MIN_PAGE_SIZE = 1;
+    public static final int MAX_PAGE_SIZE = 1000;
     /** The profile sort fields Klaviyo allows (GET /api/profiles {@code sort}). */
     public static final List<String> SORT_FIELDS = List.of("created", "email", "id", "updated",
             "subscriptions.email.marketing.suppression.timestamp",
             "subscriptions.email.marketing.list_suppressions.timestamp");
 
     public AudienceRequest {
+        Objects.requireNonNull(mode, "mode is null");
+        Objects.requireNonNull(format, "format is null");
+        Objects.requireNonNull(schema, "schema is null");
+        Objects.requireNonNull(source, "source is null");
         profiles = List.copyOf(profiles);
-    }
-
-    public static AudienceRequest parse(ObjectNode body) {
-        Fields f = new Fields(body);
-        Mode mode = f.choice("mode", Mode.class, Mode.DRY_RUN);
-        Source source = f.choice("source", Source.class, Source.PROFILES);
-        List<Profile> profiles = new ArrayList<>();
-        if (source == Source.PROFILES) {
-            JsonNode p = f.node("profiles");
-            if (p == null || p.isNull()) {
-                throw KsyncException.badInput("profiles", null,
-                        "an array of Klaviyo profile objects when source is 'profiles' (or use source 'klaviyo')");
-            }
-            if (!p.isArray()) {
-                throw KsyncException.badInput("profiles", p.getNodeType().name().toLowerCase(), "an array of profile objects");
-            }
-            for (int i = 0; i < p.size(); i++) {
-                if (!p.get(i).isObject()) {
-                    throw KsyncException.badInput("profiles[" + i + "]", p.get(i).toString(), "a profile object");
-                }
-                // Read every profile now, so a bad value is a 400 before any row is streamed.
-                try {
-                    profiles.add(profileFrom(p.get(i)));
-                } catch (DateTimeException e) {
-                    throw KsyncException.badInput("profiles[" + i + "]", e.getMessage(),
-                            "ISO-8601 datetimes (2025-09-16T08:15:00Z, offsets and microseconds allowed)");
-                }
-            }
-        } else if (f.has("profiles")) {
+        Objects.requireNonNull(klaviyoApiKey, "klaviyoApiKey is null");
+        Objects.requireNonNull(accountId, "accountId is null");
+        Objects.requireNonNull(uploadId, "uploadId is null");
+        Objects.requireNonNull(maxPages, "maxPages is null");
+        Objects.requireNonNull(sortBy, "sortBy is null");
+        Objects.requireNonNull(sortDir, "sortDir is null");
+        Objects.requireNonNull(enrichProfileLimit, "enrichProfileLimit is null");
+        Objects.requireNonNull(enrichEventsMaxPages, "enrichEventsMaxPages is null");
+        if (source != Source.PROFILES && !profiles.isEmpty()) {
             throw KsyncException.badInput("profiles", "(given)", "only with source 'profiles'");
         }
-        Optional<AccountId> accountId = f.text("accountId").map(v -> AccountId.of("accountId", v));
         if (mode == Mode.LIVE && accountId.isEmpty()) {
             throw KsyncException.badInput("accountId", null,
                     "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
         }
-        Optional<String> sortBy = f.text("sortBy").map(s -> {
-            if (!SORT_FIELDS.contains(s)) {
-                throw KsyncException.badInput("sortBy", s, String.join(", ", SORT_FIELDS));
-            }
-            return s;
-        });
-        return new AudienceRequest(
-                mode,
-                f.choice("format", Format.class, Format.JSON),
-                f.choice("schema", AudienceSchema.class, AudienceSchema.MINIMAL),
-                source,
-                profiles,
-                f.secretText("klaviyoApiKey").map(Secret::new),
-                accountId,
-                f.text("uploadId").map(UploadId::new),
-                f.integer("pageSize", 1, 1000).orElse(DEFAULT_PAGE_SIZE),
-                f.integer("maxPages", 0, Integer.MAX_VALUE),
-                sortBy,
-                f.choice("sortDir", SortDir.class, SortDir.ASC),
-                f.bool("includeSuppressed", false),
-                f.bool("enrichEvents", false),
-                f.integer("enrichProfileLimit", 0, Integer.MAX_VALUE),
-                f.integer("enrichEventsMaxPages", 0, Integer.MAX_VALUE));
+        if (sortBy.isPresent() && !SORT_FIELDS.contains(sortBy.get())) {
+            throw KsyncException.badInput("sortBy", sortBy.get(), String.join(", ", SORT_FIELDS));
+        }
+        checkRange("pageSize", pageSize, MIN_PAGE_SIZE, MAX_PAGE_SIZE);
+        maxPages.ifPresent(n -> checkRange("maxPages", n, 0, Integer.MAX_VALUE));
+        enrichProfileLimit.ifPresent(n -> checkRange("enrichProfileLimit", n, 0, Integer.MAX_VALUE));
+        enrichEventsMaxPages.ifPresent(n -> checkRange("enrichEventsMaxPages", n, 0, Integer.MAX_VALUE));
     }
 
-    /** A profile given in a request body: a JSON:API resource, or a flat object with the same attribute names. */
-    static Profile profileFrom(JsonNode node) {
-        if (node.has("attributes") && node.get("attributes").isObject()) {
-            return Profile.from(node);
+    /** The message every door gives for a number out of range, so the HTTP and record checks read alike. */
+    public static String wholeNumber(int min, int max) {
+        return "a whole number from " + min + " to " + max;
+    }
+
+    private static void checkRange(String field, int n, int min, int max) {
+        if (n < min || n > max) {
+            throw KsyncException.badInput(field, n, wholeNumber(min, max));
         }
-        ObjectNode resource = JsonNodeFactory.instance.objectNode();
-        resource.put("type", "profile");
-        if (node.hasNonNull("id")) {
-            resource.set("id", node.get("id"));
-        }
-        resource.set("attributes", node);
-        return Profile.from(resource);
     }
 
     /** Whether this request reaches Klaviyo or writes storage, so must pass the gates. */
@@ -149,5 +110,57 @@ public record AudienceRequest(
     /** Klaviyo's sort parameter for this request ({@code -created} for descending), or null. */
     public String klaviyoSort() {
         return sortBy.map(s -> sortDir == SortDir.DESC ? "-" + s : s).orElse(null);
+    }
+
+    /** Defaults: dry-run, json, minimal, profiles from the request (none), 100 a page, all pages, Klaviyo's order. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the fields in any order; {@link #build} validates them all through the record's constructor. */
+    public static final class Builder {
+        private Mode mode = Mode.DRY_RUN;
+        private Format format = Format.JSON;
+        private AudienceSchema schema = AudienceSchema.MINIMAL;
+        private Source source = Source.PROFILES;
+        private List<Profile> profiles = List.of();
+        private Optional<Secret> klaviyoApiKey = Optional.empty();
+        private Optional<AccountId> accountId = Optional.empty();
+        private Optional<UploadId> uploadId = Optional.empty();
+        private int pageSize = DEFAULT_PAGE_SIZE;
+        private Optional<Integer> maxPages = Optional.empty();
+        private Optional<String> sortBy = Optional.empty();
+        private SortDir sortDir = SortDir.ASC;
+        private boolean includeSuppressed;
+        private boolean enrichEvents;
+        private Optional<Integer> enrichProfileLimit = Optional.empty();
+        private Optional<Integer> enrichEventsMaxPages = Optional.empty();
+        private boolean overwrite;
+
+        private Builder() {}
+
+        public Builder mode(Mode v) { mode = v; return this; }
+        public Builder format(Format v) { format = v; return this; }
+        public Builder schema(AudienceSchema v) { schema = v; return this; }
+        public Builder source(Source v) { source = v; return this; }
+        public Builder profiles(List<Profile> v) { profiles = v; return this; }
+        public Builder klaviyoApiKey(Secret v) { klaviyoApiKey = Optional.ofNullable(v); return this; }
+        public Builder accountId(AccountId v) { accountId = Optional.ofNullable(v); return this; }
+        public Builder uploadId(UploadId v) { uploadId = Optional.ofNullable(v); return this; }
+        public Builder pageSize(int v) { pageSize = v; return this; }
+        public Builder maxPages(Integer v) { maxPages = Optional.ofNullable(v); return this; }
+        public Builder sortBy(String v) { sortBy = Optional.ofNullable(v); return this; }
+        public Builder sortDir(SortDir v) { sortDir = v; return this; }
+        public Builder includeSuppressed(boolean v) { includeSuppressed = v; return this; }
+        public Builder enrichEvents(boolean v) { enrichEvents = v; return this; }
+        public Builder enrichProfileLimit(Integer v) { enrichProfileLimit = Optional.ofNullable(v); return this; }
+        public Builder enrichEventsMaxPages(Integer v) { enrichEventsMaxPages = Optional.ofNullable(v); return this; }
+        public Builder overwrite(boolean v) { overwrite = v; return this; }
+
+        public AudienceRequest build() {
+            return new AudienceRequest(mode, format, schema, source, profiles, klaviyoApiKey, accountId, uploadId,
+                    pageSize, maxPages, sortBy, sortDir, includeSuppressed, enrichEvents, enrichProfileLimit,
+                    enrichEventsMaxPages, overwrite);
+        }
     }
 }

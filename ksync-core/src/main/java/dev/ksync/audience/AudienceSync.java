@@ -1,196 +1,202 @@
 package dev.ksync.audience;
 
-import dev.ksync.accounts.KlaviyoAccess;
-import dev.ksync.audience.AudienceRequest.Mode;
 import dev.ksync.audience.AudienceRequest.Source;
 import dev.ksync.audience.AudienceSchema.Subscriber;
 import dev.ksync.config.AppConfig;
-import dev.ksync.csv.CsvOut;
-import dev.ksync.error.ErrorKind;
-import dev.ksync.error.KsyncException;
-import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.Partitioning;
 import dev.ksync.klaviyo.ProfileQuery;
-import dev.ksync.klaviyo.error.KlaviyoException;
+import dev.ksync.klaviyo.paging.Slice;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.klaviyo.wire.Subscriptions;
-import dev.ksync.store.ObjectStore;
-import dev.ksync.store.StoredObject;
-import dev.ksync.store.UploadId;
-import java.io.IOException;
+import dev.ksync.sync.Mode;
+import dev.ksync.sync.RowSink;
+import dev.ksync.sync.SyncContext;
+import dev.ksync.sync.SyncJob;
+import dev.ksync.sync.SyncRunner;
 import java.io.OutputStream;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Builds subscribers.csv (PRODUCT.md §2): profiles from the request body or from Klaviyo, minus unsubscribed and
- * suppressed ones, mapped to the chosen schema, optionally enriched from e-mail events, streamed row by row to a
- * response or to the audience staging bucket.
+ * The audience job: subscribers.csv from profiles in the request body or from Klaviyo, minus unsubscribed and
+ * suppressed ones, mapped to the chosen schema, optionally enriched from e-mail events. {@link #export} and
+ * {@link #live} run it on the {@link SyncRunner}, live runs into the audience staging bucket.
  */
-public final class AudienceSync {
-    /** Header plus this many rows in a dry-run JSON answer. */
-    public static final int PREVIEW_LINES = 11;
+public final class AudienceSync implements SyncJob<AudienceRequest, AudienceReport> {
+    public static final String FILE = "subscribers.csv";
     /** Klaviyo serves at most 100 profiles a page. */
     static final int KLAVIYO_PAGE_MAX = 100;
     /** Parallel slices for whole-account exports: enough to fill the budget at Klaviyo's latency. */
     private static final int PROFILE_SLICES = 8;
-    private static final LongConsumer NO_PROGRESS = n -> { };
 
-    private static final Logger log = LoggerFactory.getLogger(AudienceSync.class);
-
-    private final KlaviyoAccess klaviyo;
-    private final ObjectStore store;
+    private final SyncRunner runner;
     private final AppConfig.Buckets buckets;
-    private final Clock clock;
 
-    public AudienceSync(KlaviyoAccess klaviyo, ObjectStore store, AppConfig.Buckets buckets, Clock clock) {
-        this.klaviyo = klaviyo;
-        this.store = store;
+    public AudienceSync(SyncRunner runner, AppConfig.Buckets buckets) {
+        this.runner = runner;
         this.buckets = buckets;
-        this.clock = clock;
+    }
+
+    /** Streams the CSV to {@code out}, telling {@code progress} each profile scanned so far. */
+    public AudienceResult export(AudienceRequest req, OutputStream out, LongConsumer progress) {
+        return AudienceResult.of(runner.export(this, req, out, SyncRunner.Options.progress(progress)));
+    }
+
+    public AudienceResult export(AudienceRequest req, OutputStream out) {
+        return export(req, out, n -> { });
+    }
+
+    /** Stores {@code <accountId>/<uploadId>/subscribers.csv} in the audience staging bucket. */
+    public AudienceResult live(AudienceRequest req, LongConsumer progress) {
+        return AudienceResult.of(runner.live(this, req, buckets.audienceStaging(), SyncRunner.Options.progress(progress)));
+    }
+
+    public AudienceResult live(AudienceRequest req) {
+        return live(req, n -> { });
+    }
+
+    @Override
+    public String name() {
+        return "audience";
+    }
+
+    @Override
+    public String fileName() {
+        return FILE;
+    }
+
+    @Override
+    public List<String> header(AudienceRequest request) {
+        return request.schema().headers();
+    }
+
+    @Override
+    public String summary(AudienceRequest req, AudienceReport r) {
+        return req.source().name().toLowerCase() + " " + req.schema().wireName() + ", " + r.profilesScanned()
+                + " profiles scanned";
+    }
+
+    @Override
+    public AudienceReport run(AudienceRequest req, SyncContext context, RowSink rows) {
+        boolean needsKlaviyo = req.source() == Source.KLAVIYO || req.enrichEvents();
+        // asked for up front, as before the runner: a missing key is a 400 before anything is read
+        KlaviyoClient client = needsKlaviyo ? context.klaviyo() : null;
+        Counts counts = new Counts(req, context);
+        long enrichLimit = req.enrichProfileLimit().map(Integer::longValue).orElse(Long.MAX_VALUE);
+        boolean enrich = req.enrichEvents() && enrichLimit > 0 && req.enrichEventsMaxPages().orElse(1) > 0
+                && req.schema().hasEngagementColumns() && req.profileLimit() > 0;
+        long enriched = 0;
+        Enrichment enrichment = null;
+        Profiles source = profiles(req, client, context);
+        try (Stream<Profile> profiles = source.stream()) {
+            Iterator<Profile> it = profiles.iterator();
+            Deque<Profile> ahead = new ArrayDeque<>();
+            if (enrich) {
+                enrichment = new Enrichment(client, context.clock(), req.enrichEventsMaxPages());
+                enrichment.estimate();
+                // Read ahead only as far as the per-profile plan could still be the cheaper one: the kept
+                // profiles (not the scanned ones) are what it costs, and they are known only by reading.
+                long breakEven = Math.min(enrichment.perProfileBreakEven(), enrichLimit);
+                while (ahead.size() <= breakEven && it.hasNext()) {
+                    Profile p = counts.next(it);
+                    if (p != null) {
+                        ahead.add(p);
+                    }
+                }
+                if (ahead.size() <= breakEven || enrichLimit <= enrichment.perProfileBreakEven()) {
+                    enrichment.choosePerProfile();
+                    context.plan("enrichment", "per-profile", ahead.size() <= breakEven
+                            ? "at most " + ahead.size() + " profiles to enrich, no dearer than the account pass"
+                            : "enrichProfileLimit " + enrichLimit + " is below the account pass's break-even");
+                } else {
+                    enrichment.chooseAccountPass();
+                    context.plan("enrichment", "account-pass", "more than " + breakEven
+                            + " profiles to enrich: reading the account's engagement events once is cheaper");
+                }
+            }
+            while (!ahead.isEmpty() || it.hasNext()) {
+                Profile p = ahead.isEmpty() ? counts.next(it) : ahead.poll();
+                if (p == null) {
+                    continue;
+                }
+                Engagement en = Engagement.NONE;
+                if (enrichment != null && enriched < enrichLimit && p.id() != null) {
+                    en = enrichment.engagement(p.id());
+                    enriched++;
+                }
+                source.sink(rows, p).row(req.schema().row(new Subscriber(p, en)));
+            }
+        }
+        if (req.profileLimit() != Long.MAX_VALUE && counts.scanned >= req.profileLimit() && req.profileLimit() > 0) {
+            context.cap("maxPages", "the scan stopped after " + counts.scanned + " profiles");
+        }
+        Optional<EnrichmentReport> enrichmentReport = Optional.empty();
+        if (enrichment != null) {
+            if (enriched >= enrichLimit) {
+                context.cap("enrichProfileLimit", "only the first " + enrichLimit + " kept profiles were enriched");
+            }
+            if (enrichment.truncated()) {
+                context.cap("enrichEventsMaxPages", "some engagement events were not read; First Active left empty");
+            }
+            CallStats calls = client.callStats();
+            long enrichCalls = calls.endpoint("get_events").calls() + calls.endpoint("get_metrics").calls()
+                    + calls.endpoint("query_metric_aggregates").calls();
+            enrichmentReport = Optional.of(enrichment.report(enrichCalls, enriched));
+        }
+        return new AudienceReport(req.source(), req.schema(), counts.scanned, counts.dropped, req.includeSuppressed(),
+                enrichmentReport);
+    }
+
+    /** Profiles scanned and dropped, as the scan goes. */
+    private static final class Counts {
+        final AudienceRequest req;
+        final SyncContext context;
+        long scanned;
+        final Map<String, Long> dropped = new LinkedHashMap<>();
+
+        Counts(AudienceRequest req, SyncContext context) {
+            this.req = req;
+            this.context = context;
+        }
+
+        /** The next scanned profile if it is kept, else null (counted as dropped). */
+        Profile next(Iterator<Profile> it) {
+            Profile p = it.next();
+            context.progress(++scanned);
+            String reason = req.includeSuppressed() ? null : dropReason(p);
+            if (reason != null) {
+                dropped.merge(reason, 1L, Long::sum);
+                return null;
+            }
+            return p;
+        }
     }
 
     /**
-     * Streams the CSV to {@code out}. Klaviyo is asked for its first page before the first byte is written, so a
-     * bad key or an unreachable Klaviyo fails the request cleanly instead of cutting a file short.
+     * The profiles to map, and the part of the file each one's row belongs to. Paged in parallel slices, rows go
+     * to the part of their slice, so the file is the slices one after the other whatever order pages arrived in.
      */
-    public AudienceResult export(AudienceRequest req, OutputStream out) {
-        return run(req, out, NO_PROGRESS);
-    }
-
-    /** As {@link #export(AudienceRequest, OutputStream)}, telling {@code progress} each profile scanned so far. */
-    public AudienceResult export(AudienceRequest req, OutputStream out, LongConsumer progress) {
-        return run(req, out, progress);
-    }
-
-    /** Writes {@code <accountId>/<uploadId>/subscribers.csv} atomically to the audience staging bucket. */
-    public AudienceResult live(AudienceRequest req) {
-        return live(req, NO_PROGRESS);
-    }
-
-    public AudienceResult live(AudienceRequest req, LongConsumer progress) {
-        if (req.mode() != Mode.LIVE) {
-            throw new IllegalArgumentException("not a live request");
+    private record Profiles(Stream<Profile> stream, Function<Profile, Integer> part) {
+        static Profiles inOrder(Stream<Profile> s) {
+            return new Profiles(s, null);
         }
-        UploadId upload = req.uploadId().orElseGet(() -> UploadId.at(clock.instant()));
-        String key = req.accountId().orElseThrow() + "/" + upload + "/subscribers.csv";
-        AudienceResult[] result = new AudienceResult[1];
-        StoredObject stored;
-        try {
-            stored = store.write(buckets.audienceStaging(), key, out -> result[0] = run(req, out, progress));
-        } catch (IOException e) {
-            throw new KsyncException(ErrorKind.UPSTREAM, "storage_failed", "Writing " + key + " to bucket "
-                    + buckets.audienceStaging() + " failed: " + e.getMessage() + ". Nothing was written under that key;"
-                    + " check that the bucket exists and is writable, then run again.",
-                    Map.of("bucket", buckets.audienceStaging(), "key", key), e);
-        }
-        AudienceResult r = result[0];
-        return new AudienceResult("live", r.rows(), null, stored.bucket(), stored.key(), stored.bytes(), stored.sha256(),
-                r.diagnostics());
-    }
 
-    private AudienceResult run(AudienceRequest req, OutputStream out, LongConsumer progress) {
-        long started = System.nanoTime();
-        boolean needsKlaviyo = req.source() == Source.KLAVIYO || req.enrichEvents();
-        KlaviyoClient client = needsKlaviyo ? klaviyo.client(req.accountId(), req.klaviyoApiKey()) : null;
-        CallStats before = client == null ? null : client.callStats();
-        try {
-            Counts counts = new Counts();
-            long enrichLimit = req.enrichProfileLimit().map(Integer::longValue).orElse(Long.MAX_VALUE);
-            boolean enrich = req.enrichEvents() && enrichLimit > 0 && req.enrichEventsMaxPages().orElse(1) > 0
-                    && req.schema().hasEngagementColumns() && req.profileLimit() > 0;
-            CsvOut csv = new CsvOut(out, req.schema().headers(), PREVIEW_LINES);
-            long enriched = 0;
-            Enrichment enrichment = null;
-            try (Stream<Profile> profiles = profiles(req, client)) {
-                Iterator<Profile> it = profiles.iterator();
-                Deque<Profile> ahead = new ArrayDeque<>();
-                if (enrich) {
-                    enrichment = new Enrichment(client, clock, req.enrichEventsMaxPages());
-                    enrichment.estimate();
-                    // Read ahead only as far as the per-profile plan could still be the cheaper one: the kept
-                    // profiles (not the scanned ones) are what it costs, and they are known only by reading.
-                    long breakEven = Math.min(enrichment.perProfileBreakEven(), enrichLimit);
-                    while (ahead.size() <= breakEven && it.hasNext()) {
-                        Profile p = next(it, req, counts, progress);
-                        if (p != null) {
-                            ahead.add(p);
-                        }
-                    }
-                    if (ahead.size() <= breakEven || enrichLimit <= enrichment.perProfileBreakEven()) {
-                        enrichment.choosePerProfile();
-                    } else {
-                        enrichment.chooseAccountPass();
-                    }
-                }
-                while (!ahead.isEmpty() || it.hasNext()) {
-                    Profile p = ahead.isEmpty() ? next(it, req, counts, progress) : ahead.poll();
-                    if (p == null) {
-                        continue;
-                    }
-                    Engagement en = Engagement.NONE;
-                    if (enrichment != null && enriched < enrichLimit && p.id() != null) {
-                        en = enrichment.engagement(p.id());
-                        enriched++;
-                    }
-                    csv.row(req.schema().row(new Subscriber(p, en)));
-                }
-            }
-            csv.finish();
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("source", req.source().name().toLowerCase());
-            d.put("schema", req.schema().wireName());
-            d.put("profilesScanned", counts.scanned);
-            d.put("profilesDropped", counts.dropped);
-            d.put("includeSuppressed", req.includeSuppressed());
-            if (client != null) {
-                CallStats calls = client.callStats().minus(before);
-                d.put("klaviyoCalls", calls);
-                if (enrichment != null) {
-                    long enrichCalls = calls.endpoint("get_events").calls() + calls.endpoint("get_metrics").calls()
-                            + calls.endpoint("query_metric_aggregates").calls();
-                    d.put("enrichment", enrichment.diagnostics(enrichCalls, enriched));
-                }
-            }
-            d.put("durationMs", (System.nanoTime() - started) / 1_000_000);
-            log.info("audience sync ({} {}, {}): {} rows of {} profiles scanned, {} Klaviyo calls, {} ms",
-                    req.source().name().toLowerCase(), req.schema().wireName(), req.mode() == Mode.LIVE ? "live" : "dry-run",
-                    csv.rows(), counts.scanned, client == null ? 0 : client.callStats().minus(before).total().calls(),
-                    d.get("durationMs"));
-            return new AudienceResult(req.mode() == Mode.LIVE ? "live" : "dry-run", csv.rows(), csv.preview(), null, null, null, null, d);
-        } catch (KlaviyoException e) {
-            throw UpstreamErrors.from(e);
+        RowSink sink(RowSink rows, Profile p) {
+            return part == null ? rows : rows.part(part.apply(p));
         }
-    }
-
-    private static final class Counts {
-        long scanned;
-        final Map<String, Long> dropped = new LinkedHashMap<>();
-    }
-
-    /** The next scanned profile if it is kept, else null (counted as dropped). */
-    private static Profile next(Iterator<Profile> it, AudienceRequest req, Counts counts, LongConsumer progress) {
-        Profile p = it.next();
-        progress.accept(++counts.scanned);
-        String dropped = req.includeSuppressed() ? null : dropReason(p);
-        if (dropped != null) {
-            counts.dropped.merge(dropped, 1L, Long::sum);
-            return null;
-        }
-        return p;
     }
 
     /** Why a profile is left out, or null to keep it: unsubscribed, or carrying any e-mail suppression. */
@@ -208,15 +214,15 @@ public final class AudienceSync {
         return null;
     }
 
-    private Stream<Profile> profiles(AudienceRequest req, KlaviyoClient client) {
+    private static Profiles profiles(AudienceRequest req, KlaviyoClient client, SyncContext context) {
         long limit = req.profileLimit();
         if (limit == 0) {
-            return Stream.empty();
+            return Profiles.inOrder(Stream.empty());
         }
         if (req.source() == Source.PROFILES) {
             Stream<Profile> s = req.profiles().stream();
             Comparator<Profile> order = bodyOrder(req);
-            return (order == null ? s : s.sorted(order)).limit(limit);
+            return Profiles.inOrder((order == null ? s : s.sorted(order)).limit(limit));
         }
         int kPage = Math.min(req.pageSize(), KLAVIYO_PAGE_MAX);
         ProfileQuery q = ProfileQuery.all().withSubscriptions().pageSize(kPage);
@@ -234,9 +240,35 @@ public final class AudienceSync {
             // part-filled page, so few slices keep the extra calls few. With predictive analytics (150/min) one
             // cursor already keeps up with the budget, and a bounded scan stays on one cursor so that "the
             // first pageSize × maxPages profiles" are the same ones every run.
-            q = q.partitioned(Partitioning.auto().withSlices(PROFILE_SLICES));
+            // Slices are paged as they come, so the rows of each go to a part of their own, written in slice order.
+            // The slices are cut here, as the client cuts explicit bounds, to know which slice a profile is in.
+            Optional<Instant> oldest = oldestCreated(client);
+            Instant to = context.clock().instant().plusSeconds(1);
+            if (oldest.isEmpty() || !to.isAfter(oldest.get())) {
+                return Profiles.inOrder(Stream.empty());
+            }
+            List<Instant[]> slices = Slice.split(oldest.get(), to, PROFILE_SLICES);
+            q = q.partitioned(Partitioning.between(oldest.get(), to).withSlices(PROFILE_SLICES));
+            return new Profiles(client.profiles(q), p -> sliceOf(slices, p.created()));
         }
-        return client.profiles(q).limit(limit);
+        return Profiles.inOrder(client.profiles(q).limit(limit));
+    }
+
+    /** The created time of the account's oldest profile: where the slices start. */
+    private static Optional<Instant> oldestCreated(KlaviyoClient client) {
+        try (Stream<Profile> first = client.profiles(ProfileQuery.all().sort("created").pageSize(1).maxPages(1))) {
+            return first.findFirst().map(Profile::created);
+        }
+    }
+
+    /** The index of the slice [from, to) holding {@code t} (the client keeps a profile only in its own slice). */
+    private static int sliceOf(List<Instant[]> slices, Instant t) {
+        for (int i = slices.size() - 1; i > 0; i--) {
+            if (!t.isBefore(slices.get(i)[0])) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /** The order Klaviyo would give for sortBy/sortDir, applied to profiles given in the body. */

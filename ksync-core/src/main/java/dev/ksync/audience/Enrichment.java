@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,19 +188,17 @@ final class Enrichment {
     }
 
     /** What ran, what it cost, and what the other plan would have cost ({@code enrichedProfiles} known at the end). */
-    Map<String, Object> diagnostics(long callsSoFar, long enrichedProfiles) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("plan", plan == Plan.ACCOUNT_PASS ? "account-pass" : "per-profile");
-        d.put("planningCalls", planningCalls);
-        d.put("planCalls", callsSoFar - planningCalls);
-        d.put("accountPassEstimatedCalls", passEstimate);
-        d.put("perProfileEstimatedCalls", CALLS_PER_PROFILE * enrichedProfiles);
-        d.put("otherPlanEstimatedCalls", plan == Plan.ACCOUNT_PASS ? CALLS_PER_PROFILE * enrichedProfiles : passEstimate);
-        d.put("enrichedProfiles", enrichedProfiles);
-        d.put("engagementEvents", counts.values().stream().mapToLong(Long::longValue).sum());
-        d.put("metrics", Map.copyOf(metricIds.entrySet().stream().collect(
-                java.util.stream.Collectors.toMap(e -> e.getKey().metricName(), Map.Entry::getValue))));
-        d.put("truncated", truncated);
-        return d;
+    EnrichmentReport report(long callsSoFar, long enrichedProfiles) {
+        Map<String, String> metrics = new HashMap<>();
+        metricIds.forEach((k, id) -> metrics.put(k.metricName(), id));
+        return new EnrichmentReport(plan == Plan.ACCOUNT_PASS ? "account-pass" : "per-profile", planningCalls,
+                callsSoFar - planningCalls, passEstimate, CALLS_PER_PROFILE * enrichedProfiles,
+                plan == Plan.ACCOUNT_PASS ? CALLS_PER_PROFILE * enrichedProfiles : passEstimate, enrichedProfiles,
+                counts.values().stream().mapToLong(Long::longValue).sum(), metrics, truncated);
+    }
+
+    /** Whether a page cap left some engagement unread (First Active is then left empty). */
+    boolean truncated() {
+        return truncated;
     }
 }

@@ -21,9 +21,20 @@ public final class CsvOut {
     private long rows = -1; // the header is not a row
 
     public CsvOut(OutputStream stream, List<String> header, int previewLines) {
+        this(stream, previewLines);
+        row(header);
+    }
+
+    private CsvOut(OutputStream stream, int previewLines) {
         this.out = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(new NonClosing(stream), StandardCharsets.UTF_8);
         this.previewLines = previewLines;
-        row(header);
+    }
+
+    /** A writer of rows without a header line (a part of a file whose header is written elsewhere). */
+    public static CsvOut rowsOnly(OutputStream stream, int previewLines) {
+        CsvOut csv = new CsvOut(stream, previewLines);
+        csv.rows = 0;
+        return csv;
     }
 
     public void row(List<String> cells) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * Buckets as folders: {@code root/<bucket>/<key>}. A write goes to a hidden temporary file in the target folder and
- * is renamed into place atomically, so readers never see half a file. Temporary files are never listed.
+ * is renamed into place atomically, so readers never see half a file; a create-only write is hard-linked into place
+ * instead, which fails, atomically, when the key is taken. Temporary files are never listed.
  */
 public final class FileSystemObjectStore implements ObjectStore {
     private static final String TMP_PREFIX = ".ksync-tmp-";
@@ -39,22 +41,61 @@ public final class FileSystemObjectStore implements ObjectStore {
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), TMP_PREFIX, ".part");
         try {
-            HashingOutputStream hashing;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
-                hashing = new HashingOutputStream(out);
-                body.writeTo(hashing);
-                hashing.flush();
-            }
-            // temp files are created owner-only; a published object is as readable as any other file here
-            setReadable(tmp);
+            StoredObject made = writeTemp(bucket, key, tmp, body);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("The filesystem under " + root + " cannot rename atomically", e);
             }
-            return new StoredObject(bucket, key, hashing.count(), hashing.sha256());
+            return made;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public StoredObject create(String bucket, String key, BodyWriter body) throws IOException {
+        Path target = path(bucket, key);
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), TMP_PREFIX, ".part");
+        try {
+            StoredObject made = writeTemp(bucket, key, tmp, body);
+            try {
+                // link(2) fails with EEXIST instead of replacing, so the first creator wins, atomically
+                Files.createLink(target, tmp);
+                return made;
+            } catch (FileAlreadyExistsException taken) {
+                StoredObject existing = stat(bucket, key, target);
+                if (existing.sha256().equals(made.sha256())) {
+                    return existing;
+                }
+                throw new ObjectExistsException(existing);
+            } catch (UnsupportedOperationException e) {
+                throw new IOException("The filesystem under " + root + " cannot create hard links", e);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static StoredObject writeTemp(String bucket, String key, Path tmp, BodyWriter body) throws IOException {
+        HashingOutputStream hashing;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
+            hashing = new HashingOutputStream(out);
+            body.writeTo(hashing);
+            hashing.flush();
+        }
+        // temp files are created owner-only; a published object is as readable as any other file here
+        setReadable(tmp);
+        return new StoredObject(bucket, key, hashing.count(), hashing.sha256());
+    }
+
+    /** Size and SHA-256 of a stored file, read through. */
+    private static StoredObject stat(String bucket, String key, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            HashingOutputStream hashing = new HashingOutputStream(OutputStream.nullOutputStream());
+            in.transferTo(hashing);
+            return new StoredObject(bucket, key, hashing.count(), hashing.sha256());
         }
     }
 

@@ -19,6 +19,13 @@ public interface ObjectStore {
     /** Writes what {@code body} produces under {@code key}; nothing is visible under the key until it returns. */
     StoredObject write(String bucket, String key, BodyWriter body) throws IOException;
 
+    /**
+     * Writes what {@code body} produces under {@code key} only if no object is there: when one is, the same bytes
+     * answer the existing object (a retry is idempotent) and other bytes throw {@link ObjectExistsException},
+     * leaving it untouched. Of concurrent creators of one key exactly one stores its bytes.
+     */
+    StoredObject create(String bucket, String key, BodyWriter body) throws IOException;
+
     /** The object's content, or empty when there is none. The caller closes the stream. */
     Optional<InputStream> get(String bucket, String key) throws IOException;
 

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -30,6 +32,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * only once its upload completes, so readers never see a partial object.
  */
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
+    /** User metadata holding the object's SHA-256, so a create-only write compares content without reading it. */
+    private static final String SHA256_META = "ksync-sha256";
+
     private final S3Client s3;
     private final String description;
 
@@ -70,10 +75,80 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                 body.writeTo(hashing);
                 hashing.flush();
             }
-            call(bucket, () -> s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(spool)));
-            return new StoredObject(bucket, key, hashing.count(), hashing.sha256());
+            String sha256 = hashing.sha256();
+            call(bucket, () -> s3.putObject(r -> r.bucket(bucket).key(key).metadata(Map.of(SHA256_META, sha256)),
+                    RequestBody.fromFile(spool)));
+            return new StoredObject(bucket, key, hashing.count(), sha256);
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    /** A conditional PUT ({@code If-None-Match: *}): S3 itself refuses the second creator of a key. */
+    @Override
+    public StoredObject create(String bucket, String key, BodyWriter body) throws IOException {
+        ObjectKeys.bucket(bucket);
+        ObjectKeys.key(key);
+        Path spool = Files.createTempFile("ksync-s3-", ".part");
+        try {
+            HashingOutputStream hashing;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
+                hashing = new HashingOutputStream(out);
+                body.writeTo(hashing);
+                hashing.flush();
+            }
+            StoredObject made = new StoredObject(bucket, key, hashing.count(), hashing.sha256());
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    call(bucket, () -> s3.putObject(r -> r.bucket(bucket).key(key).ifNoneMatch("*")
+                            .metadata(Map.of(SHA256_META, made.sha256())), RequestBody.fromFile(spool)));
+                    return made;
+                } catch (IOException e) {
+                    int status = e.getCause() instanceof S3Exception s ? s.statusCode() : 0;
+                    // 412: the key is taken. 409: AWS saw a concurrent conditional write; retry to learn who won.
+                    if (status != 412 && !(status == 409 && attempt < 3)) {
+                        throw e;
+                    }
+                    Optional<StoredObject> existing = stat(bucket, key);
+                    if (existing.isEmpty()) {
+                        continue; // deleted meanwhile: try again
+                    }
+                    if (existing.get().sha256().equals(made.sha256())) {
+                        return existing.get();
+                    }
+                    throw new ObjectExistsException(existing.get());
+                }
+            }
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
+
+    /** Size and SHA-256 of a stored object: from the metadata ksync writes, else by reading it through. */
+    private Optional<StoredObject> stat(String bucket, String key) throws IOException {
+        HeadObjectResponse head;
+        try {
+            head = call(bucket, () -> s3.headObject(r -> r.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s && s.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        String sha = head.metadata().get(SHA256_META);
+        if (sha != null) {
+            return Optional.of(new StoredObject(bucket, key, head.contentLength(), sha));
+        }
+        Optional<InputStream> in = get(bucket, key);
+        if (in.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream stream = in.get()) {
+            HashingOutputStream hashing = new HashingOutputStream(OutputStream.nullOutputStream());
+            stream.transferTo(hashing);
+            return Optional.of(new StoredObject(bucket, key, hashing.count(), hashing.sha256()));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
 import dev.ksync.store.FileSystemObjectStore;
+import dev.ksync.sync.SyncRunner;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ final class AudienceFixture implements AutoCloseable {
         AppConfig config = AppConfig.load(Map.of("KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox",
                 "KLAVIYO_ENABLE", "true", "KLAVIYO_RATE_SCALE", "1000")); // the sandbox does not limit: neither do we
         this.klaviyo = new KlaviyoAccess(config.klaviyo(), id -> Optional.<Secret>empty(), Clock.systemUTC());
-        this.sync = new AudienceSync(klaviyo, new FileSystemObjectStore(storeRoot), config.storage().buckets(),
-                Clock.systemUTC());
+        this.sync = new AudienceSync(new SyncRunner(klaviyo, new FileSystemObjectStore(storeRoot), Clock.systemUTC()),
+                config.storage().buckets());
     }
 
     record Csv(List<String> header, List<Map<String, String>> rows, AudienceResult result, String raw) {

@@ -79,7 +79,7 @@ class AudienceSyncTest {
             };
             assertThat(ids.contains(data.profiles().id(i))).as("profile %d in state %s", i, s).isEqualTo(shouldStay);
         }
-        assertThat(csv.result().diagnostics().get("profilesScanned")).isEqualTo((long) PROFILES);
+        assertThat(csv.result().diagnostics().profilesScanned()).isEqualTo((long) PROFILES);
     }
 
     @Test
@@ -87,7 +87,7 @@ class AudienceSyncTest {
         var csv = fx.export("{'source':'klaviyo','schema':'minimal'}");
         List<String> expected = all().stream().filter(AudienceSyncTest::kept).map(Profile::id).toList();
         assertThat(csv.column("Klaviyo ID")).containsExactlyInAnyOrderElementsOf(expected);
-        var calls = (dev.ksync.klaviyo.stats.CallStats) csv.result().diagnostics().get("klaviyoCalls");
+        var calls = csv.result().diagnostics().klaviyoCalls();
         // one cursor would need 6 pages; 8 slices add at most one part-filled page each, plus the oldest-profile lookup
         assertThat(calls.endpoint("get_profiles").calls()).isBetween(7L, 6L + 8 + 1);
     }
@@ -159,7 +159,7 @@ class AudienceSyncTest {
     @Test
     void page_size_times_max_pages_profiles_are_scanned_and_zero_pages_is_header_only() {
         var csv = fx.export("{'source':'klaviyo','pageSize':200,'maxPages':2,'sortBy':'created'}");
-        assertThat(csv.result().diagnostics().get("profilesScanned")).isEqualTo(400L);
+        assertThat(csv.result().diagnostics().profilesScanned()).isEqualTo(400L);
         assertThat(csv.column("Klaviyo ID")).containsExactlyElementsOf(all().stream().sorted(BY_CREATED).limit(400)
                 .filter(AudienceSyncTest::kept).map(Profile::id).toList());
         var empty = fx.export("{'source':'klaviyo','maxPages':0}");
@@ -171,29 +171,29 @@ class AudienceSyncTest {
     void small_exports_enrich_profile_by_profile_with_the_events_values() {
         var csv = fx.export("{'source':'klaviyo','schema':'required','enrichEvents':true,'pageSize':8,'maxPages':1,"
                 + "'sortBy':'created'}");
-        Map<String, Object> en = enrichment(csv);
-        assertThat(en.get("plan")).isEqualTo("per-profile");
-        assertThat((long) en.get("planCalls")).isLessThanOrEqualTo((long) en.get("accountPassEstimatedCalls"));
+        EnrichmentReport en = enrichment(csv);
+        assertThat(en.plan()).isEqualTo("per-profile");
+        assertThat(en.planCalls()).isLessThanOrEqualTo(en.accountPassEstimatedCalls());
         assertEngagementMatchesEvents(csv);
     }
 
     @Test
     void whole_account_exports_enrich_in_one_pass_with_the_events_values() {
         var csv = fx.export("{'source':'klaviyo','schema':'required','enrichEvents':true}");
-        Map<String, Object> en = enrichment(csv);
-        assertThat(en.get("plan")).isEqualTo("account-pass");
-        assertThat((long) en.get("planCalls") + (long) en.get("planningCalls"))
-                .isLessThanOrEqualTo((long) en.get("perProfileEstimatedCalls"));
-        assertThat(en.get("enrichedProfiles")).isEqualTo((long) csv.rows().size());
+        EnrichmentReport en = enrichment(csv);
+        assertThat(en.plan()).isEqualTo("account-pass");
+        assertThat(en.planCalls() + en.planningCalls())
+                .isLessThanOrEqualTo(en.perProfileEstimatedCalls());
+        assertThat(en.enrichedProfiles()).isEqualTo((long) csv.rows().size());
         assertEngagementMatchesEvents(csv);
     }
 
     @Test
     void a_page_cap_keeps_the_latest_opens_and_clicks_and_leaves_first_active_unknown() {
         var csv = fx.export("{'source':'klaviyo','schema':'required','enrichEvents':true,'enrichEventsMaxPages':1}");
-        Map<String, Object> en = enrichment(csv);
-        assertThat(en.get("plan")).isEqualTo("account-pass");
-        assertThat(en.get("truncated")).isEqualTo(true);
+        EnrichmentReport en = enrichment(csv);
+        assertThat(en.plan()).isEqualTo("account-pass");
+        assertThat(en.truncated()).isEqualTo(true);
         Map<String, Instant[]> truth = engagementTruth();
         assertThat(csv.column("First Active")).allMatch(String::isEmpty);
         long withLastOpen = 0;
@@ -214,7 +214,7 @@ class AudienceSyncTest {
     void enrich_profile_limit_enriches_only_the_first_rows() {
         var csv = fx.export("{'source':'klaviyo','schema':'required','enrichEvents':true,'enrichProfileLimit':3,"
                 + "'sortBy':'created'}");
-        assertThat(enrichment(csv).get("enrichedProfiles")).isEqualTo(3L);
+        assertThat(enrichment(csv).enrichedProfiles()).isEqualTo(3L);
         assertThat(csv.rows().subList(3, csv.rows().size()))
                 .allSatisfy(r -> assertThat(r.get("Last Open") + r.get("Last Click") + r.get("First Active")).isEmpty());
     }
@@ -238,8 +238,9 @@ class AudienceSyncTest {
     @Test
     void a_storage_failure_is_a_clear_upstream_error_naming_the_bucket() throws Exception {
         Path notADirectory = Files.createTempFile("ksync-store", ".file");
-        AudienceSync broken = new AudienceSync(fx.klaviyo, new dev.ksync.store.FileSystemObjectStore(notADirectory),
-                dev.ksync.config.AppConfig.load(Map.of()).storage().buckets(), java.time.Clock.systemUTC());
+        AudienceSync broken = new AudienceSync(new dev.ksync.sync.SyncRunner(fx.klaviyo,
+                new dev.ksync.store.FileSystemObjectStore(notADirectory), java.time.Clock.systemUTC()),
+                dev.ksync.config.AppConfig.load(Map.of()).storage().buckets());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.live(AudienceRequests.parse(
                         "{'mode':'live','source':'klaviyo','accountId':'acme','maxPages':1}")))
                 .isInstanceOfSatisfying(dev.ksync.error.KsyncException.class, e -> {
@@ -250,28 +251,27 @@ class AudienceSyncTest {
     }
 
     @Test
-    void profiles_from_the_body_as_resources_or_flat_objects_are_filtered_and_mapped() {
+    void profiles_given_with_the_request_are_filtered_and_mapped() {
         var csv = fx.export("""
                 {'source':'profiles','schema':'minimal','sortBy':'email','profiles':[
                   {'type':'profile','id':'P1','attributes':{'email':'b@x.com','first_name':'Bo','created':'2024-01-02 03:04:05.123456+00:00',
                      'subscriptions':{'email':{'marketing':{'consent':'SUBSCRIBED','suppression':[]}}}}},
-                  {'id':'P2','email':'a@x.com','last_name':'Al','created':'2024-05-06T07:08:09Z',
-                     'subscriptions':{'email':{'marketing':{'consent':'NEVER_SUBSCRIBED'}}}},
-                  {'id':'P3','email':'c@x.com','subscriptions':{'email':{'marketing':{'consent':'UNSUBSCRIBED'}}}},
-                  {'id':'P4','email':'d@x.com','subscriptions':{'email':{'marketing':{'consent':'SUBSCRIBED',
-                     'suppression':[{'reason':'HARD_BOUNCE','timestamp':'2024-01-01T00:00:00Z'}]}}}}
+                  {'type':'profile','id':'P2','attributes':{'email':'a@x.com','last_name':'Al','created':'2024-05-06T07:08:09Z',
+                     'subscriptions':{'email':{'marketing':{'consent':'NEVER_SUBSCRIBED'}}}}},
+                  {'type':'profile','id':'P3','attributes':{'email':'c@x.com','subscriptions':{'email':{'marketing':{'consent':'UNSUBSCRIBED'}}}}},
+                  {'type':'profile','id':'P4','attributes':{'email':'d@x.com','subscriptions':{'email':{'marketing':{'consent':'SUBSCRIBED',
+                     'suppression':[{'reason':'HARD_BOUNCE','timestamp':'2024-01-01T00:00:00Z'}]}}}}}
                 ]}""");
         assertThat(csv.rows()).containsExactly(
                 Map.of("Email", "a@x.com", "Klaviyo ID", "P2", "First Name", "", "Last Name", "Al",
                         "Email Marketing Consent", "NEVER_SUBSCRIBED", "Profile Created On", "2024-05-06T07:08:09Z"),
                 Map.of("Email", "b@x.com", "Klaviyo ID", "P1", "First Name", "Bo", "Last Name", "",
                         "Email Marketing Consent", "SUBSCRIBED", "Profile Created On", "2024-01-02T03:04:05Z"));
-        assertThat(csv.result().diagnostics().get("profilesDropped")).isEqualTo(Map.of("unsubscribed", 1L, "suppressed", 1L));
+        assertThat(csv.result().diagnostics().profilesDropped()).isEqualTo(Map.of("unsubscribed", 1L, "suppressed", 1L));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> enrichment(AudienceFixture.Csv csv) {
-        return (Map<String, Object>) csv.result().diagnostics().get("enrichment");
+    private static EnrichmentReport enrichment(AudienceFixture.Csv csv) {
+        return csv.result().diagnostics().enrichment();
     }
 
     /** First Active / Last Open / Last Click as counted directly from the sandbox's events. */

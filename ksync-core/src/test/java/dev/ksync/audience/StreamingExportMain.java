@@ -25,7 +25,7 @@ public final class StreamingExportMain {
             };
             AudienceResult r = fx.sync.export(AudienceRequests.parse("{'source':'klaviyo','schema':'required',"
                     + "'format':'csv'}"), counting);
-            System.out.println("rows=" + r.rows() + " scanned=" + r.diagnostics().get("profilesScanned") + " bytes="
+            System.out.println("rows=" + r.rows() + " scanned=" + r.diagnostics().profilesScanned() + " bytes="
                     + bytes[0] + " maxHeapMiB=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
         }
     }

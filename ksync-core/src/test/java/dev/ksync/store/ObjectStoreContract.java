@@ -9,7 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,6 +103,71 @@ abstract class ObjectStoreContract {
         assertThat(store().list(BUCKET, "f/")).containsExactly("f/x.csv");
     }
 
+    @Test
+    void create_stores_an_object_where_there_is_none() throws Exception {
+        byte[] body = bytes("first");
+        StoredObject o = store().create(BUCKET, "c/new.csv", out -> out.write(body));
+        assertThat(o).isEqualTo(new StoredObject(BUCKET, "c/new.csv", body.length, sha256(body)));
+        assertThat(read("c/new.csv")).isEqualTo("first");
+    }
+
+    @Test
+    void create_of_the_same_bytes_again_answers_the_existing_object() throws Exception {
+        StoredObject first = store().create(BUCKET, "c/same.csv", out -> out.write(bytes("same")));
+        assertThat(store().create(BUCKET, "c/same.csv", out -> out.write(bytes("same")))).isEqualTo(first);
+        assertThat(store().list(BUCKET, "c/same")).containsExactly("c/same.csv");
+    }
+
+    @Test
+    void create_over_other_bytes_fails_with_object_exists_and_keeps_the_first() throws Exception {
+        StoredObject first = store().create(BUCKET, "c/taken.csv", out -> out.write(bytes("first")));
+        assertThatThrownBy(() -> store().create(BUCKET, "c/taken.csv", out -> out.write(bytes("second"))))
+                .isInstanceOfSatisfying(ObjectExistsException.class, e -> assertThat(e.existing()).isEqualTo(first));
+        assertThat(read("c/taken.csv")).isEqualTo("first");
+        assertThat(store().list(BUCKET, "c/taken")).containsExactly("c/taken.csv");
+    }
+
+    @Test
+    void create_over_an_object_put_by_another_writer_compares_its_bytes() throws Exception {
+        write("c/put.csv", "from put");
+        assertThat(store().create(BUCKET, "c/put.csv", out -> out.write(bytes("from put"))).sha256())
+                .isEqualTo(sha256(bytes("from put")));
+        assertThatThrownBy(() -> store().create(BUCKET, "c/put.csv", out -> out.write(bytes("other"))))
+                .isInstanceOf(ObjectExistsException.class);
+    }
+
+    @Test
+    void of_concurrent_creators_with_different_bytes_exactly_one_wins() throws Exception {
+        int writers = 12;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<StoredObject>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+            for (int i = 0; i < writers; i++) {
+                byte[] body = bytes("writer " + i + " ".repeat(i * 1000));
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return store().create(BUCKET, "c/race.csv", out -> out.write(body));
+                }));
+            }
+            go.countDown();
+            List<StoredObject> winners = new ArrayList<>();
+            int refused = 0;
+            for (Future<StoredObject> f : results) {
+                try {
+                    winners.add(f.get());
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(ObjectExistsException.class);
+                    refused++;
+                }
+            }
+            assertThat(winners).hasSize(1);
+            assertThat(refused).isEqualTo(writers - 1);
+            try (InputStream in = store().get(BUCKET, "c/race.csv").orElseThrow()) {
+                assertThat(sha256(in.readAllBytes())).isEqualTo(winners.getFirst().sha256());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"../escape.csv", "a/../../escape.csv", "/etc/passwd", "a//b.csv", "a/./b.csv", "a\\b.csv",
             "", "trailing/", "..", "a/\u0000.csv"})
@@ -115,6 +187,10 @@ abstract class ObjectStoreContract {
 
     void write(String key, String content) throws IOException {
         store().put(BUCKET, key, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     String read(String key) throws IOException {

@@ -1,18 +1,16 @@
-package dev.ksync.request;
+package dev.ksync.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.error.KsyncException;
-import java.util.Arrays;
-import java.util.Locale;
+import dev.ksync.request.Choices;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * Typed reads of a request's JSON fields, each failure a 400 that names the field, the value and what is allowed.
- * Every door (HTTP body, CLI options turned into the same object) goes through here, so validation lives once.
+ * Typed reads of a request body's JSON fields, each failure a 400 that names the field, the value and what is
+ * allowed. Only JSON types are checked here; what a value means is checked by the request record it builds.
  */
-public final class Fields {
+final class Fields {
     private final ObjectNode body;
 
     public Fields(ObjectNode body) {
@@ -50,21 +48,7 @@ public final class Fields {
 
     /** One of an enum's constants by its wire name (lower case, '-' for '_'), or the default when absent. */
     public <E extends Enum<E>> E choice(String field, Class<E> type, E fallback) {
-        Optional<String> v = text(field);
-        if (v.isEmpty()) {
-            return fallback;
-        }
-        for (E e : type.getEnumConstants()) {
-            if (wireName(e).equals(v.get())) {
-                return e;
-            }
-        }
-        throw KsyncException.badInput(field, v.get(), Arrays.stream(type.getEnumConstants()).map(Fields::wireName)
-                .collect(Collectors.joining(", ")));
-    }
-
-    public static String wireName(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return text(field).map(v -> Choices.parse(field, type, v)).orElse(fallback);
     }
 
     public Optional<Integer> integer(String field, int min, int max) {

@@ -1,0 +1,34 @@
+package dev.ksync.cli;
+
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import java.util.function.Supplier;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Request records name their fields as the JSON API spells them ({@code accountId}); on the command line the
+ * same mistake names the option the user typed ({@code --account-id}).
+ */
+final class OptionNames {
+    private OptionNames() {}
+
+    /** Builds a request, renaming a bad field to the command's matching option. */
+    static <T> T build(CommandSpec spec, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (KsyncException e) {
+            throw renamed(spec, e);
+        }
+    }
+
+    static KsyncException renamed(CommandSpec spec, KsyncException e) {
+        if (e.kind() != ErrorKind.BAD_INPUT || !(e.details().get("field") instanceof String field)) {
+            return e;
+        }
+        String option = "--" + field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+        if (spec.findOption(option) == null) {
+            return e;
+        }
+        return KsyncException.badInput(option, e.details().get("value"), String.valueOf(e.details().get("allowed")));
+    }
+}

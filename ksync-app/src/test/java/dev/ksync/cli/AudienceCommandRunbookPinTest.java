@@ -1,0 +1,126 @@
+package dev.ksync.cli;
+
+import static dev.ksync.http.RunbookAnswers.assertPinned;
+import static dev.ksync.http.RunbookAnswers.withoutTimings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ksync.http.RunbookAnswers;
+import dev.ksync.sandbox.RateLimitMode;
+import dev.ksync.sandbox.SandboxOptions;
+import dev.ksync.sandbox.SandboxServer;
+import dev.ksync.storage.TestPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ksync audience} with the runbook's three examples as options: the same answers as before the runner. */
+class AudienceCommandRunbookPinTest {
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+
+    @TempDir
+    static Path dataDir;
+
+    static SandboxServer sandbox;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(RunbookAnswers.PROFILES)
+                .withRateLimits(RateLimitMode.OFF), RunbookAnswers.SANDBOX_CLOCK);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run audience(String... args) {
+        Map<String, String> env = Map.of("DATABASE_URL", pg.jdbcUrl(), "KSYNC_SECRET_KEY", "test-secret-key-0123456789",
+                "KSYNC_DATA_DIR", dataDir.toString(), "KLAVIYO_ENABLE", "true", "KLAVIYO_BASE_URL", sandbox.baseUrl(),
+                "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "1000");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new AudienceCommand(env, new PrintStream(out, true, StandardCharsets.UTF_8)))
+                .setExecutionExceptionHandler(new CliErrors());
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    @Test
+    void dry_run_json_answer_is_unchanged() throws Exception {
+        Run r = audience("--format", "json", "--source", "klaviyo", "--schema", "required", "--page-size", "100",
+                "--max-pages", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertPinned("cli-dry-run.json", withoutTimings(r.out()));
+    }
+
+    @Test
+    void dry_run_csv_to_stdout_is_unchanged() throws Exception {
+        Run r = audience("--schema", "required", "--page-size", "200", "--max-pages", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertPinned("cli-dry-run.csv", r.out());
+    }
+
+    @Test
+    void dry_run_csv_to_a_file_is_unchanged() throws Exception {
+        Path file = dataDir.resolve("subscribers.csv");
+        Run r = audience("--schema", "required", "--page-size", "200", "--max-pages", "2", "--out", file.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertPinned("cli-dry-run.csv", Files.readString(file));
+    }
+
+    @Test
+    void live_answer_is_unchanged() throws Exception {
+        Run r = audience("--mode", "live", "--format", "json", "--schema", "required", "--account-id", "acc_canary_1",
+                "--upload-id", "2025-09-17T01-00-00Z", "--page-size", "500", "--max-pages", "10");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertPinned("cli-live.json", withoutTimings(r.out()));
+        // the CLI stores the very object the HTTP live run stores
+        assertPinned("live-subscribers.csv", Files.readString(
+                dataDir.resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv")));
+    }
+
+    @Test
+    void bad_options_are_named_as_typed_on_the_command_line() {
+        Run live = audience("--mode", "live", "--schema", "required");
+        assertThat(live.exit()).isEqualTo(2);
+        assertThat(live.err()).contains("--account-id is missing").doesNotContain("accountId");
+        Run pages = audience("--page-size", "5000");
+        assertThat(pages.exit()).isEqualTo(2);
+        assertThat(pages.err()).contains("--page-size is '5000'; allowed: a whole number from 1 to 1000");
+        Run sort = audience("--sort-by", "name");
+        assertThat(sort.err()).contains("--sort-by is 'name'");
+        Run mode = audience("--mode", "yolo");
+        assertThat(mode.err()).contains("--mode is 'yolo'; allowed: dry-run, live");
+    }
+
+    @Test
+    void a_live_run_over_other_content_exits_2_with_object_exists_unless_overwrite() {
+        String[] first = {"--mode", "live", "--account-id", "acme", "--upload-id", "cli-taken", "--page-size", "10",
+                "--max-pages", "1", "--sort-by", "created"};
+        assertThat(audience(first).exit()).isZero();
+        String[] other = {"--mode", "live", "--account-id", "acme", "--upload-id", "cli-taken", "--page-size", "10",
+                "--max-pages", "2", "--sort-by", "created"};
+        Run refused = audience(other);
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("already stored at acme/cli-taken/subscribers.csv");
+        String[] overwrite = java.util.Arrays.copyOf(other, other.length + 1);
+        overwrite[other.length] = "--overwrite";
+        assertThat(audience(overwrite).exit()).isZero();
+    }
+}
