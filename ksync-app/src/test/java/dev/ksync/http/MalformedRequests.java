@@ -75,12 +75,13 @@ final class MalformedRequests {
             head.append("Transfer-Encoding: chunked\r\n\r\n");
             out.writeBytes(ascii(head));
             out.writeBytes(brokenChunks(body));
-        } else if (framing < 0.96) {
+        } else if (framing < 0.975) {
             head.append("Content-Length: ").append(body.length / 2).append("\r\n\r\n"); // the rest looks pipelined
             out.writeBytes(ascii(head));
             out.writeBytes(body);
         } else if (framing < 0.98) {
-            head.append("Content-Length: ").append(body.length + 1 + rnd.nextInt(5000)).append("\r\n\r\n"); // stalls
+            // announces more than it sends: the server waits out its idle timeout, then answers 408
+            head.append("Content-Length: ").append(body.length + 1 + rnd.nextInt(5000)).append("\r\n\r\n");
             out.writeBytes(ascii(head));
             out.writeBytes(body);
         } else {
