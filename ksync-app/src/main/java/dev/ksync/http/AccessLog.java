@@ -23,19 +23,23 @@ final class AccessLog {
 
     void log(Context ctx, Float ms) {
         int status = ctx.statusCode();
-        log.info("{} {} {} {}ms", ctx.method(), redactedPath(ctx), status, Math.round(ms));
+        log.info("{} {} {} {}ms", JsonBodies.printable(ctx.req().getMethod(), 20), redactedPath(ctx), status,
+                Math.round(ms));
         String route = status == 404 || ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
         Timer.builder("ksync.http.requests")
-                .tag("method", ctx.method().name())
+                .tag("method", ctx.method().isHttpMethod() && ctx.method().name().length() <= 10
+                        ? ctx.method().name() : "other")
                 .tag("route", route)
                 .tag("status", Integer.toString(status))
                 .register(metrics)
                 .record((long) (ms * 1000), TimeUnit.MICROSECONDS);
     }
 
+    /** The path and query as logged: secret parameters masked, control characters escaped, length capped. */
     static String redactedPath(Context ctx) {
         String q = ctx.queryString();
-        return q == null || q.isEmpty() ? ctx.path() : ctx.path() + "?" + redactQuery(q);
+        String full = q == null || q.isEmpty() ? ctx.path() : ctx.path() + "?" + redactQuery(q);
+        return JsonBodies.printable(full, 2048);
     }
 
     static String redactQuery(String query) {

@@ -11,28 +11,25 @@ import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code /api/accounts}: register, list and remove Klaviyo accounts (admin secret). Keys show only their last 4. */
+/** {@code /api/accounts}: register, list and remove Klaviyo accounts (admin secret, checked before the handler runs). Keys show only their last 4. */
 final class AccountRoutes {
     private static final Set<String> FIELDS = Set.of("id", "name", "klaviyoApiKey");
 
     private final AccountService accounts;
-    private final AdminGate gate;
     private final JsonBodies bodies;
 
-    AccountRoutes(AccountService accounts, AdminGate gate, JsonBodies bodies) {
+    AccountRoutes(AccountService accounts, JsonBodies bodies) {
         this.accounts = accounts;
-        this.gate = gate;
         this.bodies = bodies;
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/accounts", this::add);
-        routes.get("/api/accounts", this::list);
-        routes.delete("/api/accounts/{id}", this::remove);
+        routes.post("/api/accounts", this::add, Access.ADMIN);
+        routes.get("/api/accounts", this::list, Access.ADMIN);
+        routes.delete("/api/accounts/{id}", this::remove, Access.ADMIN);
     }
 
     private void add(Context ctx) {
-        gate.requireSecret(ctx);
         ObjectNode body = bodies.object(ctx, FIELDS);
         Fields fields = new Fields(body);
         AccountId id = AccountId.of("id", fields.text("id").orElse(null));
@@ -44,12 +41,10 @@ final class AccountRoutes {
     }
 
     private void list(Context ctx) {
-        gate.requireSecret(ctx);
         ctx.json(Map.of("accounts", accounts.list().stream().map(AccountRoutes::view).toList()));
     }
 
     private void remove(Context ctx) {
-        gate.requireSecret(ctx);
         AccountId id = AccountId.of("id", ctx.pathParam("id"));
         if (!accounts.remove(id)) {
             throw KsyncException.notFound("account", id.value());

@@ -26,6 +26,25 @@ final class AdminGate {
         this.klaviyoEnabled = config.klaviyo().enabled();
     }
 
+    /**
+     * Lets a request in or throws 401, from its headers (and query) alone: runs before any handler, so a caller
+     * without the secret never makes the server read a body. Endpoints without a role are static files: open.
+     */
+    void admit(Context ctx) {
+        Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast)
+                .findFirst().orElse(Access.OPEN);
+        switch (access) {
+            case OPEN -> { }
+            case ADMIN -> requireSecret(ctx);
+            case ADMIN_OR_TOKEN -> requireSecretOrToken(ctx);
+            case ADMIN_FOR_GATED_WORK -> {
+                if (ctx.header(HEADER) != null) {
+                    requireSecret(ctx);
+                }
+            }
+        }
+    }
+
     /** Requires the secret in the header. */
     void requireSecret(Context ctx) {
         check(ctx.header(HEADER));

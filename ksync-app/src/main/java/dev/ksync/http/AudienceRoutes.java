@@ -21,7 +21,7 @@ final class AudienceRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/klaviyo/audience-sync", this::sync);
+        routes.post("/api/klaviyo/audience-sync", this::sync, Access.ADMIN_FOR_GATED_WORK);
     }
 
     private void sync(Context ctx) throws Exception {

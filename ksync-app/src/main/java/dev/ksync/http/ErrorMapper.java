@@ -1,6 +1,8 @@
 package dev.ksync.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
@@ -8,22 +10,35 @@ import dev.ksync.klaviyo.error.KlaviyoException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place failures become HTTP answers. Every answer is {@link ApiError} JSON; unexpected exceptions become a
- * 500 that carries an incident id (also logged with the stack trace) and no internals.
+ * The one place failures become HTTP answers. Every answer is {@link ApiError} JSON, whoever produced the failure
+ * (our services, Javalin, or Jetty through {@link JsonErrorHandler}); unexpected exceptions become a 500 that carries
+ * an incident id (also logged with the stack trace) and no internals. Messages speak of the request, never echo
+ * input that could not be parsed, and never name our libraries.
  */
 final class ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+    static final String DATABASE_UNAVAILABLE = "database_unavailable";
 
     private ErrorMapper() {}
 
     static void register(RoutesConfig routes) {
         routes.exception(KsyncException.class, (e, ctx) -> {
+            if (databaseUnavailable(e)) {
+                renderDatabaseUnavailable(ctx, e);
+                return;
+            }
             if (e.kind() == ErrorKind.INTERNAL) {
                 log.error("{} {} failed: {}", ctx.method(), AccessLog.redactedPath(ctx), e.getMessage(), e);
             }
@@ -34,15 +49,28 @@ final class ErrorMapper {
             render(ctx, k.kind().httpStatus(), new ApiError(k.code(), k.getMessage(), k.details()));
         });
         routes.exception(JsonProcessingException.class, (e, ctx) -> render(ctx, 400, malformedJson(e)));
-        routes.exception(HttpResponseException.class, (e, ctx) -> render(ctx, e.getStatus(), fromJavalin(e)));
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 405) {
+                List<String> allowed = allowed(e.getDetails());
+                ctx.header("Allow", String.join(", ", allowed));
+                render(ctx, 405, new ApiError("method_not_allowed", "This route answers only "
+                        + String.join(", ", allowed) + " (see the Allow header)", Map.of("allowed", allowed)));
+                return;
+            }
+            render(ctx, e.getStatus(), forStatus(e.getStatus()));
+        });
         routes.exception(Exception.class, (e, ctx) -> {
+            if (databaseUnavailable(e)) {
+                renderDatabaseUnavailable(ctx, e);
+                return;
+            }
             String incident = UUID.randomUUID().toString();
             log.error("Unexpected failure (incident {}) on {} {}", incident, ctx.method(), AccessLog.redactedPath(ctx), e);
             render(ctx, 500, new ApiError("internal_error",
                     "Something went wrong on our side; the server log has the details under this incident id",
                     Map.of("incident", incident)));
         });
-        // Answers Javalin produces itself (unknown route, wrong method) get the same JSON shape.
+        // Answers Javalin produces itself (unknown route) get the same JSON shape.
         routes.error(404, "*", ctx -> {
             if (!ctx.result().isEmpty() && isJson(ctx)) {
                 return;
@@ -50,26 +78,150 @@ final class ErrorMapper {
             render(ctx, 404, new ApiError("not_found", "No route " + ctx.method() + " " + ctx.path(),
                     Map.of("method", ctx.method().name(), "path", ctx.path())));
         });
-        routes.error(405, "*", ctx -> render(ctx, 405, new ApiError("method_not_allowed",
-                ctx.method() + " is not allowed on " + ctx.path(), Map.of("path", ctx.path()))));
+        // The last word: any error status that still has no JSON body (e.g. set by Javalin on a client abort) gets one.
+        routes.after(ctx -> {
+            if (ctx.statusCode() >= 400 && !isJson(ctx)) {
+                render(ctx, ctx.statusCode(), forStatus(ctx.statusCode()));
+            }
+        });
     }
 
-    static ApiError malformedJson(JsonProcessingException e) {
-        String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return new ApiError("malformed_json", "The request body is not valid JSON" + where + ": " + e.getOriginalMessage(),
-                e.getLocation() == null ? Map.of()
-                        : Map.of("line", e.getLocation().getLineNr(), "column", e.getLocation().getColumnNr()));
-    }
-
-    private static ApiError fromJavalin(HttpResponseException e) {
-        return switch (e.getStatus()) {
+    /**
+     * The answer for an error status raised by the web server rather than by ksync: a fixed text per status, so
+     * nothing of the request (which may not even have parsed) is echoed.
+     */
+    static ApiError forStatus(int status) {
+        return switch (status) {
+            case 400 -> new ApiError("bad_request", "The request is not valid HTTP (request line, headers, or"
+                    + " chunked body encoding)", Map.of());
+            case 404 -> new ApiError("not_found", "No such route", Map.of());
+            case 405 -> new ApiError("method_not_allowed", "This route does not answer that method; the Allow"
+                    + " header lists the ones it does", Map.of());
+            case 408 -> new ApiError("request_timeout", "The request did not arrive in time", Map.of());
+            case 411 -> new ApiError("length_required", "The request needs a Content-Length", Map.of());
             case 413 -> new ApiError("body_too_large", "The request body is larger than the server accepts"
                     + " (KSYNC_MAX_BODY_BYTES)", Map.of());
-            case 404 -> new ApiError("not_found", e.getMessage(), Map.of());
-            case 400 -> new ApiError("bad_request", e.getMessage(), Map.of());
-            default -> new ApiError("http_" + e.getStatus(), e.getMessage(), Map.of());
+            case 414 -> new ApiError("uri_too_long", "The request URI is too long", Map.of());
+            case 415 -> new ApiError("unsupported_media_type", "The request body's content type is not supported;"
+                    + " send application/json in UTF-8", Map.of());
+            case 417 -> new ApiError("expectation_failed", "The Expect header is not supported (only"
+                    + " 100-continue is)", Map.of());
+            case 426 -> new ApiError("upgrade_required", "The request asks for a protocol upgrade the server does"
+                    + " not offer; use HTTP/1.1", Map.of());
+            case 431 -> new ApiError("headers_too_large", "The request headers are too large", Map.of());
+            case 499 -> new ApiError("client_closed_request", "The client closed the connection before the answer"
+                    + " was sent", Map.of());
+            case 501 -> new ApiError("not_implemented", "The server does not support this request", Map.of());
+            case 503 -> new ApiError("unavailable", "The server cannot answer right now; try again shortly", Map.of());
+            case 505 -> new ApiError("http_version_not_supported", "The HTTP version is not supported; use HTTP/1.1",
+                    Map.of());
+            default -> status >= 500
+                    ? new ApiError("internal_error", "Something went wrong on our side", Map.of())
+                    : new ApiError("http_" + status, "The request was refused (HTTP " + status + ")", Map.of());
         };
+    }
+
+    /**
+     * A body that is not JSON: where (line, column) and what kind of problem, in words about the request. Never the
+     * parser's own message, which quotes the unparsed token (a secret, say) and names library classes.
+     */
+    static ApiError malformedJson(JsonProcessingException e) {
+        String problem = e instanceof StreamConstraintsException ? exceededLimit(e.getOriginalMessage())
+                : parseProblem(e.getOriginalMessage());
+        Map<String, Object> details = new LinkedHashMap<>();
+        String where = "";
+        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+            details.put("line", e.getLocation().getLineNr());
+            details.put("column", e.getLocation().getColumnNr());
+            where = " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        }
+        details.put("problem", problem);
+        return new ApiError("malformed_json", "The request body is not valid JSON" + where + ": " + problem, details);
+    }
+
+    private static String exceededLimit(String message) {
+        StreamReadConstraints limits = StreamReadConstraints.defaults();
+        String m = message == null ? "" : message;
+        if (m.startsWith("Document nesting depth")) {
+            return "nesting too deep (at most " + limits.getMaxNestingDepth() + " levels of arrays and objects)";
+        }
+        if (m.startsWith("Number value length") || m.startsWith("BigDecimal scale")) {
+            return "number too large (at most " + limits.getMaxNumberLength() + " digits)";
+        }
+        if (m.startsWith("String value length")) {
+            return "string too long (at most " + limits.getMaxStringLength() + " characters)";
+        }
+        if (m.startsWith("Name length")) {
+            return "field name too long (at most " + limits.getMaxNameLength() + " characters)";
+        }
+        return "the document is too large";
+    }
+
+    /** Jackson's message starts with a fixed phrase; map it to ours and drop the rest (which quotes the input). */
+    private static String parseProblem(String message) {
+        String m = message == null ? "" : message;
+        List<Map.Entry<String, String>> known = List.of(
+                Map.entry("Unexpected end-of-input", "the body ends before the JSON value is complete"),
+                Map.entry("Unrecognized token", "a value that is not JSON (text needs double quotes; the literals"
+                        + " are true, false and null)"),
+                Map.entry("Illegal unquoted character", "a control character inside a string must be escaped"),
+                Map.entry("Unrecognized character escape", "an invalid escape sequence inside a string"),
+                Map.entry("Illegal character", "an unexpected control character"),
+                Map.entry("Unexpected close marker", "a closing bracket that does not match the opening one"),
+                Map.entry("Invalid UTF-", "bytes that are not valid text in the declared charset"),
+                Map.entry("Invalid numeric value", "a malformed number"),
+                Map.entry("Invalid leading zeroes", "a number with leading zeroes"),
+                Map.entry("Leading zeroes", "a number with leading zeroes"),
+                Map.entry("Non-standard token", "a number JSON does not allow (NaN or Infinity)"),
+                Map.entry("Trailing token", "more content after the JSON value"),
+                Map.entry("Unexpected character", "an unexpected character"));
+        return known.stream().filter(k -> m.startsWith(k.getKey())).map(Map.Entry::getValue).findFirst()
+                .orElse("the body is not well-formed JSON");
+    }
+
+    /**
+     * Whether a failure means the database does not answer: Hikari's timeout waiting for a connection, a connection
+     * refused or dropped (SQLState class 08), the server shutting down or not yet up (57P), or a ksync error saying so.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
+            if (t instanceof KsyncException k && DATABASE_UNAVAILABLE.equals(k.code())) {
+                return true;
+            }
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void renderDatabaseUnavailable(Context ctx, Throwable e) {
+        // The driver's message may name hosts or users; the class and SQLState are enough to tell what happened.
+        log.warn("Database unavailable on {} {}: {}", ctx.method(), AccessLog.redactedPath(ctx), sqlState(e));
+        render(ctx, 503, new ApiError(DATABASE_UNAVAILABLE,
+                "The database does not answer right now; try again shortly (GET /ready says when it is back)",
+                Map.of()));
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s) {
+                return t.getClass().getSimpleName() + " SQLState " + s.getSQLState();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    /** The route's methods, from the details Javalin attaches to its 405 (key depends on the Accept header). */
+    private static List<String> allowed(Map<String, String> details) {
+        return details.values().stream().findFirst()
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(m -> !m.isEmpty()).sorted().toList())
+                .orElse(List.of());
     }
 
     private static boolean isJson(Context ctx) {

@@ -7,16 +7,45 @@ import dev.ksync.app.Ksync;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.javalin.router.InternalRouter;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.Roles;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** ksync's HTTP API as an unstarted Javalin: routes are thin doors onto the services held by {@link Ksync}. */
 public final class HttpApi {
+    /**
+     * How long a request may hold the server while its bytes arrive: a connection silent for {@code idleTimeout}
+     * (while a body is awaited, or between requests) is cut, a body read gets a 408; a body arriving slower than
+     * {@code minBodyBytesPerSecond} gets a 408 too. With KSYNC_MAX_BODY_BYTES this bounds time and bytes per request.
+     */
+    public record Limits(Duration idleTimeout, long minBodyBytesPerSecond) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(15), 16 * 1024);
+    }
+
     private final Ksync ksync;
+    private final Limits limits;
     private final ObjectMapper mapper;
 
     public HttpApi(Ksync ksync) {
+        this(ksync, Limits.DEFAULT);
+    }
+
+    public HttpApi(Ksync ksync, Limits limits) {
         this.ksync = ksync;
+        this.limits = limits;
         this.mapper = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
@@ -26,14 +55,38 @@ public final class HttpApi {
         AdminGate gate = new AdminGate(ksync.config());
         JsonBodies bodies = new JsonBodies(mapper);
         AccessLog accessLog = new AccessLog(ksync.metrics());
+        JsonErrorHandler jettyErrors = new JsonErrorHandler(mapper);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.http.maxRequestSize = maxBody;
+            c.http.prefer405over404 = true;
             c.jsonMapper(new JavalinJackson(mapper, false));
             c.requestLogger.http(accessLog::log);
-            // Refuse an announced oversized body before reading a byte of it.
+            // Handlers run on virtual threads: a caller stalling its upload holds no platform thread, so a crowd of
+            // them cannot starve /health while the idle timeout runs.
+            QueuedThreadPool threads = new QueuedThreadPool(250, 8, 60_000);
+            threads.setName("ksync-http");
+            threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            c.jetty.threadPool = threads;
+            c.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(limits.minBodyBytesPerSecond()));
+            c.jetty.modifyServer(server -> {
+                server.setErrorHandler(jettyErrors);
+                server.addEventListener(idleTimeoutOnStart(server, limits.idleTimeout()));
+            });
+            c.jetty.modifyServletContextHandler(h -> h.setErrorHandler(jettyErrors));
+
             c.routes.before(ctx -> {
+                // Javalin would route by this header's method name (even its internal ones): not an API we offer.
+                if (ctx.header("X-HTTP-Method-Override") != null) {
+                    throw new KsyncException(ErrorKind.BAD_INPUT, "method_override_not_supported",
+                            "The X-HTTP-Method-Override header is not supported; send the method itself",
+                            Map.of("header", "X-HTTP-Method-Override"));
+                }
+            });
+            // Decided from the headers before any handler runs, so no body is read for a caller who is not let in.
+            c.routes.beforeMatched(ctx -> {
+                gate.admit(ctx);
                 long length = ctx.req().getContentLengthLong();
                 if (length > maxBody) {
                     throw new KsyncException(ErrorKind.TOO_LARGE, "body_too_large",
@@ -43,8 +96,52 @@ public final class HttpApi {
             });
             ErrorMapper.register(c.routes);
             new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
-            new AccountRoutes(ksync.accounts(), gate, bodies).register(c.routes);
+            new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
+            requireDeclaredAccess(c.unsafe.internalRouter);
+            answerHeadAsGet(c.unsafe.internalRouter);
         });
+    }
+
+    private static LifeCycle.Listener idleTimeoutOnStart(Server server, Duration idleTimeout) {
+        return new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : server.getConnectors()) {
+                    if (connector instanceof AbstractConnector c) {
+                        c.setIdleTimeout(idleTimeout.toMillis());
+                    }
+                }
+            }
+        };
+    }
+
+    /** Every route says who may call it (an {@link Access}); one that does not is a programming error, found at start. */
+    private static void requireDeclaredAccess(InternalRouter router) {
+        for (ParsedEndpoint p : router.allHttpHandlers()) {
+            Endpoint e = p.endpoint;
+            if (!e.method.isHttpMethod()) {
+                continue;
+            }
+            Roles roles = e.metadata(Roles.class);
+            long declared = roles == null ? 0 : roles.getRoles().stream().filter(Access.class::isInstance).count();
+            if (declared != 1) {
+                throw new IllegalStateException("Route " + e.method + " " + e.path
+                        + " must declare exactly one dev.ksync.http.Access role");
+            }
+        }
+    }
+
+    /** HEAD runs GET's handler and gates (Jetty drops the body), so it answers GET's status and headers. */
+    private static void answerHeadAsGet(InternalRouter router) {
+        Set<String> heads = router.allHttpHandlers().stream().map(p -> p.endpoint)
+                .filter(e -> e.method.equals(HandlerType.HEAD)).map(e -> e.path).collect(Collectors.toSet());
+        for (ParsedEndpoint p : java.util.List.copyOf(router.allHttpHandlers())) {
+            Endpoint get = p.endpoint;
+            if (get.method.equals(HandlerType.GET) && !heads.contains(get.path)) {
+                router.addHttpEndpoint(new Endpoint(HandlerType.HEAD, get.path, get.handler,
+                        Set.of(get.metadata(Roles.class))));
+            }
+        }
     }
 }

@@ -1,35 +1,50 @@
 package dev.ksync.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 
-/** Reads a request's JSON object body strictly: malformed JSON, a non-object, unknown or mistyped fields are 400s. */
+/**
+ * Reads a request's JSON object body strictly: an unreadable charset is a 415; a body that stalls is a 408; broken
+ * HTTP framing, malformed JSON, a non-object, unknown or mistyped fields and NUL characters are 400s.
+ */
 final class JsonBodies {
-    private final ObjectMapper mapper;
+    private final ObjectReader reader;
 
     JsonBodies(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** The body as a JSON object whose field names are all in {@code allowed}; an empty body is {@code {}}. */
     ObjectNode object(Context ctx, Set<String> allowed) {
-        String body = ctx.body();
+        Charset charset = charset(ctx);
+        String body = new String(bytes(ctx), charset);
         if (body.isBlank()) {
-            return mapper.createObjectNode();
+            return JsonNodeFactory.instance.objectNode();
         }
         JsonNode node;
         try {
-            node = mapper.readTree(body);
+            node = reader.readTree(body);
         } catch (JsonProcessingException e) {
             ApiError err = ErrorMapper.malformedJson(e);
             throw new KsyncException(ErrorKind.BAD_INPUT, err.error(), err.message(), err.details());
@@ -50,6 +65,131 @@ final class JsonBodies {
                     "Unknown field(s) " + unknown + "; allowed: " + allowed.stream().sorted().toList(),
                     Map.of("fields", unknown, "allowed", allowed.stream().sorted().toList()));
         }
+        rejectNul(obj);
         return obj;
+    }
+
+    /** The declared charset (UTF-8 when none), or 415 naming it when Java cannot decode it. */
+    private static Charset charset(Context ctx) {
+        String type = ctx.header("Content-Type");
+        if (type == null) {
+            return StandardCharsets.UTF_8;
+        }
+        // Parsed here rather than by the framework, whose parser fails on a "charset" without "=".
+        for (String param : type.split(";")) {
+            String[] kv = param.split("=", 2);
+            if (kv[0].trim().equalsIgnoreCase("charset")) {
+                String name = kv.length < 2 ? "" : kv[1].trim().replaceAll("^\"|\"$", "");
+                return supported(name);
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static Charset supported(String name) {
+        try {
+            if (!name.isEmpty() && Charset.isSupported(name)) {
+                return Charset.forName(name);
+            }
+        } catch (IllegalCharsetNameException e) {
+            // an illegal name is as unsupported as an unknown one
+        }
+        String shown = printable(name, 40);
+        throw new KsyncException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_charset",
+                "The charset '" + shown + "' in Content-Type is not supported; send the body in UTF-8",
+                Map.of("charset", shown, "allowed", "UTF-8 (or another charset Java knows, such as UTF-16)"));
+    }
+
+    /**
+     * The body's bytes. Reading fails when the client stalls (Jetty's idle timeout), sends too slowly (the minimum
+     * data rate) or breaks the framing (a malformed chunk): each becomes our error, never the server's 500.
+     */
+    private static byte[] bytes(Context ctx) {
+        try {
+            return ctx.bodyAsBytes();
+        } catch (HttpResponseException e) {
+            throw e; // Javalin's 413 for a body over KSYNC_MAX_BODY_BYTES
+        } catch (Exception e) {
+            throw unreadable(e);
+        }
+    }
+
+    private static KsyncException unreadable(Exception e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof TimeoutException) {
+                return new KsyncException(ErrorKind.REQUEST_TIMEOUT, "request_timeout",
+                        "The request body stopped arriving before it was complete; send it again in one go",
+                        Map.of(), e);
+            }
+            if (t instanceof HttpException h && h.getCode() == 408) {
+                return new KsyncException(ErrorKind.REQUEST_TIMEOUT, "request_timeout",
+                        "The request body arrived too slowly; send it again in one go", Map.of(), e);
+            }
+            if (t instanceof HttpException h && h.getCode() == 413) {
+                return new KsyncException(ErrorKind.TOO_LARGE, "body_too_large",
+                        "The request body is larger than the server accepts (KSYNC_MAX_BODY_BYTES)", Map.of(), e);
+            }
+            if (t instanceof HttpException) {
+                return new KsyncException(ErrorKind.BAD_INPUT, "malformed_body",
+                        "The request body's HTTP framing is broken (e.g. a malformed chunk in a chunked body)",
+                        Map.of(), e);
+            }
+        }
+        return new KsyncException(ErrorKind.BAD_INPUT, "incomplete_body",
+                "The request body ended before it was complete (connection closed or framing broken)", Map.of(), e);
+    }
+
+    /**
+     * PostgreSQL text cannot hold NUL, and a raw NUL must not reach a log line: any string (or field name) carrying
+     * one is refused, naming where it is.
+     */
+    private static void rejectNul(ObjectNode body) {
+        Deque<Map.Entry<String, JsonNode>> todo = new ArrayDeque<>();
+        todo.push(Map.entry("", body));
+        while (!todo.isEmpty()) {
+            Map.Entry<String, JsonNode> next = todo.pop();
+            String path = next.getKey();
+            JsonNode node = next.getValue();
+            if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+                throw nul(path);
+            }
+            if (node.isObject()) {
+                for (var it = node.fields(); it.hasNext(); ) {
+                    var field = it.next();
+                    String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                    if (field.getKey().indexOf('\0') >= 0) {
+                        throw nul(childPath);
+                    }
+                    todo.push(Map.entry(childPath, field.getValue()));
+                }
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    todo.push(Map.entry(path + "[" + i + "]", node.get(i)));
+                }
+            }
+        }
+    }
+
+    private static KsyncException nul(String path) {
+        String field = printable(path, 200);
+        return new KsyncException(ErrorKind.BAD_INPUT, "invalid_character",
+                field + " contains a NUL character (\\u0000), which ksync cannot store; remove it",
+                Map.of("field", field, "allowed", "text without NUL characters"));
+    }
+
+    /** Shows control characters as \\uXXXX and cuts long values, so an echoed name is safe in answers and logs. */
+    static String printable(String s, int max) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (; i < s.length() && out.length() < max; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i < s.length() ? out + "…" : out.toString();
     }
 }

@@ -16,15 +16,16 @@ final class OpsRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Access.OPEN);
         routes.get("/ready", ctx -> {
             if (database.answers()) {
                 ctx.json(Map.of("status", "ready", "database", "ok"));
             } else {
-                ErrorMapper.render(ctx, 503, new ApiError("not_ready", "The database does not answer",
-                        Map.of("database", "unreachable")));
+                ErrorMapper.render(ctx, 503, new ApiError(ErrorMapper.DATABASE_UNAVAILABLE,
+                        "The database does not answer", Map.of("database", "unreachable")));
             }
-        });
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        }, Access.OPEN);
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()),
+                Access.OPEN);
     }
 }

@@ -19,6 +19,10 @@ final class TestServer implements AutoCloseable {
     final HttpClient http = HttpClient.newHttpClient();
 
     TestServer(String jdbcUrl, Path dataDir, Map<String, String> extraEnv) {
+        this(jdbcUrl, dataDir, extraEnv, HttpApi.Limits.DEFAULT);
+    }
+
+    TestServer(String jdbcUrl, Path dataDir, Map<String, String> extraEnv, HttpApi.Limits limits) {
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", jdbcUrl);
         env.put("KSYNC_SECRET_KEY", "test-secret-key-0123456789");
@@ -26,7 +30,7 @@ final class TestServer implements AutoCloseable {
         env.put("PORT", "0");
         env.putAll(extraEnv);
         ksync = Ksync.start(AppConfig.load(env));
-        app = new HttpApi(ksync).create().start(0);
+        app = new HttpApi(ksync, limits).create().start(0);
     }
 
     URI uri(String pathAndQuery) {
@@ -52,6 +56,11 @@ final class TestServer implements AutoCloseable {
             b.header("x-admin-job-secret", secret);
         }
         return send(b);
+    }
+
+    /** Sends raw bytes on a fresh connection and reads the whole answer (the request should say Connection: close). */
+    RawHttp.Answer raw(byte[] request) throws IOException {
+        return RawHttp.exchange(app.port(), request);
     }
 
     @Override

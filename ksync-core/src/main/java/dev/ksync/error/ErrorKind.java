@@ -5,8 +5,12 @@ public enum ErrorKind {
     BAD_INPUT(400),
     UNAUTHORIZED(401),
     NOT_FOUND(404),
+    /** The request (its body) did not arrive in time. */
+    REQUEST_TIMEOUT(408),
     CONFLICT(409),
     TOO_LARGE(413),
+    /** The request's content type or charset is one ksync cannot read. */
+    UNSUPPORTED_MEDIA_TYPE(415),
     UNPROCESSABLE(422),
     DISABLED(501),
     UPSTREAM(502),
@@ -26,6 +30,7 @@ public enum ErrorKind {
     /** Exit code for the CLI: 2 for the user's input, 3 for upstream/external trouble, 1 for the rest. */
     public int exitCode() {
         return switch (this) {
+            case REQUEST_TIMEOUT, UNSUPPORTED_MEDIA_TYPE -> 2;
             case BAD_INPUT, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, UNAUTHORIZED, DISABLED -> 2;
             case UPSTREAM, DEADLINE -> 3;
             case INTERNAL -> 1;
