@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -23,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,12 +57,12 @@ class CrashRecoveryTest {
     @Test
     void point10_kill_9_of_serve_during_a_live_sync_then_restart_is_ready_with_data_intact() throws Exception {
         Committed before;
-        try (Child serve = Child.serve(dataDir)) {
+        try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
             before = commitSomething(serve);
             killDuringLiveSync(serve);
             assertThat(postmaster()).as("the server's PostgreSQL outlives a kill -9 of the JVM").isPresent();
         }
-        try (Child serve = Child.serve(dataDir)) {
+        try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
             assertIntact(serve, before);
             serve.stop();
         }
@@ -76,7 +72,7 @@ class CrashRecoveryTest {
     @Test
     void point10_kill_9_of_serve_and_its_postmaster_then_restart_is_ready_with_data_intact() throws Exception {
         Committed before;
-        try (Child serve = Child.serve(dataDir)) {
+        try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
             before = commitSomething(serve);
             ProcessHandle pg = postmaster().orElseThrow();
             killDuringLiveSync(serve);
@@ -84,7 +80,7 @@ class CrashRecoveryTest {
             pg.onExit().get(30, TimeUnit.SECONDS);
         }
         assertThat(Files.exists(dataDir.resolve("pg/postmaster.pid"))).as("stale pid file left behind").isTrue();
-        try (Child serve = Child.serve(dataDir)) {
+        try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
             assertIntact(serve, before);
         }
     }
@@ -92,7 +88,7 @@ class CrashRecoveryTest {
     @Test
     void point10_stale_postmaster_pid_naming_a_live_unrelated_process_does_not_block_start() throws Exception {
         Committed before;
-        try (Child serve = Child.serve(dataDir)) {
+        try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
             before = commitSomething(serve);
             ProcessHandle pg = postmaster().orElseThrow();
             serve.kill9();
@@ -105,7 +101,7 @@ class CrashRecoveryTest {
         try {
             lines.set(0, Long.toString(unrelated.pid()));
             Files.write(pidFile, lines);
-            try (Child serve = Child.serve(dataDir)) {
+            try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
                 assertIntact(serve, before);
             }
             assertThat(unrelated.isAlive()).as("the unrelated process is left alone").isTrue();
@@ -117,12 +113,12 @@ class CrashRecoveryTest {
     @Test
     void point10_graceful_stop_leaves_no_postgres_process_of_the_data_directory() throws Exception {
         List<ProcessHandle> processes;
-        try (Child serve = Child.serve(dataDir)) {
+        try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
             ProcessHandle pg = postmaster().orElseThrow();
             processes = pg.descendants().toList(); // checkpointer, walwriter, sessions...
             assertThat(processes).isNotEmpty();
             // A second ksync process attaches to the running server and must not stop it when it ends.
-            Child.run(dataDir, Map.of("ACME_KEY", "pk_sandbox_acme"), "accounts", "add", "acme", "--key-env", "ACME_KEY");
+            ChildKsync.run(dataDir, env("ACME_KEY", "pk_sandbox_acme"), "accounts", "add", "acme", "--key-env", "ACME_KEY");
             assertThat(get(serve, "/ready").statusCode()).isEqualTo(200);
             assertThat(get(serve, "/api/accounts").body()).contains("acme");
             serve.stop();
@@ -138,7 +134,7 @@ class CrashRecoveryTest {
     /** An account (the database) and a finished live sync (the object store), committed before the crash. */
     private record Committed(Path object, String sha256) {}
 
-    private static Committed commitSomething(Child serve) throws Exception {
+    private static Committed commitSomething(ChildKsync serve) throws Exception {
         HttpResponse<String> add = post(serve, "/api/accounts", "{\"id\":\"acme\",\"klaviyoApiKey\":\"pk_sandbox\"}");
         assertThat(add.statusCode()).as(add.body()).isBetween(200, 201);
         HttpResponse<String> sync = post(serve, "/api/klaviyo/audience-sync", liveSync("2025-01-01T00-00-00Z", 1));
@@ -149,17 +145,17 @@ class CrashRecoveryTest {
     }
 
     /** Starts a long live sync and kills the server with SIGKILL once the sync is writing its temporary file. */
-    private static void killDuringLiveSync(Child serve) throws Exception {
+    private static void killDuringLiveSync(ChildKsync serve) throws Exception {
         CompletableFuture<HttpResponse<String>> running = http.sendAsync(
                 request(serve, "/api/klaviyo/audience-sync").POST(HttpRequest.BodyPublishers.ofString(
                         liveSync("2025-01-02T00-00-00Z", 50))).build(), HttpResponse.BodyHandlers.ofString());
         Path bucket = serve.dataDir.resolve("buckets/audience-staging");
-        await("a live sync writing its temporary file", Duration.ofSeconds(60), () -> hasTemporary(bucket));
+        ChildKsync.await("a live sync writing its temporary file", Duration.ofSeconds(60), () -> hasTemporary(bucket));
         assertThat(running).isNotDone();
         serve.kill9();
     }
 
-    private static void assertIntact(Child serve, Committed before) throws Exception {
+    private static void assertIntact(ChildKsync serve, Committed before) throws Exception {
         assertThat(get(serve, "/ready").statusCode()).isEqualTo(200);
         assertThat(get(serve, "/api/accounts").body()).contains("\"acme\"");
         assertThat(sha256(before.object())).isEqualTo(before.sha256());
@@ -177,6 +173,16 @@ class CrashRecoveryTest {
         String pg = dataDir.resolve("pg").toString();
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(pg))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList()).isEmpty();
+    }
+
+    /** The child's environment: this test's data directory is set by ChildKsync; the sandbox and the secret here. */
+    private static Map<String, String> env(String... more) {
+        Map<String, String> e = new java.util.HashMap<>(Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
+                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox"));
+        for (int i = 0; i < more.length; i += 2) {
+            e.put(more[i], more[i + 1]);
+        }
+        return e;
     }
 
     private static String liveSync(String uploadId, int maxPages) {
@@ -207,115 +213,17 @@ class CrashRecoveryTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
-    private static HttpRequest.Builder request(Child serve, String path) {
+    private static HttpRequest.Builder request(ChildKsync serve, String path) {
         return HttpRequest.newBuilder(URI.create(serve.url + path)).header("x-admin-job-secret", SECRET)
                 .header("content-type", "application/json").timeout(Duration.ofSeconds(60));
     }
 
-    private static HttpResponse<String> get(Child serve, String path) throws Exception {
+    private static HttpResponse<String> get(ChildKsync serve, String path) throws Exception {
         return http.send(request(serve, path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> post(Child serve, String path, String body) throws Exception {
+    private static HttpResponse<String> post(ChildKsync serve, String path, String body) throws Exception {
         return http.send(request(serve, path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Polls a condition the child process brings about (no fixed sleeps standing in for it). */
-    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /** A {@code ksync} command in its own JVM, on the test's classpath, pointed at the sandbox. */
-    private static final class Child implements AutoCloseable {
-        private static final Pattern LISTENING = Pattern.compile("ksync listening on (http://\\S+)");
-        final Process process;
-        final Path dataDir;
-        final Path log;
-        final String url;
-
-        private Child(Process process, Path dataDir, Path log, String url) {
-            this.process = process;
-            this.dataDir = dataDir;
-            this.log = log;
-            this.url = url;
-        }
-
-        static Child serve(Path dataDir) throws Exception {
-            Path log = Files.createTempFile(dataDir, "serve-", ".log");
-            Process p = builder(dataDir, Map.of(), "serve", "--port", "0").redirectOutput(log.toFile()).start();
-            String[] url = {null};
-            try {
-                await("ksync serve to listen", Duration.ofSeconds(180), () -> {
-                    if (!p.isAlive()) {
-                        throw new AssertionError("ksync serve exited with " + p.exitValue() + ":\n" + read(log));
-                    }
-                    Matcher m = LISTENING.matcher(read(log));
-                    url[0] = m.find() ? m.group(1) : null;
-                    return url[0] != null;
-                });
-            } catch (AssertionError | InterruptedException e) {
-                p.destroyForcibly();
-                throw e;
-            }
-            return new Child(p, dataDir, log, url[0]);
-        }
-
-        /** Runs a short command to its end and checks it succeeded. */
-        static void run(Path dataDir, Map<String, String> env, String... args) throws Exception {
-            Path log = Files.createTempFile(dataDir, "cmd-", ".log");
-            Process p = builder(dataDir, env, args).redirectOutput(log.toFile()).start();
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
-            assertThat(p.exitValue()).as(read(log)).isZero();
-        }
-
-        private static ProcessBuilder builder(Path dataDir, Map<String, String> env, String... args) {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-cp",
-                    System.getProperty("java.class.path"), "dev.ksync.app.Main"));
-            command.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            Map<String, String> e = pb.environment();
-            e.remove("DATABASE_URL"); // the embedded server under test, never an outside one
-            e.put("KSYNC_DATA_DIR", dataDir.toString());
-            e.put("ADMIN_JOB_SECRET", SECRET);
-            e.put("KLAVIYO_ENABLE", "true");
-            e.put("KLAVIYO_BASE_URL", sandbox.baseUrl());
-            e.put("KLAVIYO_API_KEY", "pk_sandbox");
-            e.putAll(env);
-            return pb;
-        }
-
-        void kill9() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL: no shutdown hook runs
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
-
-        /** SIGTERM, as a service manager or Ctrl-C would stop it: the shutdown hooks run. */
-        void stop() throws InterruptedException {
-            process.destroy();
-            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s:\n" + read(log)).isTrue();
-        }
-
-        private static String read(Path log) {
-            try {
-                return Files.readString(log, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                stop();
-            }
-        }
     }
 }
