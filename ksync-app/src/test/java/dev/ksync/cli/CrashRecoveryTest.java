@@ -131,6 +131,29 @@ class CrashRecoveryTest {
         assertNoPostgresLeft();
     }
 
+    @Test
+    void point9_database_down_answers_503_database_unavailable_in_about_2_s() throws Exception {
+        try (ChildKsync serve = ChildKsync.serve(dataDir, env())) {
+            assertThat(get(serve, "/api/accounts").statusCode()).isEqualTo(200); // the pool holds live sessions
+            ProcessHandle pg = postmaster().orElseThrow();
+            pg.destroyForcibly();
+            pg.onExit().get(30, TimeUnit.SECONDS);
+
+            long start = System.nanoTime();
+            HttpResponse<String> ready = get(serve, "/ready");
+            long readyMs = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
+            HttpResponse<String> accounts = get(serve, "/api/accounts");
+            long accountsMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(accounts.statusCode()).as(accounts.body()).isEqualTo(503);
+            assertThat(json.readTree(accounts.body()).get("error").asText()).isEqualTo("database_unavailable");
+            assertThat(readyMs).as("ms for /ready").isLessThan(4_000);
+            assertThat(accountsMs).as("ms for /api/accounts").isLessThan(4_000);
+        }
+    }
+
     /** An account (the database) and a finished live sync (the object store), committed before the crash. */
     private record Committed(Path object, String sha256) {}
 
