@@ -296,8 +296,13 @@ final class EmbeddedServer implements AutoCloseable {
         }
         command.add(binaries.bin(program).toString());
         command.addAll(List.of(args));
+        Path logFile = dataDir.resolve("pg.log");
+        if (!Files.exists(logFile)) {
+            // owner-only, like the data folder: PostgreSQL logs a failing statement with its values
+            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.redirectOutput(stdin == null ? ProcessBuilder.Redirect.appendTo(dataDir.resolve("pg.log").toFile())
+        pb.redirectOutput(stdin == null ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
                 : ProcessBuilder.Redirect.DISCARD);
         pb.environment().keySet().removeIf(k -> k.startsWith("PG")); // no PGPASSWORD, PGDATA, PGPORT from outside
         Process p = pb.start();
