@@ -3,9 +3,9 @@ package dev.ksync.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ksync.config.AppConfig;
+import dev.ksync.config.JdbcUrl;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
-import dev.ksync.config.JdbcUrl;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +15,7 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -156,13 +157,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** True for the embedded server, whether this process started it or attached to it. */
     public boolean isEmbedded() {
         return embedded != null;
     }
 
     /** The embedded server's port, when this process started it or attached to it. */
-    public java.util.OptionalInt embeddedPort() {
-        return embedded == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(embedded.port());
+    public OptionalInt embeddedPort() {
+        return embedded == null ? OptionalInt.empty() : OptionalInt.of(embedded.port());
     }
 
     /** Closes the pool; stops the embedded server only if this process started it (one it attached to runs on). */
