@@ -22,6 +22,7 @@ import java.time.Clock;
  * The HTTP API, the CLI commands and scheduled tasks are doors onto the services held here.
  */
 public final class Ksync implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Ksync.class);
     private final AppConfig config;
     private final Clock clock;
     private final Database database;
@@ -46,6 +47,25 @@ public final class Ksync implements AutoCloseable {
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
+        sweepTemporaries();
+    }
+
+    /**
+     * Deletes the temporary files of writes that died with their process (a crash, a kill -9). Only those untouched
+     * for {@link ObjectStore#STALE_TEMPORARY_AGE}: another ksync process may be writing into the same store right now.
+     * Called at start; the cleanup job calls it too.
+     */
+    public int sweepTemporaries() {
+        try {
+            int swept = objectStore.sweepTemporaries(clock.instant().minus(ObjectStore.STALE_TEMPORARY_AGE));
+            if (swept > 0) {
+                log.info("Deleted {} temporary file(s) left by interrupted writes in {}", swept, objectStore.describe());
+            }
+            return swept;
+        } catch (java.io.IOException e) {
+            log.warn("Could not sweep temporary files in {}: {}", objectStore.describe(), e.getMessage());
+            return 0;
+        }
     }
 
     /** Starts everything: opens (or starts) PostgreSQL and migrates it. */

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Everything ksync reads from its environment, read once at start-up. {@link #load(Map)} reports all invalid values
- * together. Secrets are {@link Secret}s, so the records' toString never shows them.
+ * together, naming each variable and what it allows but never its value (a value may be a secret put in the wrong
+ * place). Secrets are {@link Secret}s, so the records' toString never shows them.
  */
 public record AppConfig(
         HttpSettings http,
@@ -73,9 +74,10 @@ public record AppConfig(
 
         Optional<Secret> dbUrl = r.secret("DATABASE_URL");
         dbUrl.ifPresent(u -> {
-            String v = u.value();
-            if (!(v.startsWith("jdbc:postgresql://") || v.startsWith("postgres://") || v.startsWith("postgresql://"))) {
-                r.problem("DATABASE_URL does not look like a PostgreSQL URL; allowed: postgres://user:pass@host:5432/db"
+            try {
+                JdbcUrl.parse(u.value());
+            } catch (IllegalArgumentException e) {
+                r.problem("DATABASE_URL is invalid: " + e.getMessage() + "; allowed: postgres://user:pass@host:5432/db"
                         + " or jdbc:postgresql://host:5432/db?user=...");
             }
         });
@@ -102,7 +104,7 @@ public record AppConfig(
 
         String revision = r.string("KLAVIYO_API_REVISION", DEFAULT_KLAVIYO_REVISION);
         if (!REVISION.matcher(revision).matches()) {
-            r.problem("KLAVIYO_API_REVISION is '" + revision + "'; allowed: a revision date like " + DEFAULT_KLAVIYO_REVISION);
+            r.problem("KLAVIYO_API_REVISION is invalid; allowed: a revision date like " + DEFAULT_KLAVIYO_REVISION);
         }
         KlaviyoSettings klaviyo = new KlaviyoSettings(
                 r.bool("KLAVIYO_ENABLE", false),
@@ -130,7 +132,7 @@ public record AppConfig(
     private static String bucket(EnvReader r, String name, String fallback) {
         String v = r.string(name, fallback);
         if (!BUCKET.matcher(v).matches()) {
-            r.problem(name + " is '" + v + "'; allowed: 2-63 characters of a-z, 0-9, '.' and '-', starting with a letter or digit");
+            r.problem(name + " is invalid; allowed: 2-63 characters of a-z, 0-9, '.' and '-', starting with a letter or digit");
         }
         return v;
     }

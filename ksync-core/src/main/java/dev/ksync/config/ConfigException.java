@@ -10,9 +10,15 @@ public final class ConfigException extends KsyncException {
     private final List<String> problems;
 
     public ConfigException(List<String> problems) {
-        super(ErrorKind.BAD_INPUT, "invalid_config",
-                "Invalid configuration:\n  - " + String.join("\n  - ", problems), Map.of("problems", problems));
+        super(ErrorKind.BAD_INPUT, "invalid_config", message(problems), Map.of("problems", problems));
         this.problems = List.copyOf(problems);
+    }
+
+    /** One problem fits on one line; several are listed one per line. */
+    private static String message(List<String> problems) {
+        return problems.size() == 1
+                ? "Invalid configuration: " + problems.get(0)
+                : "Invalid configuration:\n  - " + String.join("\n  - ", problems);
     }
 
     public List<String> problems() {

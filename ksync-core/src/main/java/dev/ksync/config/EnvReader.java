@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads typed values from an environment map, collecting every problem instead of stopping at the first. */
+/**
+ * Reads typed values from an environment map, collecting every problem instead of stopping at the first. A problem
+ * names the variable and what it allows, never the value.
+ */
 final class EnvReader {
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
@@ -42,7 +45,7 @@ final class EnvReader {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
             default -> {
-                problems.add(name + " is '" + v.get() + "'; allowed: true or false");
+                problems.add(name + " is invalid; allowed: true or false");
                 yield fallback;
             }
         };
@@ -56,12 +59,12 @@ final class EnvReader {
         try {
             long n = Long.parseLong(v.get());
             if (n < min || n > max) {
-                problems.add(name + " is " + n + "; allowed: a whole number from " + min + " to " + max);
+                problems.add(name + " is out of range; allowed: a whole number from " + min + " to " + max);
                 return fallback;
             }
             return n;
         } catch (NumberFormatException e) {
-            problems.add(name + " is '" + v.get() + "'; allowed: a whole number from " + min + " to " + max);
+            problems.add(name + " is not a whole number; allowed: a whole number from " + min + " to " + max);
             return fallback;
         }
     }
@@ -86,7 +89,7 @@ final class EnvReader {
             }
             return Optional.of(uri);
         } catch (IllegalArgumentException e) {
-            problems.add(name + " is '" + v.get() + "'; allowed: an http:// or https:// URL");
+            problems.add(name + " is invalid; allowed: an http:// or https:// URL");
             return Optional.empty();
         }
     }

@@ -14,6 +14,8 @@ public enum ErrorKind {
     UNPROCESSABLE(422),
     DISABLED(501),
     UPSTREAM(502),
+    /** A service ksync needs (its database) does not answer right now; retrying later may work. */
+    UNAVAILABLE(503),
     DEADLINE(504),
     INTERNAL(500);
 
@@ -32,7 +34,7 @@ public enum ErrorKind {
         return switch (this) {
             case REQUEST_TIMEOUT, UNSUPPORTED_MEDIA_TYPE -> 2;
             case BAD_INPUT, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, UNAUTHORIZED, DISABLED -> 2;
-            case UPSTREAM, DEADLINE -> 3;
+            case UPSTREAM, UNAVAILABLE, DEADLINE -> 3;
             case INTERNAL -> 1;
         };
     }

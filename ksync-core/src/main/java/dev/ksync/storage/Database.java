@@ -3,47 +3,49 @@ package dev.ksync.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ksync.config.AppConfig;
+import dev.ksync.config.JdbcUrl;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * ksync's PostgreSQL: the server named by DATABASE_URL, or an embedded one whose data lives under
- * {@code KSYNC_DATA_DIR/pg} and survives restarts. Pooled with HikariCP, migrated by Flyway, queried through Jdbi.
+ * ksync's PostgreSQL: the server named by DATABASE_URL, or the embedded one whose data lives under
+ * {@code KSYNC_DATA_DIR/pg} and survives restarts ({@link EmbeddedServer}). Pooled with HikariCP, migrated by Flyway,
+ * queried through Jdbi. When the server does not answer, asking for a connection fails within about
+ * {@link #CONNECT_TIMEOUT} with a {@code database_unavailable} error (503) instead of hanging.
  */
 public final class Database implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedServer embedded;
     private final HikariDataSource pool;
     private final Jdbi jdbi;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+    private Database(EmbeddedServer embedded, HikariDataSource pool) {
         this.embedded = embedded;
         this.pool = pool;
-        this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        this.jdbi = Jdbi.create(this::connection).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
     }
 
     /** Opens (and for the embedded server, starts) the database and applies pending migrations. */
     public static Database open(AppConfig.DatabaseSettings settings, Path dataDir) {
         Database db = settings.url().isPresent()
                 ? new Database(null, pool(JdbcUrl.parse(settings.url().get().value())))
-                : startEmbedded(dataDir.resolve("pg"));
+                : startEmbedded(dataDir);
         try {
             db.migrate();
             return db;
@@ -60,49 +62,21 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    private static Database startEmbedded(Path pgDir) {
-        Optional<Integer> runningPort = runningEmbeddedPort(pgDir);
-        if (runningPort.isPresent()) {
-            // Another ksync (e.g. `ksync serve`) already runs this data directory's server: share it.
-            log.info("Using the embedded PostgreSQL already running on port {}", runningPort.get());
-            return new Database(null, pool(new JdbcUrl("jdbc:postgresql://localhost:" + runningPort.get() + "/postgres",
-                    Optional.of("postgres"), Optional.empty())));
-        }
+    private static Database startEmbedded(Path dataDir) {
+        EmbeddedServer server;
         try {
-            Files.createDirectories(pgDir.getParent());
-            log.info("Starting embedded PostgreSQL in {}", pgDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(pgDir)
-                    .setCleanDataDirectory(false)
-                    .start();
-            return new Database(pg, pool(new JdbcUrl(pg.getJdbcUrl("postgres", "postgres"), Optional.of("postgres"),
-                    Optional.empty())));
+            server = EmbeddedServer.open(dataDir);
         } catch (IOException | RuntimeException e) {
-            throw new KsyncException(ErrorKind.INTERNAL, "database_unavailable",
-                    "Could not start the embedded PostgreSQL in " + pgDir + ": " + e.getMessage()
-                            + ". Is another ksync using this data directory? Set KSYNC_DATA_DIR to another folder or"
-                            + " DATABASE_URL to a PostgreSQL server.", Map.of(), e);
+            throw new KsyncException(ErrorKind.UNAVAILABLE, "database_unavailable",
+                    "Could not start the embedded PostgreSQL in " + EmbeddedServer.pgDir(dataDir) + ": " + e.getMessage()
+                            + ". Set KSYNC_DATA_DIR to another folder or DATABASE_URL to a PostgreSQL server.",
+                    Map.of(), e);
         }
-    }
-
-    /** The port of a live postmaster owning {@code pgDir}, from its postmaster.pid (line 1: pid, line 4: port). */
-    private static Optional<Integer> runningEmbeddedPort(Path pgDir) {
-        Path pidFile = pgDir.resolve("postmaster.pid");
         try {
-            if (!Files.isRegularFile(pidFile)) {
-                return Optional.empty();
-            }
-            var lines = Files.readAllLines(pidFile);
-            if (lines.size() < 4) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(lines.get(0).trim());
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                return Optional.of(Integer.parseInt(lines.get(3).trim()));
-            }
-            return Optional.empty();
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
+            return new Database(server, pool(server.jdbcUrl()));
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
         }
     }
 
@@ -113,15 +87,40 @@ public final class Database implements AutoCloseable {
         url.password().ifPresent(c::setPassword);
         c.setMaximumPoolSize(10);
         c.setPoolName("ksync");
+        // A server that is down or unreachable costs a caller about 2 s, not Hikari's default 30 s.
+        c.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        c.setValidationTimeout(1000);
+        c.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        c.addDataSourceProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         c.setInitializationFailTimeout(10_000);
         try {
             return new HikariDataSource(c);
         } catch (RuntimeException e) {
             // The driver's message may echo the URL; say where without the credentials.
-            throw new KsyncException(ErrorKind.INTERNAL, "database_unavailable",
+            throw new KsyncException(ErrorKind.UNAVAILABLE, "database_unavailable",
                     "Could not connect to PostgreSQL at " + url.redacted() + ": check DATABASE_URL and that the server"
                             + " is running", Map.of(), null);
         }
+    }
+
+    /** Jdbi's connections: a pool that cannot hand one out in time means the database is unavailable (503). */
+    private Connection connection() throws SQLException {
+        try {
+            return pool.getConnection();
+        } catch (SQLTransientConnectionException e) {
+            throw unavailable();
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) { // SQL's "connection exception" class
+                throw unavailable();
+            }
+            throw e;
+        }
+    }
+
+    private static KsyncException unavailable() {
+        return new KsyncException(ErrorKind.UNAVAILABLE, "database_unavailable",
+                "The database does not answer; try again shortly (GET /ready says when it is back)",
+                Map.of("database", "unreachable"));
     }
 
     public void migrate() {
@@ -146,60 +145,34 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** True when the database answers a trivial query (for /ready). */
+    /** True when the database answers a trivial query within about 2 s (for /ready). */
     public boolean answers() {
-        try {
-            return jdbi.withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one()) == 1;
-        } catch (RuntimeException e) {
+        try (Connection c = pool.getConnection()) {
+            c.setNetworkTimeout(Runnable::run, (int) CONNECT_TIMEOUT.toMillis()); // a hung server, not only a down one
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select 1")) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        } catch (SQLException | RuntimeException e) {
             return false;
         }
     }
 
+    /** True for the embedded server, whether this process started it or attached to it. */
     public boolean isEmbedded() {
         return embedded != null;
     }
 
+    /** The embedded server's port, when this process started it or attached to it. */
+    public OptionalInt embeddedPort() {
+        return embedded == null ? OptionalInt.empty() : OptionalInt.of(embedded.port());
+    }
+
+    /** Closes the pool; stops the embedded server only if this process started it (one it attached to runs on). */
     @Override
     public void close() {
         pool.close();
         if (embedded != null) {
-            try {
-                embedded.close();
-            } catch (IOException e) {
-                log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-            }
-        }
-    }
-
-    /** A JDBC URL with its credentials apart; accepts {@code postgres://user:pass@host:port/db} too. */
-    record JdbcUrl(String jdbc, Optional<String> user, Optional<String> password) {
-        static JdbcUrl parse(String url) {
-            if (url.startsWith("jdbc:")) {
-                return new JdbcUrl(url, Optional.empty(), Optional.empty());
-            }
-            URI u = URI.create(url);
-            String userInfo = u.getRawUserInfo();
-            Optional<String> user = Optional.empty();
-            Optional<String> pass = Optional.empty();
-            if (userInfo != null) {
-                int colon = userInfo.indexOf(':');
-                user = Optional.of(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
-                pass = colon < 0 ? Optional.empty() : Optional.of(decode(userInfo.substring(colon + 1)));
-            }
-            String port = u.getPort() < 0 ? "" : ":" + u.getPort();
-            String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
-            return new JdbcUrl("jdbc:postgresql://" + u.getHost() + port + u.getRawPath() + query, user, pass);
-        }
-
-        private static String decode(String s) {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        }
-
-        /** The URL without user, password or query (where passwords may also sit). */
-        String redacted() {
-            String s = jdbc.replaceFirst("//[^@/]*@", "//");
-            int q = s.indexOf('?');
-            return q < 0 ? s : s.substring(0, q);
+            embedded.close();
         }
     }
 }

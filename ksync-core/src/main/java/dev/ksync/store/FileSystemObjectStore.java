@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -141,6 +142,11 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public boolean exists(String bucket, String key) throws IOException {
         return Files.isRegularFile(path(bucket, key));
+    }
+
+    @Override
+    public int sweepTemporaries(Instant olderThan) throws IOException {
+        return StaleTemporaries.sweep(root, Integer.MAX_VALUE, TMP_PREFIX, olderThan);
     }
 
     @Override

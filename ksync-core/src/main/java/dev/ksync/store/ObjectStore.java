@@ -3,6 +3,8 @@ package dev.ksync.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +14,8 @@ import java.util.Optional;
  * Keys are checked by {@link ObjectKeys}; a bad key is rejected before anything is touched.
  */
 public interface ObjectStore {
+    /** A write's temporary file untouched for this long belongs to a write that died: {@link #sweepTemporaries} takes it. */
+    Duration STALE_TEMPORARY_AGE = Duration.ofHours(1);
 
     /** Writes the whole stream under {@code key}, replacing any previous object. */
     StoredObject put(String bucket, String key, InputStream content) throws IOException;
@@ -36,6 +40,12 @@ public interface ObjectStore {
     boolean delete(String bucket, String key) throws IOException;
 
     boolean exists(String bucket, String key) throws IOException;
+
+    /**
+     * Deletes the temporary files of interrupted writes last touched before {@code olderThan} (ksync calls it at start
+     * and from cleanup with now minus {@link #STALE_TEMPORARY_AGE}); returns how many it deleted.
+     */
+    int sweepTemporaries(Instant olderThan) throws IOException;
 
     /** Where the store lives, for messages ("file:/…/buckets" or "s3://endpoint"). */
     String describe();

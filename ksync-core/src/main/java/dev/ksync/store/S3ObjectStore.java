@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     /** User metadata holding the object's SHA-256, so a create-only write compares content without reading it. */
     private static final String SHA256_META = "ksync-sha256";
-
+    private static final String SPOOL_PREFIX = "ksync-s3-";
     private final S3Client s3;
     private final String description;
 
@@ -67,7 +67,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public StoredObject write(String bucket, String key, BodyWriter body) throws IOException {
         ObjectKeys.bucket(bucket);
         ObjectKeys.key(key);
-        Path spool = Files.createTempFile("ksync-s3-", ".part");
+        Path spool = Files.createTempFile(SPOOL_PREFIX, ".part");
         try {
             HashingOutputStream hashing;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
@@ -89,7 +89,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public StoredObject create(String bucket, String key, BodyWriter body) throws IOException {
         ObjectKeys.bucket(bucket);
         ObjectKeys.key(key);
-        Path spool = Files.createTempFile("ksync-s3-", ".part");
+        Path spool = Files.createTempFile(SPOOL_PREFIX, ".part");
         try {
             HashingOutputStream hashing;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
@@ -198,6 +198,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Spool files of uploads that died with their process (S3 keeps nothing of a PUT that did not complete). */
+    @Override
+    public int sweepTemporaries(java.time.Instant olderThan) throws IOException {
+        return StaleTemporaries.sweep(Path.of(System.getProperty("java.io.tmpdir")), 1, SPOOL_PREFIX, olderThan);
     }
 
     @Override

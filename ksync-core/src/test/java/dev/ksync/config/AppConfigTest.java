@@ -93,7 +93,7 @@ class AppConfigTest {
     }
 
     @Test
-    void all_invalid_values_are_reported_together_each_naming_variable_and_allowed_values() {
+    void all_invalid_values_are_reported_together_each_naming_variable_and_allowed_values_never_the_value() {
         assertThatThrownBy(() -> AppConfig.load(Map.of(
                 "PORT", "eighty",
                 "KLAVIYO_ENABLE", "maybe",
@@ -104,14 +104,30 @@ class AppConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.problems()).hasSize(6);
                     assertThat(e.getMessage())
-                            .contains("PORT is 'eighty'; allowed: a whole number from 0 to 65535")
-                            .contains("KLAVIYO_ENABLE is 'maybe'; allowed: true or false")
-                            .contains("KLAVIYO_BASE_URL")
-                            .contains("FLOW_ROW_BUDGET is -1")
+                            .contains("PORT is not a whole number; allowed: a whole number from 0 to 65535")
+                            .contains("KLAVIYO_ENABLE is invalid; allowed: true or false")
+                            .contains("KLAVIYO_BASE_URL is invalid; allowed: an http:// or https:// URL")
+                            .contains("FLOW_ROW_BUDGET is out of range")
                             .contains("KSYNC_SECRET_KEY is too short")
-                            .contains("AUDIENCE_STAGING_BUCKET is 'Bad_Bucket'")
-                            .doesNotContain("short'");
+                            .contains("AUDIENCE_STAGING_BUCKET is invalid")
+                            .doesNotContain("eighty", "maybe", "ftp://x", "-1", "short'", "Bad_Bucket");
                 });
+    }
+
+    @Test
+    void point2_database_url_with_an_illegal_character_is_one_problem_naming_it_without_its_value() {
+        assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", "postgres://u:pw_SECRET@127.0.0.1:1/d b")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(1);
+                    assertThat(e.getMessage()).doesNotContain("\n", "pw_SECRET", "d b", "127.0.0.1")
+                            .startsWith("Invalid configuration: DATABASE_URL is invalid: illegal character at position 36");
+                });
+        for (String bad : new String[] {"mysql://u:pw_SECRET@h/db", "postgres://u:pw_SECRET@bad_host/db",
+                "postgres://u:pw_SECRET%zz@h/db"}) {
+            assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("DATABASE_URL is invalid")
+                    .hasMessageNotContaining("pw_SECRET");
+        }
     }
 
     @Test

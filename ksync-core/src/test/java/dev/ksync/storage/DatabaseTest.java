@@ -2,6 +2,7 @@ package dev.ksync.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ksync.config.JdbcUrl;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,10 +21,10 @@ class DatabaseTest {
 
     @Test
     void postgres_urls_are_turned_into_jdbc_urls_with_separate_credentials() {
-        Database.JdbcUrl u = Database.JdbcUrl.parse("postgres://ks%40user:p%3Ass@db.example.com:6543/ksync?sslmode=require");
-        assertThat(u).isEqualTo(new Database.JdbcUrl("jdbc:postgresql://db.example.com:6543/ksync?sslmode=require",
+        JdbcUrl u = JdbcUrl.parse("postgres://ks%40user:p%3Ass@db.example.com:6543/ksync?sslmode=require");
+        assertThat(u).isEqualTo(new JdbcUrl("jdbc:postgresql://db.example.com:6543/ksync?sslmode=require",
                 Optional.of("ks@user"), Optional.of("p:ss")));
-        assertThat(Database.JdbcUrl.parse("jdbc:postgresql://h/db?user=a&password=b").redacted())
+        assertThat(JdbcUrl.parse("jdbc:postgresql://h/db?user=a&password=b").redacted())
                 .isEqualTo("jdbc:postgresql://h/db");
     }
 }

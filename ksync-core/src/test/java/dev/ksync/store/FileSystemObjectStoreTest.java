@@ -27,4 +27,22 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
                     .containsExactly("subscribers.csv");
         }
     }
+
+    @Test
+    void point11_sweep_deletes_temporaries_of_interrupted_writes_older_than_the_cut_off_and_nothing_else() throws Exception {
+        write("acme/u/subscribers.csv", "x");
+        Path folder = root.resolve(BUCKET).resolve("acme/u");
+        Path stale = Files.writeString(folder.resolve(".ksync-tmp-123.part"), "half a file");
+        Path fresh = Files.writeString(folder.resolve(".ksync-tmp-456.part"), "a write in progress");
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T12:00:00Z");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofHours(2))));
+        Files.setLastModifiedTime(fresh, java.nio.file.attribute.FileTime.from(now.minusSeconds(5)));
+
+        assertThat(store().sweepTemporaries(now.minus(ObjectStore.STALE_TEMPORARY_AGE))).isEqualTo(1);
+
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).exists();
+        assertThat(folder.resolve("subscribers.csv")).hasContent("x");
+        assertThat(store().sweepTemporaries(now.minus(ObjectStore.STALE_TEMPORARY_AGE))).isZero();
+    }
 }

@@ -1,0 +1,118 @@
+package dev.ksync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A {@code ksync} command in its own JVM, on the test's classpath, with its own data directory and environment. */
+final class ChildKsync implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("ksync listening on (http://\\S+)");
+    final Process process;
+    final Path dataDir;
+    final Path log;
+    final String url;
+
+    private ChildKsync(Process process, Path dataDir, Path log, String url) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.log = log;
+        this.url = url;
+    }
+
+    static ChildKsync serve(Path dataDir, Map<String, String> env) throws Exception {
+        Path log = Files.createTempFile(dataDir, "serve-", ".log");
+        Process p = builder(dataDir, env, "serve", "--port", "0").redirectOutput(log.toFile()).start();
+        String[] url = {null};
+        try {
+            await("ksync serve to listen", Duration.ofSeconds(180), () -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("ksync serve exited with " + p.exitValue() + ":\n" + read(log));
+                }
+                Matcher m = LISTENING.matcher(read(log));
+                url[0] = m.find() ? m.group(1) : null;
+                return url[0] != null;
+            });
+        } catch (AssertionError | InterruptedException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return new ChildKsync(p, dataDir, log, url[0]);
+    }
+
+    /** What a command that ran to its end left: its exit code and its output (stdout and stderr). */
+    record Finished(int exitCode, String output) {}
+
+    static Finished finish(Path dataDir, Map<String, String> env, String... args) throws Exception {
+        Path log = Files.createTempFile(dataDir, "cmd-", ".log");
+        Process p = builder(dataDir, env, args).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
+        return new Finished(p.exitValue(), read(log));
+    }
+
+    /** Runs a short command to its end and checks it succeeded. */
+    static void run(Path dataDir, Map<String, String> env, String... args) throws Exception {
+        Finished f = finish(dataDir, env, args);
+        assertThat(f.exitCode()).as(f.output()).isZero();
+    }
+
+    private static ProcessBuilder builder(Path dataDir, Map<String, String> env, String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "dev.ksync.app.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> e = pb.environment();
+        e.remove("DATABASE_URL"); // the embedded server under test, never an outside one
+        e.put("KSYNC_DATA_DIR", dataDir.toString());
+        e.putAll(env);
+        return pb;
+    }
+
+    void kill9() throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** SIGTERM, as a service manager or Ctrl-C would stop it: the shutdown hooks run. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s:\n" + read(log)).isTrue();
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+
+    /** Polls a condition a child process brings about (no fixed sleep stands in for it). */
+    static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
