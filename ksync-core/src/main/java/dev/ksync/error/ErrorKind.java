@@ -8,6 +8,8 @@ public enum ErrorKind {
     CONFLICT(409),
     TOO_LARGE(413),
     UNPROCESSABLE(422),
+    /** A quota (e.g. Klaviyo's daily report calls) is spent; {@code details} say when it resets. */
+    RATE_LIMITED(429),
     DISABLED(501),
     UPSTREAM(502),
     DEADLINE(504),
@@ -27,7 +29,7 @@ public enum ErrorKind {
     public int exitCode() {
         return switch (this) {
             case BAD_INPUT, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, UNAUTHORIZED, DISABLED -> 2;
-            case UPSTREAM, DEADLINE -> 3;
+            case UPSTREAM, DEADLINE, RATE_LIMITED -> 3;
             case INTERNAL -> 1;
         };
     }
