@@ -2,36 +2,29 @@ package dev.ksync.flows;
 
 import static dev.ksync.csv.CsvValues.text;
 
+import dev.ksync.reporting.CsvColumns;
 import dev.ksync.reporting.Statistic;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
-/** The columns of flows.csv, in their exact order, declared once: identity columns, the statistics, Tags. */
+/** The columns of flows.csv, in their exact order, declared once. */
 public final class FlowSchema {
     private FlowSchema() {}
 
-    record Column(String header, Function<FlowRow, String> cell) {}
+    public static final CsvColumns<FlowRow> COLUMNS = CsvColumns.<FlowRow>builder()
+            .col("Day", r -> r.day().toString())
+            .col("Flow ID", r -> text(r.flowId()))
+            .col("Flow Name", r -> text(r.flowName()))
+            .col("Flow Message ID", r -> text(r.messageId()))
+            .col("Flow Message Name", r -> text(r.messageName()))
+            .col("Flow Message Channel", r -> text(r.channel()))
+            .col("Status", r -> text(r.status()))
+            .statistics(Statistic.FLOW_COLUMNS, FlowRow::metrics)
+            .col("Tags", r -> String.join(";", r.tags()))
+            .build();
 
-    private static final List<Column> COLUMNS = Stream.of(
-            Stream.of(
-                    new Column("Day", r -> r.day().toString()),
-                    new Column("Flow ID", r -> text(r.flowId())),
-                    new Column("Flow Name", r -> text(r.flowName())),
-                    new Column("Flow Message ID", r -> text(r.messageId())),
-                    new Column("Flow Message Name", r -> text(r.messageName())),
-                    new Column("Flow Message Channel", r -> text(r.channel())),
-                    new Column("Status", r -> text(r.status()))),
-            Statistic.FLOW_COLUMNS.stream().map(s -> new Column(s.header(), r -> s.format(r.metrics().get(s)))),
-            Stream.of(new Column("Tags", r -> String.join(";", r.tags()))))
-            .flatMap(s -> s).toList();
-
-    public static final List<String> HEADER = COLUMNS.stream().map(Column::header).toList();
+    public static final List<String> HEADER = COLUMNS.headers();
 
     public static List<String> row(FlowRow r) {
-        List<String> cells = new ArrayList<>(COLUMNS.size());
-        for (Column c : COLUMNS) cells.add(c.cell().apply(r));
-        return cells;
+        return COLUMNS.row(r);
     }
 }
