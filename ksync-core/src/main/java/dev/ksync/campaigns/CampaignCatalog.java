@@ -1,5 +1,8 @@
 package dev.ksync.campaigns;
 
+import static dev.ksync.reporting.Resources.quoted;
+import static dev.ksync.reporting.Resources.relIds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.endpoint.Endpoint;
@@ -14,7 +17,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -96,13 +98,5 @@ final class CampaignCatalog {
         return out;
     }
 
-    private static String quoted(Collection<String> ids) {
-        return ids.stream().sorted().distinct().map(id -> "\"" + id + "\"").collect(Collectors.joining(",", "[", "]"));
-    }
 
-    private static List<String> relIds(JsonNode resource, String rel) {
-        List<String> ids = new ArrayList<>();
-        resource.path("relationships").path(rel).path("data").forEach(d -> ids.add(d.path("id").asText()));
-        return ids;
-    }
 }

@@ -13,6 +13,7 @@ import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
+import dev.ksync.reporting.Resources;
 import dev.ksync.reporting.Statistic;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * Builds campaigns.csv: the account (timezone), the conversion metric, the campaigns of the channel listed with
@@ -79,8 +79,8 @@ public final class CampaignSync {
             long messages = selected.stream().mapToLong(c -> c.messages().size()).sum();
             ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, account.accountId());
 
-            String filter = capped ? "contains-any(campaign_id," + selected.stream().map(c -> "\"" + c.campaign().id() + "\"")
-                    .collect(Collectors.joining(",", "[", "]")) + ")" : null;
+            String filter = capped ? "contains-any(campaign_id,"
+                    + Resources.quoted(selected.stream().map(c -> c.campaign().id()).toList()) + ")" : null;
             Map<String, CampaignReports.Line> lines = new LinkedHashMap<>();
             for (ReportWindow w : plan.calls()) {
                 CampaignReports.fetch(client, w, channel, metric.id(), filter).forEach(lines::putIfAbsent);

@@ -1,5 +1,8 @@
 package dev.ksync.flows;
 
+import static dev.ksync.reporting.Resources.quoted;
+import static dev.ksync.reporting.Resources.relIds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.endpoint.Endpoints;
@@ -11,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -40,8 +42,7 @@ final class FlowCatalog {
     /** Archived flows among {@code ids} (ids Klaviyo's reports name but the default listing leaves out). */
     static Map<String, FlowInfo> archived(KlaviyoClient client, List<String> ids) {
         if (ids.isEmpty()) return Map.of();
-        String quoted = ids.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(","));
-        return list(client, Map.of("filter", "any(id,[" + quoted + "]),equals(archived,true)"));
+        return list(client, Map.of("filter", "any(id," + quoted(ids) + "),equals(archived,true)"));
     }
 
     /** The send actions of one flow walked (enrichMessageNames, for messages nothing else names). */
@@ -91,9 +92,4 @@ final class FlowCatalog {
         return new MessageInfo(m.get("id").asText(), m.hasNonNull("name") ? m.get("name").asText() : null, channel);
     }
 
-    private static List<String> relIds(JsonNode resource, String rel) {
-        List<String> ids = new ArrayList<>();
-        resource.path("relationships").path(rel).path("data").forEach(d -> ids.add(d.path("id").asText()));
-        return ids;
-    }
 }

@@ -15,6 +15,7 @@ import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
+import static dev.ksync.reporting.Resources.quoted;
 import dev.ksync.reporting.Statistic;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -166,8 +167,5 @@ public final class FlowSync {
             return out;
         }
 
-        private static String quoted(Set<String> ids) {
-            return ids.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(",", "[", "]"));
-        }
     }
 }
