@@ -12,6 +12,8 @@ public enum ErrorKind {
     /** The request's content type or charset is one ksync cannot read. */
     UNSUPPORTED_MEDIA_TYPE(415),
     UNPROCESSABLE(422),
+    /** A quota (e.g. Klaviyo's daily report calls) is spent; {@code details} say when it resets. */
+    RATE_LIMITED(429),
     DISABLED(501),
     UPSTREAM(502),
     /** A service ksync needs (its database) does not answer right now; retrying later may work. */
@@ -34,7 +36,7 @@ public enum ErrorKind {
         return switch (this) {
             case REQUEST_TIMEOUT, UNSUPPORTED_MEDIA_TYPE -> 2;
             case BAD_INPUT, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, UNAUTHORIZED, DISABLED -> 2;
-            case UPSTREAM, UNAVAILABLE, DEADLINE -> 3;
+            case UPSTREAM, UNAVAILABLE, DEADLINE, RATE_LIMITED -> 3;
             case INTERNAL -> 1;
         };
     }

@@ -338,6 +338,18 @@ public final class KlaviyoClient implements AutoCloseable {
                 u -> Page.from(caller.get(ep, u, predictive)), Page::data, listener, 0);
     }
 
+    /**
+     * Whole pages of a GET listing with their {@code included[]}, for listings read with {@code include} (flows with
+     * their actions and tags, campaigns with their messages and tags: one call a page instead of one per object).
+     * The filter is checked against the endpoint; {@code page[size]} defaults to the endpoint's largest.
+     */
+    public Stream<Page> pages(Endpoint ep, Map<String, String> query) {
+        Map<String, String> q = new LinkedHashMap<>(query);
+        if (q.containsKey("filter")) Filters.check(ep, q.get("filter"));
+        if (ep.pageSize() != null) q.putIfAbsent("page[size]", String.valueOf(ep.pageSize().max()));
+        return list(ep, null, q, List::of);
+    }
+
     // ---------------------------------------------------------------- reports
 
     public ValuesReport flowValuesReport(ReportRequest r) {

@@ -1,0 +1,130 @@
+package dev.ksync.campaigns;
+
+import dev.ksync.campaigns.CampaignCatalog.CampaignInfo;
+import dev.ksync.error.UpstreamErrors;
+import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.error.KlaviyoException;
+import dev.ksync.klaviyo.stats.CallStats;
+import dev.ksync.klaviyo.wire.CampaignMessage;
+import dev.ksync.reporting.AccountZone;
+import dev.ksync.reporting.ConversionMetric;
+import dev.ksync.reporting.Metrics;
+import dev.ksync.reporting.ReportPlan;
+import dev.ksync.reporting.ReportPlanner;
+import dev.ksync.reporting.ReportQuota;
+import dev.ksync.reporting.ReportWindow;
+import dev.ksync.reporting.Resources;
+import dev.ksync.reporting.Statistic;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Builds campaigns.csv: the account (timezone), the conversion metric, the campaigns of the channel listed with
+ * their messages and tags, one values report by message for the window (per year of it), and the audiences'
+ * names. A row per message of each campaign sent in the window (or with report activity in it), dated by its send
+ * day in the account timezone, sorted by Day then IDs.
+ */
+public final class CampaignSync {
+    /** Statuses of a campaign that went out. */
+    static final Set<String> SENT = Set.of("Sent", "Sending", "Variations Sent");
+
+    /** @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID */
+    public record Settings(Optional<String> placedOrderMetricId) {}
+
+    private final Settings settings;
+    private final Clock clock;
+
+    public CampaignSync(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public List<String> header() {
+        return CampaignSchema.HEADER;
+    }
+
+    public CampaignSyncReport run(CampaignSyncRequest req, KlaviyoClient client, ReportQuota quota,
+                                  Consumer<List<String>> sink) {
+        CallStats before = client.callStats();
+        try {
+            AccountZone account = AccountZone.fetch(client);
+            ZoneId zone = account.zone();
+            ReportWindow window = req.window().resolve(LocalDate.now(clock.withZone(zone)));
+            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), settings.placedOrderMetricId(), client);
+            String channel = req.channel().wire();
+            Instant since = window.first().atStartOfDay(zone).toInstant();
+            Map<String, CampaignInfo> listed = new TreeMap<>();
+            CampaignCatalog.updatedSince(client, channel, since).forEach(c -> listed.put(c.campaign().id(), c));
+
+            List<CampaignInfo> sent = listed.values().stream()
+                    .filter(c -> SENT.contains(c.campaign().status()) && c.sendTime() != null
+                            && window.contains(LocalDate.ofInstant(c.sendTime(), zone)))
+                    .sorted(Comparator.comparing(CampaignInfo::sendTime).thenComparing(c -> c.campaign().id())).toList();
+            List<CampaignInfo> selected = req.limitCampaigns().map(n -> sent.stream().limit(n).toList()).orElse(sent);
+            Map<String, Object> caps = new LinkedHashMap<>();
+            boolean capped = selected.size() < sent.size();
+            if (capped) caps.put("limitCampaigns", Map.of("limit", req.limitCampaigns().get(), "campaignsLeftOut", sent.size() - selected.size()));
+            long messages = selected.stream().mapToLong(c -> c.messages().size()).sum();
+            ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, account.accountId());
+
+            String filter = capped ? "contains-any(campaign_id,"
+                    + Resources.quoted(selected.stream().map(c -> c.campaign().id()).toList()) + ")" : null;
+            Map<String, CampaignReports.Line> lines = new LinkedHashMap<>();
+            for (ReportWindow w : plan.calls()) {
+                CampaignReports.fetch(client, w, channel, metric.id(), filter).forEach(lines::putIfAbsent);
+            }
+
+            // Campaigns with activity but not (yet) selected: listed ones with another status, or archived ones.
+            Map<String, CampaignInfo> rowsOf = new TreeMap<>();
+            selected.forEach(c -> rowsOf.put(c.campaign().id(), c));
+            Set<String> unlisted = new LinkedHashSet<>();
+            for (CampaignReports.Line l : lines.values()) {
+                if (rowsOf.containsKey(l.campaignId())) continue;
+                if (listed.containsKey(l.campaignId())) rowsOf.put(l.campaignId(), listed.get(l.campaignId()));
+                else unlisted.add(l.campaignId());
+            }
+            CampaignCatalog.archived(client, channel, unlisted).forEach(c -> rowsOf.put(c.campaign().id(), c));
+
+            Set<String> audienceIds = new LinkedHashSet<>();
+            rowsOf.values().forEach(c -> audienceIds.addAll(c.campaign().audiencesIncluded()));
+            Map<String, String> audienceNames = CampaignCatalog.audienceNames(client, audienceIds);
+
+            List<CampaignRow> rows = new ArrayList<>();
+            for (CampaignInfo c : rowsOf.values()) {
+                for (CampaignMessage m : c.messages()) {
+                    CampaignReports.Line l = lines.get(m.id());
+                    Instant sendTime = messageSendTime(c, m);
+                    LocalDate day = sendTime == null ? window.first() : LocalDate.ofInstant(sendTime, zone);
+                    rows.add(new CampaignRow(day, c.campaign().id(), c.campaign().name(), m.id(), m.subject(),
+                            m.channel() != null ? m.channel() : channel, c.campaign().status(), sendTime,
+                            c.campaign().audiencesIncluded().stream().map(id -> audienceNames.getOrDefault(id, id)).toList(),
+                            l != null ? l.metrics() : Metrics.zeros(Statistic.CAMPAIGN_COLUMNS), c.tags()));
+                }
+            }
+            rows.sort(CampaignRow.ORDER);
+            rows.forEach(r -> sink.accept(CampaignSchema.row(r)));
+            return new CampaignSyncReport(rows.size(), rowsOf.size(), window, zone, account.zoneSource(), metric, plan,
+                    caps, client.callStats().minus(before));
+        } catch (KlaviyoException e) {
+            throw UpstreamErrors.from(e);
+        }
+    }
+
+    /** The message's own send time when Klaviyo gives one, else the campaign's. */
+    private static Instant messageSendTime(CampaignInfo c, CampaignMessage m) {
+        return m.sendTimes().stream().map(CampaignMessage.SendTime::datetime).filter(t -> t != null)
+                .min(Instant::compareTo).orElse(c.sendTime());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.ksync.campaigns;
+
+import dev.ksync.accounts.AccountId;
+import dev.ksync.config.Secret;
+import dev.ksync.error.KsyncException;
+import dev.ksync.reporting.RequestChecks;
+import dev.ksync.reporting.WindowSpec;
+import dev.ksync.store.UploadId;
+import java.util.Optional;
+
+/**
+ * A validated campaign-sync request (campaigns.csv): {@code timeframeKey} (default {@value #DEFAULT_KEY}) or
+ * {@code start}+{@code end}, the channel, a cap on campaigns and the conversion metric. Built with {@link #builder()}
+ * by any door; the compact constructor refuses a bad field with a 400 naming it.
+ *
+ * @param limitCampaigns at most this many campaigns (the first by send time, then id)
+ */
+public record CampaignSyncRequest(
+        Mode mode,
+        Format format,
+        WindowSpec window,
+        Channel channel,
+        Optional<Integer> limitCampaigns,
+        Optional<String> conversionMetricId,
+        boolean debug,
+        Optional<AccountId> accountId,
+        Optional<UploadId> uploadId,
+        Optional<Secret> klaviyoApiKey) {
+
+    public enum Mode { DRY_RUN, LIVE }
+
+    public enum Format { JSON, CSV }
+
+    /** Klaviyo lists campaigns one channel at a time. */
+    public enum Channel {
+        EMAIL, SMS;
+
+        public String wire() { return name().toLowerCase(); }
+    }
+
+    public static final String DEFAULT_KEY = "last_30_days";
+    public static final int MAX_LIMIT_CAMPAIGNS = 10_000;
+
+    public CampaignSyncRequest {
+        mode = RequestChecks.required("mode", mode, "dry-run or live");
+        format = RequestChecks.required("format", format, "json or csv");
+        window = window == null || window.isEmpty() ? WindowSpec.key(DEFAULT_KEY) : window;
+        if (window.days().isPresent()) {
+            throw KsyncException.badInput("days", window.days().get(), "not for campaigns: timeframeKey or start+end");
+        }
+        channel = RequestChecks.required("channel", channel, "email or sms");
+        limitCampaigns = limitCampaigns == null ? Optional.empty() : limitCampaigns;
+        RequestChecks.range("limitCampaigns", limitCampaigns, 1, MAX_LIMIT_CAMPAIGNS);
+        conversionMetricId = conversionMetricId == null ? Optional.empty() : conversionMetricId;
+        RequestChecks.metricId("conversionMetricId", conversionMetricId);
+        accountId = accountId == null ? Optional.empty() : accountId;
+        uploadId = uploadId == null ? Optional.empty() : uploadId;
+        klaviyoApiKey = klaviyoApiKey == null ? Optional.empty() : klaviyoApiKey.filter(k -> !k.value().isBlank());
+        if (mode == Mode.LIVE && accountId.isEmpty()) {
+            throw KsyncException.badInput("accountId", null,
+                    "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: dry-run, json, last_30_days, email, no cap. */
+    public static final class Builder {
+        private Mode mode = Mode.DRY_RUN;
+        private Format format = Format.JSON;
+        private WindowSpec window;
+        private Channel channel = Channel.EMAIL;
+        private Integer limitCampaigns;
+        private String conversionMetricId;
+        private boolean debug;
+        private AccountId accountId;
+        private UploadId uploadId;
+        private Secret klaviyoApiKey;
+
+        private Builder() {}
+
+        public Builder mode(Mode m) { this.mode = m; return this; }
+        public Builder format(Format f) { this.format = f; return this; }
+        public Builder window(WindowSpec w) { this.window = w; return this; }
+        public Builder timeframeKey(String k) { return window(WindowSpec.key(k)); }
+        public Builder between(java.time.LocalDate start, java.time.LocalDate endInclusive) { return window(WindowSpec.between(start, endInclusive)); }
+        public Builder channel(Channel c) { this.channel = c; return this; }
+        public Builder limitCampaigns(Integer n) { this.limitCampaigns = n; return this; }
+        public Builder conversionMetricId(String id) { this.conversionMetricId = id; return this; }
+        public Builder debug(boolean b) { this.debug = b; return this; }
+        public Builder accountId(AccountId a) { this.accountId = a; return this; }
+        public Builder uploadId(UploadId u) { this.uploadId = u; return this; }
+        public Builder klaviyoApiKey(Secret k) { this.klaviyoApiKey = k; return this; }
+
+        public CampaignSyncRequest build() {
+            return new CampaignSyncRequest(mode, format, window, channel, Optional.ofNullable(limitCampaigns),
+                    Optional.ofNullable(conversionMetricId), debug, Optional.ofNullable(accountId),
+                    Optional.ofNullable(uploadId), Optional.ofNullable(klaviyoApiKey));
+        }
+    }
+}
