@@ -94,7 +94,7 @@ public final class HttpApi {
                                     + " (KSYNC_MAX_BODY_BYTES)", Map.of("bytes", length, "limit", maxBody));
                 }
             });
-            ErrorMapper.register(c.routes);
+            ErrorMapper.register(c.routes, ksync.clock());
             new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
