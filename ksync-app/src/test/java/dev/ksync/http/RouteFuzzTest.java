@@ -60,7 +60,7 @@ class RouteFuzzTest {
         logs = new LogCapture();
         // KLAVIYO_ENABLE stays off: gated work is parsed, then refused with 501 before any Klaviyo call.
         server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET,
-                "KLAVIYO_API_KEY", KLAVIYO_KEY), new HttpApi.Limits(Duration.ofSeconds(3), 16 * 1024));
+                "KLAVIYO_API_KEY", KLAVIYO_KEY), new HttpApi.Limits(Duration.ofSeconds(3), Duration.ofSeconds(10)));
     }
 
     @AfterAll
