@@ -5,7 +5,7 @@ import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.audience.AudienceSync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.secrets.SecretBox;
-import dev.ksync.storage.Database;
+import dev.ksync.db.Database;
 import dev.ksync.store.ObjectStore;
 import dev.ksync.store.ObjectStores;
 import dev.ksync.sync.SyncRunner;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.storage.TestPostgres;
+import dev.ksync.db.TestPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.storage.TestPostgres;
+import dev.ksync.db.TestPostgres;
 import io.javalin.router.Endpoint;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
