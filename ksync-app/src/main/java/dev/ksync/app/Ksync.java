@@ -8,7 +8,7 @@ import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.secrets.SecretBox;
-import dev.ksync.storage.Database;
+import dev.ksync.db.Database;
 import dev.ksync.store.ObjectStore;
 import dev.ksync.store.ObjectStores;
 import dev.ksync.sync.SyncRunner;

@@ -1,7 +1,7 @@
 package dev.ksync.cli;
 
 import dev.ksync.config.AppConfig;
-import dev.ksync.storage.Database;
+import dev.ksync.db.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

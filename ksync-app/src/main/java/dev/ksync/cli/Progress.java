@@ -1,6 +1,9 @@
 package dev.ksync.cli;
 
 import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.LongConsumer;
 
 /**
@@ -8,18 +11,24 @@ import java.util.function.LongConsumer;
  * total it draws {@code [#####-----]  45%  450/1000}; without one, a running count.
  */
 final class Progress implements LongConsumer {
-    private static final long EVERY_NANOS = 200_000_000L;
+    private static final Duration EVERY = Duration.ofMillis(200);
     private static final int WIDTH = 30;
 
     private final PrintStream err;
     private final String label;
     private long total;
     private final boolean enabled;
-    private long lastDraw;
+    private final Clock clock;
+    private Instant lastDraw = Instant.MIN;
     private long last;
 
     /** @param total the expected count, or 0 when unknown */
     Progress(String label, long total) {
+        this(label, total, Clock.systemUTC());
+    }
+
+    Progress(String label, long total, Clock clock) {
+        this.clock = clock;
         this.err = System.err;
         this.label = label;
         this.total = total;
@@ -34,8 +43,8 @@ final class Progress implements LongConsumer {
     @Override
     public void accept(long count) {
         last = count;
-        long now = System.nanoTime();
-        if (enabled && now - lastDraw > EVERY_NANOS) {
+        Instant now = clock.instant();
+        if (enabled && now.isAfter(lastDraw.plus(EVERY))) {
             lastDraw = now;
             err.print("\r" + line(count));
             err.flush();

@@ -1,9 +1,13 @@
 package dev.ksync.cli;
 
+import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -47,10 +51,9 @@ public final class SandboxCommand implements Callable<Integer> {
             options = new SandboxOptions(port, seed, profiles, historyDays, apiKey, RateLimitMode.parse(rateLimits),
                     latencyMs, faults);
         } catch (IllegalArgumentException e) {
-            throw new KsyncException(dev.ksync.error.ErrorKind.BAD_INPUT, "invalid_option", e.getMessage(),
-                    java.util.Map.of());
+            throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", e.getMessage(), Map.of());
         }
-        long t0 = System.nanoTime();
+        Instant t0 = Instant.now();
         SandboxServer server = SandboxServer.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -60,7 +63,7 @@ public final class SandboxCommand implements Callable<Integer> {
         System.out.println(server.baseUrl());
         System.err.printf("Klaviyo sandbox: %d profiles, seed %d, %d days of history, rate limits %s; started in %d ms."
                         + " API key: %s%n", profiles, seed, historyDays, rateLimits,
-                (System.nanoTime() - t0) / 1_000_000, apiKey);
+                Duration.between(t0, Instant.now()).toMillis(), apiKey);
         stopped.await();
         return 0;
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The two gates of PRODUCT.md §1: the admin secret (header {@code x-admin-job-secret}; {@code ?token=} on cron GET
+ * The two gates every admin call passes: the admin secret (header {@code x-admin-job-secret}; {@code ?token=} on cron GET
  * routes) compared in constant time, an unset secret refusing everything; and {@code KLAVIYO_ENABLE} for every call
  * that reaches Klaviyo or writes storage.
  */

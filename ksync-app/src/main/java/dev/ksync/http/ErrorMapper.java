@@ -7,10 +7,13 @@ import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.error.KlaviyoException;
+import dev.ksync.klaviyo.report.ReportRefused;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Clock;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
@@ -33,21 +36,16 @@ final class ErrorMapper {
 
     private ErrorMapper() {}
 
-    static void register(RoutesConfig routes) {
+    static void register(RoutesConfig routes, Clock clock) {
         routes.exception(KsyncException.class, (e, ctx) -> {
             if (databaseUnavailable(e)) {
                 renderDatabaseUnavailable(ctx, e);
                 return;
             }
-            if (e.kind() == ErrorKind.INTERNAL) {
-                log.error("{} {} failed: {}", ctx.method(), AccessLog.redactedPath(ctx), e.getMessage(), e);
-            }
-            render(ctx, e.kind().httpStatus(), new ApiError(e.code(), e.getMessage(), e.details()));
+            render(ctx, e, clock);
         });
-        routes.exception(KlaviyoException.class, (e, ctx) -> {
-            KsyncException k = UpstreamErrors.from(e);
-            render(ctx, k.kind().httpStatus(), new ApiError(k.code(), k.getMessage(), k.details()));
-        });
+        routes.exception(KlaviyoException.class, (e, ctx) -> render(ctx, UpstreamErrors.from(e), clock));
+        routes.exception(ReportRefused.class, (e, ctx) -> render(ctx, UpstreamErrors.translate(e).orElseThrow(), clock));
         routes.exception(JsonProcessingException.class, (e, ctx) -> render(ctx, 400, malformedJson(e)));
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             if (e.getStatus() == 405) {
@@ -227,6 +225,36 @@ final class ErrorMapper {
     private static boolean isJson(Context ctx) {
         String type = ctx.res().getContentType();
         return type != null && type.startsWith("application/json");
+    }
+
+    /** The HTTP status of each kind of failure: decided here and nowhere else. */
+    static int status(ErrorKind kind) {
+        return switch (kind) {
+            case BAD_INPUT -> 400;
+            case UNAUTHORIZED -> 401;
+            case NOT_FOUND -> 404;
+            case REQUEST_TIMEOUT -> 408;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case UNPROCESSABLE -> 422;
+            case RATE_LIMITED -> 429;
+            case INTERNAL -> 500;
+            case DISABLED -> 501;
+            case UPSTREAM -> 502;
+            case UNAVAILABLE -> 503;
+            case DEADLINE -> 504;
+        };
+    }
+
+    private static void render(Context ctx, KsyncException e, Clock clock) {
+        if (e.kind() == ErrorKind.INTERNAL) {
+            log.error("{} {} failed: {}", ctx.method(), AccessLog.redactedPath(ctx), e.getMessage(), e);
+        }
+        // A known time of recovery (a quota's reset, Klaviyo's Retry-After) is told the standard way too.
+        e.retryAt().ifPresent(at -> ctx.header("Retry-After",
+                Long.toString(Math.max(0, Duration.between(clock.instant(), at).toSeconds() + 1))));
+        render(ctx, status(e.kind()), new ApiError(e.code(), e.getMessage(), e.details()));
     }
 
     static void render(Context ctx, int status, ApiError error) {

@@ -28,11 +28,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpApi {
     /**
      * How long a request may hold the server while its bytes arrive: a connection silent for {@code idleTimeout}
-     * (while a body is awaited, or between requests) is cut, a body read gets a 408; a body arriving slower than
-     * {@code minBodyBytesPerSecond} gets a 408 too. With KSYNC_MAX_BODY_BYTES this bounds time and bytes per request.
+     * (while a body is awaited, or between requests) is cut, a body read gets a 408; a body still arriving
+     * {@code bodyTimeout} after we started reading it gets a 408 too. With KSYNC_MAX_BODY_BYTES this bounds time and
+     * bytes per request. (Not Jetty's minimum data rate: it counts from the request's arrival, so a small body read
+     * a moment later on a busy server would fail.)
      */
-    public record Limits(Duration idleTimeout, long minBodyBytesPerSecond) {
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(15), 16 * 1024);
+    public record Limits(Duration idleTimeout, Duration bodyTimeout) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(15), Duration.ofSeconds(60));
     }
 
     private final Ksync ksync;
@@ -53,7 +55,7 @@ public final class HttpApi {
     public Javalin create() {
         long maxBody = ksync.config().http().maxBodyBytes();
         AdminGate gate = new AdminGate(ksync.config());
-        JsonBodies bodies = new JsonBodies(mapper);
+        JsonBodies bodies = new JsonBodies(mapper, maxBody, limits.bodyTimeout(), ksync.clock());
         AccessLog accessLog = new AccessLog(ksync.metrics());
         JsonErrorHandler jettyErrors = new JsonErrorHandler(mapper);
         return Javalin.create(c -> {
@@ -69,7 +71,6 @@ public final class HttpApi {
             threads.setName("ksync-http");
             threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
             c.jetty.threadPool = threads;
-            c.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(limits.minBodyBytesPerSecond()));
             c.jetty.modifyServer(server -> {
                 server.setErrorHandler(jettyErrors);
                 server.addEventListener(idleTimeoutOnStart(server, limits.idleTimeout()));
@@ -94,7 +95,7 @@ public final class HttpApi {
                                     + " (KSYNC_MAX_BODY_BYTES)", Map.of("bytes", length, "limit", maxBody));
                 }
             });
-            ErrorMapper.register(c.routes);
+            ErrorMapper.register(c.routes, ksync.clock());
             new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);

@@ -10,10 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,9 +34,15 @@ import org.eclipse.jetty.http.HttpException;
  */
 final class JsonBodies {
     private final ObjectReader reader;
+    private final long maxBytes;
+    private final Duration bodyTimeout;
+    private final Clock clock;
 
-    JsonBodies(ObjectMapper mapper) {
+    JsonBodies(ObjectMapper mapper, long maxBytes, Duration bodyTimeout, Clock clock) {
         this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.maxBytes = maxBytes;
+        this.bodyTimeout = bodyTimeout;
+        this.clock = clock;
     }
 
     /** The body as a JSON object whose field names are all in {@code allowed}; an empty body is {@code {}}. */
@@ -101,14 +111,32 @@ final class JsonBodies {
     }
 
     /**
-     * The body's bytes. Reading fails when the client stalls (Jetty's idle timeout), sends too slowly (the minimum
-     * data rate) or breaks the framing (a malformed chunk): each becomes our error, never the server's 500.
+     * The body's bytes, at most {@code maxBytes} of them within {@code bodyTimeout} of the first read. A client that
+     * stalls meets Jetty's idle timeout; one that drips bytes meets the deadline; broken framing (a malformed chunk)
+     * fails the read: each becomes our error, never the server's 500. The deadline starts when we read, not when the
+     * request arrived, so a busy server never fails a small body that came in one go.
      */
-    private static byte[] bytes(Context ctx) {
-        try {
-            return ctx.bodyAsBytes();
-        } catch (HttpResponseException e) {
-            throw e; // Javalin's 413 for a body over KSYNC_MAX_BODY_BYTES
+    private byte[] bytes(Context ctx) {
+        Instant deadline = clock.instant().plus(bodyTimeout);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = ctx.req().getInputStream()) {
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                body.write(buffer, 0, n);
+                if (body.size() > maxBytes) {
+                    throw new KsyncException(ErrorKind.TOO_LARGE, "body_too_large", "The request body is larger than"
+                            + " the server accepts (" + maxBytes + " bytes, KSYNC_MAX_BODY_BYTES)",
+                            Map.of("limit", maxBytes));
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    throw new KsyncException(ErrorKind.REQUEST_TIMEOUT, "request_timeout", "The request body took"
+                            + " longer than " + bodyTimeout.toSeconds() + " s to arrive; send it again in one go",
+                            Map.of("limitSeconds", bodyTimeout.toSeconds()));
+                }
+            }
+            return body.toByteArray();
+        } catch (KsyncException e) {
+            throw e;
         } catch (Exception e) {
             throw unreadable(e);
         }
@@ -121,10 +149,6 @@ final class JsonBodies {
                 return new KsyncException(ErrorKind.REQUEST_TIMEOUT, "request_timeout",
                         "The request body stopped arriving before it was complete; send it again in one go",
                         Map.of(), e);
-            }
-            if (t instanceof HttpException h && h.getCode() == 408) {
-                return new KsyncException(ErrorKind.REQUEST_TIMEOUT, "request_timeout",
-                        "The request body arrived too slowly; send it again in one go", Map.of(), e);
             }
             if (t instanceof HttpException h && h.getCode() == 413) {
                 return new KsyncException(ErrorKind.TOO_LARGE, "body_too_large",

@@ -1,6 +1,6 @@
 package dev.ksync.http;
 
-import dev.ksync.storage.Database;
+import dev.ksync.db.Database;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;

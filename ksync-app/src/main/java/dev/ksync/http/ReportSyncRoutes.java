@@ -56,8 +56,7 @@ final class ReportSyncRoutes {
     private <R extends SyncRequest, D> void answer(Context ctx, SyncJob<R, D> job, R req, Format format, String bucket,
             Function<SyncReport<D>, ?> result) throws IOException {
         SyncRunner runner = ksync.syncs();
-        SyncRunner.Options options = SyncRunner.Options.NONE.deadline(
-                ksync.clock().instant().plusSeconds(ksync.config().jobs().maxDurationSeconds()));
+        SyncRunner.Options options = SyncRunner.Options.NONE;
         if (req.mode() == Mode.LIVE) {
             ctx.json(result.apply(runner.live(job, req, bucket, options)));
         } else if (format == Format.CSV) {

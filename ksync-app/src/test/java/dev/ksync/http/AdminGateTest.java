@@ -2,7 +2,8 @@ package dev.ksync.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ksync.storage.TestPostgres;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.db.TestPostgres;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class AdminGateTest {
         var off = new AdminGate(dev.ksync.config.AppConfig.load(Map.of()));
         org.assertj.core.api.Assertions.assertThatThrownBy(off::requireKlaviyoEnabled)
                 .isInstanceOfSatisfying(dev.ksync.error.KsyncException.class, e -> {
-                    assertThat(e.kind().httpStatus()).isEqualTo(501);
+                    assertThat(e.kind()).isEqualTo(ErrorKind.DISABLED);
                     assertThat(e.code()).isEqualTo("klaviyo_disabled");
                 });
         new AdminGate(dev.ksync.config.AppConfig.load(Map.of("KLAVIYO_ENABLE", "true"))).requireKlaviyoEnabled();

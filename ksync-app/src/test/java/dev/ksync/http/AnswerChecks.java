@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** What every answer must look like (PRODUCT.md §1 Errors), shared by the hardening and fuzz tests. */
+/** What every answer must look like (JSON `{error, message, details}`, no internals), shared by the hardening and fuzz tests. */
 final class AnswerChecks {
     /** Java internals: a package-qualified class of the JDK or our libraries, or any exception's name. */
     static final Pattern JAVA_NAMES =

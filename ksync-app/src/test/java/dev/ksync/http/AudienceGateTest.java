@@ -2,7 +2,7 @@ package dev.ksync.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ksync.storage.TestPostgres;
+import dev.ksync.db.TestPostgres;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -34,7 +34,7 @@ class DatabaseUnavailableTest {
             Jdbi jdbi = Jdbi.create(pool);
             Javalin app = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
-                ErrorMapper.register(c.routes);
+                ErrorMapper.register(c.routes, java.time.Clock.systemUTC());
                 c.routes.get("/jdbi", ctx -> {
                     String one = jdbi.withHandle(h -> h.select("select 1").mapTo(String.class).one());
                     ctx.result(one);

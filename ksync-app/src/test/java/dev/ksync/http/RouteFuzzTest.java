@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.storage.TestPostgres;
+import dev.ksync.db.TestPostgres;
 import io.javalin.router.Endpoint;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,7 +60,7 @@ class RouteFuzzTest {
         logs = new LogCapture();
         // KLAVIYO_ENABLE stays off: gated work is parsed, then refused with 501 before any Klaviyo call.
         server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET,
-                "KLAVIYO_API_KEY", KLAVIYO_KEY), new HttpApi.Limits(Duration.ofSeconds(3), 16 * 1024));
+                "KLAVIYO_API_KEY", KLAVIYO_KEY), new HttpApi.Limits(Duration.ofSeconds(3), Duration.ofSeconds(10)));
     }
 
     @AfterAll

@@ -19,7 +19,7 @@ import java.util.function.Function;
 
 /**
  * Hands out a Klaviyo client for one job. The key comes from the registered account the job names, else from the
- * request, else from the environment (PRODUCT.md §1). Each job gets its own client, so its call accounting is its
+ * request, else from the environment. Each job gets its own client, so its call accounting is its
  * own, but every client of a key draws from the same rate budgets, because Klaviyo's limits are per account; all
  * clients share one HTTP connection pool and the optional global limit.
  */

@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The three layouts of subscribers.csv (PRODUCT.md §2), each an ordered list of columns, declared once as data. */
+/** The three layouts of subscribers.csv (minimal, extended, required), each an ordered list of columns, declared once as data. */
 public enum AudienceSchema {
     MINIMAL(List.of(
             Column.EMAIL, Column.KLAVIYO_ID, Column.FIRST_NAME, Column.LAST_NAME, Column.CONSENT, Column.CREATED)),

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * Fills First Active, Last Open and Last Click from Opened/Clicked Email events, choosing the plan that costs fewer
- * Klaviyo calls (PRODUCT.md §2):
+ * Klaviyo calls:
  * <ul>
  *   <li><b>account pass</b>: read every Opened and Clicked Email event once (1,000 a page, time slices in parallel)
  *       and fold them per profile; cost ≈ events / 1,000 pages, whatever the number of profiles;</li>

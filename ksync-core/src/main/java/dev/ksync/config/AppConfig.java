@@ -1,10 +1,11 @@
 package dev.ksync.config;
 
+import dev.ksync.klaviyo.KlaviyoClientConfig;
+import dev.ksync.store.ObjectKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Everything ksync reads from its environment, read once at start-up. {@link #load(Map)} reports all invalid values
@@ -24,9 +25,7 @@ public record AppConfig(
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_KLAVIYO_BASE_URL = "https://a.klaviyo.com";
     /** Newest revision of the stored Klaviyo spec (spec/klaviyo/SOURCE.md). */
-    public static final String DEFAULT_KLAVIYO_REVISION = "2026-07-15";
-    private static final Pattern REVISION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?");
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,62}");
+    public static final String DEFAULT_KLAVIYO_REVISION = KlaviyoClientConfig.REVISION;
 
     public record HttpSettings(int port, long maxBodyBytes, Optional<Secret> adminJobSecret) {}
 
@@ -56,7 +55,8 @@ public record AppConfig(
             Optional<String> placedOrderMetricId,
             int rateScale) {}
 
-    public record JobSettings(int flowRowBudget, int maxDurationSeconds, int retentionDays, Optional<URI> alertWebhookUrl) {}
+    /** Limits of the sync jobs. (Orchestrator deadline, retention and alert settings arrive with those features.) */
+    public record JobSettings(int flowRowBudget) {}
 
     public static AppConfig fromSystemEnv() {
         return load(System.getenv());
@@ -103,7 +103,7 @@ public record AppConfig(
                 : Optional.empty();
 
         String revision = r.string("KLAVIYO_API_REVISION", DEFAULT_KLAVIYO_REVISION);
-        if (!REVISION.matcher(revision).matches()) {
+        if (!KlaviyoClientConfig.isRevision(revision)) {
             r.problem("KLAVIYO_API_REVISION is invalid; allowed: a revision date like " + DEFAULT_KLAVIYO_REVISION);
         }
         KlaviyoSettings klaviyo = new KlaviyoSettings(
@@ -117,10 +117,7 @@ public record AppConfig(
                 r.intIn("KLAVIYO_RATE_SCALE", 1, 1, 100_000));
 
         JobSettings jobs = new JobSettings(
-                r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000),
-                r.intIn("KSYNC_MAX_DURATION_S", 800, 1, 86_400),
-                r.intIn("KSYNC_RETENTION_DAYS", 30, 1, 3650),
-                r.httpUrl("KSYNC_ALERT_WEBHOOK_URL"));
+                r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000));
 
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
@@ -131,8 +128,8 @@ public record AppConfig(
 
     private static String bucket(EnvReader r, String name, String fallback) {
         String v = r.string(name, fallback);
-        if (!BUCKET.matcher(v).matches()) {
-            r.problem(name + " is invalid; allowed: 2-63 characters of a-z, 0-9, '.' and '-', starting with a letter or digit");
+        if (!ObjectKeys.isBucket(v)) {
+            r.problem(name + " is invalid; allowed: " + ObjectKeys.BUCKET_RULE);
         }
         return v;
     }

@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * How values look in ksync's CSV files (PRODUCT.md §1): timestamps ISO-8601 UTC with {@code Z} to the second, days
+ * How values look in ksync's CSV files: timestamps ISO-8601 UTC with {@code Z} to the second, days
  * {@code YYYY-MM-DD} in the account's zone, {@code .} as decimal point, money with 2 decimals, rates as fractions
  * with at most 6 decimals, empty cells for missing values.
  */

@@ -1,43 +1,40 @@
 package dev.ksync.error;
 
-/** Who is to blame for a failure, and so how a door (HTTP status, CLI exit code) reports it. */
+import dev.ksync.klaviyo.error.Blame;
+
+/**
+ * What went wrong, in the words a door needs: the HTTP status is chosen from it in {@code http.ErrorMapper}, the CLI
+ * exit code from its {@link Blame} in {@code cli.CliErrors}, and nowhere else.
+ */
 public enum ErrorKind {
-    BAD_INPUT(400),
-    UNAUTHORIZED(401),
-    NOT_FOUND(404),
+    BAD_INPUT(Blame.USER),
+    UNAUTHORIZED(Blame.USER),
+    NOT_FOUND(Blame.USER),
     /** The request (its body) did not arrive in time. */
-    REQUEST_TIMEOUT(408),
-    CONFLICT(409),
-    TOO_LARGE(413),
+    REQUEST_TIMEOUT(Blame.USER),
+    CONFLICT(Blame.USER),
+    TOO_LARGE(Blame.USER),
     /** The request's content type or charset is one ksync cannot read. */
-    UNSUPPORTED_MEDIA_TYPE(415),
-    UNPROCESSABLE(422),
-    /** A quota (e.g. Klaviyo's daily report calls) is spent; {@code details} say when it resets. */
-    RATE_LIMITED(429),
-    DISABLED(501),
-    UPSTREAM(502),
+    UNSUPPORTED_MEDIA_TYPE(Blame.USER),
+    UNPROCESSABLE(Blame.USER),
+    /** A quota (e.g. Klaviyo's daily report calls) is spent; the exception's retryAt says when it resets. */
+    RATE_LIMITED(Blame.EXTERNAL),
+    DISABLED(Blame.USER),
+    /** Klaviyo or the object store failed; the exception's blame says whether the user can fix it (a bad key). */
+    UPSTREAM(Blame.EXTERNAL),
     /** A service ksync needs (its database) does not answer right now; retrying later may work. */
-    UNAVAILABLE(503),
-    DEADLINE(504),
-    INTERNAL(500);
+    UNAVAILABLE(Blame.EXTERNAL),
+    DEADLINE(Blame.EXTERNAL),
+    INTERNAL(Blame.INTERNAL);
 
-    private final int httpStatus;
+    private final Blame blame;
 
-    ErrorKind(int httpStatus) {
-        this.httpStatus = httpStatus;
+    ErrorKind(Blame blame) {
+        this.blame = blame;
     }
 
-    public int httpStatus() {
-        return httpStatus;
-    }
-
-    /** Exit code for the CLI: 2 for the user's input, 3 for upstream/external trouble, 1 for the rest. */
-    public int exitCode() {
-        return switch (this) {
-            case REQUEST_TIMEOUT, UNSUPPORTED_MEDIA_TYPE -> 2;
-            case BAD_INPUT, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, UNAUTHORIZED, DISABLED -> 2;
-            case UPSTREAM, UNAVAILABLE, DEADLINE, RATE_LIMITED -> 3;
-            case INTERNAL -> 1;
-        };
+    /** Whose move it usually is; an exception may say otherwise (Klaviyo's 401 is an upstream failure the user fixes). */
+    public Blame defaultBlame() {
+        return blame;
     }
 }

@@ -1,23 +1,38 @@
 package dev.ksync.error;
 
+import dev.ksync.klaviyo.error.Blame;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The one exception type services throw for failures a user should see: it carries a kind (which maps to an HTTP
- * status and an exit code), a snake_case code, a message that says what happened and how to fix it, and details.
+ * The one exception type services throw for failures a user should see: it carries a kind (what went wrong), a blame
+ * (whose move it is) and, when known, the time a retry may succeed, a snake_case code, a message that says what
+ * happened and how to fix it, and details. The doors turn kind and blame into HTTP statuses and exit codes.
  * Anything else escaping a service is a bug and is reported as {@code internal_error} without internals.
  */
 public class KsyncException extends RuntimeException {
     private final ErrorKind kind;
+    private final Blame blame;
     private final String code;
     private final Map<String, Object> details;
+    private final Optional<Instant> retryAt;
+
+    public KsyncException(ErrorKind kind, Blame blame, String code, String message, Map<String, ?> details,
+            Optional<Instant> retryAt, Throwable cause) {
+        super(message, cause);
+        this.kind = Objects.requireNonNull(kind, "kind is null");
+        this.blame = Objects.requireNonNull(blame, "blame is null");
+        this.code = Objects.requireNonNull(code, "code is null");
+        this.details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        this.retryAt = Objects.requireNonNull(retryAt, "retryAt is null");
+    }
 
     public KsyncException(ErrorKind kind, String code, String message, Map<String, ?> details, Throwable cause) {
-        super(message, cause);
-        this.kind = kind;
-        this.code = code;
-        this.details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        this(kind, kind.defaultBlame(), code, message, details, Optional.empty(), cause);
     }
 
     public KsyncException(ErrorKind kind, String code, String message, Map<String, ?> details) {
@@ -26,6 +41,24 @@ public class KsyncException extends RuntimeException {
 
     public ErrorKind kind() {
         return kind;
+    }
+
+    /** Whose move it is: the user's (exit 2, fix and rerun), somebody else's (retry later), or ours (a bug). */
+    public Blame blame() {
+        return blame;
+    }
+
+    /**
+     * When the same request may succeed (a quota's reset, Klaviyo's Retry-After); empty when unknown. A scheduler
+     * retries at this time when {@link Blame#retryable()}, with its own backoff when empty, and stops otherwise.
+     */
+    public Optional<Instant> retryAt() {
+        return retryAt;
+    }
+
+    /** The same failure, known to clear at {@code at}. */
+    public KsyncException withRetryAt(Instant at) {
+        return new KsyncException(kind, blame, code, getMessage(), details, Optional.of(at), getCause());
     }
 
     public String code() {

@@ -1,12 +1,28 @@
 package dev.ksync.error;
 
 import dev.ksync.klaviyo.error.KlaviyoException;
+import dev.ksync.klaviyo.report.ReportRefused;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** Klaviyo's failures as ksync errors: 502 with Klaviyo's status, code and detail (the key is never in them). */
+/**
+ * The client's failures as ksync errors, keeping whose move they are and when a retry may succeed. Klaviyo's answers
+ * become 502s with Klaviyo's status, code and detail (the key is never in them); a 401/403 stays the user's to fix.
+ */
 public final class UpstreamErrors {
     private UpstreamErrors() {}
+
+    /** Any failure a door may meet, as a ksync error; empty for anything else (a bug). */
+    public static Optional<KsyncException> translate(Throwable e) {
+        return switch (e) {
+            case KsyncException k -> Optional.of(k);
+            case KlaviyoException k -> Optional.of(from(k));
+            case ReportRefused r -> Optional.of(new KsyncException(ErrorKind.BAD_INPUT, "report_refused",
+                    r.getMessage(), Map.of("rule", r.rule()), r));
+            default -> Optional.empty();
+        };
+    }
 
     public static KsyncException from(KlaviyoException e) {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -14,11 +30,7 @@ public final class UpstreamErrors {
         d.put("klaviyoStatus", e.status());
         d.put("klaviyoCode", e.code());
         d.put("klaviyoDetail", e.detail());
-        if (e instanceof KlaviyoException.RateLimited r) {
-            d.put("resumeAt", String.valueOf(r.resumeAt()));
-        } else if (e instanceof KlaviyoException.DailyCapReached c) {
-            d.put("resumeAt", String.valueOf(c.resumeAt()));
-        }
+        e.retryAt().ifPresent(at -> d.put("resumeAt", at.toString()));
         String code = switch (e) {
             case KlaviyoException.Unauthorized u -> "klaviyo_unauthorized";
             case KlaviyoException.Forbidden f -> "klaviyo_forbidden";
@@ -26,6 +38,6 @@ public final class UpstreamErrors {
             case KlaviyoException.DailyCapReached c -> "klaviyo_daily_cap";
             default -> "klaviyo_error";
         };
-        return new KsyncException(ErrorKind.UPSTREAM, code, e.getMessage(), d, e);
+        return new KsyncException(ErrorKind.UPSTREAM, e.blame(), code, e.getMessage(), d, e.retryAt(), e);
     }
 }

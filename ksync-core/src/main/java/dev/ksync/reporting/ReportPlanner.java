@@ -84,12 +84,13 @@ public final class ReportPlanner {
             d.put("remaining", left.remaining());
             d.put("resetsAt", left.resetsAt() == null ? null : left.resetsAt().toString());
             d.put("endpoint", p.operationId());
-            throw new KsyncException(ErrorKind.RATE_LIMITED, "report_quota_exhausted", "This sync needs "
+            KsyncException spent = new KsyncException(ErrorKind.RATE_LIMITED, "report_quota_exhausted", "This sync needs "
                     + p.reportCalls() + " " + p.operationId() + " calls but only " + left.remaining() + " of Klaviyo's "
                     + ReportQuota.KLAVIYO_DAILY + " a day are left for this account"
                     + (left.resetsAt() == null ? "" : " until " + left.resetsAt())
                     + "; run it after that, shorten the window, or use a plan with fewer calls (series, or range)."
                     + " Nothing was spent.", d);
+            throw left.resetsAt() == null ? spent : spent.withRetryAt(left.resetsAt());
         }
     }
 }

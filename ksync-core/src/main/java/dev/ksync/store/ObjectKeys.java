@@ -10,10 +10,16 @@ public final class ObjectKeys {
 
     private ObjectKeys() {}
 
+    /** What a bucket name may be, in words for error messages. */
+    public static final String BUCKET_RULE = "2-63 characters of a-z, 0-9, '.' and '-', starting with a letter or digit";
+
+    public static boolean isBucket(String bucket) {
+        return bucket != null && BUCKET.matcher(bucket).matches() && !bucket.contains("..");
+    }
+
     public static String bucket(String bucket) {
-        if (bucket == null || !BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
-            throw KsyncException.badInput("bucket", bucket,
-                    "2-63 characters of a-z, 0-9, '.' and '-', starting with a letter or digit");
+        if (!isBucket(bucket)) {
+            throw KsyncException.badInput("bucket", bucket, BUCKET_RULE);
         }
         return bucket;
     }

@@ -7,6 +7,7 @@ import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.error.KlaviyoException;
+import dev.ksync.klaviyo.report.ReportRefused;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.store.ObjectExistsException;
 import dev.ksync.store.ObjectStore;
@@ -128,8 +129,8 @@ public final class SyncRunner {
             Duration wait = Duration.ofMillis(calls.map(c -> c.total().budgetWaitMs()).orElse(0L));
             return new SyncReport<>(job.name(), request.mode(), rows.rows(), rows.preview(), Optional.empty(), calls,
                     wait, context.caps(), context.plans(), Duration.between(started, clock.instant()), details);
-        } catch (KlaviyoException e) {
-            throw UpstreamErrors.from(e);
+        } catch (KlaviyoException | ReportRefused e) {
+            throw UpstreamErrors.translate(e).orElseThrow();
         }
     }
 

@@ -7,7 +7,7 @@ import dev.ksync.config.Secret;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.secrets.SecretBox;
-import dev.ksync.storage.TestPostgres;
+import dev.ksync.db.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.ksync.audience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ksync.error.ErrorKind;
 import dev.ksync.csv.CsvValues;
 import dev.ksync.sandbox.data.Profile;
 import dev.ksync.sandbox.data.Profiles.EmailState;
@@ -245,7 +246,7 @@ class AudienceSyncTest {
                         "{'mode':'live','source':'klaviyo','accountId':'acme','maxPages':1}")))
                 .isInstanceOfSatisfying(dev.ksync.error.KsyncException.class, e -> {
                     assertThat(e.code()).isEqualTo("storage_failed");
-                    assertThat(e.kind().httpStatus()).isEqualTo(502);
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM);
                     assertThat(e.details()).containsEntry("bucket", "audience-staging");
                 });
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ksync.campaigns.CampaignSchema;
 import dev.ksync.campaigns.CampaignSyncRequest;
+import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.flows.FlowSchema;
 import dev.ksync.flows.FlowSyncRequest;
@@ -73,7 +74,7 @@ class RequestAndPlanTest {
     @MethodSource("badRequests")
     void a_bad_field_is_a_400_naming_it(String field, Supplier<Object> build) {
         assertThatThrownBy(build::get).isInstanceOfSatisfying(KsyncException.class, e -> {
-            assertThat(e.kind().httpStatus()).isEqualTo(400);
+            assertThat(e.kind()).isEqualTo(ErrorKind.BAD_INPUT);
             assertThat(e.details()).containsEntry("field", field);
             assertThat(e.getMessage()).startsWith(field + " is ");
         });

@@ -165,7 +165,7 @@ class SyncRunnerTest {
         assertThatThrownBy(() -> runner.live(job, Req.live("u1", false, rows("2")), BUCKET, SyncRunner.Options.NONE))
                 .isInstanceOfSatisfying(KsyncException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
-                    assertThat(e.kind().httpStatus()).isEqualTo(409);
+                    assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
                     assertThat(e.code()).isEqualTo("object_exists");
                     assertThat(e.getMessage()).contains("overwrite");
                     assertThat(e.details()).containsEntry("key", "acme/u1/things.csv")
@@ -185,7 +185,7 @@ class SyncRunnerTest {
         assertThatThrownBy(() -> broken.live(job, Req.live("u1", false, rows("1")), BUCKET, SyncRunner.Options.NONE))
                 .isInstanceOfSatisfying(KsyncException.class, e -> {
                     assertThat(e.code()).isEqualTo("storage_failed");
-                    assertThat(e.kind().httpStatus()).isEqualTo(502);
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM);
                     assertThat(e.details()).containsEntry("bucket", BUCKET).containsEntry("key", "acme/u1/things.csv");
                 });
     }
@@ -201,7 +201,7 @@ class SyncRunnerTest {
         assertThatThrownBy(() -> runner.live(job, slow, BUCKET, options))
                 .isInstanceOfSatisfying(KsyncException.class, e -> {
                     assertThat(e.code()).isEqualTo("deadline_exceeded");
-                    assertThat(e.kind().httpStatus()).isEqualTo(504);
+                    assertThat(e.kind()).isEqualTo(ErrorKind.DEADLINE);
                 });
         assertThat(Files.exists(root.resolve(BUCKET).resolve("acme/late/things.csv"))).isFalse();
     }

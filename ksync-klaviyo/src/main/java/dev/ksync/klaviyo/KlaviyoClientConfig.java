@@ -17,13 +17,20 @@ import java.util.Objects;
 public record KlaviyoClientConfig(URI baseUrl, String revision, Duration timeout, RetryPolicy retry, int globalBurst,
                                   int globalPerMinute, int rateScale, int maxConcurrency) {
     public static final URI KLAVIYO = URI.create("https://a.klaviyo.com");
+    /** Newest revision of the vendored spec (spec/klaviyo/SOURCE.md). */
     public static final String REVISION = "2026-07-15";
+    private static final java.util.regex.Pattern REVISION_FORM = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?");
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
     public static final int MAX_CONCURRENCY = 16;
 
+    /** Whether {@code s} has the form of a Klaviyo API revision ({@code 2026-07-15}, {@code 2026-07-15.pre}). */
+    public static boolean isRevision(String s) {
+        return s != null && REVISION_FORM.matcher(s).matches();
+    }
+
     public KlaviyoClientConfig {
         Objects.requireNonNull(baseUrl, "baseUrl is null");
-        if (revision == null || !revision.matches("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?")) {
+        if (!isRevision(revision)) {
             throw new IllegalArgumentException("revision must look like 2026-07-15, got " + revision);
         }
         Objects.requireNonNull(timeout, "timeout is null");

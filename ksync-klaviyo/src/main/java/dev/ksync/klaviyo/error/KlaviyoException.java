@@ -2,6 +2,7 @@ package dev.ksync.klaviyo.error;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every failure of a Klaviyo call. Carries Klaviyo's HTTP status, error code and detail (when
@@ -31,7 +32,13 @@ public abstract sealed class KlaviyoException extends RuntimeException {
     /** Klaviyo's error detail, or null. */
     public String detail() { return detail; }
 
-    public abstract ErrorKind kind();
+    /** Whose move this failure is. */
+    public abstract Blame blame();
+
+    /** When the same call may succeed, if Klaviyo said (a 429's Retry-After, the daily cap's reset). */
+    public Optional<Instant> retryAt() {
+        return Optional.empty();
+    }
 
     private static String klaviyoSaid(String code, String detail) {
         if (code == null && detail == null) return "";
@@ -44,7 +51,7 @@ public abstract sealed class KlaviyoException extends RuntimeException {
             super(op, 401, code, detail, "Klaviyo rejected the API key (401) on " + op
                     + ": check the account's private API key." + klaviyoSaid(code, detail), null);
         }
-        @Override public ErrorKind kind() { return ErrorKind.USER; }
+        @Override public Blame blame() { return Blame.USER; }
     }
 
     /** 403: the key lacks a scope. */
@@ -53,7 +60,7 @@ public abstract sealed class KlaviyoException extends RuntimeException {
             super(op, 403, code, detail, "Klaviyo refused " + op + " (403): give the account's API key the scope "
                     + (scope == null ? "this endpoint needs" : "'" + scope + "'") + "." + klaviyoSaid(code, detail), null);
         }
-        @Override public ErrorKind kind() { return ErrorKind.USER; }
+        @Override public Blame blame() { return Blame.USER; }
     }
 
     /** 400 and other 4xx that retrying cannot fix (bad filter, body, field, retired revision). */
@@ -62,7 +69,7 @@ public abstract sealed class KlaviyoException extends RuntimeException {
             super(op, status, code, detail, "Klaviyo rejected the request to " + op + " (" + status
                     + "): fix the query or the configured revision." + klaviyoSaid(code, detail), null);
         }
-        @Override public ErrorKind kind() { return ErrorKind.USER; }
+        @Override public Blame blame() { return Blame.USER; }
     }
 
     /** 404: unknown id. */
@@ -71,7 +78,7 @@ public abstract sealed class KlaviyoException extends RuntimeException {
             super(op, 404, code, detail, "Klaviyo has no such resource for " + op
                     + " (404): check the id." + klaviyoSaid(code, detail), null);
         }
-        @Override public ErrorKind kind() { return ErrorKind.USER; }
+        @Override public Blame blame() { return Blame.USER; }
     }
 
     /** Still throttled after the retry budget, or asked to wait longer than the policy allows. */
@@ -83,7 +90,8 @@ public abstract sealed class KlaviyoException extends RuntimeException {
             this.resumeAt = resumeAt;
         }
         public Instant resumeAt() { return resumeAt; }
-        @Override public ErrorKind kind() { return ErrorKind.EXTERNAL; }
+        @Override public Optional<Instant> retryAt() { return Optional.ofNullable(resumeAt); }
+        @Override public Blame blame() { return Blame.EXTERNAL; }
     }
 
     /** The account's daily cap (225 report calls) is used up; no call was sent. */
@@ -95,7 +103,8 @@ public abstract sealed class KlaviyoException extends RuntimeException {
             this.resumeAt = resumeAt;
         }
         public Instant resumeAt() { return resumeAt; }
-        @Override public ErrorKind kind() { return ErrorKind.EXTERNAL; }
+        @Override public Optional<Instant> retryAt() { return Optional.ofNullable(resumeAt); }
+        @Override public Blame blame() { return Blame.EXTERNAL; }
     }
 
     /** 5xx (or an unreadable answer) that persisted through every retry. */
@@ -104,7 +113,7 @@ public abstract sealed class KlaviyoException extends RuntimeException {
             super(op, status, code, detail, "Klaviyo failed on " + op + " (" + status + ") after " + attempts
                     + " attempts: Klaviyo is having trouble, try again later." + klaviyoSaid(code, detail), null);
         }
-        @Override public ErrorKind kind() { return ErrorKind.EXTERNAL; }
+        @Override public Blame blame() { return Blame.EXTERNAL; }
     }
 
     /** Timeouts, refused connections and cut-off bodies that persisted through every retry. */
@@ -114,7 +123,7 @@ public abstract sealed class KlaviyoException extends RuntimeException {
                     + " attempts (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
                     + "): check the network and KLAVIYO_BASE_URL.", cause);
         }
-        @Override public ErrorKind kind() { return ErrorKind.EXTERNAL; }
+        @Override public Blame blame() { return Blame.EXTERNAL; }
     }
 
     /** A 2xx answer that does not have the shape we rely on. */
@@ -122,6 +131,6 @@ public abstract sealed class KlaviyoException extends RuntimeException {
         public Protocol(String op, String problem, Throwable cause) {
             super(op, 0, null, null, "Unexpected answer from Klaviyo for " + op + ": " + problem, cause);
         }
-        @Override public ErrorKind kind() { return ErrorKind.INTERNAL; }
+        @Override public Blame blame() { return Blame.INTERNAL; }
     }
 }

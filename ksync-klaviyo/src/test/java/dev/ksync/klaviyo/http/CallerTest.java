@@ -10,7 +10,7 @@ import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.klaviyo.StubTransport;
 import dev.ksync.klaviyo.budget.ManualClock;
-import dev.ksync.klaviyo.error.ErrorKind;
+import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.stats.CallListener;
 import java.io.IOException;
@@ -76,7 +76,7 @@ class CallerTest {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.code()).isEqualTo("service_unavailable");
                     assertThat(e.detail()).isEqualTo("try later");
-                    assertThat(e.kind()).isEqualTo(ErrorKind.EXTERNAL);
+                    assertThat(e.blame()).isEqualTo(Blame.EXTERNAL);
                     assertThat(e.getMessage()).contains("after 6 attempts");
                 });
         assertThat(transport.calls).hasSize(6);
@@ -108,7 +108,7 @@ class CallerTest {
                     assertThat(e.getMessage()).startsWith("Klaviyo rejected the API key (401)")
                             .contains("check the account's private API key").doesNotContain(SECRET);
                     assertThat(e.code()).isEqualTo("not_authenticated");
-                    assertThat(e.kind()).isEqualTo(ErrorKind.USER);
+                    assertThat(e.blame()).isEqualTo(Blame.USER);
                 });
         assertThat(transport.calls).hasSize(1);
     }

@@ -1,4 +1,4 @@
-package dev.ksync.storage;
+package dev.ksync.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.ksync.storage;
+package dev.ksync.db;
 
 import java.io.IOException;
 import java.nio.file.Files;

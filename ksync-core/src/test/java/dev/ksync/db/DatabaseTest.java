@@ -1,4 +1,4 @@
-package dev.ksync.storage;
+package dev.ksync.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ksync.storage;
+package dev.ksync.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

@@ -1,4 +1,4 @@
-package dev.ksync.storage;
+package dev.ksync.db;
 
 import dev.ksync.config.JdbcUrl;
 import java.io.IOException;
