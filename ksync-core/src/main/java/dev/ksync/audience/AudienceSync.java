@@ -10,8 +10,9 @@ import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.Listings;
 import dev.ksync.klaviyo.Partitioning;
-import dev.ksync.klaviyo.ProfileQuery;
+import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.klaviyo.wire.Profile;
@@ -47,6 +48,7 @@ public final class AudienceSync {
     static final int KLAVIYO_PAGE_MAX = 100;
     /** Parallel slices for whole-account exports: enough to fill the budget at Klaviyo's latency. */
     private static final int PROFILE_SLICES = 8;
+    private static final String ADDITIONAL_FIELDS = "additional-fields[profile]";
     private static final LongConsumer NO_PROGRESS = n -> { };
 
     private static final Logger log = LoggerFactory.getLogger(AudienceSync.class);
@@ -219,16 +221,17 @@ public final class AudienceSync {
             return (order == null ? s : s.sorted(order)).limit(limit);
         }
         int kPage = Math.min(req.pageSize(), KLAVIYO_PAGE_MAX);
-        ProfileQuery q = ProfileQuery.all().withSubscriptions().pageSize(kPage);
-        if (req.schema().needsPredictiveAnalytics()) {
-            q = q.withPredictiveAnalytics();
+        boolean predictive = req.schema().needsPredictiveAnalytics();
+        Query q = Query.all().add(ADDITIONAL_FIELDS, "subscriptions").pageSize(kPage);
+        if (predictive) {
+            q = q.add(ADDITIONAL_FIELDS, "predictive_analytics");
         }
         if (req.klaviyoSort() != null) {
             q = q.sort(req.klaviyoSort());
         }
         if (limit != Long.MAX_VALUE) {
             q = q.maxPages((int) Math.min(Integer.MAX_VALUE, (limit + kPage - 1) / kPage));
-        } else if (req.sortBy().isEmpty() && !q.predictive()) {
+        } else if (req.sortBy().isEmpty() && !predictive) {
             // A whole account in no particular order at the 750/min tier: page a few time slices in parallel so
             // the account's steady budget, not one cursor's round trips, sets the pace. Each slice ends on a
             // part-filled page, so few slices keep the extra calls few. With predictive analytics (150/min) one
@@ -236,7 +239,7 @@ public final class AudienceSync {
             // first pageSize × maxPages profiles" are the same ones every run.
             q = q.partitioned(Partitioning.auto().withSlices(PROFILE_SLICES));
         }
-        return client.profiles(q).limit(limit);
+        return client.list(Listings.PROFILES, q).limit(limit);
     }
 
     /** The order Klaviyo would give for sortBy/sortDir, applied to profiles given in the body. */

@@ -104,6 +104,8 @@ public final class Caller {
                 s.recorder().call(op, answer.status(), Duration.between(start, answered));
                 budget.observe(RateLimitHeaders.parse(answer.header("ratelimit-limit"),
                         answer.header("ratelimit-remaining"), answer.header("ratelimit-reset")), start, answered);
+                // Klaviyo's headers are the account's; the global budget learns only the round trip
+                if (s.global() != null) s.global().observe(RateLimitHeaders.none(), start, answered);
                 int status = answer.status();
                 if (status >= 200 && status < 300) {
                     try {
