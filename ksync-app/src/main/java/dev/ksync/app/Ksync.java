@@ -4,6 +4,7 @@ import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.audience.AudienceSync;
 import dev.ksync.config.AppConfig;
+import dev.ksync.db.PostgresBudgetStore;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.storage.Database;
 import dev.ksync.store.ObjectStore;
@@ -37,7 +38,9 @@ public final class Ksync implements AutoCloseable {
         this.objectStore = ObjectStores.forConfig(config);
         this.accounts = new AccountService(database.jdbi(), box, clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics));
+        // report windows (2/min, 225/day) count in PostgreSQL: every ksync on this database shares them
+        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics),
+                new PostgresBudgetStore(database.jdbi()));
         this.audience = new AudienceSync(klaviyo, objectStore, config.storage().buckets(), clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
