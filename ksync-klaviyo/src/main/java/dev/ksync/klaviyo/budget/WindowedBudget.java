@@ -34,7 +34,8 @@ public final class WindowedBudget {
     private final long maxTransitMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final long[] transits = new long[TRANSIT_SAMPLES];
-    private int transitCount;
+    private int transitSamples;
+    private int transitNext;
     private List<Window> windows;
     private Instant pausedUntil = Instant.MIN;
 
@@ -138,7 +139,9 @@ public final class WindowedBudget {
         Window remainingIn = null;
         lock.lock();
         try {
-            transits[transitCount++ % TRANSIT_SAMPLES] = Math.max(0, Duration.between(sentAt, answeredAt).toMillis());
+            transits[transitNext] = Math.max(0, Duration.between(sentAt, answeredAt).toMillis());
+            transitNext = (transitNext + 1) % TRANSIT_SAMPLES;
+            transitSamples = Math.min(transitSamples + 1, TRANSIT_SAMPLES);
             List<Window> announced = headers.windows().stream().distinct().toList();
             if (scale == 1 && !announced.isEmpty() && !new HashSet<>(windows).containsAll(announced)) {
                 install(announced);
@@ -161,9 +164,9 @@ public final class WindowedBudget {
 
     /** The longest of the recent round trips, capped; the cap until the first answer. Call under the lock. */
     private long transitMillis() {
-        if (transitCount == 0) return maxTransitMillis;
+        if (transitSamples == 0) return maxTransitMillis;
         long max = 0;
-        for (int i = 0; i < Math.min(transitCount, TRANSIT_SAMPLES); i++) max = Math.max(max, transits[i]);
+        for (int i = 0; i < transitSamples; i++) max = Math.max(max, transits[i]);
         return Math.min(max, maxTransitMillis);
     }
 
