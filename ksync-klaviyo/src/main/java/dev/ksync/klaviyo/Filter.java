@@ -46,12 +46,12 @@ public record Filter(String operator, String field, Object value) {
     }
 
     /** Several conditions ANDed, as the {@code filter} parameter; null when there are none. */
-    public static String render(List<Filter> filters) {
+    static String render(List<Filter> filters) {
         return filters.isEmpty() ? null : filters.stream().map(Filter::render).collect(Collectors.joining(","));
     }
 
     /** Throws, naming the endpoint's filters, when {@code ep} does not declare this field with this operator. */
-    public void checkAgainst(Endpoint ep) {
+    void checkAgainst(Endpoint ep) {
         if (ep.allowsFilter(field, operator)) return;
         Map<String, String> allowed = new TreeMap<>();
         ep.filters().forEach((f, ops) -> allowed.put(f, String.join(", ", new java.util.TreeSet<>(ops))));
