@@ -7,6 +7,7 @@ import dev.ksync.campaigns.CampaignSync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
 import dev.ksync.reporting.ReportQuota;
+import dev.ksync.db.PostgresBudgetStore;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.db.Database;
 import dev.ksync.store.ObjectStore;
@@ -45,7 +46,9 @@ public final class Ksync implements AutoCloseable {
         this.objectStore = ObjectStores.forConfig(config);
         this.accounts = new AccountService(database.jdbi(), box, clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics));
+        // report windows (2/min, 225/day) count in PostgreSQL: every ksync on this database shares them
+        this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics),
+                new PostgresBudgetStore(database.jdbi()));
         this.syncs = new SyncRunner(klaviyo, objectStore, clock);
         this.audience = new AudienceSync(syncs, config.storage().buckets());
         // Klaviyo's daily cap as the plan's limit; the calls already spent today are not counted yet (issue 11 §6)

@@ -7,6 +7,7 @@ import dev.ksync.klaviyo.ApiKey;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.klaviyo.budget.AccountBudgets;
+import dev.ksync.klaviyo.budget.BudgetStore;
 import dev.ksync.klaviyo.budget.WindowedBudget;
 import dev.ksync.klaviyo.http.JdkHttpTransport;
 import dev.ksync.klaviyo.stats.CallListener;
@@ -21,7 +22,9 @@ import java.util.function.Function;
  * Hands out a Klaviyo client for one job. The key comes from the registered account the job names, else from the
  * request, else from the environment. Each job gets its own client, so its call accounting is its
  * own, but every client of a key draws from the same rate budgets, because Klaviyo's limits are per account; all
- * clients share one HTTP connection pool and the optional global limit.
+ * clients share one HTTP connection pool and the optional global limit. The windows of tiers with a daily cap (the
+ * reporting API's 2 a minute, 225 a day) count in the given {@link BudgetStore}: with PostgreSQL, every process on
+ * the database shares them, keyed by the API key's fingerprint.
  */
 public final class KlaviyoAccess implements AutoCloseable {
     /** Keys whose budgets are remembered; request-supplied keys must not pile up state for ever. */
@@ -34,6 +37,7 @@ public final class KlaviyoAccess implements AutoCloseable {
     private final KlaviyoClientConfig clientConfig;
     private final JdkHttpTransport transport = new JdkHttpTransport(Duration.ofSeconds(10));
     private final WindowedBudget global;
+    private final BudgetStore cappedWindows;
     private final Map<ApiKey, AccountBudgets> budgets = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ApiKey, AccountBudgets> eldest) {
@@ -43,16 +47,19 @@ public final class KlaviyoAccess implements AutoCloseable {
 
     public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
             Clock clock) {
-        this(settings, registeredKeys, clock, CallListener.NONE);
+        this(settings, registeredKeys, clock, CallListener.NONE, BudgetStore.inMemory());
     }
 
     /**
      * @param registeredKeys the stored key of a registered account ({@link AccountService#apiKey})
      * @param listener       told of every call, retry and budget wait of every client (metrics)
+     * @param cappedWindows  where the windows of daily-capped tiers count: {@code PostgresBudgetStore} to share
+     *                       them with every process on the database, else {@link BudgetStore#inMemory()}
      */
     public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
-            Clock clock, CallListener listener) {
+            Clock clock, CallListener listener, BudgetStore cappedWindows) {
         this.settings = settings;
+        this.cappedWindows = cappedWindows;
         this.registeredKeys = registeredKeys;
         this.clock = clock;
         this.listener = listener;
@@ -73,7 +80,8 @@ public final class KlaviyoAccess implements AutoCloseable {
         ApiKey key = resolveKey(accountId, requestKey);
         AccountBudgets shared;
         synchronized (budgets) {
-            shared = budgets.computeIfAbsent(key, k -> new AccountBudgets(clock, clientConfig.rateScale()));
+            shared = budgets.computeIfAbsent(key,
+                    k -> new AccountBudgets(clock, clientConfig.rateScale(), k.fingerprint(), cappedWindows));
         }
         KlaviyoClient.Builder b = KlaviyoClient.builder(clientConfig, key).clock(clock).listener(listener)
                 .transport(transport).budgets(shared);

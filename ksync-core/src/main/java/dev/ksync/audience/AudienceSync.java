@@ -4,8 +4,9 @@ import dev.ksync.audience.AudienceRequest.Source;
 import dev.ksync.audience.AudienceSchema.Subscriber;
 import dev.ksync.config.AppConfig;
 import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.Listings;
 import dev.ksync.klaviyo.Partitioning;
-import dev.ksync.klaviyo.ProfileQuery;
+import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.paging.Slice;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.klaviyo.wire.Profile;
@@ -41,6 +42,7 @@ public final class AudienceSync implements SyncJob<AudienceRequest, AudienceRepo
     static final int KLAVIYO_PAGE_MAX = 100;
     /** Parallel slices for whole-account exports: enough to fill the budget at Klaviyo's latency. */
     private static final int PROFILE_SLICES = 8;
+    private static final String ADDITIONAL_FIELDS = "additional-fields[profile]";
 
     private final SyncRunner runner;
     private final AppConfig.Buckets buckets;
@@ -225,16 +227,17 @@ public final class AudienceSync implements SyncJob<AudienceRequest, AudienceRepo
             return Profiles.inOrder((order == null ? s : s.sorted(order)).limit(limit));
         }
         int kPage = Math.min(req.pageSize(), KLAVIYO_PAGE_MAX);
-        ProfileQuery q = ProfileQuery.all().withSubscriptions().pageSize(kPage);
-        if (req.schema().needsPredictiveAnalytics()) {
-            q = q.withPredictiveAnalytics();
+        boolean predictive = req.schema().needsPredictiveAnalytics();
+        Query q = Query.all().add(ADDITIONAL_FIELDS, "subscriptions").pageSize(kPage);
+        if (predictive) {
+            q = q.add(ADDITIONAL_FIELDS, "predictive_analytics");
         }
         if (req.klaviyoSort() != null) {
             q = q.sort(req.klaviyoSort());
         }
         if (limit != Long.MAX_VALUE) {
             q = q.maxPages((int) Math.min(Integer.MAX_VALUE, (limit + kPage - 1) / kPage));
-        } else if (req.sortBy().isEmpty() && !q.predictive()) {
+        } else if (req.sortBy().isEmpty() && !predictive) {
             // A whole account in no particular order at the 750/min tier: page a few time slices in parallel so
             // the account's steady budget, not one cursor's round trips, sets the pace. Each slice ends on a
             // part-filled page, so few slices keep the extra calls few. With predictive analytics (150/min) one
@@ -249,14 +252,14 @@ public final class AudienceSync implements SyncJob<AudienceRequest, AudienceRepo
             }
             List<Instant[]> slices = Slice.split(oldest.get(), to, PROFILE_SLICES);
             q = q.partitioned(Partitioning.between(oldest.get(), to).withSlices(PROFILE_SLICES));
-            return new Profiles(client.profiles(q), p -> sliceOf(slices, p.created()));
+            return new Profiles(client.list(Listings.PROFILES, q), p -> sliceOf(slices, p.created()));
         }
-        return Profiles.inOrder(client.profiles(q).limit(limit));
+        return Profiles.inOrder(client.list(Listings.PROFILES, q).limit(limit));
     }
 
     /** The created time of the account's oldest profile: where the slices start. */
     private static Optional<Instant> oldestCreated(KlaviyoClient client) {
-        try (Stream<Profile> first = client.profiles(ProfileQuery.all().sort("created").pageSize(1).maxPages(1))) {
+        try (Stream<Profile> first = client.list(Listings.PROFILES, Query.all().sort("created").pageSize(1).maxPages(1))) {
             return first.findFirst().map(Profile::created);
         }
     }

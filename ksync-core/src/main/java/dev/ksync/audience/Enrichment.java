@@ -1,7 +1,10 @@
 package dev.ksync.audience;
 
 import dev.ksync.audience.Engagement.EngagementKind;
-import dev.ksync.klaviyo.EventQuery;
+import dev.ksync.klaviyo.Filter;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Partitioning;
+import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.report.MetricAggregate;
 import dev.ksync.klaviyo.report.MetricAggregateQuery;
@@ -66,7 +69,7 @@ final class Enrichment {
     void estimate() {
         long before = client.callStats().total().calls();
         windowEnd = clock.instant().plusSeconds(1);
-        for (Metric m : client.metrics().toList()) {
+        for (Metric m : client.list(Listings.METRICS, Query.all()).toList()) {
             for (EngagementKind k : EngagementKind.values()) {
                 // Prefer Klaviyo's own e-mail metric when integrations duplicate the name.
                 if (k.metricName().equals(m.name()) && (!metricIds.containsKey(k) || "Klaviyo".equals(m.integrationName()))) {
@@ -75,8 +78,8 @@ final class Enrichment {
             }
         }
         for (var e : metricIds.entrySet()) {
-            try (Stream<Event> first = client.events(EventQuery.all().metric(e.getValue()).sort("datetime").pageSize(1)
-                    .maxPages(1).field("event", "datetime"))) {
+            try (Stream<Event> first = client.list(Listings.EVENTS, Query.all().filter(Filter.equals("metric_id", e.getValue()))
+                    .sort("datetime").pageSize(1).maxPages(1).param("fields[event]", "datetime"))) {
                 first.findFirst().ifPresent(ev -> earliest.put(e.getKey(), ev.datetime()));
             }
         }
@@ -114,12 +117,12 @@ final class Enrichment {
         boolean[] cut = {false};
         for (var e : metricIds.entrySet()) {
             // newest first: under a page cap the latest open and click are the ones that must survive
-            EventQuery q = EventQuery.all().metric(e.getValue()).profile(profileId).pageSize(EVENTS_PAGE)
-                    .sort("-datetime").field("event", "datetime");
+            Query q = Query.all().filter(Filter.equals("metric_id", e.getValue())).filter(Filter.equals("profile_id", profileId))
+                    .pageSize(EVENTS_PAGE).sort("-datetime").param("fields[event]", "datetime");
             if (maxPages.isPresent()) {
                 q = q.maxPages(maxPages.get());
             }
-            try (Stream<Event> s = client.events(q, page -> cut[0] |= page.last() && page.nextLink() != null)) {
+            try (Stream<Event> s = client.list(Listings.EVENTS, q, page -> cut[0] |= page.last() && page.nextLink() != null)) {
                 for (Iterator<Event> it = s.iterator(); it.hasNext(); ) {
                     Event ev = it.next();
                     if (ev.datetime() != null) {
@@ -153,16 +156,19 @@ final class Enrichment {
         for (var e : earliest.entrySet()) {
             EngagementKind kind = e.getKey();
             long count = counts.getOrDefault(kind, 0L);
-            EventQuery q = EventQuery.all().metric(metricIds.get(kind)).between(e.getValue(), windowEnd)
-                    .pageSize(EVENTS_PAGE).field("event", "datetime").includeProfile().field("profile", "id");
+            Query q = Query.all().filter(Filter.equals("metric_id", metricIds.get(kind))).pageSize(EVENTS_PAGE)
+                    .param("fields[event]", "datetime").param("include", "profile").param("fields[profile]", "id");
+            Query window = q.filter(Filter.greaterOrEqual("datetime", e.getValue())).filter(Filter.lessThan("datetime", windowEnd));
             if (maxPages.isPresent()) {
                 // a page cap reads newest first on one cursor: the latest opens and clicks survive the cut
-                q = q.sort("-datetime").maxPages(maxPages.get());
+                q = window.sort("-datetime").maxPages(maxPages.get());
                 passTruncated |= maxPages.get() < pagesFor(count);
             } else if (slicesFor(count) > 1) {
-                q = q.partitioned(slicesFor(count));
+                q = q.partitioned(Partitioning.between(e.getValue(), windowEnd).withSlices(slicesFor(count)));
+            } else {
+                q = window;
             }
-            try (Stream<Event> events = client.events(q)) {
+            try (Stream<Event> events = client.list(Listings.EVENTS, q)) {
                 events.forEach(ev -> {
                     if (ev.profileId() != null && ev.datetime() != null) {
                         found.merge(ev.profileId(), Engagement.NONE.with(kind, ev.datetime()),

@@ -1,10 +1,13 @@
 package dev.ksync.campaigns;
 
-import static dev.ksync.reporting.Resources.quoted;
+import static dev.ksync.reporting.Resources.sorted;
 import static dev.ksync.reporting.Resources.relIds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.klaviyo.Filter;
 import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.wire.Campaign;
@@ -46,21 +49,20 @@ final class CampaignCatalog {
      * this is a superset of those sent in the window, read in far fewer pages than the whole history.
      */
     static List<CampaignInfo> updatedSince(KlaviyoClient client, String channel, Instant since) {
-        return list(client, channel, "greater-or-equal(updated_at," + KlaviyoTime.format(since) + ")");
+        return list(client, channel, Query.all().filter(Filter.greaterOrEqual("updated_at", since)));
     }
 
     /** Archived campaigns among {@code ids} (ids the report names but the default listing leaves out). */
     static List<CampaignInfo> archived(KlaviyoClient client, String channel, Collection<String> ids) {
         if (ids.isEmpty()) return List.of();
-        return list(client, channel, "any(id," + quoted(ids) + "),equals(archived,true)");
+        return list(client, channel, Query.all().filter(Filter.any("id", sorted(ids))).filter(Filter.equals("archived", true)));
     }
 
-    private static List<CampaignInfo> list(KlaviyoClient client, String channel, String filter) {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("filter", "equals(messages.channel,'" + channel + "')," + filter);
-        q.put("include", "campaign-messages,tags");
+    private static List<CampaignInfo> list(KlaviyoClient client, String channel, Query query) {
+        Query q = query.filter(Filter.equals("messages.channel", channel)).add("include", "campaign-messages")
+                .add("include", "tags");
         List<CampaignInfo> out = new ArrayList<>();
-        try (Stream<Page> pages = client.pages(Endpoints.CAMPAIGNS, q)) {
+        try (Stream<Page> pages = client.list(Listings.pages(Endpoints.CAMPAIGNS), q)) {
             pages.forEach(p -> p.data().forEach(r -> {
                 Campaign c = Campaign.from(r, channel);
                 List<CampaignMessage> messages = new ArrayList<>();
@@ -91,7 +93,7 @@ final class CampaignCatalog {
     private static Map<String, String> names(KlaviyoClient client, Endpoint ep, Collection<String> ids) {
         Map<String, String> out = new LinkedHashMap<>();
         if (ids.isEmpty()) return out;
-        try (Stream<Page> pages = client.pages(ep, Map.of("filter", "any(id," + quoted(ids) + ")"))) {
+        try (Stream<Page> pages = client.list(Listings.pages(ep), Query.all().filter(Filter.any("id", sorted(ids))))) {
             pages.forEach(p -> p.data().forEach(r -> out.put(r.path("id").asText(),
                     r.path("attributes").path("name").asText(r.path("id").asText()))));
         }

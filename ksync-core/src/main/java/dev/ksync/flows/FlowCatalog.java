@@ -1,10 +1,13 @@
 package dev.ksync.flows;
 
-import static dev.ksync.reporting.Resources.quoted;
+import static dev.ksync.reporting.Resources.sorted;
 import static dev.ksync.reporting.Resources.relIds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.klaviyo.Filter;
 import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.wire.Flow;
 import dev.ksync.klaviyo.wire.FlowAction;
@@ -36,27 +39,26 @@ final class FlowCatalog {
 
     /** Unarchived flows (Klaviyo's default), by id. */
     static Map<String, FlowInfo> unarchived(KlaviyoClient client) {
-        return list(client, Map.of());
+        return list(client, Query.all());
     }
 
     /** Archived flows among {@code ids} (ids Klaviyo's reports name but the default listing leaves out). */
     static Map<String, FlowInfo> archived(KlaviyoClient client, List<String> ids) {
         if (ids.isEmpty()) return Map.of();
-        return list(client, Map.of("filter", "any(id," + quoted(ids) + "),equals(archived,true)"));
+        return list(client, Query.all().filter(Filter.any("id", sorted(ids))).filter(Filter.equals("archived", true)));
     }
 
     /** The send actions of one flow walked (enrichMessageNames, for messages nothing else names). */
     static List<MessageInfo> walk(KlaviyoClient client, String flowId) {
-        try (Stream<FlowAction> actions = client.flowActions(flowId)) {
+        try (Stream<FlowAction> actions = client.list(Listings.FLOW_ACTIONS, Query.of(flowId))) {
             return actions.map(a -> message(a.definition())).filter(m -> m != null).toList();
         }
     }
 
-    private static Map<String, FlowInfo> list(KlaviyoClient client, Map<String, String> filter) {
-        Map<String, String> q = new LinkedHashMap<>(filter);
-        q.put("include", "flow-actions,tags");
+    private static Map<String, FlowInfo> list(KlaviyoClient client, Query query) {
+        Query q = query.add("include", "flow-actions").add("include", "tags");
         Map<String, FlowInfo> out = new TreeMap<>();
-        try (Stream<Page> pages = client.pages(Endpoints.FLOWS, q)) {
+        try (Stream<Page> pages = client.list(Listings.pages(Endpoints.FLOWS), q)) {
             pages.forEach(p -> p.data().forEach(r -> {
                 Flow f = Flow.from(r);
                 List<String> tags = new ArrayList<>();

@@ -3,6 +3,8 @@ package dev.ksync.reporting;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.wire.Metric;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +26,7 @@ public record ConversionMetric(String id, String source, String how) {
         if (requested.isPresent()) return new ConversionMetric(requested.get(), "request", "conversionMetricId in the request");
         if (fromEnv.isPresent()) return new ConversionMetric(fromEnv.get(), "env", "SHOPIFY_PLACED_ORDER_METRIC_ID");
         List<Metric> metrics;
-        try (Stream<Metric> s = client.metrics()) {
+        try (Stream<Metric> s = client.list(Listings.METRICS, Query.all())) {
             metrics = s.toList();
         }
         return pick(metrics);

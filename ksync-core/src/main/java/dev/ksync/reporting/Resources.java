@@ -17,8 +17,13 @@ public final class Resources {
         return ids;
     }
 
-    /** A filter list value, sorted and without repeats: {@code ["a","b"]}. */
+    /** A report body's filter list value, sorted and without repeats: {@code ["a","b"]}. */
     public static String quoted(Collection<String> ids) {
-        return ids.stream().sorted().distinct().map(id -> "\"" + id + "\"").collect(Collectors.joining(",", "[", "]"));
+        return sorted(ids).stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** Ids in a stable order, once each, for an {@code any(id, [...])} filter. */
+    public static List<String> sorted(Collection<String> ids) {
+        return ids.stream().sorted().distinct().toList();
     }
 }

@@ -1,6 +1,8 @@
 package dev.ksync.reporting;
 
-import dev.ksync.klaviyo.EventQuery;
+import dev.ksync.klaviyo.Filter;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.wire.Event;
 import java.math.BigDecimal;
@@ -105,7 +107,8 @@ public final class EventTruth {
     }
 
     private static List<Event> events(KlaviyoClient client, String metricId, Instant from, Instant to) {
-        try (Stream<Event> s = client.events(EventQuery.all().metric(metricId).between(from, to).pageSize(1000))) {
+        try (Stream<Event> s = client.list(Listings.EVENTS, Query.all().filter(Filter.equals("metric_id", metricId))
+                .filter(Filter.greaterOrEqual("datetime", from)).filter(Filter.lessThan("datetime", to)).pageSize(1000))) {
             return s.toList();
         }
     }

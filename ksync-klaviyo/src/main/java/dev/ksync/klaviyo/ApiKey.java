@@ -33,6 +33,20 @@ public final class ApiKey {
         return secret.length() <= 8 ? "****" : secret.substring(secret.length() - 4);
     }
 
+    /**
+     * A stable name for the key that does not reveal it (SHA-256 of a domain tag and the key, first 128 bits in hex):
+     * what stores shared by processes, such as rate budgets, use in its place.
+     */
+    public String fingerprint() {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("ksync-klaviyo-key\0" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     /** {@code text} with any occurrence of the key masked, for text that came from elsewhere. */
     public String redact(String text) {
         return text == null ? null : text.replace(secret, "****");

@@ -1,8 +1,8 @@
 package dev.ksync.klaviyo;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.budget.AccountBudgets;
 import dev.ksync.klaviyo.budget.Sleeper;
 import dev.ksync.klaviyo.budget.WindowedBudget;
@@ -27,20 +27,8 @@ import dev.ksync.klaviyo.stats.CallListener;
 import dev.ksync.klaviyo.stats.CallRecorder;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.klaviyo.wire.Account;
-import dev.ksync.klaviyo.wire.Campaign;
-import dev.ksync.klaviyo.wire.CampaignMessage;
-import dev.ksync.klaviyo.wire.Event;
-import dev.ksync.klaviyo.wire.Flow;
-import dev.ksync.klaviyo.wire.FlowAction;
-import dev.ksync.klaviyo.wire.FlowMessage;
-import dev.ksync.klaviyo.wire.KlaviyoList;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
-import dev.ksync.klaviyo.wire.Metric;
 import dev.ksync.klaviyo.wire.Page;
-import dev.ksync.klaviyo.wire.Profile;
-import dev.ksync.klaviyo.wire.Segment;
-import dev.ksync.klaviyo.wire.Tag;
-import dev.ksync.klaviyo.wire.Template;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +50,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * KlaviyoClient k = KlaviyoClient.builder(KlaviyoClientConfig.of(baseUrl), ApiKey.of(secret)).build();
- * try (Stream<Profile> s = k.profiles(ProfileQuery.all().withSubscriptions(), PageListener.NONE)) {
+ * try (Stream<Profile> s = k.list(Listings.PROFILES, Query.all().add("additional-fields[profile]", "subscriptions"))) {
  *     s.forEach(...);
  * }
  * CallStats stats = k.callStats();
@@ -150,204 +138,103 @@ public final class KlaviyoClient implements AutoCloseable {
         return Account.from(p.data().getFirst());
     }
 
-    // ---------------------------------------------------------------- profiles and events
+    // ---------------------------------------------------------------- listings
 
-    public Stream<Profile> profiles(ProfileQuery q) {
-        return profiles(q, PageListener.NONE);
+    /** Every record of {@code listing} that {@code q} selects, as a lazy stream (see {@link #list(Listing, Query, PageListener)}). */
+    public <T> Stream<T> list(Listing<T> listing, Query q) {
+        return list(listing, q, PageListener.NONE);
     }
 
-    public Stream<Profile> profiles(ProfileQuery q, PageListener listener) {
-        Endpoint ep = Endpoints.PROFILES;
-        Map<String, String> query = new LinkedHashMap<>();
-        if (!q.additionalFields().isEmpty()) {
-            query.put("additional-fields[profile]", String.join(",", q.additionalFields().stream().sorted().toList()));
+    /**
+     * Pages any listing: one cursor, or — with {@link Query#partitioned} — time slices of the listing's slice
+     * field paged in parallel, merged in slice order when the query sorts (by that field) and as pages arrive
+     * when it does not. Filters and sort are checked against the endpoint before any call. Close a partitioned
+     * stream that is not read to its end (try-with-resources).
+     *
+     * @param listener told after each page has been consumed (a safe checkpoint)
+     */
+    public <T> Stream<T> list(Listing<T> listing, Query q, PageListener listener) {
+        Endpoint ep = listing.endpoint();
+        List<Filter> filters = new ArrayList<>(listing.filters());
+        filters.addAll(q.filters());
+        filters.forEach(f -> f.checkAgainst(ep));
+        if (q.sort() != null && !ep.allowsSort(q.sort())) {
+            throw new IllegalArgumentException("sort " + q.sort() + " is not allowed on " + ep.path() + "; allowed: " + ep.sorts());
         }
-        query.put("page[size]", String.valueOf(pageSize(ep, q.pageSize())));
-        PageSource source = uri -> Page.from(caller.get(ep, uri, q.predictive()));
+        Map<String, String> query = new LinkedHashMap<>(q.params());
+        if (ep.pageSize() != null) {
+            query.put("page[size]", String.valueOf(q.pageSize() == null ? ep.pageSize().max() : ep.pageSize().check(q.pageSize())));
+        } else if (q.pageSize() != null) {
+            throw new IllegalArgumentException(ep.path() + " takes no page size");
+        }
+        query.put("sort", q.sort());
+        boolean predictive = q.predictive();
+        PageSource source = u -> Page.from(caller.get(ep, u, predictive));
+        Function<Page, List<T>> decode = p -> listing.decoder().decode(p, q.parentId());
         if (q.partitioning() == null) {
-            if (q.sort() != null) checkSort(ep, q.sort());
-            query.put("sort", q.sort());
-            query.put("filter", Filters.join(ep, q.filters()));
-            URI first = q.resumeFrom() != null ? Urls.parseLink(q.resumeFrom()) : uri(ep, null, query);
-            return Pager.stream(ep.operationId(), null, first, source, decodeAll(Profile::from), listener, q.maxPages());
+            query.put("filter", Filter.render(filters));
+            URI first = q.resumeFrom() != null ? Urls.parseLink(q.resumeFrom()) : uri(ep, q.parentId(), query);
+            return Pager.stream(ep.operationId(), null, first, source, decode, listener, q.maxPages());
         }
-        // partitioned: slice on the sort field (created by default) so slice order is sort order
-        String sort = q.sort() == null ? "created" : q.sort();
-        String field = sort.startsWith("-") ? sort.substring(1) : sort;
-        if (!field.equals("created") && !field.equals("updated")) {
-            throw new IllegalArgumentException("partitioned profiles sort by created or updated, not " + sort);
+        if (q.maxPages() > 0) throw new IllegalArgumentException("maxPages applies to one cursor, not to partitions");
+        return partitioned(listing, q, filters, query, source, decode, listener);
+    }
+
+    /**
+     * Slices [from, to) of the slice field (the sort's, else the listing's first). Where the endpoint has no
+     * greater-or-equal on it, a slice asks for greater-than(from − 1 s) — Klaviyo's times are whole seconds — and
+     * keeps only what it owns; where it has no less-than, a slice pages in ascending order and ends at its first
+     * record past {@code to}. Either way each record comes from exactly one slice.
+     */
+    private <T> Stream<T> partitioned(Listing<T> listing, Query q, List<Filter> filters, Map<String, String> query,
+                                      PageSource source, Function<Page, List<T>> decode, PageListener listener) {
+        Endpoint ep = listing.endpoint();
+        if (listing.sliceFields().isEmpty()) throw new IllegalArgumentException(ep.path() + " has no time field to partition on");
+        String field = q.sort() == null ? listing.sliceFields().keySet().iterator().next() : q.sort().replaceFirst("^-", "");
+        Function<T, Instant> key = listing.sliceFields().get(field);
+        if (key == null) {
+            throw new IllegalArgumentException("partitioned " + ep.path() + " sorts by " + listing.sliceFields().keySet() + ", not " + q.sort());
+        }
+        boolean bounded = ep.allowsFilter(field, "less-than");
+        if (!bounded) {
+            if (!ep.allowsSort(field) || q.sort() != null && q.sort().startsWith("-")) {
+                throw new IllegalArgumentException(ep.path() + " has no upper bound on " + field
+                        + ": partitioned, it can only page in ascending " + field + " order");
+            }
+            query.put("sort", field);
         }
         Partitioning p = q.partitioning();
-        Instant from = p.from() != null ? p.from() : oldestProfile(field, q);
+        Instant from = p.from() != null ? p.from() : oldest(listing, field, key, filters, q.parentId());
         Instant to = p.to() != null ? p.to() : clock.instant().plusSeconds(1);
         if (from == null || !to.isAfter(from)) return Stream.empty();
-        query.put("sort", sort);
         int concurrency = concurrency(ep, q.predictive());
         List<Slice> slices = new ArrayList<>();
         for (Instant[] r : Slice.split(from, to, p.slices() > 0 ? p.slices() : 4 * concurrency)) {
-            List<String> filters = new ArrayList<>(q.filters());
-            // profiles take only greater-than/less-than on these fields: widen by 1 s and let each
-            // slice keep only what it owns, so no record is lost at a boundary and none is doubled
-            filters.add("greater-than(" + field + "," + KlaviyoTime.format(r[0].minusSeconds(1)) + ")");
-            filters.add("less-than(" + field + "," + KlaviyoTime.format(r[1]) + ")");
+            List<Filter> f = new ArrayList<>(filters);
+            f.add(ep.allowsFilter(field, "greater-or-equal") ? Filter.greaterOrEqual(field, r[0])
+                    : Filter.greaterThan(field, r[0].minusSeconds(1)));
+            if (bounded) f.add(Filter.lessThan(field, r[1]));
             Map<String, String> sq = new LinkedHashMap<>(query);
-            sq.put("filter", Filters.join(ep, filters));
-            slices.add(new Slice(KlaviyoTime.format(r[0]) + "/" + KlaviyoTime.format(r[1]), r[0], r[1], uri(ep, null, sq)));
-        }
-        if (sort.startsWith("-")) java.util.Collections.reverse(slices);
-        Function<Profile, Instant> key = field.equals("created") ? Profile::created : Profile::updated;
-        return PartitionedPager.stream(ep.operationId(), slices, source,
-                (slice, page) -> page.data().stream().map(Profile::from).filter(pr -> slice.owns(key.apply(pr))).toList(),
-                listener, concurrency, 2, q.sort() != null);
-    }
-
-    private Instant oldestProfile(String field, ProfileQuery q) {
-        Endpoint ep = Endpoints.PROFILES;
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("sort", field);
-        query.put("page[size]", "1");
-        query.put("filter", Filters.join(ep, q.filters()));
-        Page p = Page.from(caller.get(ep, uri(ep, null, query), false));
-        if (p.data().isEmpty()) return null;
-        Profile first = Profile.from(p.data().getFirst());
-        return field.equals("created") ? first.created() : first.updated();
-    }
-
-    public Stream<Event> events(EventQuery q) {
-        return events(q, PageListener.NONE);
-    }
-
-    public Stream<Event> events(EventQuery q, PageListener listener) {
-        Endpoint ep = Endpoints.EVENTS;
-        Map<String, String> query = new LinkedHashMap<>();
-        if (!q.include().isEmpty()) query.put("include", String.join(",", q.include()));
-        q.fields().forEach((type, list) -> query.put("fields[" + type + "]", list));
-        if (q.sort() != null) {
-            checkSort(ep, q.sort());
-            query.put("sort", q.sort());
-        }
-        query.put("page[size]", String.valueOf(pageSize(ep, q.pageSize())));
-        List<String> base = new ArrayList<>();
-        if (q.metricId() != null) base.add("equals(metric_id,\"" + q.metricId() + "\")");
-        if (q.profileId() != null) base.add("equals(profile_id,\"" + q.profileId() + "\")");
-        base.addAll(q.filters());
-        PageSource source = uri -> Page.from(caller.get(ep, uri, false));
-        if (q.partitions() == 0) {
-            List<String> f = new ArrayList<>(base);
-            if (q.from() != null) f.add("greater-or-equal(datetime," + KlaviyoTime.format(q.from()) + ")");
-            if (q.to() != null) f.add("less-than(datetime," + KlaviyoTime.format(q.to()) + ")");
-            query.put("filter", Filters.join(ep, f));
-            URI first = q.resumeFrom() != null ? Urls.parseLink(q.resumeFrom()) : uri(ep, null, query);
-            return Pager.stream(ep.operationId(), null, first, source, Event::fromPage, listener, q.maxPages());
-        }
-        int concurrency = concurrency(ep, false);
-        List<Slice> slices = new ArrayList<>();
-        for (Instant[] r : Slice.split(q.from(), q.to(), q.partitions())) {
-            List<String> f = new ArrayList<>(base);
-            f.add("greater-or-equal(datetime," + KlaviyoTime.format(r[0]) + ")");
-            f.add("less-than(datetime," + KlaviyoTime.format(r[1]) + ")");
-            Map<String, String> sq = new LinkedHashMap<>(query);
-            sq.put("filter", Filters.join(ep, f));
-            slices.add(new Slice(KlaviyoTime.format(r[0]) + "/" + KlaviyoTime.format(r[1]), r[0], r[1], uri(ep, null, sq)));
+            sq.put("filter", Filter.render(f));
+            slices.add(new Slice(KlaviyoTime.format(r[0]) + "/" + KlaviyoTime.format(r[1]), r[0], r[1],
+                    uri(ep, q.parentId(), sq), !bounded));
         }
         if (q.sort() != null && q.sort().startsWith("-")) java.util.Collections.reverse(slices);
-        return PartitionedPager.stream(ep.operationId(), slices, source,
-                (slice, page) -> Event.fromPage(page).stream().filter(e -> slice.owns(e.datetime())).toList(),
-                listener, concurrency, 2, q.sort() != null);
+        return PartitionedPager.stream(ep.operationId(), slices, source, decode, key, listener, concurrency, 2, q.sort() != null);
     }
 
-    // ---------------------------------------------------------------- catalog listings
-
-    public Stream<Metric> metrics() {
-        return list(Endpoints.METRICS, null, Map.of(), decodeAll(Metric::from));
-    }
-
-    public Stream<Flow> flows() {
-        return flows(List.of());
-    }
-
-    /** @param filters e.g. {@code equals(archived,true)} (Klaviyo lists unarchived flows by default) */
-    public Stream<Flow> flows(List<String> filters) {
-        Endpoint ep = Endpoints.FLOWS;
-        return list(ep, null, withPaging(ep, Filters.join(ep, filters), null), decodeAll(Flow::from));
-    }
-
-    public Stream<FlowAction> flowActions(String flowId) {
-        Endpoint ep = Endpoints.FLOW_ACTIONS;
-        return list(ep, flowId, withPaging(ep, null, null),
-                p -> p.data().stream().map(r -> FlowAction.from(r, flowId)).toList());
-    }
-
-    public Stream<FlowMessage> flowMessages(String flowActionId) {
-        Endpoint ep = Endpoints.FLOW_MESSAGES;
-        return list(ep, flowActionId, withPaging(ep, null, null),
-                p -> p.data().stream().map(r -> FlowMessage.from(r, flowActionId)).toList());
-    }
-
-    /** Klaviyo lists campaigns one channel at a time: {@code email}, {@code sms} or {@code mobile_push}. */
-    public Stream<Campaign> campaigns(String channel) {
-        return campaigns(channel, List.of());
-    }
-
-    /** @param filters more filters, e.g. {@code equals(archived,true)} */
-    public Stream<Campaign> campaigns(String channel, List<String> filters) {
-        Objects.requireNonNull(channel, "channel is null");
-        Endpoint ep = Endpoints.CAMPAIGNS;
-        List<String> f = new ArrayList<>();
-        f.add("equals(messages.channel,'" + channel + "')");
-        f.addAll(filters);
-        return list(ep, null, withPaging(ep, Filters.join(ep, f), null),
-                p -> p.data().stream().map(r -> Campaign.from(r, channel)).toList());
-    }
-
-    public Stream<CampaignMessage> campaignMessages(String campaignId) {
-        Endpoint ep = Endpoints.CAMPAIGN_MESSAGES;
-        return list(ep, campaignId, Map.of(), p -> p.data().stream().map(r -> CampaignMessage.from(r, campaignId)).toList());
-    }
-
-    public Stream<KlaviyoList> lists() {
-        Endpoint ep = Endpoints.LISTS;
-        return list(ep, null, withPaging(ep, null, null), decodeAll(KlaviyoList::from));
-    }
-
-    public Stream<Segment> segments() {
-        Endpoint ep = Endpoints.SEGMENTS;
-        return list(ep, null, withPaging(ep, null, null), decodeAll(Segment::from));
-    }
-
-    public Stream<Template> templates() {
-        Endpoint ep = Endpoints.TEMPLATES;
-        return list(ep, null, withPaging(ep, null, null), decodeAll(Template::from));
-    }
-
-    public Stream<Tag> tags() {
-        Endpoint ep = Endpoints.TAGS;
-        return list(ep, null, withPaging(ep, null, null), decodeAll(Tag::from));
-    }
-
-    /**
-     * Raw resources of any GET listing, for raw ingestion: each element is one {@code data[]} item
-     * exactly as Klaviyo sent it.
-     *
-     * @param query parameters as Klaviyo names them ({@code filter}, {@code page[size]}, {@code fields[x]}…)
-     */
-    public Stream<JsonNode> resources(Endpoint ep, String id, Map<String, String> query, PageListener listener) {
-        if (query.containsKey("filter")) Filters.check(ep, query.get("filter"));
-        boolean predictive = query.getOrDefault("additional-fields[profile]", "").contains("predictive_analytics");
-        return Pager.stream(ep.operationId(), null, uri(ep, id, query),
-                u -> Page.from(caller.get(ep, u, predictive)), Page::data, listener, 0);
-    }
-
-    /**
-     * Whole pages of a GET listing with their {@code included[]}, for listings read with {@code include} (flows with
-     * their actions and tags, campaigns with their messages and tags: one call a page instead of one per object).
-     * The filter is checked against the endpoint; {@code page[size]} defaults to the endpoint's largest.
-     */
-    public Stream<Page> pages(Endpoint ep, Map<String, String> query) {
-        Map<String, String> q = new LinkedHashMap<>(query);
-        if (q.containsKey("filter")) Filters.check(ep, q.get("filter"));
-        if (ep.pageSize() != null) q.putIfAbsent("page[size]", String.valueOf(ep.pageSize().max()));
-        return list(ep, null, q, List::of);
+    /** Where slices start when the caller gave no {@code from}: the oldest record's value, one call. */
+    private <T> Instant oldest(Listing<T> listing, String field, Function<T, Instant> key, List<Filter> filters, String parentId) {
+        Endpoint ep = listing.endpoint();
+        if (!ep.allowsSort(field)) {
+            throw new IllegalArgumentException(ep.path() + " cannot sort by " + field + ": partition it between(from, to)");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("sort", field);
+        if (ep.pageSize() != null) query.put("page[size]", String.valueOf(ep.pageSize().min()));
+        query.put("filter", Filter.render(filters));
+        List<T> first = listing.decoder().decode(Page.from(caller.get(ep, uri(ep, parentId, query), false)), parentId);
+        return first.isEmpty() ? null : key.apply(first.getFirst());
     }
 
     // ---------------------------------------------------------------- reports
@@ -401,27 +288,6 @@ public final class KlaviyoClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- plumbing
 
-    private <T> Stream<T> list(Endpoint ep, String id, Map<String, String> query, Function<Page, List<T>> decode) {
-        return Pager.stream(ep.operationId(), null, uri(ep, id, query), u -> Page.from(caller.get(ep, u, false)),
-                decode, PageListener.NONE, 0);
-    }
-
-    private Map<String, String> withPaging(Endpoint ep, String filter, String sort) {
-        Map<String, String> q = new LinkedHashMap<>();
-        if (filter != null) q.put("filter", filter);
-        if (sort != null) q.put("sort", sort);
-        if (ep.pageSize() != null) q.put("page[size]", String.valueOf(ep.pageSize().max()));
-        return q;
-    }
-
-    private static int pageSize(Endpoint ep, Integer requested) {
-        return requested == null ? ep.pageSize().max() : ep.pageSize().check(requested);
-    }
-
-    private static void checkSort(Endpoint ep, String sort) {
-        if (!ep.allowsSort(sort)) throw new IllegalArgumentException("sort " + sort + " is not allowed on " + ep.path() + "; allowed: " + ep.sorts());
-    }
-
     /** Parallel slices: bounded by the tier's burst (more would only queue) and the configured maximum. */
     private int concurrency(Endpoint ep, boolean predictive) {
         return Math.max(1, Math.min(config.maxConcurrency(), ep.tierFor(predictive).burstPerSecond()));
@@ -429,10 +295,6 @@ public final class KlaviyoClient implements AutoCloseable {
 
     private URI uri(Endpoint ep, String id, Map<String, String> query) {
         return Urls.build(config.baseUrl(), ep.path(id), query);
-    }
-
-    private static <T> Function<Page, List<T>> decodeAll(Function<JsonNode, T> f) {
-        return p -> p.data().stream().map(f).toList();
     }
 
     @Override

@@ -54,36 +54,36 @@ class SandboxEndToEndTest {
         java.util.function.BiConsumer<String, Supplier<List<JsonNode>>> put = (name, s) ->
                 out.put(name, s.get().stream().map(n -> n.toString().replace(base, "")).toList());
         put.accept("account", () -> List.of(k.account().raw()));
-        put.accept("profiles", () -> k.profiles(ProfileQuery.all().withSubscriptions().withPredictiveAnalytics())
+        put.accept("profiles", () -> k.list(Listings.PROFILES, Query.all().add("additional-fields[profile]", "subscriptions").add("additional-fields[profile]", "predictive_analytics"))
                 .map(Profile::raw).toList());
-        List<Profile> partitioned = k.profiles(ProfileQuery.all().withSubscriptions().sort("created").partitioned(Partitioning.auto())).toList();
+        List<Profile> partitioned = k.list(Listings.PROFILES, Query.all().add("additional-fields[profile]", "subscriptions").sort("created").partitioned(Partitioning.auto())).toList();
         assertThat(partitioned).extracting(Profile::created).isSorted();
         out.put("profiles-partitioned", partitioned.stream().map(Profile::id).sorted().toList());
-        out.put("profiles-sequential-ids", k.profiles(ProfileQuery.all()).map(Profile::id).sorted().toList());
-        List<Metric> metrics = k.metrics().toList();
+        out.put("profiles-sequential-ids", k.list(Listings.PROFILES, Query.all()).map(Profile::id).sorted().toList());
+        List<Metric> metrics = k.list(Listings.METRICS, Query.all()).toList();
         put.accept("metrics", () -> metrics.stream().map(Metric::raw).toList());
         Instant to = Instant.now().plusSeconds(86400);
         Instant from = to.minus(Duration.ofDays(60));
-        put.accept("events", () -> k.events(EventQuery.all().between(from, to).sort("datetime").includeMetric().includeProfile())
+        put.accept("events", () -> k.list(Listings.EVENTS, Query.all().filter(Filter.greaterOrEqual("datetime", from)).filter(Filter.lessThan("datetime", to)).sort("datetime").add("include", "metric").add("include", "profile"))
                 .map(Event::raw).toList());
-        out.put("events-partitioned", k.events(EventQuery.all().between(from, to).sort("datetime").partitioned(8))
+        out.put("events-partitioned", k.list(Listings.EVENTS, Query.all().sort("datetime").partitioned(Partitioning.between(from, to).withSlices(8)))
                 .map(Event::id).toList());
-        out.put("events-sequential-ids", k.events(EventQuery.all().between(from, to).sort("datetime")).map(Event::id).toList());
-        List<Flow> flows = k.flows().toList();
+        out.put("events-sequential-ids", k.list(Listings.EVENTS, Query.all().filter(Filter.greaterOrEqual("datetime", from)).filter(Filter.lessThan("datetime", to)).sort("datetime")).map(Event::id).toList());
+        List<Flow> flows = k.list(Listings.FLOWS, Query.all()).toList();
         put.accept("flows", () -> flows.stream().map(Flow::raw).toList());
         List<FlowAction> actions = new ArrayList<>();
-        flows.forEach(f -> actions.addAll(k.flowActions(f.id()).toList()));
+        flows.forEach(f -> actions.addAll(k.list(Listings.FLOW_ACTIONS, Query.of(f.id())).toList()));
         put.accept("flow-actions", () -> actions.stream().map(FlowAction::raw).toList());
-        put.accept("flow-messages", () -> actions.stream().flatMap(a -> k.flowMessages(a.id()).map(m -> m.raw())).toList());
+        put.accept("flow-messages", () -> actions.stream().flatMap(a -> k.list(Listings.FLOW_MESSAGES, Query.of(a.id())).map(m -> m.raw())).toList());
         for (String channel : List.of("email", "sms")) {
-            List<Campaign> cs = k.campaigns(channel).toList();
+            List<Campaign> cs = k.list(Listings.campaigns(channel), Query.all()).toList();
             put.accept("campaigns-" + channel, () -> cs.stream().map(Campaign::raw).toList());
-            put.accept("campaign-messages-" + channel, () -> cs.stream().flatMap(c -> k.campaignMessages(c.id()).map(m -> m.raw())).toList());
+            put.accept("campaign-messages-" + channel, () -> cs.stream().flatMap(c -> k.list(Listings.CAMPAIGN_MESSAGES, Query.of(c.id())).map(m -> m.raw())).toList());
         }
-        put.accept("lists", () -> k.lists().map(l -> l.raw()).toList());
-        put.accept("segments", () -> k.segments().map(s -> s.raw()).toList());
-        put.accept("templates", () -> k.templates().map(t -> t.raw()).toList());
-        put.accept("tags", () -> k.tags().map(t -> t.raw()).toList());
+        put.accept("lists", () -> k.list(Listings.LISTS, Query.all()).map(l -> l.raw()).toList());
+        put.accept("segments", () -> k.list(Listings.SEGMENTS, Query.all()).map(s -> s.raw()).toList());
+        put.accept("templates", () -> k.list(Listings.TEMPLATES, Query.all()).map(t -> t.raw()).toList());
+        put.accept("tags", () -> k.list(Listings.TAGS, Query.all()).map(t -> t.raw()).toList());
         String placedOrder = metrics.stream().filter(m -> "Placed Order".equals(m.name())).findFirst().orElseThrow().id();
         String opened = metrics.stream().filter(m -> "Opened Email".equals(m.name())).findFirst().orElseThrow().id();
         List<String> stats = List.of("recipients", "opens_unique", "clicks_unique", "conversions", "conversion_value");
@@ -125,7 +125,7 @@ class SandboxEndToEndTest {
     @Test
     void a_bad_api_key_ends_at_once_with_a_clear_error() throws Exception {
         try (SandboxServer s = SandboxServer.start(options(0.0)); KlaviyoClient k = client(URI.create(String.valueOf(s.baseUrl())), "pk_wrong_key_1234")) {
-            assertThatThrownBy(() -> k.profiles(ProfileQuery.all()).toList())
+            assertThatThrownBy(() -> k.list(Listings.PROFILES, Query.all()).toList())
                     .isInstanceOfSatisfying(KlaviyoException.Unauthorized.class, e -> {
                         assertThat(e.getMessage()).startsWith("Klaviyo rejected the API key (401)").doesNotContain("pk_wrong_key_1234");
                         assertThat(e.status()).isEqualTo(401);

@@ -13,27 +13,45 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The call budgets of one Klaviyo account: one {@link WindowedBudget} per endpoint and tier (the
  * predictive-analytics variant of an endpoint has its own, lower one). Share one instance among
- * all clients of the same account, so that concurrent jobs pace together.
+ * all clients of the same account, so that concurrent jobs pace together. Tiers with a daily cap
+ * (the reporting API) count in the {@code capped} store, which may be shared by processes.
  */
 public final class AccountBudgets {
     private final Clock clock;
     private final int scale;
+    private final String account;
+    private final BudgetStore memory = BudgetStore.inMemory();
+    private final BudgetStore capped;
     private final Map<String, WindowedBudget> budgets = new ConcurrentHashMap<>();
 
     /**
+     * Everything counted in this process.
+     *
      * @param scale divides every window length, as the sandbox's {@code --rate-limits scaled:N}
      *              does (1 for real Klaviyo)
      */
     public AccountBudgets(Clock clock, int scale) {
+        this(clock, scale, "local", BudgetStore.inMemory());
+    }
+
+    /**
+     * @param account the account's key in {@code capped}: {@link dev.ksync.klaviyo.ApiKey#fingerprint()}
+     * @param capped  where tiers with a daily cap count (e.g. PostgreSQL, shared by every process of the account)
+     */
+    public AccountBudgets(Clock clock, int scale, String account, BudgetStore capped) {
         this.clock = Objects.requireNonNull(clock, "clock is null");
         if (scale < 1) throw new IllegalArgumentException("scale must be >= 1");
         this.scale = scale;
+        this.account = Objects.requireNonNull(account, "account is null");
+        this.capped = Objects.requireNonNull(capped, "capped is null");
     }
 
     public WindowedBudget forCall(Endpoint endpoint, boolean predictive) {
         RateTier tier = endpoint.tierFor(predictive);
         String key = endpoint.operationId() + (tier == endpoint.tier() ? "" : "#" + tier.name());
-        return budgets.computeIfAbsent(key, k -> new WindowedBudget(k, windowsOf(tier, scale), clock, scale));
+        BudgetStore store = tier.hasDailyCap() ? capped : memory;
+        return budgets.computeIfAbsent(key, k -> new WindowedBudget(k, windowsOf(tier, scale), clock, scale, store,
+                account + "/" + k + (scale == 1 ? "" : "/x" + scale)));
     }
 
     /** Burst (1 s), steady (60 s) and, when the tier has one, daily windows, each divided by {@code scale}. */

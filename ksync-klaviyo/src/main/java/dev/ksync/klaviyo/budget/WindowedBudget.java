@@ -1,9 +1,7 @@
 package dev.ksync.klaviyo.budget;
 
+import dev.ksync.klaviyo.budget.BudgetStore.Slot;
 import dev.ksync.klaviyo.error.KlaviyoException;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.EstimationProbe;
-import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,37 +9,53 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A call budget made of fixed windows (burst, steady, daily), one Bucket4j bucket per window so
- * each can follow Klaviyo's headers on its own. Windows refill all at once at wall-clock boundaries
- * (aligned to the epoch), like Klaviyo's fixed windows, so no window ever admits more than its limit.
+ * A call budget made of Klaviyo's fixed windows (burst, steady, daily), counted in a {@link BudgetStore}. Windows
+ * fall on epoch-aligned boundaries, like Klaviyo's, and no window ever admits more than its limit <em>as Klaviyo
+ * counts it</em>: Klaviyo counts a call when it arrives, up to one transit time after we send it, so a call sent
+ * within that time of a window's end is counted in the next window too. The transit time is the longest recent
+ * round trip (an upper bound on the arrival delay), capped at the shortest window; before any answer, the cap.
+ * That is what keeps a burst sent at a window's end from overfilling the next one at Klaviyo (issue 10, item 8).
  * Thread-safe: parallel partitions share one budget.
  */
 public final class WindowedBudget {
+    /** The longest transit assumed (divided by the scale): one burst window, so a call counts in at most two. */
+    static final Duration MAX_TRANSIT = Duration.ofSeconds(1);
+    private static final int TRANSIT_SAMPLES = 32;
+
     private final String name;
+    private final String key;
     private final Clock clock;
-    private final TimeMeter meter;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final BudgetStore store;
     private final int scale;
+    private final long maxTransitMillis;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long[] transits = new long[TRANSIT_SAMPLES];
+    private int transitSamples;
+    private int transitNext;
     private List<Window> windows;
-    private List<Bucket> buckets;
     private Instant pausedUntil = Instant.MIN;
 
     public WindowedBudget(String name, List<Window> windows, Clock clock) {
-        this(name, windows, clock, 1);
+        this(name, windows, clock, 1, BudgetStore.inMemory(), name);
     }
 
     /**
      * @param scale the sandbox's {@code scaled:N} factor the windows were divided by (1 for Klaviyo)
+     * @param store where the counts live
+     * @param key   the budget's key in the store: account fingerprint and operation, never an API key
      */
-    public WindowedBudget(String name, List<Window> windows, Clock clock, int scale) {
+    public WindowedBudget(String name, List<Window> windows, Clock clock, int scale, BudgetStore store, String key) {
         if (scale < 1) throw new IllegalArgumentException("scale must be >= 1");
         this.scale = scale;
         this.name = Objects.requireNonNull(name, "name is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
-        this.meter = new ClockTimeMeter(clock);
+        this.store = Objects.requireNonNull(store, "store is null");
+        this.key = Objects.requireNonNull(key, "key is null");
+        this.maxTransitMillis = Math.max(1, MAX_TRANSIT.dividedBy(scale).toMillis());
         install(windows);
     }
 
@@ -56,19 +70,14 @@ public final class WindowedBudget {
         }
     }
 
-    /** Calls still allowed in {@code window} right now (negative after Klaviyo said we overspent). */
+    /** Calls still allowed in the current instance of {@code window} (0 or less after Klaviyo said we overspent). */
     public long available(Window window) {
-        lock.lock();
-        try {
-            int i = windows.indexOf(window);
-            return i < 0 ? Long.MAX_VALUE : buckets.get(i).getAvailableTokens();
-        } finally {
-            lock.unlock();
-        }
+        Slot now = slot(window, clock.millis());
+        return window.limit() - store.used(key, now);
     }
 
     /**
-     * Takes one call from every window, waiting (through {@code sleeper}) until all allow it.
+     * Takes one call from every window it may be counted in, waiting (through {@code sleeper}) until all allow it.
      *
      * @return how long this call waited
      * @throws KlaviyoException.DailyCapReached when a cap window (≥ 1 h) is used up; nothing is waited
@@ -77,34 +86,28 @@ public final class WindowedBudget {
     public Duration acquire(String operation, Sleeper sleeper, Duration maxWait) throws InterruptedException {
         Duration waited = Duration.ZERO;
         while (true) {
-            Duration wait;
-            Window blocking = null;
-            Instant now;
+            Instant now = clock.instant();
+            List<Slot> slots;
+            Instant paused;
             lock.lock();
             try {
-                now = clock.instant();
-                if (now.isBefore(pausedUntil)) {
-                    wait = Duration.between(now, pausedUntil);
-                } else {
-                    long nanos = 0;
-                    for (int i = 0; i < buckets.size(); i++) {
-                        EstimationProbe p = buckets.get(i).estimateAbilityToConsume(1);
-                        if (!p.canBeConsumed() && p.getNanosToWaitForRefill() >= nanos) {
-                            nanos = Math.max(1, p.getNanosToWaitForRefill());
-                            blocking = windows.get(i);
-                        }
-                    }
-                    if (blocking == null) {
-                        buckets.forEach(b -> b.consumeIgnoringRateLimits(1));
-                        return waited;
-                    }
-                    wait = Duration.ofNanos(nanos);
-                }
+                paused = pausedUntil;
+                slots = slotsAt(now.toEpochMilli(), transitMillis());
             } finally {
                 lock.unlock();
             }
-            if (blocking != null && blocking.isCap()) {
-                throw new KlaviyoException.DailyCapReached(operation, blocking.limit(), now.plus(wait));
+            Duration wait;
+            Optional<Slot> full = Optional.empty();
+            if (now.isBefore(paused)) {
+                wait = Duration.between(now, paused);
+            } else {
+                full = store.take(key, slots);
+                if (full.isEmpty()) return waited;
+                wait = Duration.between(now, full.get().end());
+                if (!wait.isPositive()) wait = Duration.ofMillis(1);
+            }
+            if (full.isPresent() && full.get().isCap()) {
+                throw new KlaviyoException.DailyCapReached(operation, full.get().limit(), full.get().end());
             }
             if (waited.plus(wait).compareTo(maxWait) > 0) {
                 throw new KlaviyoException.RateLimited(operation, null,
@@ -126,83 +129,74 @@ public final class WindowedBudget {
     }
 
     /**
-     * Follows Klaviyo's headers: adopts the windows it announces when they differ from ours, and
-     * lowers a window to the calls Klaviyo says remain (never raises it: in-flight calls of ours
-     * may not be counted there yet). A scaled budget keeps its own window lengths — a scaled
-     * sandbox can only announce whole seconds — and matches {@code remaining} by limit.
+     * Learns from one answer: its round trip (the transit bound), the windows Klaviyo announces (adopted when they
+     * differ from ours), and the calls Klaviyo says remain, which only ever lower ours (in-flight calls of ours may
+     * not be counted there yet) and only when the call was sent and answered within one instance of that window,
+     * so we know which one Klaviyo meant. A scaled budget keeps its own window lengths — a scaled sandbox can only
+     * announce whole seconds — and matches {@code remaining} by limit.
      */
-    public void observe(RateLimitHeaders headers) {
+    public void observe(RateLimitHeaders headers, Instant sentAt, Instant answeredAt) {
+        Window remainingIn = null;
         lock.lock();
         try {
+            transits[transitNext] = Math.max(0, Duration.between(sentAt, answeredAt).toMillis());
+            transitNext = (transitNext + 1) % TRANSIT_SAMPLES;
+            transitSamples = Math.min(transitSamples + 1, TRANSIT_SAMPLES);
             List<Window> announced = headers.windows().stream().distinct().toList();
             if (scale == 1 && !announced.isEmpty() && !new HashSet<>(windows).containsAll(announced)) {
                 install(announced);
             }
             if (headers.remainingWindow().isPresent() && headers.remaining().isPresent()) {
                 int limit = headers.remainingWindow().get().limit();
-                int i = -1;
-                for (int j = 0; j < windows.size(); j++) {
-                    if (windows.get(j).limit() == limit && (i < 0 || windows.get(j).length().compareTo(windows.get(i).length()) < 0)) i = j;
-                }
-                if (i >= 0) {
-                    long excess = buckets.get(i).getAvailableTokens() - headers.remaining().getAsInt();
-                    if (excess > 0) buckets.get(i).consumeIgnoringRateLimits(excess);
+                for (Window w : windows) {
+                    if (w.limit() == limit && (remainingIn == null || w.length().compareTo(remainingIn.length()) < 0)) remainingIn = w;
                 }
             }
         } finally {
             lock.unlock();
         }
+        if (remainingIn == null) return;
+        Slot sent = slot(remainingIn, sentAt.toEpochMilli());
+        if (sent.equals(slot(remainingIn, answeredAt.toEpochMilli()))) {
+            store.raiseTo(key, sent, remainingIn.limit() - headers.remaining().getAsInt());
+        }
     }
 
-    /**
-     * Switches to the given windows. A cap Klaviyo did not announce (the daily report cap, when only burst and
-     * steady come) keeps its bucket; a re-announced window keeps the calls already spent in the current window.
-     */
+    /** The longest of the recent round trips, capped; the cap until the first answer. Call under the lock. */
+    private long transitMillis() {
+        if (transitSamples == 0) return maxTransitMillis;
+        long max = 0;
+        for (int i = 0; i < transitSamples; i++) max = Math.max(max, transits[i]);
+        return Math.min(max, maxTransitMillis);
+    }
+
+    /** Every window instance a call sent at {@code t} may be counted in, arriving by {@code t + transit}. */
+    private List<Slot> slotsAt(long t, long transit) {
+        List<Slot> slots = new ArrayList<>();
+        for (Window w : windows) {
+            Slot first = slot(w, t);
+            slots.add(first);
+            long last = Math.floorDiv(t + transit, first.lengthMillis());
+            for (long i = first.index() + 1; i <= last; i++) slots.add(new Slot(first.lengthMillis(), i, w.limit()));
+        }
+        return slots;
+    }
+
+    private static Slot slot(Window w, long epochMillis) {
+        long len = Math.max(1, w.length().toMillis());
+        return new Slot(len, Math.floorDiv(epochMillis, len), w.limit());
+    }
+
+    /** Switches to the given windows; a cap Klaviyo did not announce (the daily report cap) is kept. Counts stay. */
     private void install(List<Window> newWindows) {
         if (newWindows.isEmpty()) throw new IllegalArgumentException("a budget needs at least one window");
-        Instant now = clock.instant();
         List<Window> merged = new ArrayList<>(newWindows);
-        List<Bucket> newBuckets = new ArrayList<>();
-        for (Window w : newWindows) {
-            Bucket b = Bucket.builder().withCustomTimePrecision(meter)
-                    .addLimit(l -> l.capacity(w.limit())
-                            .refillIntervallyAligned(w.limit(), w.length(), nextBoundary(now, w.length())))
-                    .build();
-            long used = 0;
-            for (int i = 0; windows != null && i < windows.size(); i++) {
-                if (windows.get(i).length().equals(w.length())) {
-                    used = Math.max(used, windows.get(i).limit() - buckets.get(i).getAvailableTokens());
-                }
-            }
-            if (used > 0) b.consumeIgnoringRateLimits(Math.min(used, w.limit()));
-            newBuckets.add(b);
-        }
         for (int i = 0; windows != null && i < windows.size(); i++) {
             Window old = windows.get(i);
-            if (old.isCap() && newWindows.stream().noneMatch(w -> w.length().equals(old.length()))) {
-                merged.add(old);
-                newBuckets.add(buckets.get(i));
-            }
+            if (old.isCap() && newWindows.stream().noneMatch(w -> w.length().equals(old.length()))) merged.add(old);
         }
         this.windows = List.copyOf(merged);
-        this.buckets = List.copyOf(newBuckets);
-    }
-
-    /** The next multiple of {@code length} since the epoch: where a fixed window ends. */
-    static Instant nextBoundary(Instant now, Duration length) {
-        long len = length.toMillis();
-        long ms = now.toEpochMilli();
-        return Instant.ofEpochMilli((Math.floorDiv(ms, len) + 1) * len);
     }
 
     @Override public String toString() { return "WindowedBudget[" + name + " " + windows + "]"; }
-
-    /** Bucket4j reads time from the injected clock, so tests move budgets by moving the clock. */
-    private record ClockTimeMeter(Clock clock) implements TimeMeter {
-        @Override public long currentTimeNanos() {
-            Instant t = clock.instant();
-            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-        }
-        @Override public boolean isWallClockBased() { return true; }
-    }
 }

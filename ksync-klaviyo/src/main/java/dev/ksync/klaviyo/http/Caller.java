@@ -100,9 +100,12 @@ public final class Caller {
                     backoff(op, failedAttempts, e.getClass().getSimpleName());
                     continue;
                 }
-                s.recorder().call(op, answer.status(), Duration.between(start, s.clock().instant()));
+                Instant answered = s.clock().instant();
+                s.recorder().call(op, answer.status(), Duration.between(start, answered));
                 budget.observe(RateLimitHeaders.parse(answer.header("ratelimit-limit"),
-                        answer.header("ratelimit-remaining"), answer.header("ratelimit-reset")));
+                        answer.header("ratelimit-remaining"), answer.header("ratelimit-reset")), start, answered);
+                // Klaviyo's headers are the account's; the global budget learns only the round trip
+                if (s.global() != null) s.global().observe(RateLimitHeaders.none(), start, answered);
                 int status = answer.status();
                 if (status >= 200 && status < 300) {
                     try {

@@ -60,7 +60,7 @@ public final class Pager {
     }
 
     /** Decodes a page; a value Klaviyo sent that cannot be read is Klaviyo's protocol error (502), not ours. */
-    static <T> List<T> decoded(String operationId, java.util.function.Supplier<List<T>> decode) {
+    static <R> R decoded(String operationId, java.util.function.Supplier<R> decode) {
         try {
             return decode.get();
         } catch (java.time.DateTimeException e) {

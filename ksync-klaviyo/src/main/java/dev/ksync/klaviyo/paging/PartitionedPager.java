@@ -15,7 +15,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BiFunction;
+import java.time.Instant;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -32,16 +33,15 @@ import java.util.stream.StreamSupport;
 public final class PartitionedPager {
     private PartitionedPager() {}
 
+    /**
+     * @param decode a page's records
+     * @param key    a record's value of the slicing field: each slice keeps the records it owns and an open-ended
+     *               slice stops at the first past its end; null keeps every record
+     */
     public static <T> Stream<T> stream(String operationId, List<Slice> slices, PageSource source,
-                                       BiFunction<Slice, Page, List<T>> decode, PageListener listener,
-                                       int concurrency, int bufferPages) {
-        return stream(operationId, slices, source, decode, listener, concurrency, bufferPages, true);
-    }
-
-    public static <T> Stream<T> stream(String operationId, List<Slice> slices, PageSource source,
-                                       BiFunction<Slice, Page, List<T>> decode, PageListener listener,
+                                       Function<Page, List<T>> decode, Function<T, Instant> key, PageListener listener,
                                        int concurrency, int bufferPages, boolean ordered) {
-        Merge<T> merge = new Merge<>(operationId, slices, source, decode, listener, Math.max(1, concurrency),
+        Merge<T> merge = new Merge<>(operationId, slices, source, decode, key, listener, Math.max(1, concurrency),
                 Math.max(1, bufferPages), ordered);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(merge, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(merge::close);
@@ -68,7 +68,8 @@ public final class PartitionedPager {
         private final Deque<Slice> waiting;
         private final Deque<Run<T>> running = new ArrayDeque<>();
         private final PageSource source;
-        private final BiFunction<Slice, Page, List<T>> decode;
+        private final Function<Page, List<T>> decode;
+        private final Function<T, Instant> key;
         private final PageListener listener;
         private final int concurrency;
         private final int buffer;
@@ -78,8 +79,9 @@ public final class PartitionedPager {
         private Iterator<T> current = java.util.Collections.emptyIterator();
         private Chunk<T> owed; // the chunk being consumed; its listener call comes once it is empty
 
-        Merge(String op, List<Slice> slices, PageSource source, BiFunction<Slice, Page, List<T>> decode,
+        Merge(String op, List<Slice> slices, PageSource source, Function<Page, List<T>> decode, Function<T, Instant> key,
               PageListener listener, int concurrency, int buffer, boolean ordered) {
+            this.key = key;
             this.op = op;
             this.ordered = ordered;
             this.shared = ordered ? null : new ArrayBlockingQueue<>(concurrency * (buffer + 1));
@@ -107,9 +109,13 @@ public final class PartitionedPager {
                 while (next != null) {
                     Page p = source.fetch(next);
                     n++;
-                    next = p.next() == null ? null : Urls.parseLink(p.next());
-                    run.queue.put(new Chunk<>(run, Pager.decoded(op, () -> decode.apply(run.slice, p)), n, p.next(),
-                            next == null));
+                    List<T> all = Pager.decoded(op, () -> decode.apply(p));
+                    List<T> owned = key == null ? all : all.stream().filter(r -> run.slice.owns(key.apply(r))).toList();
+                    boolean pastEnd = run.slice.openEnded() && key != null
+                            && all.stream().map(key).anyMatch(t -> t != null && !t.isBefore(run.slice.to()));
+                    String link = pastEnd ? null : p.next();
+                    next = link == null ? null : Urls.parseLink(link);
+                    run.queue.put(new Chunk<>(run, owned, n, link, next == null));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

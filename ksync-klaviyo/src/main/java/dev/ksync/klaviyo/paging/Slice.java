@@ -10,12 +10,19 @@ import java.util.Objects;
  * One time slice [from, to) of a partitioned listing, with the URL of its first page. A record
  * belongs to exactly one slice — the one whose range holds its timestamp — which is how the merge
  * stays free of duplicates even where filters must overlap.
+ *
+ * @param openEnded the URL has no upper bound (the endpoint has none on the field): it pages in
+ *                  ascending order and the slice ends at its first record past {@code to}
  */
-public record Slice(String label, Instant from, Instant to, URI first) {
+public record Slice(String label, Instant from, Instant to, URI first, boolean openEnded) {
     public Slice {
         Objects.requireNonNull(from, "from is null");
         Objects.requireNonNull(to, "to is null");
         if (!to.isAfter(from)) throw new IllegalArgumentException("empty slice " + from + ".." + to);
+    }
+
+    public Slice(String label, Instant from, Instant to, URI first) {
+        this(label, from, to, first, false);
     }
 
     public boolean owns(Instant t) {

@@ -109,6 +109,32 @@ class EndpointsTest {
         assertThat(new TreeSet<>(e.sorts())).isEqualTo(sorts);
     }
 
+    /** The {@code filter} parameter's description lists the same fields and operators, for endpoints that take one. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("endpoints")
+    void filters_match_the_filter_parameter_description(Endpoint e) {
+        String description = null;
+        for (JsonNode p : operation(e).path("parameters")) {
+            if (p.path("name").asText().equals("filter")) description = p.path("description").asText();
+        }
+        Map<String, Set<String>> described = new TreeMap<>();
+        if (description != null) {
+            int at = description.indexOf("Allowed field(s)/operator(s):");
+            assertThat(at).as("filter description of " + e.operationId()).isNotNegative();
+            for (String item : description.substring(at).split("<br>")) {
+                Matcher m = Pattern.compile("^`([^`]+)`: (.+)$").matcher(item.strip());
+                if (!m.find()) continue;
+                Set<String> ops = new TreeSet<>();
+                Matcher op = Pattern.compile("`([a-z-]+)`").matcher(m.group(2));
+                while (op.find()) ops.add(op.group(1));
+                described.put(m.group(1), ops);
+            }
+        }
+        Map<String, Set<String>> actual = new TreeMap<>();
+        e.filters().forEach((k, v) -> actual.put(k, new TreeSet<>(v)));
+        assertThat(actual).isEqualTo(described);
+    }
+
     @Test
     void report_cursor_styles_follow_the_spec_parameters() {
         for (Endpoint e : Endpoints.ALL) {

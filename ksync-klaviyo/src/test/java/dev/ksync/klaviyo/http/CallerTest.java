@@ -1,5 +1,7 @@
 package dev.ksync.klaviyo.http;
 
+import dev.ksync.klaviyo.Query;
+import dev.ksync.klaviyo.Listings;
 import static dev.ksync.klaviyo.StubTransport.error;
 import static dev.ksync.klaviyo.StubTransport.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +39,7 @@ class CallerTest {
     @Test
     void sends_key_only_in_the_authorization_header_with_the_pinned_revision() {
         transport.then(c -> json(200, TAGS));
-        assertThat(client.tags().toList()).extracting(t -> t.name()).containsExactly("VIP");
+        assertThat(client.list(Listings.TAGS, Query.all()).toList()).extracting(t -> t.name()).containsExactly("VIP");
         HttpCall call = transport.calls.getFirst();
         assertThat(call.headers()).containsEntry("Authorization", "Klaviyo-API-Key " + SECRET)
                 .containsEntry("revision", "2026-07-15");
@@ -51,7 +53,7 @@ class CallerTest {
         transport.then(c -> json(500, error(500, "error", "boom"))).then(c -> json(502, "<html>bad gateway</html>"))
                 .then(c -> json(503, "")).then(c -> json(200, TAGS));
         Instant start = clock.instant();
-        assertThat(client.tags().toList()).hasSize(1);
+        assertThat(client.list(Listings.TAGS, Query.all()).toList()).hasSize(1);
         // random 1.0 → full backoff: 0.5 s, 1 s, 2 s
         assertThat(Duration.between(start, clock.instant())).isEqualTo(Duration.ofMillis(3500));
         var s = client.callStats().endpoint("get_tags");
@@ -71,7 +73,7 @@ class CallerTest {
     @Test
     void persistent_server_errors_end_as_upstream_with_klaviyo_status_code_and_detail() {
         transport.thenAlways(c -> json(503, error(503, "service_unavailable", "try later")));
-        assertThatThrownBy(() -> client.tags().toList())
+        assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList())
                 .isInstanceOfSatisfying(KlaviyoException.Upstream.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.code()).isEqualTo("service_unavailable");
@@ -89,21 +91,21 @@ class CallerTest {
                 .then(c -> { throw new IOException("fixed content-length: 900, bytes received: 120"); })
                 .then(c -> json(200, TAGS.substring(0, 40)))
                 .then(c -> json(200, TAGS));
-        assertThat(client.tags().toList()).hasSize(1);
+        assertThat(client.list(Listings.TAGS, Query.all()).toList()).hasSize(1);
         assertThat(client.callStats().endpoint("get_tags").retries()).isEqualTo(3);
     }
 
     @Test
     void persistent_io_errors_end_as_transport_error() {
         transport.thenAlways(c -> { throw new IOException("Connection refused"); });
-        assertThatThrownBy(() -> client.tags().toList()).isInstanceOf(KlaviyoException.Transport.class)
+        assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList()).isInstanceOf(KlaviyoException.Transport.class)
                 .hasMessageContaining("check the network");
     }
 
     @Test
     void a_401_ends_at_once_with_a_clear_error_without_the_key() {
         transport.thenAlways(c -> json(401, error(401, "not_authenticated", "Incorrect authentication credentials.")));
-        assertThatThrownBy(() -> client.tags().toList())
+        assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList())
                 .isInstanceOfSatisfying(KlaviyoException.Unauthorized.class, e -> {
                     assertThat(e.getMessage()).startsWith("Klaviyo rejected the API key (401)")
                             .contains("check the account's private API key").doesNotContain(SECRET);
@@ -116,12 +118,12 @@ class CallerTest {
     @Test
     void other_client_errors_are_typed_and_not_retried() {
         transport.then(c -> json(403, error(403, "permission_denied", "missing scope")));
-        assertThatThrownBy(() -> client.tags().toList()).isInstanceOfSatisfying(KlaviyoException.Forbidden.class,
+        assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList()).isInstanceOfSatisfying(KlaviyoException.Forbidden.class,
                 e -> assertThat(e.getMessage()).contains("tags:read"));
         transport.then(c -> json(404, error(404, "not_found", "no flow")));
-        assertThatThrownBy(() -> client.flowActions("nope").toList()).isInstanceOf(KlaviyoException.NotFound.class);
+        assertThatThrownBy(() -> client.list(Listings.FLOW_ACTIONS, Query.of("nope")).toList()).isInstanceOf(KlaviyoException.NotFound.class);
         transport.then(c -> json(400, error(400, "invalid", "bad filter")));
-        assertThatThrownBy(() -> client.tags().toList()).isInstanceOfSatisfying(KlaviyoException.BadRequest.class,
+        assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList()).isInstanceOfSatisfying(KlaviyoException.BadRequest.class,
                 e -> assertThat(e.detail()).isEqualTo("bad filter"));
         assertThat(transport.calls).hasSize(3);
     }
@@ -131,7 +133,7 @@ class CallerTest {
         transport.then(c -> json(429, error(429, "throttled", "Expected available in 2 seconds."), Map.of("Retry-After", List.of("2"))))
                 .then(c -> json(200, TAGS));
         Instant start = clock.instant();
-        assertThat(client.tags().toList()).hasSize(1);
+        assertThat(client.list(Listings.TAGS, Query.all()).toList()).hasSize(1);
         assertThat(Duration.between(start, clock.instant())).isEqualTo(Duration.ofMillis(2500));
         assertThat(client.callStats().endpoint("get_tags").throttled()).isEqualTo(1);
     }
@@ -140,7 +142,7 @@ class CallerTest {
     void a_429_asking_for_longer_than_the_policy_allows_fails_with_resume_time() {
         transport.then(c -> json(429, error(429, "throttled", "Expected available in 3600 seconds."),
                 Map.of("Retry-After", List.of("3600"))));
-        assertThatThrownBy(() -> client.tags().toList())
+        assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList())
                 .isInstanceOfSatisfying(KlaviyoException.RateLimited.class,
                         e -> assertThat(e.resumeAt()).isEqualTo(Instant.parse("2026-01-01T01:00:00Z")));
     }

@@ -1,13 +1,14 @@
 package dev.ksync.klaviyo.paging;
 
+import dev.ksync.klaviyo.Query;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ksync.klaviyo.ApiKey;
-import dev.ksync.klaviyo.EventQuery;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.klaviyo.Partitioning;
-import dev.ksync.klaviyo.ProfileQuery;
 import dev.ksync.klaviyo.StubTransport;
 import dev.ksync.klaviyo.wire.Event;
 import dev.ksync.klaviyo.wire.Profile;
@@ -44,7 +45,7 @@ class PagingTest {
     @Test
     void fetches_the_next_page_only_when_consumed() {
         transport.thenAlways(new FakeListing("event", "datetime", times(50)));
-        try (Stream<Event> s = client().events(EventQuery.all().pageSize(10))) {
+        try (Stream<Event> s = client().list(Listings.EVENTS, Query.all().pageSize(10))) {
             assertThat(transport.calls).isEmpty();
             assertThat(s.limit(11).count()).isEqualTo(11);
         }
@@ -55,7 +56,7 @@ class PagingTest {
     void follows_links_next_until_null_and_calls_the_hook_after_each_page() {
         transport.thenAlways(new FakeListing("event", "datetime", times(25)));
         List<PageEvent> pages = new ArrayList<>();
-        assertThat(client().events(EventQuery.all().pageSize(10), pages::add).count()).isEqualTo(25);
+        assertThat(client().list(Listings.EVENTS, Query.all().pageSize(10), pages::add).count()).isEqualTo(25);
         assertThat(pages).extracting(PageEvent::records).containsExactly(10, 10, 5);
         assertThat(pages).extracting(PageEvent::last).containsExactly(false, false, true);
         assertThat(pages.get(0).nextLink()).contains("page[cursor]=10");
@@ -66,9 +67,9 @@ class PagingTest {
     void resumes_from_a_page_hook_checkpoint() {
         transport.thenAlways(new FakeListing("event", "datetime", times(25)));
         List<PageEvent> pages = new ArrayList<>();
-        List<String> firstTwo = client().events(EventQuery.all().pageSize(10).maxPages(2), pages::add).map(Event::id).toList();
-        List<String> rest = client().events(EventQuery.all().resumeFrom(pages.get(1).nextLink())).map(Event::id).toList();
-        List<String> all = client().events(EventQuery.all().pageSize(10)).map(Event::id).toList();
+        List<String> firstTwo = client().list(Listings.EVENTS, Query.all().pageSize(10).maxPages(2), pages::add).map(Event::id).toList();
+        List<String> rest = client().list(Listings.EVENTS, Query.all().resumeFrom(pages.get(1).nextLink())).map(Event::id).toList();
+        List<String> all = client().list(Listings.EVENTS, Query.all().pageSize(10)).map(Event::id).toList();
         List<String> joined = new ArrayList<>(firstTwo);
         joined.addAll(rest);
         assertThat(joined).isEqualTo(all);
@@ -80,9 +81,9 @@ class PagingTest {
         FakeListing fake = new FakeListing("event", "datetime", times);
         transport.thenAlways(fake);
         Instant from = T0, to = T0.plus(Duration.ofDays(30));
-        List<Event> seq = client().events(EventQuery.all().between(from, to).sort("datetime").pageSize(20)).toList();
+        List<Event> seq = client().list(Listings.EVENTS, Query.all().filter(Filter.greaterOrEqual("datetime", from)).filter(Filter.lessThan("datetime", to)).sort("datetime").pageSize(20)).toList();
         List<PageEvent> pages = Collections.synchronizedList(new ArrayList<>());
-        List<Event> par = client().events(EventQuery.all().between(from, to).sort("datetime").pageSize(20).partitioned(13), pages::add).toList();
+        List<Event> par = client().list(Listings.EVENTS, Query.all().sort("datetime").pageSize(20).partitioned(Partitioning.between(from, to).withSlices(13)), pages::add).toList();
 
         assertThat(seq).hasSize(700);
         assertThat(par).extracting(Event::id).containsExactlyElementsOf(seq.stream().map(Event::id).toList());
@@ -95,10 +96,10 @@ class PagingTest {
         List<Instant> times = new ArrayList<>(times(400));
         for (int d = 0; d <= 30; d++) times.add(T0.plus(Duration.ofDays(d))); // exactly on many boundaries
         transport.thenAlways(new FakeListing("profile", "created", times));
-        List<Profile> seq = client().profiles(ProfileQuery.all().sort("created")).toList();
-        List<Profile> par = client().profiles(ProfileQuery.all().sort("created").partitioned(Partitioning.auto().withSlices(30))).toList();
-        List<Profile> unordered = client().profiles(ProfileQuery.all().partitioned(Partitioning.auto().withSlices(30))).toList();
-        List<Profile> desc = client().profiles(ProfileQuery.all().sort("-created").partitioned(Partitioning.auto().withSlices(7))).toList();
+        List<Profile> seq = client().list(Listings.PROFILES, Query.all().sort("created")).toList();
+        List<Profile> par = client().list(Listings.PROFILES, Query.all().sort("created").partitioned(Partitioning.auto().withSlices(30))).toList();
+        List<Profile> unordered = client().list(Listings.PROFILES, Query.all().partitioned(Partitioning.auto().withSlices(30))).toList();
+        List<Profile> desc = client().list(Listings.PROFILES, Query.all().sort("-created").partitioned(Partitioning.auto().withSlices(7))).toList();
 
         assertThat(seq).hasSize(times.size());
         assertThat(par).extracting(Profile::id).containsExactlyElementsOf(seq.stream().map(Profile::id).toList());
@@ -111,7 +112,7 @@ class PagingTest {
     @Test
     void closing_a_partitioned_stream_early_stops_its_workers() {
         transport.thenAlways(new FakeListing("event", "datetime", times(2000)));
-        try (Stream<Event> s = client().events(EventQuery.all().between(T0, T0.plus(Duration.ofDays(30))).pageSize(10).partitioned(8))) {
+        try (Stream<Event> s = client().list(Listings.EVENTS, Query.all().pageSize(10).partitioned(Partitioning.between(T0, T0.plus(Duration.ofDays(30))).withSlices(8)))) {
             assertThat(s.limit(5).count()).isEqualTo(5);
         }
         int after = transport.calls.size();

@@ -39,7 +39,7 @@ class PartitionedPagerFailureTest {
                 new Slice("a", T0, T0.plus(Duration.ofDays(1)), URI.create("http://a/1")),
                 new Slice("b", T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(2)), URI.create("http://b/1")));
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-            try (Stream<JsonNode> s = PartitionedPager.stream("op", slices, source, (slice, p) -> p.data(),
+            try (Stream<JsonNode> s = PartitionedPager.stream("op", slices, source, Page::data, null,
                     PageListener.NONE, 2, 1, ordered)) {
                 s.forEach(n -> { });
                 return null;
@@ -59,7 +59,7 @@ class PartitionedPagerFailureTest {
         };
         List<Slice> slices = List.of(new Slice("a", T0, T0.plus(Duration.ofDays(1)), URI.create("http://a/1")));
         assertThatThrownBy(() -> {
-            try (Stream<JsonNode> s = PartitionedPager.stream("op", slices, source, (slice, p) -> p.data(),
+            try (Stream<JsonNode> s = PartitionedPager.stream("op", slices, source, Page::data, null,
                     PageListener.NONE, 1, 1, ordered)) {
                 s.forEach(n -> { });
             }

@@ -1,13 +1,13 @@
 package dev.ksync.klaviyo.wire;
 
+import dev.ksync.klaviyo.Query;
+import dev.ksync.klaviyo.Listings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.ApiKey;
-import dev.ksync.klaviyo.EventQuery;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
-import dev.ksync.klaviyo.ProfileQuery;
 import dev.ksync.klaviyo.SpecFiles;
 import dev.ksync.klaviyo.StubTransport;
 import dev.ksync.klaviyo.budget.AccountBudgets;
@@ -81,7 +81,7 @@ class RecordingsTest {
     @Test
     void events_page_attaches_included_metric_and_profile() {
         transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")));
-        List<Event> events = client.events(EventQuery.all().includeMetric().includeProfile().sort("-datetime").maxPages(1)).toList();
+        List<Event> events = client.list(Listings.EVENTS, Query.all().add("include", "metric").add("include", "profile").sort("-datetime").maxPages(1)).toList();
 
         assertThat(events).hasSize(2);
         Event e = events.getFirst();
@@ -101,7 +101,7 @@ class RecordingsTest {
     @Test
     void events_page_headers_set_the_xl_windows() {
         transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")));
-        client.events(EventQuery.all().maxPages(1)).toList();
+        client.list(Listings.EVENTS, Query.all().maxPages(1)).toList();
         var budget = budgets.forCall(Endpoints.EVENTS, false);
         assertThat(budget.windows()).containsExactlyInAnyOrder(new Window(350, Duration.ofSeconds(1)), new Window(3500, Duration.ofSeconds(60)));
         // ratelimit-remaining 349 refers to the first (burst) window
@@ -149,7 +149,7 @@ class RecordingsTest {
     void profiles_page_parses_nulls_empty_location_and_the_escaped_next_link() {
         transport.then(c -> answer(SpecFiles.recorded("amp-labs_connectors__read-profiles-1-first-page.json")));
         List<String> nextLinks = new ArrayList<>();
-        List<Profile> profiles = client.profiles(ProfileQuery.all().pageSize(1).maxPages(1), ev -> nextLinks.add(ev.nextLink())).toList();
+        List<Profile> profiles = client.list(Listings.PROFILES, Query.all().pageSize(1).maxPages(1), ev -> nextLinks.add(ev.nextLink())).toList();
         assertThat(profiles).hasSize(1);
         Profile p = profiles.getFirst();
         assertThat(p.email()).isEqualTo("jennifer@gmail.com");
@@ -164,7 +164,7 @@ class RecordingsTest {
     @Test
     void campaigns_page_parses_audiences_strategy_and_microsecond_times() {
         transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_campaigns.200.json")));
-        List<Campaign> cs = client.campaigns("email").toList();
+        List<Campaign> cs = client.list(Listings.campaigns("email"), Query.all()).toList();
         assertThat(cs).isNotEmpty();
         Campaign c = cs.getFirst();
         assertThat(c.id()).isEqualTo("01M1PA99J4GSD6B3XGYF78793W");
@@ -173,13 +173,13 @@ class RecordingsTest {
         assertThat(c.sendStrategyMethod()).isEqualTo("static");
         assertThat(c.createdAt()).isNotNull();
         assertThat(c.channel()).isEqualTo("email");
-        assertThat(transport.calls.getFirst().uri().getRawQuery()).contains("filter=equals%28messages.channel%2C%27email%27%29");
+        assertThat(transport.calls.getFirst().uri().getRawQuery()).contains("filter=equals%28messages.channel%2C%22email%22%29");
     }
 
     @Test
     void campaign_messages_parse_definition_and_null_to_one_relationships() {
         transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_messages_for_campaign.200.json")));
-        List<CampaignMessage> ms = client.campaignMessages("01M1PA99J4GSD6B3XGYF78793W").toList();
+        List<CampaignMessage> ms = client.list(Listings.CAMPAIGN_MESSAGES, Query.of("01M1PA99J4GSD6B3XGYF78793W")).toList();
         CampaignMessage m = ms.getFirst();
         assertThat(m.campaignId()).isEqualTo("01M1PA99J4GSD6B3XGYF78793W");
         assertThat(m.channel()).isEqualTo("email");
