@@ -4,12 +4,12 @@ import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.ApiKey;
+import dev.ksync.klaviyo.Connections;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.klaviyo.budget.AccountBudgets;
 import dev.ksync.klaviyo.budget.BudgetStore;
 import dev.ksync.klaviyo.budget.WindowedBudget;
-import dev.ksync.klaviyo.http.JdkHttpTransport;
 import dev.ksync.klaviyo.stats.CallListener;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +35,7 @@ public final class KlaviyoAccess implements AutoCloseable {
     private final Clock clock;
     private final CallListener listener;
     private final KlaviyoClientConfig clientConfig;
-    private final JdkHttpTransport transport = new JdkHttpTransport(Duration.ofSeconds(10));
+    private final Connections connections = Connections.open(Duration.ofSeconds(10));
     private final WindowedBudget global;
     private final BudgetStore cappedWindows;
     private final Map<ApiKey, AccountBudgets> budgets = new LinkedHashMap<>(16, 0.75f, true) {
@@ -84,7 +84,7 @@ public final class KlaviyoAccess implements AutoCloseable {
                     k -> new AccountBudgets(clock, clientConfig.rateScale(), k.fingerprint(), cappedWindows));
         }
         KlaviyoClient.Builder b = KlaviyoClient.builder(clientConfig, key).clock(clock).listener(listener)
-                .transport(transport).budgets(shared);
+                .connections(connections).budgets(shared);
         if (global != null) {
             b.globalBudget(global);
         }
@@ -107,6 +107,6 @@ public final class KlaviyoAccess implements AutoCloseable {
 
     @Override
     public void close() {
-        transport.close();
+        connections.close();
     }
 }

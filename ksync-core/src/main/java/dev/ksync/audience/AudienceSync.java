@@ -7,7 +7,6 @@ import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.Listings;
 import dev.ksync.klaviyo.Partitioning;
 import dev.ksync.klaviyo.Query;
-import dev.ksync.klaviyo.paging.Slice;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.klaviyo.wire.Subscriptions;
@@ -250,7 +249,7 @@ public final class AudienceSync implements SyncJob<AudienceRequest, AudienceRepo
             if (oldest.isEmpty() || !to.isAfter(oldest.get())) {
                 return Profiles.inOrder(Stream.empty());
             }
-            List<Instant[]> slices = Slice.split(oldest.get(), to, PROFILE_SLICES);
+            List<Instant[]> slices = Partitioning.split(oldest.get(), to, PROFILE_SLICES);
             q = q.partitioned(Partitioning.between(oldest.get(), to).withSlices(PROFILE_SLICES));
             return new Profiles(client.list(Listings.PROFILES, q), p -> sliceOf(slices, p.created()));
         }

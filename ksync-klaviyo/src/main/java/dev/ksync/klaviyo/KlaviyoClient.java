@@ -108,6 +108,8 @@ public final class KlaviyoClient implements AutoCloseable {
         public Builder clock(Clock c) { this.clock = Objects.requireNonNull(c); return this; }
         public Builder sleeper(Sleeper s) { this.sleeper = Objects.requireNonNull(s); return this; }
         public Builder transport(HttpTransport t) { this.transport = Objects.requireNonNull(t); return this; }
+        /** Sends through a pool shared with other clients (which the client does not close). */
+        public Builder connections(Connections c) { return transport(c.transport()); }
         /** The account's budgets, shared with other clients of the same account. */
         public Builder budgets(AccountBudgets b) { this.budgets = Objects.requireNonNull(b); return this; }
         /** The process-wide budget shared by all accounts' clients. */

@@ -27,4 +27,12 @@ public record Partitioning(Instant from, Instant to, int slices) {
     public Partitioning withSlices(int n) {
         return new Partitioning(from, to, n);
     }
+
+    /**
+     * The [from, to) bounds of {@code n} slices exactly as {@link KlaviyoClient#list} cuts an explicit range, so a
+     * caller can tell which slice a record came from.
+     */
+    public static java.util.List<Instant[]> split(Instant from, Instant to, int n) {
+        return dev.ksync.klaviyo.paging.Slice.split(from, to, n);
+    }
 }
