@@ -3,7 +3,10 @@ package dev.ksync.app;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.audience.AudienceSync;
+import dev.ksync.campaigns.CampaignSync;
 import dev.ksync.config.AppConfig;
+import dev.ksync.flows.FlowSync;
+import dev.ksync.reporting.ReportQuota;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.db.Database;
 import dev.ksync.store.ObjectStore;
@@ -32,6 +35,8 @@ public final class Ksync implements AutoCloseable {
     private final KlaviyoAccess klaviyo;
     private final SyncRunner syncs;
     private final AudienceSync audience;
+    private final FlowSync flows;
+    private final CampaignSync campaigns;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -43,6 +48,11 @@ public final class Ksync implements AutoCloseable {
         this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics));
         this.syncs = new SyncRunner(klaviyo, objectStore, clock);
         this.audience = new AudienceSync(syncs, config.storage().buckets());
+        // Klaviyo's daily cap as the plan's limit; the calls already spent today are not counted yet (issue 11 §6)
+        ReportQuota quota = ReportQuota.fixed(ReportQuota.KLAVIYO_DAILY, null);
+        this.flows = new FlowSync(new FlowSync.Settings(config.klaviyo().placedOrderMetricId(),
+                config.jobs().flowRowBudget()), quota, clock);
+        this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota, clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -116,6 +126,16 @@ public final class Ksync implements AutoCloseable {
 
     public AudienceSync audience() {
         return audience;
+    }
+
+    /** The flows.csv job, run by {@link #syncs()}. */
+    public FlowSync flows() {
+        return flows;
+    }
+
+    /** The campaigns.csv job, run by {@link #syncs()}. */
+    public CampaignSync campaigns() {
+        return campaigns;
     }
 
     public PrometheusMeterRegistry metrics() {

@@ -2,9 +2,11 @@ package dev.ksync.app;
 
 import dev.ksync.cli.AccountsCommand;
 import dev.ksync.cli.AudienceCommand;
+import dev.ksync.cli.CampaignsCommand;
 import dev.ksync.cli.CliErrors;
 import dev.ksync.cli.DbCommand;
 import dev.ksync.cli.DemoCommand;
+import dev.ksync.cli.FlowsCommand;
 import dev.ksync.cli.SandboxCommand;
 import dev.ksync.cli.ServeCommand;
 import picocli.CommandLine;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
 /** The {@code ksync} command line: each subcommand is a thin door onto the services {@link Ksync} wires. */
 @Command(name = "ksync", mixinStandardHelpOptions = true, version = "ksync 0.1.0",
         description = "Keeps a brand's Klaviyo data in its own hands: sync, store, report.",
-        subcommands = {ServeCommand.class, DemoCommand.class, SandboxCommand.class, AudienceCommand.class, AccountsCommand.class, DbCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, SandboxCommand.class, AudienceCommand.class, FlowsCommand.class,
+                CampaignsCommand.class, AccountsCommand.class, DbCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -14,6 +14,7 @@ import dev.ksync.http.AudienceRequestParser;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.request.Choices;
 import dev.ksync.store.UploadId;
+import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class AudienceCommand implements Callable<Integer> {
                 result = ksync.audience().live(req, progress);
                 progress.done();
                 stdout.println(JSON.writeValueAsString(result));
-            } else if (req.format() == AudienceRequest.Format.JSON) {
+            } else if (req.format() == Format.JSON) {
                 result = ksync.audience().export(req, OutputStream.nullOutputStream(), progress);
                 progress.done();
                 stdout.println(JSON.writeValueAsString(result));
@@ -118,7 +119,7 @@ public final class AudienceCommand implements Callable<Integer> {
     /** The options as a request; a bad value names its option. */
     private AudienceRequest request() {
         AudienceRequest.Builder b = AudienceRequest.builder()
-                .format(Choices.parse("--format", AudienceRequest.Format.class, format))
+                .format(Choices.parse("--format", Format.class, format))
                 .source(Choices.parse("--source", AudienceRequest.Source.class, source))
                 .includeSuppressed(includeSuppressed)
                 .enrichEvents(enrichEvents)

@@ -16,7 +16,7 @@ final class Progress implements LongConsumer {
 
     private final PrintStream err;
     private final String label;
-    private final long total;
+    private long total;
     private final boolean enabled;
     private final Clock clock;
     private Instant lastDraw = Instant.MIN;
@@ -33,6 +33,11 @@ final class Progress implements LongConsumer {
         this.label = label;
         this.total = total;
         this.enabled = isTerminal();
+    }
+
+    /** The expected count, once known (a sync's plan tells it after the first calls). */
+    void total(long expected) {
+        total = expected;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.ksync.http;
 
 import dev.ksync.audience.AudienceRequest;
-import dev.ksync.audience.AudienceRequest.Format;
 import dev.ksync.audience.AudienceSync;
+import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

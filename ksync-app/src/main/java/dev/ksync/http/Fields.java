@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.error.KsyncException;
 import dev.ksync.request.Choices;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -65,6 +67,17 @@ final class Fields {
             throw KsyncException.badInput(field, n, allowed);
         }
         return Optional.of(n);
+    }
+
+    /** A calendar day, {@code YYYY-MM-DD}. */
+    public Optional<LocalDate> date(String field) {
+        return text(field).map(v -> {
+            try {
+                return LocalDate.parse(v);
+            } catch (DateTimeParseException e) {
+                throw KsyncException.badInput(field, v, "a day as YYYY-MM-DD");
+            }
+        });
     }
 
     public boolean bool(String field, boolean fallback) {

@@ -99,6 +99,7 @@ public final class HttpApi {
             new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
+            new ReportSyncRoutes(ksync, gate, bodies).register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });

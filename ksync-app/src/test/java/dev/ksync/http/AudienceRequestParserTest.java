@@ -30,7 +30,7 @@ class AudienceRequestParserTest {
     void defaults_are_dry_run_json_minimal_from_profiles() {
         AudienceRequest r = parse("{'profiles': []}");
         assertThat(r.mode()).isEqualTo(Mode.DRY_RUN);
-        assertThat(r.format()).isEqualTo(AudienceRequest.Format.JSON);
+        assertThat(r.format()).isEqualTo(dev.ksync.sync.Format.JSON);
         assertThat(r.schema()).isEqualTo(AudienceSchema.MINIMAL);
         assertThat(r.source()).isEqualTo(AudienceRequest.Source.PROFILES);
         assertThat(r.pageSize()).isEqualTo(100);

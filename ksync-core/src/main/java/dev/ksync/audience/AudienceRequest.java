@@ -5,6 +5,7 @@ import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.store.UploadId;
+import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
 import dev.ksync.sync.SyncRequest;
 import java.util.List;
@@ -41,8 +42,6 @@ public record AudienceRequest(
         Optional<Integer> enrichProfileLimit,
         Optional<Integer> enrichEventsMaxPages,
         boolean overwrite) implements SyncRequest {
-
-    public enum Format { JSON, CSV }
 
     public enum Source { PROFILES, KLAVIYO }
 

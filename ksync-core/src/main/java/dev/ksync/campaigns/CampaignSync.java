@@ -15,6 +15,10 @@ import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
 import dev.ksync.reporting.Resources;
 import dev.ksync.reporting.Statistic;
+import dev.ksync.sync.RowSample;
+import dev.ksync.sync.RowSink;
+import dev.ksync.sync.SyncContext;
+import dev.ksync.sync.SyncJob;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,15 +32,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * Builds campaigns.csv: the account (timezone), the conversion metric, the campaigns of the channel listed with
  * their messages and tags, one values report by message for the window (per year of it), and the audiences'
  * names. A row per message of each campaign sent in the window (or with report activity in it), dated by its send
- * day in the account timezone, sorted by Day then IDs.
+ * day in the account timezone, sorted by Day then IDs. A {@link SyncJob} the {@link dev.ksync.sync.SyncRunner} runs.
  */
-public final class CampaignSync {
+public final class CampaignSync implements SyncJob<CampaignSyncRequest, CampaignSyncReport> {
+    public static final String FILE = "campaigns.csv";
+    /** Rows in a JSON answer's {@code sample}. */
+    public static final int SAMPLE_ROWS = 5;
+
     /** Statuses of a campaign that went out. */
     static final Set<String> SENT = Set.of("Sent", "Sending", "Variations Sent");
 
@@ -44,19 +51,39 @@ public final class CampaignSync {
     public record Settings(Optional<String> placedOrderMetricId) {}
 
     private final Settings settings;
+    private final ReportQuota quota;
     private final Clock clock;
 
-    public CampaignSync(Settings settings, Clock clock) {
+    /** @param quota the report calls each account may still spend today, asked before any is spent */
+    public CampaignSync(Settings settings, ReportQuota quota, Clock clock) {
         this.settings = settings;
+        this.quota = quota;
         this.clock = clock;
     }
 
-    public List<String> header() {
+    @Override
+    public String name() {
+        return "campaigns";
+    }
+
+    @Override
+    public String fileName() {
+        return FILE;
+    }
+
+    @Override
+    public List<String> header(CampaignSyncRequest request) {
         return CampaignSchema.HEADER;
     }
 
-    public CampaignSyncReport run(CampaignSyncRequest req, KlaviyoClient client, ReportQuota quota,
-                                  Consumer<List<String>> sink) {
+    @Override
+    public String summary(CampaignSyncRequest req, CampaignSyncReport r) {
+        return req.channel().wire() + ", " + r.window().days() + " days, " + r.campaigns() + " campaigns";
+    }
+
+    @Override
+    public CampaignSyncReport run(CampaignSyncRequest req, SyncContext context, RowSink sink) {
+        KlaviyoClient client = context.klaviyo();
         CallStats before = client.callStats();
         try {
             AccountZone account = AccountZone.fetch(client);
@@ -73,17 +100,22 @@ public final class CampaignSync {
                             && window.contains(LocalDate.ofInstant(c.sendTime(), zone)))
                     .sorted(Comparator.comparing(CampaignInfo::sendTime).thenComparing(c -> c.campaign().id())).toList();
             List<CampaignInfo> selected = req.limitCampaigns().map(n -> sent.stream().limit(n).toList()).orElse(sent);
-            Map<String, Object> caps = new LinkedHashMap<>();
+            Map<String, String> caps = new LinkedHashMap<>();
             boolean capped = selected.size() < sent.size();
-            if (capped) caps.put("limitCampaigns", Map.of("limit", req.limitCampaigns().get(), "campaignsLeftOut", sent.size() - selected.size()));
+            if (capped) caps.put("limitCampaigns", "kept the first " + selected.size() + " campaigns by send time, left out " + (sent.size() - selected.size()));
             long messages = selected.stream().mapToLong(c -> c.messages().size()).sum();
             ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, account.accountId());
+            context.expect(plan.reportCalls());
+            context.plan("aggregation", "range", plan.choice());
+            caps.forEach(context::cap);
 
             String filter = capped ? "contains-any(campaign_id,"
                     + Resources.quoted(selected.stream().map(c -> c.campaign().id()).toList()) + ")" : null;
             Map<String, CampaignReports.Line> lines = new LinkedHashMap<>();
+            int done = 0;
             for (ReportWindow w : plan.calls()) {
                 CampaignReports.fetch(client, w, channel, metric.id(), filter).forEach(lines::putIfAbsent);
+                context.progress(++done);
             }
 
             // Campaigns with activity but not (yet) selected: listed ones with another status, or archived ones.
@@ -114,9 +146,14 @@ public final class CampaignSync {
                 }
             }
             rows.sort(CampaignRow.ORDER);
-            rows.forEach(r -> sink.accept(CampaignSchema.row(r)));
+            RowSample sample = new RowSample(CampaignSchema.HEADER, SAMPLE_ROWS);
+            for (CampaignRow r : rows) {
+                List<String> cells = CampaignSchema.row(r);
+                sample.offer(cells);
+                sink.row(cells);
+            }
             return new CampaignSyncReport(rows.size(), rowsOf.size(), window, zone, account.zoneSource(), metric, plan,
-                    caps, client.callStats().minus(before));
+                    caps, sample.rows(), client.callStats().minus(before));
         } catch (KlaviyoException e) {
             throw UpstreamErrors.from(e);
         }

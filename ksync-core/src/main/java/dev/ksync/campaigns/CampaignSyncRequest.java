@@ -6,6 +6,9 @@ import dev.ksync.error.KsyncException;
 import dev.ksync.reporting.RequestChecks;
 import dev.ksync.reporting.WindowSpec;
 import dev.ksync.store.UploadId;
+import dev.ksync.sync.Format;
+import dev.ksync.sync.Mode;
+import dev.ksync.sync.SyncRequest;
 import java.util.Optional;
 
 /**
@@ -14,6 +17,7 @@ import java.util.Optional;
  * by any door; the compact constructor refuses a bad field with a 400 naming it.
  *
  * @param limitCampaigns at most this many campaigns (the first by send time, then id)
+ * @param overwrite      whether a live run may replace an object with other content under its key
  */
 public record CampaignSyncRequest(
         Mode mode,
@@ -25,11 +29,8 @@ public record CampaignSyncRequest(
         boolean debug,
         Optional<AccountId> accountId,
         Optional<UploadId> uploadId,
-        Optional<Secret> klaviyoApiKey) {
-
-    public enum Mode { DRY_RUN, LIVE }
-
-    public enum Format { JSON, CSV }
+        Optional<Secret> klaviyoApiKey,
+        boolean overwrite) implements SyncRequest {
 
     /** Klaviyo lists campaigns one channel at a time. */
     public enum Channel {
@@ -78,6 +79,7 @@ public record CampaignSyncRequest(
         private AccountId accountId;
         private UploadId uploadId;
         private Secret klaviyoApiKey;
+        private boolean overwrite;
 
         private Builder() {}
 
@@ -93,11 +95,12 @@ public record CampaignSyncRequest(
         public Builder accountId(AccountId a) { this.accountId = a; return this; }
         public Builder uploadId(UploadId u) { this.uploadId = u; return this; }
         public Builder klaviyoApiKey(Secret k) { this.klaviyoApiKey = k; return this; }
+        public Builder overwrite(boolean b) { this.overwrite = b; return this; }
 
         public CampaignSyncRequest build() {
             return new CampaignSyncRequest(mode, format, window, channel, Optional.ofNullable(limitCampaigns),
                     Optional.ofNullable(conversionMetricId), debug, Optional.ofNullable(accountId),
-                    Optional.ofNullable(uploadId), Optional.ofNullable(klaviyoApiKey));
+                    Optional.ofNullable(uploadId), Optional.ofNullable(klaviyoApiKey), overwrite);
         }
     }
 }

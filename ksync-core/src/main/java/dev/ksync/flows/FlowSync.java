@@ -17,6 +17,11 @@ import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
 import static dev.ksync.reporting.Resources.quoted;
 import dev.ksync.reporting.Statistic;
+import dev.ksync.request.Choices;
+import dev.ksync.sync.RowSample;
+import dev.ksync.sync.RowSink;
+import dev.ksync.sync.SyncContext;
+import dev.ksync.sync.SyncJob;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,15 +32,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * Builds flows.csv from the fewest Klaviyo calls: the account (timezone), the conversion metric, one flows listing
  * with actions and tags included, then the planned report calls (a year of days is 7 daily series reports). Rows
  * reach the sink window by window, sorted by Day then IDs, so memory holds one window and reruns are identical.
+ * A {@link SyncJob}: the {@link dev.ksync.sync.SyncRunner} streams or stores what it writes.
  */
-public final class FlowSync {
+public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> {
+    public static final String FILE = "flows.csv";
+    /** Rows in a JSON answer's {@code sample}. */
+    public static final int SAMPLE_ROWS = 5;
+
     /**
      * @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID
      * @param rowBudget           FLOW_ROW_BUDGET: most rows a sync may write
@@ -43,20 +52,42 @@ public final class FlowSync {
     public record Settings(Optional<String> placedOrderMetricId, int rowBudget) {}
 
     private final Settings settings;
+    private final ReportQuota quota;
     private final Clock clock;
 
-    public FlowSync(Settings settings, Clock clock) {
+    /** @param quota the report calls each account may still spend today, asked before any is spent */
+    public FlowSync(Settings settings, ReportQuota quota, Clock clock) {
         this.settings = settings;
+        this.quota = quota;
         this.clock = clock;
     }
 
-    public List<String> header() {
+    @Override
+    public String name() {
+        return "flows";
+    }
+
+    @Override
+    public String fileName() {
+        return FILE;
+    }
+
+    @Override
+    public List<String> header(FlowSyncRequest request) {
         return FlowSchema.HEADER;
     }
 
-    /** Writes the rows (cells in {@link #header()} order) to {@code sink}; nothing of the plan is spent past a refusal. */
-    public FlowSyncReport run(FlowSyncRequest req, KlaviyoClient client, ReportQuota quota, Consumer<List<String>> sink) {
+    @Override
+    public String summary(FlowSyncRequest req, FlowSyncReport r) {
+        return r.days() + " days, " + r.plan().reportCalls() + " " + r.plan().operationId() + " calls";
+    }
+
+    /** Writes the rows in {@link FlowSchema#HEADER} order; nothing of the plan is spent past a refusal. */
+    @Override
+    public FlowSyncReport run(FlowSyncRequest req, SyncContext context, RowSink sink) {
+        KlaviyoClient client = context.klaviyo();
         CallStats before = client.callStats();
+        RowSample sample = new RowSample(FlowSchema.HEADER, SAMPLE_ROWS);
         try {
             AccountZone account = AccountZone.fetch(client);
             ReportWindow window = req.window().resolve(LocalDate.now(clock.withZone(account.zone())));
@@ -65,6 +96,11 @@ public final class FlowSync {
             Selection sel = Selection.of(flows, req);
             ReportPlan plan = ReportPlanner.flows(window, req.aggregation(), req.reportStrategy(), sel.sendingMessages(),
                     settings.rowBudget(), quota, account.accountId());
+            context.expect(plan.reportCalls());
+            context.plan("aggregation", plan.shape().perDay() ? "per-day" : "range", plan.choice());
+            context.plan("reportStrategy", Choices.wireName(req.reportStrategy()), plan.reportCalls() + " "
+                    + plan.operationId() + " calls");
+            sel.caps().forEach(context::cap);
 
             Set<String> flowIds = new TreeSet<>();
             Map<String, List<MessageInfo>> walked = new LinkedHashMap<>();
@@ -84,11 +120,14 @@ public final class FlowSync {
                 for (FlowRow r : out) {
                     if (++rows > settings.rowBudget()) throw overBudget(rows);
                     flowIds.add(r.flowId());
-                    sink.accept(FlowSchema.row(r));
+                    List<String> cells = FlowSchema.row(r);
+                    sample.offer(cells);
+                    sink.row(cells);
                 }
+                context.progress(i + 1);
             }
             return new FlowSyncReport(rows, flowIds.size(), window, account.zone(), account.zoneSource(), metric, plan,
-                    sel.caps(), List.copyOf(walked.keySet()), client.callStats().minus(before));
+                    sel.caps(), List.copyOf(walked.keySet()), sample.rows(), client.callStats().minus(before));
         } catch (KlaviyoException e) {
             throw UpstreamErrors.from(e);
         }
@@ -121,16 +160,16 @@ public final class FlowSync {
 
     /** The flows and messages a request covers after its caps, and what the caps left out. */
     private record Selection(List<FlowInfo> flows, Set<String> flowIds, Set<String> messageIds, boolean flowsCapped,
-                             boolean messagesCapped, Map<String, Object> caps) {
+                             boolean messagesCapped, Map<String, String> caps) {
         static Selection of(Map<String, FlowInfo> listed, FlowSyncRequest req) {
             List<FlowInfo> all = listed.values().stream().sorted(java.util.Comparator.comparing(FlowInfo::id)).toList();
             List<FlowInfo> flows = req.limitFlows().map(n -> all.stream().limit(n).toList()).orElse(all);
             List<String> messages = flows.stream().flatMap(f -> f.messages().stream().map(MessageInfo::id).sorted()).toList();
             List<String> kept = req.limitMessages().map(n -> messages.stream().limit(n).toList()).orElse(messages);
-            Map<String, Object> caps = new LinkedHashMap<>();
+            Map<String, String> caps = new LinkedHashMap<>();
             boolean flowsCapped = flows.size() < all.size(), messagesCapped = kept.size() < messages.size();
-            if (flowsCapped) caps.put("limitFlows", Map.of("limit", req.limitFlows().get(), "flowsLeftOut", all.size() - flows.size()));
-            if (messagesCapped) caps.put("limitMessages", Map.of("limit", req.limitMessages().get(), "messagesLeftOut", messages.size() - kept.size()));
+            if (flowsCapped) caps.put("limitFlows", "kept the first " + flows.size() + " flows by id, left out " + (all.size() - flows.size()));
+            if (messagesCapped) caps.put("limitMessages", "kept the first " + kept.size() + " messages by flow and message id, left out " + (messages.size() - kept.size()));
             return new Selection(flows, flows.stream().map(FlowInfo::id).collect(Collectors.toCollection(TreeSet::new)),
                     new TreeSet<>(kept), flowsCapped, messagesCapped, caps);
         }

@@ -8,6 +8,9 @@ import dev.ksync.reporting.ReportPlanner.Strategy;
 import dev.ksync.reporting.RequestChecks;
 import dev.ksync.reporting.WindowSpec;
 import dev.ksync.store.UploadId;
+import dev.ksync.sync.Format;
+import dev.ksync.sync.Mode;
+import dev.ksync.sync.SyncRequest;
 import java.util.Optional;
 
 /**
@@ -22,6 +25,7 @@ import java.util.Optional;
  *                     actions (names normally come free with the report's groupings)
  * @param includeDrafts a zero row, on the window's first day, for each message of a draft flow
  * @param debug        more diagnostics (the report windows requested)
+ * @param overwrite    whether a live run may replace an object with other content under its key
  */
 public record FlowSyncRequest(
         Mode mode,
@@ -37,11 +41,8 @@ public record FlowSyncRequest(
         Optional<AccountId> accountId,
         Optional<UploadId> uploadId,
         Optional<Secret> klaviyoApiKey,
-        Strategy reportStrategy) {
-
-    public enum Mode { DRY_RUN, LIVE }
-
-    public enum Format { JSON, CSV }
+        Strategy reportStrategy,
+        boolean overwrite) implements SyncRequest {
 
     public static final int DEFAULT_DAYS = 30;
     public static final int MAX_LIMIT_FLOWS = 1000;
@@ -89,6 +90,7 @@ public record FlowSyncRequest(
         private UploadId uploadId;
         private Secret klaviyoApiKey;
         private Strategy reportStrategy = Strategy.SERIES;
+        private boolean overwrite;
 
         private Builder() {}
 
@@ -109,12 +111,13 @@ public record FlowSyncRequest(
         public Builder uploadId(UploadId u) { this.uploadId = u; return this; }
         public Builder klaviyoApiKey(Secret k) { this.klaviyoApiKey = k; return this; }
         public Builder reportStrategy(Strategy s) { this.reportStrategy = s; return this; }
+        public Builder overwrite(boolean b) { this.overwrite = b; return this; }
 
         public FlowSyncRequest build() {
             return new FlowSyncRequest(mode, format, window, Optional.ofNullable(limitFlows),
                     Optional.ofNullable(limitMessages), enrichMessageNames, aggregation,
                     Optional.ofNullable(conversionMetricId), includeDrafts, debug, Optional.ofNullable(accountId),
-                    Optional.ofNullable(uploadId), Optional.ofNullable(klaviyoApiKey), reportStrategy);
+                    Optional.ofNullable(uploadId), Optional.ofNullable(klaviyoApiKey), reportStrategy, overwrite);
         }
     }
 }

@@ -17,16 +17,24 @@ public final class SyncContext {
     private final Clock clock;
     private final Supplier<KlaviyoClient> clients;
     private final LongConsumer progress;
+    private final LongConsumer total;
     private final Optional<Instant> deadline;
     private final List<Cap> caps = new ArrayList<>();
     private final List<PlanChoice> plans = new ArrayList<>();
     private KlaviyoClient client;
 
-    SyncContext(Clock clock, Supplier<KlaviyoClient> clients, LongConsumer progress, Optional<Instant> deadline) {
+    SyncContext(Clock clock, Supplier<KlaviyoClient> clients, LongConsumer progress, LongConsumer total,
+            Optional<Instant> deadline) {
         this.clock = clock;
         this.clients = clients;
         this.progress = progress;
+        this.total = total;
         this.deadline = deadline;
+    }
+
+    /** A context for running a job directly on {@code client}, outside a runner (domain tests, tools). */
+    public static SyncContext direct(Clock clock, KlaviyoClient client) {
+        return new SyncContext(clock, () -> client, n -> { }, n -> { }, Optional.empty());
     }
 
     public Clock clock() {
@@ -47,6 +55,11 @@ public final class SyncContext {
     /** Tells whoever watches (a progress bar) how many records were read so far. */
     public void progress(long records) {
         progress.accept(records);
+    }
+
+    /** Tells whoever watches what {@link #progress} will count up to, once the job knows (its plan's calls). */
+    public void expect(long totalCount) {
+        total.accept(totalCount);
     }
 
     public void cap(String field, String effect) {
@@ -70,11 +83,11 @@ public final class SyncContext {
         return Optional.ofNullable(client);
     }
 
-    List<Cap> caps() {
+    public List<Cap> caps() {
         return List.copyOf(caps);
     }
 
-    List<PlanChoice> plans() {
+    public List<PlanChoice> plans() {
         return List.copyOf(plans);
     }
 }

@@ -3,7 +3,9 @@ package dev.ksync.sync;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.store.StoredObject;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,6 +39,21 @@ public record SyncReport<D>(
         caps = List.copyOf(caps);
         plans = List.copyOf(plans);
         Objects.requireNonNull(duration, "duration is null");
+    }
+
+    /**
+     * What the runner measured, spelled as an answer's {@code diagnostics}: Klaviyo calls by operation (each with
+     * its 429s, retries and budget wait), the total budget wait, the caps and plan choices the job reported, the
+     * duration.
+     */
+    public Map<String, Object> measured() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("klaviyoCalls", klaviyoCalls.orElse(null));
+        m.put("budgetWaitMs", budgetWait.toMillis());
+        m.put("caps", caps);
+        m.put("plans", plans);
+        m.put("durationMs", duration.toMillis());
+        return m;
     }
 
     SyncReport<D> withStored(StoredObject object) {

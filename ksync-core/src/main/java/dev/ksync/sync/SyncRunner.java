@@ -46,16 +46,24 @@ public final class SyncRunner {
         this.clock = clock;
     }
 
-    /** How a run is watched and bounded. */
-    public record Options(LongConsumer progress, Optional<Instant> deadline) {
-        public static final Options NONE = new Options(n -> { }, Optional.empty());
+    /**
+     * How a run is watched and bounded.
+     *
+     * @param total told the expected final progress count once the job knows it (a plan's report calls)
+     */
+    public record Options(LongConsumer progress, LongConsumer total, Optional<Instant> deadline) {
+        public static final Options NONE = new Options(n -> { }, n -> { }, Optional.empty());
 
         public static Options progress(LongConsumer progress) {
-            return new Options(progress, Optional.empty());
+            return new Options(progress, n -> { }, Optional.empty());
+        }
+
+        public static Options progress(LongConsumer progress, LongConsumer total) {
+            return new Options(progress, total, Optional.empty());
         }
 
         public Options deadline(Instant at) {
-            return new Options(progress, Optional.of(at));
+            return new Options(progress, total, Optional.of(at));
         }
     }
 
@@ -113,7 +121,7 @@ public final class SyncRunner {
             Options options) {
         Instant started = clock.instant();
         SyncContext context = new SyncContext(clock, () -> klaviyo.client(request.accountId(), request.klaviyoApiKey()),
-                options.progress(), options.deadline());
+                options.progress(), options.total(), options.deadline());
         try (CsvRows rows = new CsvRows(out, job.header(request), PREVIEW_LINES, context::checkDeadline)) {
             D details = job.run(request, context, rows);
             rows.finish();

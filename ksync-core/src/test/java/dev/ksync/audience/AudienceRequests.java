@@ -28,7 +28,7 @@ final class AudienceRequests {
             JsonNode v = f.getValue();
             switch (f.getKey()) {
                 case "mode" -> b.mode(Choices.parse("mode", Mode.class, v.asText()));
-                case "format" -> b.format(Choices.parse("format", AudienceRequest.Format.class, v.asText()));
+                case "format" -> b.format(Choices.parse("format", dev.ksync.sync.Format.class, v.asText()));
                 case "schema" -> b.schema(Choices.parse("schema", AudienceSchema.class, v.asText()));
                 case "source" -> b.source(Choices.parse("source", AudienceRequest.Source.class, v.asText()));
                 case "sortDir" -> b.sortDir(Choices.parse("sortDir", AudienceRequest.SortDir.class, v.asText()));

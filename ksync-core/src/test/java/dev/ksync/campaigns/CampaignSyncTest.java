@@ -15,6 +15,7 @@ import dev.ksync.sandbox.data.ProfileList;
 import dev.ksync.sandbox.data.SandboxData;
 import dev.ksync.sandbox.data.Segment;
 import dev.ksync.sandbox.data.Tag;
+import dev.ksync.sync.SyncContext;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -58,9 +59,9 @@ class CampaignSyncTest {
     record Run(CampaignSyncReport report, ReportSandbox.Capture csv) {}
 
     static Run run(CampaignSyncRequest req, ReportQuota quota) {
-        CampaignSync sync = new CampaignSync(new CampaignSync.Settings(Optional.empty()), fx.clock);
-        ReportSandbox.Capture csv = new ReportSandbox.Capture(sync.header());
-        return new Run(sync.run(req, fx.client(), quota, csv), csv);
+        CampaignSync sync = new CampaignSync(new CampaignSync.Settings(Optional.empty()), quota, fx.clock);
+        ReportSandbox.Capture csv = new ReportSandbox.Capture(CampaignSchema.HEADER);
+        return new Run(sync.run(req, SyncContext.direct(fx.clock, fx.client()), csv), csv);
     }
 
     static Run run(CampaignSyncRequest req) {

@@ -16,6 +16,7 @@ import dev.ksync.reporting.Statistic;
 import dev.ksync.sandbox.data.Flow;
 import dev.ksync.sandbox.data.FlowMessage;
 import dev.ksync.sandbox.data.SandboxData;
+import dev.ksync.sync.SyncContext;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -65,10 +66,10 @@ class FlowSyncTest {
     }
 
     static Run run(FlowSyncRequest req, ReportQuota quota, int rowBudget) {
-        FlowSync sync = new FlowSync(new FlowSync.Settings(Optional.empty(), rowBudget), fx.clock);
-        ReportSandbox.Capture csv = new ReportSandbox.Capture(sync.header());
+        FlowSync sync = new FlowSync(new FlowSync.Settings(Optional.empty(), rowBudget), quota, fx.clock);
+        ReportSandbox.Capture csv = new ReportSandbox.Capture(FlowSchema.HEADER);
         KlaviyoClient client = fx.client();
-        return new Run(sync.run(req, client, quota, csv), csv);
+        return new Run(sync.run(req, SyncContext.direct(fx.clock, client), csv), csv);
     }
 
     @Test

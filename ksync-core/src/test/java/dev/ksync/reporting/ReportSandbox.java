@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * A sandbox at scaled rate limits (every window 60 times shorter, the client paced the same way) and a Klaviyo
@@ -79,7 +78,7 @@ public final class ReportSandbox implements AutoCloseable {
     }
 
     /** Rows written through a sink, as the CSV a reader would get back (header first). */
-    public static final class Capture implements Consumer<List<String>> {
+    public static final class Capture implements dev.ksync.sync.RowSink {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final dev.ksync.csv.CsvOut csv;
 
@@ -88,8 +87,13 @@ public final class ReportSandbox implements AutoCloseable {
         }
 
         @Override
-        public void accept(List<String> cells) {
+        public void row(List<String> cells) {
             csv.row(cells);
+        }
+
+        @Override
+        public dev.ksync.sync.RowSink part(int index) {
+            throw new UnsupportedOperationException("report jobs write no parts");
         }
 
         private String text;

@@ -57,13 +57,13 @@ class RequestAndPlanTest {
                 bad("limitFlows", () -> FlowSyncRequest.builder().limitFlows(0).build()),
                 bad("limitMessages", () -> FlowSyncRequest.builder().limitMessages(-1).build()),
                 bad("conversionMetricId", () -> FlowSyncRequest.builder().conversionMetricId("a b").build()),
-                bad("accountId", () -> FlowSyncRequest.builder().mode(FlowSyncRequest.Mode.LIVE).build()),
+                bad("accountId", () -> FlowSyncRequest.builder().mode(dev.ksync.sync.Mode.LIVE).build()),
                 bad("aggregation", () -> FlowSyncRequest.builder().aggregation(null).build()),
                 bad("reportStrategy", () -> FlowSyncRequest.builder().reportStrategy(null).build()),
                 bad("days", () -> CampaignSyncRequest.builder().window(WindowSpec.lastDays(7)).build()),
                 bad("channel", () -> CampaignSyncRequest.builder().channel(null).build()),
                 bad("limitCampaigns", () -> CampaignSyncRequest.builder().limitCampaigns(0).build()),
-                bad("accountId", () -> CampaignSyncRequest.builder().mode(CampaignSyncRequest.Mode.LIVE).build()));
+                bad("accountId", () -> CampaignSyncRequest.builder().mode(dev.ksync.sync.Mode.LIVE).build()));
     }
 
     static Arguments bad(String field, Supplier<Object> build) {
@@ -83,8 +83,8 @@ class RequestAndPlanTest {
     @Test
     void defaults_are_dry_run_json_and_the_documented_windows() {
         FlowSyncRequest f = FlowSyncRequest.builder().build();
-        assertThat(f.mode()).isEqualTo(FlowSyncRequest.Mode.DRY_RUN);
-        assertThat(f.format()).isEqualTo(FlowSyncRequest.Format.JSON);
+        assertThat(f.mode()).isEqualTo(dev.ksync.sync.Mode.DRY_RUN);
+        assertThat(f.format()).isEqualTo(dev.ksync.sync.Format.JSON);
         assertThat(f.aggregation()).isEqualTo(Aggregation.PER_DAY);
         assertThat(f.reportStrategy()).isEqualTo(Strategy.SERIES);
         assertThat(f.window().resolve(TODAY)).isEqualTo(new ReportWindow(TODAY.minusDays(30), TODAY));

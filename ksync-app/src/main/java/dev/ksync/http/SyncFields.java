@@ -1,0 +1,46 @@
+package dev.ksync.http;
+
+import dev.ksync.accounts.AccountId;
+import dev.ksync.config.Secret;
+import dev.ksync.reporting.WindowSpec;
+import dev.ksync.store.UploadId;
+import dev.ksync.sync.Format;
+import dev.ksync.sync.Mode;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The body fields the sync routes share, read one way for all of them. */
+final class SyncFields {
+    /** What every sync body may carry. */
+    static final Set<String> COMMON = Set.of("mode", "format", "accountId", "uploadId", "klaviyoApiKey", "overwrite",
+            "debug");
+    /** How a report sync names its days. */
+    static final Set<String> WINDOW = Set.of("days", "start", "end", "timeframeKey");
+
+    private SyncFields() {}
+
+    /** The shared fields; absent ones are null (the request builders' defaults apply). */
+    record Common(Mode mode, Format format, AccountId accountId, UploadId uploadId, Secret klaviyoApiKey,
+                  boolean overwrite, boolean debug) {}
+
+    static Common common(Fields f) {
+        return new Common(f.choice("mode", Mode.class, Mode.DRY_RUN), f.choice("format", Format.class, Format.JSON),
+                f.text("accountId").map(v -> AccountId.of("accountId", v)).orElse(null),
+                f.text("uploadId").map(UploadId::new).orElse(null),
+                f.secretText("klaviyoApiKey").map(Secret::new).orElse(null),
+                f.bool("overwrite", false), f.bool("debug", false));
+    }
+
+    /** {@code days} | {@code start}+{@code end} | {@code timeframeKey}; the record checks how they combine. */
+    static WindowSpec window(Fields f) {
+        Optional<Integer> days = f.integer("days", 1, WindowSpec.MAX_DAYS);
+        return new WindowSpec(days, f.date("start"), f.date("end"), f.text("timeframeKey"));
+    }
+
+    @SafeVarargs
+    static Set<String> union(Set<String>... sets) {
+        return Stream.of(sets).flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
+    }
+}

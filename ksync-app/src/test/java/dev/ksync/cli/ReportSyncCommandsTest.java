@@ -1,0 +1,123 @@
+package dev.ksync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.sandbox.RateLimitMode;
+import dev.ksync.sandbox.SandboxOptions;
+import dev.ksync.sandbox.SandboxServer;
+import dev.ksync.db.TestPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ksync flows} and {@code ksync campaigns} against the sandbox: the same files and answers as the API. */
+class ReportSyncCommandsTest {
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+
+    @TempDir
+    static Path dataDir;
+
+    static SandboxServer sandbox;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(500).withRateLimits(RateLimitMode.OFF));
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(BiFunction<Map<String, String>, PrintStream, Callable<Integer>> command, String... args) {
+        Map<String, String> env = Map.of("DATABASE_URL", pg.jdbcUrl(), "KSYNC_SECRET_KEY", "test-secret-key-0123456789",
+                "KSYNC_DATA_DIR", dataDir.toString(), "KLAVIYO_ENABLE", "true", "KLAVIYO_BASE_URL", sandbox.baseUrl(),
+                "KLAVIYO_API_KEY", "pk_sandbox");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(command.apply(env, new PrintStream(out, true, StandardCharsets.UTF_8)))
+                .setExecutionExceptionHandler(new CliErrors());
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    static Run flows(String... args) {
+        return run(FlowsCommand::new, args);
+    }
+
+    static Run campaigns(String... args) {
+        return run(CampaignsCommand::new, args);
+    }
+
+    @Test
+    void flows_csv_to_a_file_is_the_file_the_live_run_stores() throws Exception {
+        Path file = dataDir.resolve("flows.csv");
+        Run dry = flows("--start", "2025-09-01", "--end", "2025-09-05", "--limit-flows", "10", "--out", file.toString());
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out()).isEmpty();
+        assertThat(Files.readString(file)).startsWith("Day,Flow ID,Flow Name,Flow Message ID,");
+
+        Run live = flows("--mode", "live", "--account-id", "acme", "--upload-id", "cli-1", "--start", "2025-09-01",
+                "--end", "2025-09-05", "--limit-flows", "10");
+        assertThat(live.exit()).as(live.err()).isZero();
+        JsonNode answer = json.readTree(live.out());
+        assertThat(answer.get("key").asText()).isEqualTo("acme/cli-1/flows.csv");
+        assertThat(Files.readString(dataDir.resolve("buckets/flow-staging/acme/cli-1/flows.csv")))
+                .isEqualTo(Files.readString(file));
+    }
+
+    @Test
+    void flows_json_answers_like_the_api() throws Exception {
+        Run r = flows("--format", "json", "--days", "7", "--aggregation", "auto");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode b = json.readTree(r.out());
+        assertThat(b.get("days").asInt()).isEqualTo(7);
+        assertThat(b.get("diagnostics").get("plan").get("choice").asText()).startsWith("auto: per-day");
+    }
+
+    @Test
+    void campaigns_json_and_csv_to_stdout() throws Exception {
+        Run j = campaigns("--format", "json", "--timeframe-key", "last_90_days", "--limit-campaigns", "3");
+        assertThat(j.exit()).as(j.err()).isZero();
+        JsonNode b = json.readTree(j.out());
+        assertThat(b.get("campaigns").asInt()).isLessThanOrEqualTo(3);
+        assertThat(b.get("diagnostics").get("caps").get(0).get("field").asText()).isEqualTo("limitCampaigns");
+        Run c = campaigns("--timeframe-key", "last_90_days", "--channel", "sms");
+        assertThat(c.exit()).as(c.err()).isZero();
+        assertThat(c.out()).startsWith("Day,Campaign ID,Campaign Name,Campaign Message ID,Subject,Channel,");
+    }
+
+    @Test
+    void bad_options_are_named_as_typed() {
+        assertThat(flows("--days", "0").err()).contains("--days is '0'");
+        assertThat(flows("--aggregation", "weekly").err()).contains("--aggregation is 'weekly'; allowed: per-day, range, auto");
+        assertThat(flows("--report-strategy", "x").err()).contains("--report-strategy is 'x'");
+        assertThat(flows("--start", "2025-9-1", "--end", "2025-09-05").err()).contains("--start is '2025-9-1'");
+        assertThat(flows("--limit-flows", "0").err()).contains("--limit-flows is '0'");
+        assertThat(flows("--mode", "live").err()).contains("--account-id is missing");
+        assertThat(campaigns("--channel", "push").err()).contains("--channel is 'push'; allowed: email, sms");
+        assertThat(campaigns("--timeframe-key", "forever").err()).contains("--timeframe-key is 'forever'");
+        assertThat(flows("--days", "0").exit()).isEqualTo(2);
+    }
+}
