@@ -60,7 +60,7 @@ final class SnapshotRoutes {
     }
 
     private void list(Context ctx) {
-        String account = ctx.queryParam("accountId");
+        String account = QueryParams.of(ctx).get("accountId").orElse(null);
         AccountId id = AccountId.of("accountId", account);
         ctx.json(Map.of("snapshots", snapshots.list(id).stream().map(SnapshotRoutes::view).toList()));
     }

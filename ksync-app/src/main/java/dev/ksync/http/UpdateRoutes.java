@@ -89,11 +89,11 @@ final class UpdateRoutes {
     }
 
     private static Optional<String> query(Context ctx, String name) {
-        return Optional.ofNullable(ctx.queryParam(name));
+        return QueryParams.of(ctx).get(name);
     }
 
     private static void onlyQuery(Context ctx, Set<String> allowed) {
-        Set<String> unknown = new TreeSet<>(ctx.queryParamMap().keySet());
+        Set<String> unknown = new TreeSet<>(QueryParams.of(ctx).names());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
             List<String> names = unknown.stream().map(n -> n.length() > 40 ? n.substring(0, 40) + "…" : n).toList();
