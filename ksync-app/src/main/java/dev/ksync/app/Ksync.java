@@ -4,6 +4,11 @@ import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.audience.AudienceSync;
 import dev.ksync.campaigns.CampaignSync;
+import dev.ksync.cleanup.Cleanup;
+import dev.ksync.orchestrator.IdempotencyKeys;
+import dev.ksync.orchestrator.Orchestrator;
+import dev.ksync.snapshot.SnapshotProcessor;
+import dev.ksync.snapshot.Snapshots;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
 import dev.ksync.reporting.ReportQuota;
@@ -38,6 +43,11 @@ public final class Ksync implements AutoCloseable {
     private final AudienceSync audience;
     private final FlowSync flows;
     private final CampaignSync campaigns;
+    private final Snapshots snapshots;
+    private final SnapshotProcessor snapshotProcessor;
+    private final IdempotencyKeys idempotencyKeys;
+    private final Orchestrator orchestrator;
+    private final Cleanup cleanup;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -56,6 +66,15 @@ public final class Ksync implements AutoCloseable {
         this.flows = new FlowSync(new FlowSync.Settings(config.klaviyo().placedOrderMetricId(),
                 config.jobs().flowRowBudget()), quota, clock);
         this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota, clock);
+        this.snapshots = new Snapshots(database.jdbi(), clock);
+        this.snapshotProcessor = new SnapshotProcessor(snapshots, objectStore, clock);
+        this.idempotencyKeys = new IdempotencyKeys(database.jdbi(), clock);
+        this.orchestrator = new Orchestrator(new Orchestrator.Settings(config.storage().buckets().dataIngest(),
+                config.jobs().maxDuration(), config.jobs().patchDays()),
+                new Orchestrator.Producers(flows, campaigns, audience), syncs, objectStore, snapshots,
+                snapshotProcessor, idempotencyKeys, clock);
+        this.cleanup = new Cleanup(database.jdbi(), objectStore, config.storage().buckets(), idempotencyKeys, clock,
+                config.jobs().retentionDays());
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -139,6 +158,25 @@ public final class Ksync implements AutoCloseable {
     /** The campaigns.csv job, run by {@link #syncs()}. */
     public CampaignSync campaigns() {
         return campaigns;
+    }
+
+    public Snapshots snapshots() {
+        return snapshots;
+    }
+
+    /** Turns an upload's three CSVs into a snapshot's series and totals. */
+    public SnapshotProcessor snapshotProcessor() {
+        return snapshotProcessor;
+    }
+
+    /** The dashboard update: the three producers, the upload, the snapshot; idempotent by key. */
+    public Orchestrator orchestrator() {
+        return orchestrator;
+    }
+
+    /** Removes what is older than KSYNC_RETENTION_DAYS, never an account's newest ready snapshot. */
+    public Cleanup cleanup() {
+        return cleanup;
     }
 
     public PrometheusMeterRegistry metrics() {

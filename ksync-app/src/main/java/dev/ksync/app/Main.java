@@ -3,6 +3,8 @@ package dev.ksync.app;
 import dev.ksync.cli.AccountsCommand;
 import dev.ksync.cli.AudienceCommand;
 import dev.ksync.cli.CampaignsCommand;
+import dev.ksync.cli.CleanupCommand;
+import dev.ksync.cli.UpdateCommand;
 import dev.ksync.cli.CliErrors;
 import dev.ksync.cli.DbCommand;
 import dev.ksync.cli.DemoCommand;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ksync", mixinStandardHelpOptions = true, version = "ksync 0.1.0",
         description = "Keeps a brand's Klaviyo data in its own hands: sync, store, report.",
         subcommands = {ServeCommand.class, DemoCommand.class, SandboxCommand.class, AudienceCommand.class, FlowsCommand.class,
-                CampaignsCommand.class, AccountsCommand.class, DbCommand.class,
+                CampaignsCommand.class, UpdateCommand.class, CleanupCommand.class, AccountsCommand.class, DbCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

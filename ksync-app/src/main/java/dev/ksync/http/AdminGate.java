@@ -53,7 +53,7 @@ final class AdminGate {
     /** For cron-style GET routes: the header, or {@code ?token=}. */
     void requireSecretOrToken(Context ctx) {
         String given = ctx.header(HEADER);
-        check(given != null ? given : ctx.queryParam("token"));
+        check(given != null ? given : QueryParams.of(ctx).get("token").orElse(null));
     }
 
     void requireKlaviyoEnabled() {

@@ -100,6 +100,9 @@ public final class HttpApi {
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
             new ReportSyncRoutes(ksync, gate, bodies).register(c.routes);
+            new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock()).register(c.routes);
+            new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
+            new CleanupRoutes(ksync.cleanup(), bodies).register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });

@@ -55,8 +55,18 @@ public record AppConfig(
             Optional<String> placedOrderMetricId,
             int rateScale) {}
 
-    /** Limits of the sync jobs. (Orchestrator deadline, retention and alert settings arrive with those features.) */
-    public record JobSettings(int flowRowBudget) {}
+    /**
+     * Limits of the sync jobs and the nightly update.
+     *
+     * @param maxDuration   KSYNC_MAX_DURATION_S: the deadline of one update run (504 past it)
+     * @param retentionDays KSYNC_RETENTION_DAYS: what cleanup removes is older than this
+     * @param patchDays     KSYNC_PATCH_DAYS: the days an update of an account with a ready snapshot fetches again
+     */
+    public record JobSettings(int flowRowBudget, java.time.Duration maxDuration, int retentionDays, int patchDays) {}
+
+    public static final int DEFAULT_MAX_DURATION_S = 800;
+    public static final int DEFAULT_RETENTION_DAYS = 30;
+    public static final int DEFAULT_PATCH_DAYS = 6;
 
     public static AppConfig fromSystemEnv() {
         return load(System.getenv());
@@ -117,7 +127,10 @@ public record AppConfig(
                 r.intIn("KLAVIYO_RATE_SCALE", 1, 1, 100_000));
 
         JobSettings jobs = new JobSettings(
-                r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000));
+                r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000),
+                java.time.Duration.ofSeconds(r.intIn("KSYNC_MAX_DURATION_S", DEFAULT_MAX_DURATION_S, 1, 86_400)),
+                r.intIn("KSYNC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650),
+                r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30));
 
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());

@@ -145,6 +145,15 @@ public final class FileSystemObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<Instant> lastModified(String bucket, String key) throws IOException {
+        try {
+            return Optional.of(Files.getLastModifiedTime(path(bucket, key)).toInstant());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public int sweepTemporaries(Instant olderThan) throws IOException {
         return StaleTemporaries.sweep(root, Integer.MAX_VALUE, TMP_PREFIX, olderThan);
     }

@@ -41,6 +41,9 @@ public interface ObjectStore {
 
     boolean exists(String bucket, String key) throws IOException;
 
+    /** When the object was last written, or empty when there is none (cleanup judges age by it). */
+    Optional<Instant> lastModified(String bucket, String key) throws IOException;
+
     /**
      * Deletes the temporary files of interrupted writes last touched before {@code olderThan} (ksync calls it at start
      * and from cleanup with now minus {@link #STALE_TEMPORARY_AGE}); returns how many it deleted.

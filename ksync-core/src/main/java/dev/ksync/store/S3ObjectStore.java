@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -181,6 +182,22 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         }
         call(bucket, () -> s3.deleteObject(r -> r.bucket(bucket).key(key)));
         return true;
+    }
+
+    @Override
+    public Optional<Instant> lastModified(String bucket, String key) throws IOException {
+        ObjectKeys.bucket(bucket);
+        ObjectKeys.key(key);
+        try {
+            return Optional.of(call(bucket, () -> s3.headObject(r -> r.bucket(bucket).key(key))).lastModified());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s && s.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     @Override

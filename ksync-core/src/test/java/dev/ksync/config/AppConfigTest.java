@@ -32,6 +32,9 @@ class AppConfigTest {
         assertThat(c.klaviyo().placedOrderMetricId()).isEmpty();
         assertThat(c.klaviyo().rateScale()).isEqualTo(1);
         assertThat(c.jobs().flowRowBudget()).isEqualTo(50_000);
+        assertThat(c.jobs().maxDuration()).isEqualTo(java.time.Duration.ofSeconds(800));
+        assertThat(c.jobs().retentionDays()).isEqualTo(30);
+        assertThat(c.jobs().patchDays()).isEqualTo(6);
     }
 
     @Test
@@ -59,7 +62,10 @@ class AppConfigTest {
                 Map.entry("KLAVIYO_LIMIT_GLOBAL_PER_MINUTE", "100"),
                 Map.entry("SHOPIFY_PLACED_ORDER_METRIC_ID", "M1"),
                 Map.entry("KLAVIYO_RATE_SCALE", "60"),
-                Map.entry("FLOW_ROW_BUDGET", "10")));
+                Map.entry("FLOW_ROW_BUDGET", "10"),
+                Map.entry("KSYNC_MAX_DURATION_S", "120"),
+                Map.entry("KSYNC_RETENTION_DAYS", "7"),
+                Map.entry("KSYNC_PATCH_DAYS", "3")));
         assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm"))));
         assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/ksync-x"));
         assertThat(c.database().url()).contains(new Secret("postgres://u:p@db:5432/k"));
@@ -76,7 +82,7 @@ class AppConfigTest {
         assertThat(c.klaviyo().globalPerMinute()).contains(100);
         assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
         assertThat(c.klaviyo().rateScale()).isEqualTo(60);
-        assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10));
+        assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, java.time.Duration.ofSeconds(120), 7, 3));
     }
 
     @Test

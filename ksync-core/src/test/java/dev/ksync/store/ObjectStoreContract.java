@@ -48,6 +48,15 @@ abstract class ObjectStoreContract {
     void get_of_a_missing_key_is_empty_and_exists_is_false() throws Exception {
         assertThat(store().get(BUCKET, "missing/none.csv")).isEmpty();
         assertThat(store().exists(BUCKET, "missing/none.csv")).isFalse();
+        assertThat(store().lastModified(BUCKET, "missing/none.csv")).isEmpty();
+    }
+
+    @Test
+    void last_modified_is_the_time_of_the_write() throws Exception {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+        write("m/x.csv", "x");
+        assertThat(store().lastModified(BUCKET, "m/x.csv")).hasValueSatisfying(
+                t -> assertThat(t).isBetween(before, java.time.Instant.now().plusSeconds(5)));
     }
 
     @Test

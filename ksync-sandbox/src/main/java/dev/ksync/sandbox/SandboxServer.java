@@ -116,6 +116,9 @@ public final class SandboxServer implements AutoCloseable {
     /** Makes the next {@code count} API answers fail with {@code kind} (same as POST /__sandbox/faults). */
     public void injectFaults(FaultKind kind, int count) { faults.inject(kind, count); }
 
+    /** Makes the next {@code count} answers of one operation (e.g. {@code query_flow_series}) fail with {@code kind}. */
+    public void injectFaults(FaultKind kind, int count, String operationId) { faults.inject(kind, count, operationId); }
+
     public void clearFaults() { faults.clear(); }
 
     /** Forgets all rate-limit windows (same as POST /__sandbox/rate-limits/reset). */
@@ -160,7 +163,7 @@ public final class SandboxServer implements AutoCloseable {
             ctx.header("ratelimit-limit", d.limitHeader());
             ctx.header("ratelimit-remaining", String.valueOf(d.remaining()));
             ctx.header("ratelimit-reset", String.valueOf(d.resetSeconds()));
-            FaultKind fault = faults.next();
+            FaultKind fault = faults.next(e.operationId());
             if (fault != null) {
                 counters.fault(key, e.operationId());
                 if (fault == FaultKind.THROTTLE_429) counters.throttled(key, e.operationId());
@@ -281,11 +284,13 @@ public final class SandboxServer implements AutoCloseable {
             FaultKind kind = FaultKind.parse(b.path("kind").asText(null));
             int count = b.path("count").asInt(1);
             if (count < 0) throw new IllegalArgumentException("count must be >= 0");
-            faults.inject(kind, count);
-            ctx.contentType("application/json").result("{\"kind\":\"" + kind.wire() + "\",\"count\":" + count + "}");
+            String operation = b.hasNonNull("operation") ? b.get("operation").asText() : null;
+            faults.inject(kind, count, operation);
+            ctx.contentType("application/json").result(mapper.createObjectNode().put("kind", kind.wire())
+                    .put("count", count).put("operation", operation).toString());
         } catch (IOException | IllegalArgumentException ex) {
             ctx.status(400).contentType("application/json").result(mapper.createObjectNode()
-                    .put("error", "invalid_fault").put("message", ex.getMessage() + " (body: {\"kind\":\"429|500|502|503|slow|cut\",\"count\":N})").toString());
+                    .put("error", "invalid_fault").put("message", ex.getMessage() + " (body: {\"kind\":\"429|500|502|503|slow|cut\",\"count\":N,\"operation\":\"query_flow_series\" (optional)})").toString());
         }
     }
 

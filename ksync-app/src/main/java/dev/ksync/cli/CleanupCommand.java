@@ -1,0 +1,42 @@
+package dev.ksync.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ksync.app.Ksync;
+import dev.ksync.config.AppConfig;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ksync cleanup [--dry-run]}: removes what is older than KSYNC_RETENTION_DAYS and prints what. */
+@Command(name = "cleanup", description = "Remove staging objects, uploads (with their snapshots and ingest objects) and"
+        + " idempotency keys older than KSYNC_RETENTION_DAYS; never an account's newest ready snapshot.")
+public final class CleanupCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--dry-run", description = "List what would be removed; remove nothing") boolean dryRun;
+
+    private final Map<String, String> env;
+    private final PrintStream stdout;
+
+    public CleanupCommand() {
+        this(System.getenv(), System.out);
+    }
+
+    CleanupCommand(Map<String, String> env, PrintStream stdout) {
+        this.env = env;
+        this.stdout = stdout;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            stdout.println(JSON.writeValueAsString(ksync.cleanup().run(dryRun)));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.ksync.orchestrator;
+
+import dev.ksync.accounts.AccountId;
+import dev.ksync.audience.AudienceSchema;
+import dev.ksync.error.KsyncException;
+import dev.ksync.reporting.WindowSpec;
+import dev.ksync.sync.Mode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A validated dashboard update (the Nightly Orchestrator runbook's parameters). Every door builds one: the HTTP
+ * routes from query and body, {@code ksync update} from its options, the nightly task with {@link #nightly}.
+ *
+ * @param days           flows.csv's window, the last N whole days (1..30); default 30
+ * @param timeframeKey   campaigns.csv's Klaviyo timeframe; default last_30_days
+ * @param fast           the runbook's validation mode: one flow, one message, no name walks, a header-only
+ *                       subscribers.csv; a dry run also skips campaigns and subscribers (headers only)
+ * @param idempotencyKey claimed before any work, in the account's key space
+ */
+public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<Integer> days,
+        Optional<String> timeframeKey, boolean fast, Optional<String> idempotencyKey, AudienceSchema audienceSchema) {
+    public static final int MAX_DAYS = 30;
+    public static final int MAX_KEY_LENGTH = 255;
+
+    public UpdateRequest {
+        Objects.requireNonNull(mode, "mode is null");
+        accountId = accountId == null ? Optional.empty() : accountId;
+        days = days == null ? Optional.empty() : days;
+        timeframeKey = timeframeKey == null ? Optional.empty() : timeframeKey;
+        idempotencyKey = idempotencyKey == null ? Optional.empty() : idempotencyKey;
+        audienceSchema = audienceSchema == null ? AudienceSchema.MINIMAL : audienceSchema;
+        if (mode == Mode.LIVE && accountId.isEmpty()) {
+            throw KsyncException.badInput("accountId", null, "an account id for live runs (" + AccountId.ALLOWED
+                    + "); the snapshot belongs to it");
+        }
+        days.ifPresent(d -> {
+            if (d < 1 || d > MAX_DAYS) {
+                throw KsyncException.badInput("days", d, "a whole number from 1 to " + MAX_DAYS);
+            }
+        });
+        timeframeKey.ifPresent(WindowSpec::key); // a 400 naming timeframeKey when Klaviyo has no such key
+        idempotencyKey.ifPresent(k -> {
+            if (k.isEmpty() || k.length() > MAX_KEY_LENGTH || k.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+                throw KsyncException.badInput("idempotencyKey", k.length() > 40 ? k.substring(0, 40) + "…" : k,
+                        "1-" + MAX_KEY_LENGTH + " printable ASCII characters without spaces");
+            }
+        });
+    }
+
+    /** The key a cron run claims when it names none: one nightly update per account and UTC day. */
+    public static String nightlyKey(Instant now) {
+        return "nightly-" + LocalDate.ofInstant(now, ZoneOffset.UTC);
+    }
+
+    /**
+     * The scheduled nightly run of an account: live, with the account's own options, claiming
+     * {@code nightly-YYYY-MM-DD} (UTC) in its key space, so however often the schedule fires and on however many
+     * nodes, the account gets one nightly snapshot a day.
+     */
+    public static UpdateRequest nightly(AccountId account, Optional<Integer> days, Optional<String> timeframeKey,
+            AudienceSchema audienceSchema, Instant now) {
+        return new UpdateRequest(Mode.LIVE, Optional.of(account), days, timeframeKey, false,
+                Optional.of(nightlyKey(now)), audienceSchema);
+    }
+
+    public static UpdateRequest nightly(AccountId account, Instant now) {
+        return nightly(account, Optional.empty(), Optional.empty(), AudienceSchema.MINIMAL, now);
+    }
+
+    /** The key space of the idempotency key: the account, or "" for requests that name none. */
+    String scope() {
+        return accountId.map(AccountId::value).orElse("");
+    }
+
+    /** The parameters a repeated key must match, as a digest (the key itself excluded). */
+    String fingerprint() {
+        String canonical = String.join("\n", mode.wireName(), scope(), days.map(String::valueOf).orElse(""),
+                timeframeKey.orElse(""), Boolean.toString(fast), audienceSchema.wireName());
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.ksync.snapshot;
+
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import dev.ksync.store.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a snapshot's upload (its three CSVs in the ingest bucket) into series and totals. The series, the totals and
+ * the status ready are written in one transaction, so a reader sees the old rows or the new ones, and a failure
+ * leaves none of its rows, only status failed with the error. Two processors of one snapshot take turns (a row lock).
+ */
+public final class SnapshotProcessor {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotProcessor.class);
+    /** The longest patch window: a year and a day, beyond which a full process is the sensible request. */
+    public static final int MAX_PATCH_DAYS = 366;
+
+    private final Snapshots snapshots;
+    private final ObjectStore store;
+    private final Clock clock;
+
+    public SnapshotProcessor(Snapshots snapshots, ObjectStore store, Clock clock) {
+        this.snapshots = snapshots;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Processes the snapshot as it was created: all of its upload, or for a patch snapshot its base's series with
+     * the patch window replaced from its own upload.
+     */
+    public Snapshot process(long id) {
+        Snapshot s = snapshots.get(id);
+        return run(s, s.patchStart(), s.patchEnd(), s.basedOn());
+    }
+
+    /** Replaces only the series rows of {@code start..end} (inclusive) from the upload; totals follow the series. */
+    public Snapshot patch(long id, LocalDate start, LocalDate end) {
+        if (end.isBefore(start)) {
+            throw KsyncException.badInput("end", end.toString(), "a day on or after start " + start);
+        }
+        if (ChronoUnit.DAYS.between(start, end) + 1 > MAX_PATCH_DAYS) {
+            throw KsyncException.badInput("end", end.toString(), "at most " + MAX_PATCH_DAYS + " days from start "
+                    + start + "; process the whole snapshot instead");
+        }
+        return run(snapshots.get(id), Optional.of(start), Optional.of(end), Optional.empty());
+    }
+
+    private Snapshot run(Snapshot s, Optional<LocalDate> start, Optional<LocalDate> end, Optional<Long> base) {
+        Upload upload = snapshots.upload(s.uploadId()).orElseThrow(() -> KsyncException.notFound("upload",
+                s.uploadId().value()));
+        snapshots.markProcessing(s.id());
+        try {
+            snapshots.jdbi().useTransaction(h -> {
+                Snapshots.lock(h, s.id());
+                CsvSeries csv = read(upload);
+                Predicate<LocalDate> inWindow = d -> start.isEmpty() || !d.isBefore(start.get()) && !d.isAfter(end.get());
+                List<SeriesRow> rows = csv.rows(inWindow);
+                if (base.isPresent()) {
+                    Snapshots.copySeries(h, base.get(), s.id());
+                }
+                Snapshots.replaceSeries(h, s.id(), start, end, rows);
+                Snapshots.finish(h, s.id(), clock.instant());
+            });
+        } catch (RuntimeException e) {
+            String error = e instanceof KsyncException k ? k.getMessage() : "processing failed: " + e.getClass().getSimpleName();
+            snapshots.markFailed(s.id(), error);
+            log.warn("Snapshot {} of {} failed: {}", s.id(), s.accountId(), error);
+            throw e;
+        }
+        Snapshot done = snapshots.get(s.id());
+        log.info("Snapshot {} of {} ready ({}){}", s.id(), s.accountId(), upload.id(),
+                start.map(d -> ", window " + d + ".." + end.get()).orElse(""));
+        return done;
+    }
+
+    /** Reads the three files, each as a stream; a missing one fails the snapshot (no ready snapshot without all three). */
+    private CsvSeries read(Upload upload) {
+        CsvSeries csv = new CsvSeries();
+        withFile(upload, Upload.FLOWS, in -> csv.readMail(Source.FLOWS, Upload.FLOWS, in));
+        withFile(upload, Upload.CAMPAIGNS, in -> csv.readMail(Source.CAMPAIGNS, Upload.CAMPAIGNS, in));
+        withFile(upload, Upload.SUBSCRIBERS, in -> csv.readSubscribers(Upload.SUBSCRIBERS, in, upload.zone()));
+        return csv;
+    }
+
+    private void withFile(Upload upload, String file, java.util.function.Consumer<InputStream> reader) {
+        String key = upload.key(file);
+        try {
+            Optional<InputStream> in = store.get(upload.bucket(), key);
+            if (in.isEmpty()) {
+                throw new KsyncException(ErrorKind.UNPROCESSABLE, "snapshot_csv_missing", "Upload " + upload.id()
+                        + " has no " + file + " in bucket " + upload.bucket() + "; a snapshot needs all three CSVs"
+                        + " (" + String.join(", ", Upload.FILES) + ")", Map.of("bucket", upload.bucket(), "key", key));
+            }
+            try (InputStream stream = in.get()) {
+                reader.accept(stream);
+            }
+        } catch (IOException e) {
+            throw new KsyncException(ErrorKind.UPSTREAM, "storage_failed", "Reading " + key + " from bucket "
+                    + upload.bucket() + " failed: " + e.getMessage(), Map.of("bucket", upload.bucket(), "key", key), e);
+        } catch (UncheckedIOException e) {
+            throw new KsyncException(ErrorKind.UPSTREAM, "storage_failed", "Reading " + key + " from bucket "
+                    + upload.bucket() + " failed: " + e.getCause().getMessage(),
+                    Map.of("bucket", upload.bucket(), "key", key), e);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.ksync.snapshot;
+
+import dev.ksync.accounts.AccountId;
+import dev.ksync.error.KsyncException;
+import dev.ksync.store.UploadId;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** The uploads, snapshots, series and totals tables: every SQL statement on them is here. */
+public final class Snapshots {
+    private static final String SNAPSHOT = "select id, account_id, upload_id, status, error, last_email_date, based_on,"
+            + " patch_start, patch_end, created_at, updated_at from snapshots";
+    private static final String SERIES = "select day, source, delivered, unique_opens, unique_clicks, placed_orders,"
+            + " revenue, unsubscribes, complaints, bounces, new_subscribers, subscribers_total from snapshot_series"
+            + " where snapshot_id = :id";
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public Snapshots(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Upload createUpload(AccountId account, UploadId id, String bucket, ZoneId zone) {
+        Instant now = clock.instant();
+        jdbi.useHandle(h -> h.createUpdate("insert into uploads (id, account_id, bucket, timezone, created_at)"
+                        + " values (:id, :account, :bucket, :zone, :now)")
+                .bind("id", id.value()).bind("account", account.value()).bind("bucket", bucket)
+                .bind("zone", zone.getId()).bind("now", ts(now)).execute());
+        return new Upload(id, account, bucket, zone, now);
+    }
+
+    /** Records the account timezone the upload's files were dated in, once a producer has learnt it. */
+    public void setZone(UploadId id, ZoneId zone) {
+        jdbi.useHandle(h -> h.createUpdate("update uploads set timezone = :zone where id = :id")
+                .bind("zone", zone.getId()).bind("id", id.value()).execute());
+    }
+
+    public Optional<Upload> upload(UploadId id) {
+        return jdbi.withHandle(h -> h.createQuery("select id, account_id, bucket, timezone, created_at from uploads"
+                        + " where id = :id").bind("id", id.value())
+                .map((rs, ctx) -> new Upload(new UploadId(rs.getString("id")), new AccountId(rs.getString("account_id")),
+                        rs.getString("bucket"), ZoneId.of(rs.getString("timezone")), instant(rs, "created_at")))
+                .findOne());
+    }
+
+    /** A new snapshot of {@code upload} in status created; a patch names its base and its window. */
+    public Snapshot create(Upload upload, Optional<Long> basedOn, Optional<LocalDate> patchStart,
+            Optional<LocalDate> patchEnd) {
+        Instant now = clock.instant();
+        long id = jdbi.withHandle(h -> h.createUpdate("insert into snapshots (account_id, upload_id, status, based_on,"
+                        + " patch_start, patch_end, created_at, updated_at) values (:account, :upload, 'created', :base,"
+                        + " :start, :end, :now, :now)")
+                .bind("account", upload.accountId().value()).bind("upload", upload.id().value())
+                .bind("base", basedOn.orElse(null)).bind("start", patchStart.orElse(null))
+                .bind("end", patchEnd.orElse(null)).bind("now", ts(now))
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return find(id).orElseThrow();
+    }
+
+    public Optional<Snapshot> find(long id) {
+        return jdbi.withHandle(h -> h.createQuery(SNAPSHOT + " where id = :id").bind("id", id)
+                .map(Snapshots::snapshot).findOne());
+    }
+
+    public Snapshot get(long id) {
+        return find(id).orElseThrow(() -> KsyncException.notFound("snapshot", Long.toString(id)));
+    }
+
+    /** An account's snapshots, newest first. */
+    public List<Snapshot> list(AccountId account) {
+        return jdbi.withHandle(h -> h.createQuery(SNAPSHOT + " where account_id = :account order by id desc")
+                .bind("account", account.value()).map(Snapshots::snapshot).list());
+    }
+
+    public Optional<Snapshot> newestReady(AccountId account) {
+        return jdbi.withHandle(h -> newestReady(h, account.value()));
+    }
+
+    static Optional<Snapshot> newestReady(Handle h, String account) {
+        return h.createQuery(SNAPSHOT + " where account_id = :account and status = 'ready' order by id desc limit 1")
+                .bind("account", account).map(Snapshots::snapshot).findOne();
+    }
+
+    public List<SeriesRow> series(long id) {
+        return jdbi.withHandle(h -> series(h, id, Optional.empty()));
+    }
+
+    static List<SeriesRow> series(Handle h, long id, Optional<Source> source) {
+        return h.createQuery(SERIES + (source.isPresent() ? " and source = :source" : "") + " order by source, day")
+                .bind("id", id).bind("source", source.map(Source::wireName).orElse(null))
+                .map(Snapshots::seriesRow).list();
+    }
+
+    public List<Totals> totals(long id) {
+        return jdbi.withHandle(h -> h.createQuery("select source, delivered, unique_opens, unique_clicks, placed_orders, revenue,"
+                            + " unsubscribes, complaints, bounces, new_subscribers, subscribers_total, open_rate,"
+                            + " click_rate, placed_order_rate, revenue_per_recipient, unsub_rate, complaint_rate,"
+                            + " bounce_rate, days from snapshot_totals where snapshot_id = :id order by source")
+                    .bind("id", id).map(Snapshots::totalsRow).list());
+    }
+
+    void markProcessing(long id) {
+        setStatus(id, Snapshot.Status.PROCESSING, null);
+    }
+
+    void markFailed(long id, String error) {
+        setStatus(id, Snapshot.Status.FAILED, error);
+    }
+
+    /** Marks a snapshot failed unless it is already ready (a failed run must not leave it created or processing). */
+    public void fail(long id, String error) {
+        jdbi.useHandle(h -> h.createUpdate("update snapshots set status = 'failed', error = :error, updated_at = :now"
+                        + " where id = :id and status <> 'ready'")
+                .bind("error", error).bind("now", ts(clock.instant())).bind("id", id).execute());
+    }
+
+    private void setStatus(long id, Snapshot.Status status, String error) {
+        jdbi.useHandle(h -> h.createUpdate("update snapshots set status = :status, error = :error, updated_at = :now"
+                        + " where id = :id")
+                .bind("status", status.wireName()).bind("error", error).bind("now", ts(clock.instant()))
+                .bind("id", id).execute());
+    }
+
+    /** Inside the processing transaction: replaces the series rows of the days in the window (all when empty). */
+    static void replaceSeries(Handle h, long id, Optional<LocalDate> start, Optional<LocalDate> end,
+            List<SeriesRow> rows) {
+        if (start.isPresent()) {
+            h.createUpdate("delete from snapshot_series where snapshot_id = :id and day between :start and :end")
+                    .bind("id", id).bind("start", start.get()).bind("end", end.orElseThrow()).execute();
+        } else {
+            h.createUpdate("delete from snapshot_series where snapshot_id = :id").bind("id", id).execute();
+        }
+        var batch = h.prepareBatch("insert into snapshot_series (snapshot_id, day, source, delivered, unique_opens,"
+                + " unique_clicks, placed_orders, revenue, unsubscribes, complaints, bounces, new_subscribers,"
+                + " subscribers_total) values (:id, :day, :source, :delivered, :opens, :clicks, :orders, :revenue,"
+                + " :unsubs, :complaints, :bounces, :newSubs, :total)");
+        for (SeriesRow r : rows) {
+            Counts c = r.counts();
+            batch.bind("id", id).bind("day", r.day()).bind("source", r.source().wireName())
+                    .bind("delivered", c.delivered()).bind("opens", c.uniqueOpens()).bind("clicks", c.uniqueClicks())
+                    .bind("orders", c.placedOrders()).bind("revenue", c.revenue()).bind("unsubs", c.unsubscribes())
+                    .bind("complaints", c.complaints()).bind("bounces", c.bounces())
+                    .bind("newSubs", r.newSubscribers().orElse(null)).bind("total", r.subscribersTotal().orElse(null))
+                    .add();
+        }
+        if (!rows.isEmpty()) {
+            batch.execute();
+        }
+    }
+
+    /** Inside the processing transaction: a patch snapshot starts from its base's series. */
+    static void copySeries(Handle h, long from, long to) {
+        h.createUpdate("delete from snapshot_series where snapshot_id = :to").bind("to", to).execute();
+        h.createUpdate("insert into snapshot_series (snapshot_id, day, source, delivered, unique_opens, unique_clicks,"
+                        + " placed_orders, revenue, unsubscribes, complaints, bounces, new_subscribers, subscribers_total)"
+                        + " select :to, day, source, delivered, unique_opens, unique_clicks, placed_orders, revenue,"
+                        + " unsubscribes, complaints, bounces, new_subscribers, subscribers_total from snapshot_series"
+                        + " where snapshot_id = :from")
+                .bind("from", from).bind("to", to).execute();
+    }
+
+    /** Inside the processing transaction: totals from the series as they now stand, then status ready. */
+    static void finish(Handle h, long id, Instant now) {
+        h.createUpdate("delete from snapshot_totals where snapshot_id = :id").bind("id", id).execute();
+        for (Source s : Source.values()) {
+            Totals t = Totals.of(s, series(h, id, Optional.of(s)));
+            Counts c = t.counts();
+            h.createUpdate("insert into snapshot_totals (snapshot_id, source, days, delivered, unique_opens,"
+                            + " unique_clicks, placed_orders, revenue, unsubscribes, complaints, bounces, new_subscribers,"
+                            + " subscribers_total, open_rate, click_rate, placed_order_rate, revenue_per_recipient,"
+                            + " unsub_rate, complaint_rate, bounce_rate) values (:id, :source, :days, :delivered, :opens,"
+                            + " :clicks, :orders, :revenue, :unsubs, :complaints, :bounces, :newSubs, :total, :openRate,"
+                            + " :clickRate, :orderRate, :rpr, :unsubRate, :complaintRate, :bounceRate)")
+                    .bind("id", id).bind("source", s.wireName()).bind("days", t.days())
+                    .bind("delivered", c.delivered()).bind("opens", c.uniqueOpens()).bind("clicks", c.uniqueClicks())
+                    .bind("orders", c.placedOrders()).bind("revenue", c.revenue()).bind("unsubs", c.unsubscribes())
+                    .bind("complaints", c.complaints()).bind("bounces", c.bounces())
+                    .bind("newSubs", t.newSubscribers().orElse(null)).bind("total", t.subscribersTotal().orElse(null))
+                    .bind("openRate", t.openRate().orElse(null)).bind("clickRate", t.clickRate().orElse(null))
+                    .bind("orderRate", t.placedOrderRate().orElse(null))
+                    .bind("rpr", t.revenuePerRecipient().orElse(null)).bind("unsubRate", t.unsubRate().orElse(null))
+                    .bind("complaintRate", t.complaintRate().orElse(null))
+                    .bind("bounceRate", t.bounceRate().orElse(null)).execute();
+        }
+        h.createUpdate("update snapshots set status = 'ready', error = null, updated_at = :now, last_email_date ="
+                        + " (select max(day) from snapshot_series where snapshot_id = :id and source = 'all'"
+                        + " and delivered > 0) where id = :id")
+                .bind("id", id).bind("now", ts(now)).execute();
+    }
+
+    /** Takes the row lock that serialises processors of one snapshot; empty when there is no such snapshot. */
+    static Optional<Snapshot> lock(Handle h, long id) {
+        return h.createQuery(SNAPSHOT + " where id = :id for update").bind("id", id).map(Snapshots::snapshot).findOne();
+    }
+
+    private static Snapshot snapshot(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Snapshot(rs.getLong("id"), new AccountId(rs.getString("account_id")),
+                new UploadId(rs.getString("upload_id")), Snapshot.Status.valueOf(rs.getString("status").toUpperCase()),
+                Optional.ofNullable(rs.getString("error")), Optional.ofNullable(rs.getObject("last_email_date", LocalDate.class)),
+                Optional.ofNullable(rs.getObject("based_on", Long.class)),
+                Optional.ofNullable(rs.getObject("patch_start", LocalDate.class)),
+                Optional.ofNullable(rs.getObject("patch_end", LocalDate.class)), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    private static SeriesRow seriesRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new SeriesRow(rs.getObject("day", LocalDate.class), Source.ofWire(rs.getString("source")), counts(rs),
+                Optional.ofNullable(rs.getObject("new_subscribers", Long.class)),
+                Optional.ofNullable(rs.getObject("subscribers_total", Long.class)));
+    }
+
+    private static Totals totalsRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Totals(Source.ofWire(rs.getString("source")), rs.getInt("days"), counts(rs),
+                Optional.ofNullable(rs.getObject("new_subscribers", Long.class)),
+                Optional.ofNullable(rs.getObject("subscribers_total", Long.class)), dec(rs, "open_rate"),
+                dec(rs, "click_rate"), dec(rs, "placed_order_rate"), dec(rs, "revenue_per_recipient"),
+                dec(rs, "unsub_rate"), dec(rs, "complaint_rate"), dec(rs, "bounce_rate"));
+    }
+
+    private static Counts counts(ResultSet rs) throws SQLException {
+        return new Counts(rs.getLong("delivered"), rs.getLong("unique_opens"), rs.getLong("unique_clicks"),
+                rs.getLong("placed_orders"), rs.getBigDecimal("revenue"), rs.getLong("unsubscribes"),
+                rs.getLong("complaints"), rs.getLong("bounces"));
+    }
+
+    private static Optional<BigDecimal> dec(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getBigDecimal(column));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    static OffsetDateTime ts(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+}
