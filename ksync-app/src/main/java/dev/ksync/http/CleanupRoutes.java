@@ -5,13 +5,18 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Set;
 
-/** {@code POST /api/cleanup {dryRun}}: removes (or lists) what is past KSYNC_RETENTION_DAYS; answers what. */
+/**
+ * {@code POST /api/cleanup {dryRun}}: lists (by default, like every mode here) or removes what is past
+ * KSYNC_RETENTION_DAYS; answers what. Removing writes storage, so it needs KLAVIYO_ENABLE like every storage write.
+ */
 final class CleanupRoutes {
     private final Cleanup cleanup;
+    private final AdminGate gate;
     private final JsonBodies bodies;
 
-    CleanupRoutes(Cleanup cleanup, JsonBodies bodies) {
+    CleanupRoutes(Cleanup cleanup, AdminGate gate, JsonBodies bodies) {
         this.cleanup = cleanup;
+        this.gate = gate;
         this.bodies = bodies;
     }
 
@@ -21,6 +26,10 @@ final class CleanupRoutes {
 
     private void run(Context ctx) {
         Fields f = new Fields(bodies.object(ctx, Set.of("dryRun")));
-        ctx.json(cleanup.run(f.bool("dryRun", false)));
+        boolean dryRun = f.bool("dryRun", true);
+        if (!dryRun) {
+            gate.requireKlaviyoEnabled();
+        }
+        ctx.json(cleanup.run(dryRun));
     }
 }

@@ -102,7 +102,7 @@ public final class HttpApi {
             new ReportSyncRoutes(ksync, gate, bodies).register(c.routes);
             new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock()).register(c.routes);
             new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
-            new CleanupRoutes(ksync.cleanup(), bodies).register(c.routes);
+            new CleanupRoutes(ksync.cleanup(), gate, bodies).register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });

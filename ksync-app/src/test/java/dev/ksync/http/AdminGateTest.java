@@ -44,4 +44,16 @@ class AdminGateTest {
         assertThat(AccessLog.redactQuery("token=abc&mode=live&klaviyoApiKey=pk_1"))
                 .isEqualTo("token=***&mode=live&klaviyoApiKey=***");
     }
+
+    @Test
+    void cleanup_over_http_lists_by_default_and_removing_needs_KLAVIYO_ENABLE() throws Exception {
+        try (TestServer server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", "s"))) {
+            var listed = server.post("/api/cleanup", "s", "{}");
+            assertThat(listed.statusCode()).isEqualTo(200);
+            assertThat(listed.body()).contains("\"dryRun\":true");
+            var removing = server.post("/api/cleanup", "s", "{\"dryRun\":false}");
+            assertThat(removing.statusCode()).isEqualTo(501);
+            assertThat(removing.body()).contains("klaviyo_disabled");
+        }
+    }
 }
