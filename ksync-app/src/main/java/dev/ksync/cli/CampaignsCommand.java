@@ -4,7 +4,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.app.Ksync;
 import dev.ksync.campaigns.CampaignSyncRequest;
 import dev.ksync.campaigns.CampaignSyncRequest.Channel;
-import dev.ksync.campaigns.CampaignSyncResult;
+import dev.ksync.reporting.ReportSyncResult;
 import dev.ksync.config.AppConfig;
 import dev.ksync.reporting.WindowSpec;
 import dev.ksync.request.Choices;
@@ -66,7 +66,7 @@ public final class CampaignsCommand implements Callable<Integer> {
         try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
             SyncOutput.run(ksync, ksync.campaigns(), req, req.format(),
                     ksync.config().storage().buckets().campaignStaging(), out, stdout, new Progress("report calls", 0),
-                    r -> CampaignSyncResult.of(r, req.debug()));
+                    r -> ReportSyncResult.of(r, req.debug()));
         }
         return 0;
     }

@@ -4,7 +4,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.app.Ksync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSyncRequest;
-import dev.ksync.flows.FlowSyncResult;
+import dev.ksync.reporting.ReportSyncResult;
 import dev.ksync.reporting.ReportPlanner.Aggregation;
 import dev.ksync.reporting.ReportPlanner.Strategy;
 import dev.ksync.reporting.WindowSpec;
@@ -70,7 +70,7 @@ public final class FlowsCommand implements Callable<Integer> {
         FlowSyncRequest req = OptionNames.build(spec, this::request);
         try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
             SyncOutput.run(ksync, ksync.flows(), req, req.format(), ksync.config().storage().buckets().flowStaging(),
-                    out, stdout, new Progress("report calls", 0), r -> FlowSyncResult.of(r, req.debug()));
+                    out, stdout, new Progress("report calls", 0), r -> ReportSyncResult.of(r, req.debug()));
         }
         return 0;
     }

@@ -2,9 +2,9 @@ package dev.ksync.http;
 
 import dev.ksync.app.Ksync;
 import dev.ksync.campaigns.CampaignSyncRequest;
-import dev.ksync.campaigns.CampaignSyncResult;
+
 import dev.ksync.flows.FlowSyncRequest;
-import dev.ksync.flows.FlowSyncResult;
+import dev.ksync.reporting.ReportSyncResult;
 import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
 import dev.ksync.sync.SyncJob;
@@ -42,14 +42,14 @@ final class ReportSyncRoutes {
         gate.requireKlaviyoEnabled();
         FlowSyncRequest req = FlowRequestParser.parse(bodies.object(ctx, FlowRequestParser.FIELDS));
         answer(ctx, ksync.flows(), req, req.format(), ksync.config().storage().buckets().flowStaging(),
-                r -> FlowSyncResult.of(r, req.debug()));
+                r -> ReportSyncResult.of(r, req.debug()));
     }
 
     private void campaigns(Context ctx) throws IOException {
         gate.requireKlaviyoEnabled();
         CampaignSyncRequest req = CampaignRequestParser.parse(bodies.object(ctx, CampaignRequestParser.FIELDS));
         answer(ctx, ksync.campaigns(), req, req.format(), ksync.config().storage().buckets().campaignStaging(),
-                r -> CampaignSyncResult.of(r, req.debug()));
+                r -> ReportSyncResult.of(r, req.debug()));
     }
 
     /** Live: the stored object's answer. Dry-run CSV: the file, streamed. Dry-run JSON: the summary and preview. */

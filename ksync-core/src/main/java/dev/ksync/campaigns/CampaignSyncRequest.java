@@ -9,6 +9,7 @@ import dev.ksync.store.UploadId;
 import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
 import dev.ksync.sync.SyncRequest;
+import dev.ksync.sync.SyncRequestBuilder;
 import java.util.Optional;
 
 /**
@@ -50,17 +51,14 @@ public record CampaignSyncRequest(
             throw KsyncException.badInput("days", window.days().get(), "not for campaigns: timeframeKey or start+end");
         }
         channel = RequestChecks.required("channel", channel, "email or sms");
-        limitCampaigns = limitCampaigns == null ? Optional.empty() : limitCampaigns;
+        limitCampaigns = RequestChecks.orEmpty(limitCampaigns);
         RequestChecks.range("limitCampaigns", limitCampaigns, 1, MAX_LIMIT_CAMPAIGNS);
-        conversionMetricId = conversionMetricId == null ? Optional.empty() : conversionMetricId;
+        conversionMetricId = RequestChecks.orEmpty(conversionMetricId);
         RequestChecks.metricId("conversionMetricId", conversionMetricId);
-        accountId = accountId == null ? Optional.empty() : accountId;
-        uploadId = uploadId == null ? Optional.empty() : uploadId;
-        klaviyoApiKey = klaviyoApiKey == null ? Optional.empty() : klaviyoApiKey.filter(k -> !k.value().isBlank());
-        if (mode == Mode.LIVE && accountId.isEmpty()) {
-            throw KsyncException.badInput("accountId", null,
-                    "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
-        }
+        accountId = RequestChecks.orEmpty(accountId);
+        uploadId = RequestChecks.orEmpty(uploadId);
+        klaviyoApiKey = RequestChecks.orEmpty(klaviyoApiKey).filter(k -> !k.value().isBlank());
+        SyncRequest.requireAccountWhenLive(mode, accountId);
     }
 
     public static Builder builder() {
@@ -68,7 +66,7 @@ public record CampaignSyncRequest(
     }
 
     /** Defaults: dry-run, json, last_30_days, email, no cap. */
-    public static final class Builder {
+    public static final class Builder implements SyncRequestBuilder<Builder> {
         private Mode mode = Mode.DRY_RUN;
         private Format format = Format.JSON;
         private WindowSpec window;

@@ -2,7 +2,6 @@ package dev.ksync.flows;
 
 import dev.ksync.accounts.AccountId;
 import dev.ksync.config.Secret;
-import dev.ksync.error.KsyncException;
 import dev.ksync.reporting.ReportPlanner.Aggregation;
 import dev.ksync.reporting.ReportPlanner.Strategy;
 import dev.ksync.reporting.RequestChecks;
@@ -11,6 +10,7 @@ import dev.ksync.store.UploadId;
 import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
 import dev.ksync.sync.SyncRequest;
+import dev.ksync.sync.SyncRequestBuilder;
 import java.util.Optional;
 
 /**
@@ -52,25 +52,18 @@ public record FlowSyncRequest(
         mode = RequestChecks.required("mode", mode, "dry-run or live");
         format = RequestChecks.required("format", format, "json or csv");
         window = window == null || window.isEmpty() ? WindowSpec.lastDays(DEFAULT_DAYS) : window;
-        limitFlows = orEmpty(limitFlows);
-        limitMessages = orEmpty(limitMessages);
+        limitFlows = RequestChecks.orEmpty(limitFlows);
+        limitMessages = RequestChecks.orEmpty(limitMessages);
         RequestChecks.range("limitFlows", limitFlows, 1, MAX_LIMIT_FLOWS);
         RequestChecks.range("limitMessages", limitMessages, 1, MAX_LIMIT_MESSAGES);
         aggregation = RequestChecks.required("aggregation", aggregation, "per-day, range or auto");
-        conversionMetricId = orEmpty(conversionMetricId);
+        conversionMetricId = RequestChecks.orEmpty(conversionMetricId);
         RequestChecks.metricId("conversionMetricId", conversionMetricId);
-        accountId = orEmpty(accountId);
-        uploadId = orEmpty(uploadId);
-        klaviyoApiKey = orEmpty(klaviyoApiKey).filter(k -> !k.value().isBlank());
+        accountId = RequestChecks.orEmpty(accountId);
+        uploadId = RequestChecks.orEmpty(uploadId);
+        klaviyoApiKey = RequestChecks.orEmpty(klaviyoApiKey).filter(k -> !k.value().isBlank());
         reportStrategy = RequestChecks.required("reportStrategy", reportStrategy, "series or per-day-values");
-        if (mode == Mode.LIVE && accountId.isEmpty()) {
-            throw KsyncException.badInput("accountId", null,
-                    "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
-        }
-    }
-
-    private static <T> Optional<T> orEmpty(Optional<T> o) {
-        return o == null ? Optional.empty() : o;
+        SyncRequest.requireAccountWhenLive(mode, accountId);
     }
 
     public static Builder builder() {
@@ -78,7 +71,7 @@ public record FlowSyncRequest(
     }
 
     /** Defaults: dry-run, json, the last 30 days, per-day, series, no caps, no drafts. */
-    public static final class Builder {
+    public static final class Builder implements SyncRequestBuilder<Builder> {
         private Mode mode = Mode.DRY_RUN;
         private Format format = Format.JSON;
         private WindowSpec window;
