@@ -5,8 +5,6 @@ import dev.ksync.campaigns.CampaignSyncReport;
 import dev.ksync.campaigns.CampaignSyncRequest;
 import dev.ksync.campaigns.CampaignSyncRequest.Channel;
 import dev.ksync.config.AppConfig;
-import dev.ksync.reporting.ReportSyncResult;
-import dev.ksync.reporting.WindowSpec;
 import dev.ksync.request.Choices;
 import java.io.PrintStream;
 import java.util.Map;
@@ -18,16 +16,11 @@ import picocli.CommandLine.Option;
 @Command(name = "campaigns", description = "Build campaigns.csv (a row per message of each campaign sent in the"
         + " window) from Klaviyo's campaign report. The Klaviyo key comes from the registered --account-id, or"
         + " KLAVIYO_API_KEY_PRIVATE / KLAVIYO_API_KEY.")
-public final class CampaignsCommand extends SyncCommand<CampaignSyncRequest, CampaignSyncReport> {
+public final class CampaignsCommand extends ReportCommand<CampaignSyncRequest, CampaignSyncReport> {
     @Option(names = "--timeframe-key", description = "last_30_days (default) | last_365_days | …") String timeframeKey;
-    @Option(names = "--start", description = "First day, YYYY-MM-DD (account timezone), with --end") String start;
-    @Option(names = "--end", description = "Last day, YYYY-MM-DD, inclusive") String end;
     @Option(names = "--channel", description = "email | sms (default email)") String channel;
     @Option(names = "--limit-campaigns", description = "At most this many campaigns (the first sent)")
     Integer limitCampaigns;
-    @Option(names = "--conversion-metric-id", description = "The Placed Order metric (default: resolved)")
-    String conversionMetricId;
-    @Option(names = "--debug", description = "More diagnostics (the report windows)") boolean debug;
 
     public CampaignsCommand() {
         this(System.getenv(), System.out);
@@ -35,16 +28,14 @@ public final class CampaignsCommand extends SyncCommand<CampaignSyncRequest, Cam
 
     /** A command reading {@code env} instead of the process environment and printing to {@code stdout} (tests). */
     CampaignsCommand(Map<String, String> env, PrintStream stdout) {
-        super(env, stdout, Ksync::campaigns, AppConfig.Buckets::campaignStaging, req -> new Progress("report calls", 0),
-                (req, r) -> ReportSyncResult.of(r, req.debug()));
+        super(env, stdout, Ksync::campaigns, AppConfig.Buckets::campaignStaging);
     }
 
     @Override
     CampaignSyncRequest request() {
-        CampaignSyncRequest.Builder b = sync.applyTo(CampaignSyncRequest.builder())
-                .window(new WindowSpec(Optional.empty(), CliDates.day("--start", start), CliDates.day("--end", end),
-                        Optional.ofNullable(timeframeKey)))
-                .limitCampaigns(limitCampaigns).conversionMetricId(conversionMetricId).debug(debug);
+        CampaignSyncRequest.Builder b = report.applyTo(sync.applyTo(CampaignSyncRequest.builder()), Optional.empty(),
+                        timeframeKey)
+                .limitCampaigns(limitCampaigns);
         if (channel != null) b.channel(Choices.parse("--channel", Channel.class, channel));
         return b.build();
     }
