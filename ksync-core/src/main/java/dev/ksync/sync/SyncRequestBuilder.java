@@ -6,7 +6,7 @@ import dev.ksync.store.UploadId;
 
 /**
  * What every sync request's builder takes besides the job's own fields, so each door (HTTP body, CLI options)
- * reads the shared fields in one place for every sync. A null leaves the builder's default.
+ * reads the shared fields in one place for every sync. A null account, upload or key means none.
  */
 public interface SyncRequestBuilder<B extends SyncRequestBuilder<B>> {
     B mode(Mode mode);
