@@ -15,9 +15,7 @@ public final class CampaignRequestParser {
     public static CampaignSyncRequest parse(ObjectNode body) {
         Fields f = new Fields(body);
         SyncFields.Common c = SyncFields.common(f);
-        return CampaignSyncRequest.builder()
-                .mode(c.mode()).format(c.format()).accountId(c.accountId()).uploadId(c.uploadId())
-                .klaviyoApiKey(c.klaviyoApiKey()).overwrite(c.overwrite()).debug(c.debug())
+        return SyncFields.applyTo(c, CampaignSyncRequest.builder()).debug(c.debug())
                 .window(SyncFields.window(f))
                 .channel(f.choice("channel", Channel.class, Channel.EMAIL))
                 .limitCampaigns(f.integer("limitCampaigns", 1, CampaignSyncRequest.MAX_LIMIT_CAMPAIGNS).orElse(null))

@@ -17,9 +17,7 @@ public final class FlowRequestParser {
     public static FlowSyncRequest parse(ObjectNode body) {
         Fields f = new Fields(body);
         SyncFields.Common c = SyncFields.common(f);
-        return FlowSyncRequest.builder()
-                .mode(c.mode()).format(c.format()).accountId(c.accountId()).uploadId(c.uploadId())
-                .klaviyoApiKey(c.klaviyoApiKey()).overwrite(c.overwrite()).debug(c.debug())
+        return SyncFields.applyTo(c, FlowSyncRequest.builder()).debug(c.debug())
                 .window(SyncFields.window(f))
                 .limitFlows(f.integer("limitFlows", 1, FlowSyncRequest.MAX_LIMIT_FLOWS).orElse(null))
                 .limitMessages(f.integer("limitMessages", 1, FlowSyncRequest.MAX_LIMIT_MESSAGES).orElse(null))

@@ -98,8 +98,7 @@ public final class HttpApi {
             ErrorMapper.register(c.routes, ksync.clock());
             new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
-            new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
-            new ReportSyncRoutes(ksync, gate, bodies).register(c.routes);
+            SyncRoutes.register(c.routes, ksync, gate, bodies);
             new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock()).register(c.routes);
             new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
             new CleanupRoutes(ksync.cleanup(), gate, bodies).register(c.routes);

@@ -6,6 +6,7 @@ import dev.ksync.reporting.WindowSpec;
 import dev.ksync.store.UploadId;
 import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
+import dev.ksync.sync.SyncRequestBuilder;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,6 +32,12 @@ final class SyncFields {
                 f.text("uploadId").map(UploadId::new).orElse(null),
                 f.secretText("klaviyoApiKey").map(Secret::new).orElse(null),
                 f.bool("overwrite", false), f.bool("debug", false));
+    }
+
+    /** Sets the shared fields (all but debug, which only some requests take) on a request builder. */
+    static <B extends SyncRequestBuilder<B>> B applyTo(Common c, B b) {
+        return b.mode(c.mode()).format(c.format()).accountId(c.accountId()).uploadId(c.uploadId())
+                .klaviyoApiKey(c.klaviyoApiKey()).overwrite(c.overwrite());
     }
 
     /** {@code days} | {@code start}+{@code end} | {@code timeframeKey}; the record checks how they combine. */

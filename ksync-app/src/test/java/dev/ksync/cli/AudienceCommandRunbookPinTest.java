@@ -5,59 +5,23 @@ import static dev.ksync.http.RunbookAnswers.withoutTimings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ksync.http.RunbookAnswers;
+import dev.ksync.http.TestRig;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
-import dev.ksync.db.TestPostgres;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ksync audience} with the runbook's three examples as options: the same answers as before the runner. */
 class AudienceCommandRunbookPinTest {
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(RunbookAnswers.PROFILES)
-                .withRateLimits(RateLimitMode.OFF), RunbookAnswers.SANDBOX_CLOCK);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
-
-    record Run(int exit, String out, String err) {}
+    static final TestRig rig = TestRig.cli().env("KLAVIYO_RATE_SCALE", "1000")
+            .sandbox(SandboxOptions.defaults().withProfiles(RunbookAnswers.PROFILES).withRateLimits(RateLimitMode.OFF),
+                    RunbookAnswers.SANDBOX_CLOCK);
 
     static Run audience(String... args) {
-        Map<String, String> env = Map.of("DATABASE_URL", pg.jdbcUrl(), "KSYNC_SECRET_KEY", "test-secret-key-0123456789",
-                "KSYNC_DATA_DIR", dataDir.toString(), "KLAVIYO_ENABLE", "true", "KLAVIYO_BASE_URL", sandbox.baseUrl(),
-                "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "1000");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new AudienceCommand(env, new PrintStream(out, true, StandardCharsets.UTF_8)))
-                .setExecutionExceptionHandler(new CliErrors());
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+        return Run.of(AudienceCommand::new, rig.env(), args);
     }
 
     @Test
@@ -77,7 +41,7 @@ class AudienceCommandRunbookPinTest {
 
     @Test
     void dry_run_csv_to_a_file_is_unchanged() throws Exception {
-        Path file = dataDir.resolve("subscribers.csv");
+        Path file = rig.dataDir().resolve("subscribers.csv");
         Run r = audience("--schema", "required", "--page-size", "200", "--max-pages", "2", "--out", file.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
@@ -92,7 +56,7 @@ class AudienceCommandRunbookPinTest {
         assertPinned("cli-live.json", withoutTimings(r.out()));
         // the CLI stores the very object the HTTP live run stores
         assertPinned("live-subscribers.csv", Files.readString(
-                dataDir.resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv")));
+                rig.dataDir().resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv")));
     }
 
     @Test

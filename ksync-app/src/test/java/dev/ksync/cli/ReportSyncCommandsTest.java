@@ -4,75 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.http.TestRig;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
-import dev.ksync.db.TestPostgres;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ksync flows} and {@code ksync campaigns} against the sandbox: the same files and answers as the API. */
 class ReportSyncCommandsTest {
     private static final ObjectMapper json = new ObjectMapper();
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(500).withRateLimits(RateLimitMode.OFF));
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
-
-    record Run(int exit, String out, String err) {}
-
-    static Run run(BiFunction<Map<String, String>, PrintStream, Callable<Integer>> command, String... args) {
-        Map<String, String> env = Map.of("DATABASE_URL", pg.jdbcUrl(), "KSYNC_SECRET_KEY", "test-secret-key-0123456789",
-                "KSYNC_DATA_DIR", dataDir.toString(), "KLAVIYO_ENABLE", "true", "KLAVIYO_BASE_URL", sandbox.baseUrl(),
-                "KLAVIYO_API_KEY", "pk_sandbox");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(command.apply(env, new PrintStream(out, true, StandardCharsets.UTF_8)))
-                .setExecutionExceptionHandler(new CliErrors());
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-    }
+    static final TestRig rig = TestRig.cli()
+            .sandbox(SandboxOptions.defaults().withProfiles(500).withRateLimits(RateLimitMode.OFF));
 
     static Run flows(String... args) {
-        return run(FlowsCommand::new, args);
+        return Run.of(FlowsCommand::new, rig.env(), args);
     }
 
     static Run campaigns(String... args) {
-        return run(CampaignsCommand::new, args);
+        return Run.of(CampaignsCommand::new, rig.env(), args);
     }
 
     @Test
     void flows_csv_to_a_file_is_the_file_the_live_run_stores() throws Exception {
-        Path file = dataDir.resolve("flows.csv");
+        Path file = rig.dataDir().resolve("flows.csv");
         Run dry = flows("--start", "2025-09-01", "--end", "2025-09-05", "--limit-flows", "10", "--out", file.toString());
         assertThat(dry.exit()).as(dry.err()).isZero();
         assertThat(dry.out()).isEmpty();
@@ -83,7 +41,7 @@ class ReportSyncCommandsTest {
         assertThat(live.exit()).as(live.err()).isZero();
         JsonNode answer = json.readTree(live.out());
         assertThat(answer.get("key").asText()).isEqualTo("acme/cli-1/flows.csv");
-        assertThat(Files.readString(dataDir.resolve("buckets/flow-staging/acme/cli-1/flows.csv")))
+        assertThat(Files.readString(rig.dataDir().resolve("buckets/flow-staging/acme/cli-1/flows.csv")))
                 .isEqualTo(Files.readString(file));
     }
 

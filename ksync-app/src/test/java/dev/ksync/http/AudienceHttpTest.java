@@ -6,17 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
-import dev.ksync.db.TestPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Audience Sync runbook's curl examples, sent as written to ksync's API pointed at the sandbox. */
 class AudienceHttpTest {
@@ -24,30 +18,12 @@ class AudienceHttpTest {
     private static final ObjectMapper json = new ObjectMapper();
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(1500).withRateLimits(RateLimitMode.OFF));
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
-                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "1000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+    static final TestRig rig = TestRig.api().secret(SECRET).env("KLAVIYO_RATE_SCALE", "1000")
+            .sandbox(SandboxOptions.defaults().withProfiles(1500).withRateLimits(RateLimitMode.OFF));
 
     @Test
     void runbook_dry_run_json_answers_rows_preview_and_diagnostics() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, """
                 {
                   "mode": "dry-run",
                   "format": "json",
@@ -65,13 +41,13 @@ class AudienceHttpTest {
         assertThat(b.get("diagnostics").get("profilesScanned").asInt()).isEqualTo(100);
         assertThat(b.get("diagnostics").get("klaviyoCalls").get("endpoints").get("get_profiles").get("calls").asInt())
                 .isEqualTo(1);
-        assertThat(server.get("/metrics", null).body())
+        assertThat(rig.server().get("/metrics", null).body())
                 .containsPattern("ksync_klaviyo_calls_seconds_count\\{operation=\"get_profiles\",status=\"200\"} [1-9]");
     }
 
     @Test
     void runbook_dry_run_csv_streams_the_file() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, """
                 {
                   "mode": "dry-run",
                   "format": "csv",
@@ -89,7 +65,7 @@ class AudienceHttpTest {
 
     @Test
     void runbook_live_write_lands_in_the_audience_staging_bucket() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, """
                 {
                   "mode": "live",
                   "format": "json",
@@ -105,7 +81,7 @@ class AudienceHttpTest {
         assertThat(b.get("mode").asText()).isEqualTo("live");
         assertThat(b.get("bucket").asText()).isEqualTo("audience-staging");
         assertThat(b.get("key").asText()).isEqualTo("acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv");
-        Path file = dataDir.resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv");
+        Path file = rig.dataDir().resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv");
         assertThat(Files.size(file)).isEqualTo(b.get("bytes").asLong());
         assertThat(b.get("sha256").asText()).hasSize(64);
         assertThat(b.get("rows").asLong()).isEqualTo(Files.readAllLines(file).size() - 1);
@@ -114,16 +90,16 @@ class AudienceHttpTest {
 
     @Test
     void klaviyo_calls_need_the_admin_secret() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", null, "{\"source\":\"klaviyo\"}");
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", null, "{\"source\":\"klaviyo\"}");
         assertThat(r.statusCode()).isEqualTo(401);
-        HttpResponse<String> body = server.post("/api/klaviyo/audience-sync", null,
+        HttpResponse<String> body = rig.server().post("/api/klaviyo/audience-sync", null,
                 "{\"profiles\":[{\"id\":\"P1\",\"email\":\"a@b.c\"}]}");
         assertThat(body.statusCode()).as("profiles from the body touch neither Klaviyo nor storage").isEqualTo(200);
     }
 
     @Test
     void a_rejected_key_answers_502_naming_the_key_problem_but_never_the_key() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET,
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET,
                 "{\"source\":\"klaviyo\",\"klaviyoApiKey\":\"pk_wrong_SECRETVALUE_1234\",\"maxPages\":1}");
         assertThat(r.statusCode()).isEqualTo(502);
         JsonNode b = json.readTree(r.body());
@@ -135,7 +111,7 @@ class AudienceHttpTest {
 
     @Test
     void a_csv_request_that_fails_at_klaviyo_gets_a_json_error_not_a_truncated_file() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET,
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET,
                 "{\"source\":\"klaviyo\",\"format\":\"csv\",\"klaviyoApiKey\":\"pk_wrong_key_5678\"}");
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
@@ -147,7 +123,7 @@ class AudienceHttpTest {
         for (String body : new String[] {"{\"source\":\"klaviyo\",\"pageSize\":5000}",
                 "{\"source\":\"klaviyo\",\"schema\":\"everything\"}", "{\"source\":\"klaviyo\",\"mode\":\"live\"}",
                 "{\"source\":\"klaviyo\",\"maxPages\":-2}", "{\"source\":\"profiles\"}", "{\"pagesize\":5}"}) {
-            HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, body);
+            HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, body);
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(json.readTree(r.body()).get("message").asText()).as(body).contains("allowed");
         }

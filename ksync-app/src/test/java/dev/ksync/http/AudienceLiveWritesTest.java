@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
-import dev.ksync.db.TestPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +13,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A live sync never silently replaces a stored object (issue 9, point 12). */
 class AudienceLiveWritesTest {
@@ -32,26 +26,8 @@ class AudienceLiveWritesTest {
     private static final ObjectMapper json = new ObjectMapper();
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(400).withRateLimits(RateLimitMode.OFF));
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
-                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "1000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+    static final TestRig rig = TestRig.api().secret(SECRET).env("KLAVIYO_RATE_SCALE", "1000")
+            .sandbox(SandboxOptions.defaults().withProfiles(400).withRateLimits(RateLimitMode.OFF));
 
     static String live(String upload, int maxPages, String extra) {
         return "{\"mode\":\"live\",\"source\":\"klaviyo\",\"accountId\":\"acme\",\"uploadId\":\"" + upload
@@ -59,7 +35,7 @@ class AudienceLiveWritesTest {
     }
 
     static Path stored(String upload) {
-        return dataDir.resolve("buckets/audience-staging/acme/" + upload + "/subscribers.csv");
+        return rig.dataDir().resolve("buckets/audience-staging/acme/" + upload + "/subscribers.csv");
     }
 
     static String sha256(Path file) throws Exception {
@@ -68,8 +44,8 @@ class AudienceLiveWritesTest {
 
     @Test
     void the_same_live_sync_again_answers_200_with_the_same_object() throws Exception {
-        HttpResponse<String> first = server.post("/api/klaviyo/audience-sync", SECRET, live("same", 2, ""));
-        HttpResponse<String> again = server.post("/api/klaviyo/audience-sync", SECRET, live("same", 2, ""));
+        HttpResponse<String> first = rig.server().post("/api/klaviyo/audience-sync", SECRET, live("same", 2, ""));
+        HttpResponse<String> again = rig.server().post("/api/klaviyo/audience-sync", SECRET, live("same", 2, ""));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(json.readTree(again.body()).get("sha256")).isEqualTo(json.readTree(first.body()).get("sha256"));
@@ -77,11 +53,11 @@ class AudienceLiveWritesTest {
 
     @Test
     void other_content_for_a_taken_key_is_409_object_exists_unless_overwrite() throws Exception {
-        HttpResponse<String> first = server.post("/api/klaviyo/audience-sync", SECRET, live("taken", 1, ""));
+        HttpResponse<String> first = rig.server().post("/api/klaviyo/audience-sync", SECRET, live("taken", 1, ""));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         String firstSha = json.readTree(first.body()).get("sha256").asText();
 
-        HttpResponse<String> other = server.post("/api/klaviyo/audience-sync", SECRET, live("taken", 3, ""));
+        HttpResponse<String> other = rig.server().post("/api/klaviyo/audience-sync", SECRET, live("taken", 3, ""));
         assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
         JsonNode err = json.readTree(other.body());
         assertThat(err.get("error").asText()).isEqualTo("object_exists");
@@ -89,7 +65,7 @@ class AudienceLiveWritesTest {
         assertThat(err.get("details").get("existingSha256").asText()).isEqualTo(firstSha);
         assertThat(sha256(stored("taken"))).as("the first object stays").isEqualTo(firstSha);
 
-        HttpResponse<String> replaced = server.post("/api/klaviyo/audience-sync", SECRET,
+        HttpResponse<String> replaced = rig.server().post("/api/klaviyo/audience-sync", SECRET,
                 live("taken", 3, ",\"overwrite\":true"));
         assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
         assertThat(sha256(stored("taken"))).isEqualTo(json.readTree(replaced.body()).get("sha256").asText())
@@ -106,7 +82,7 @@ class AudienceLiveWritesTest {
                 String body = live("race", i, ""); // 10 to 200 profiles: every writer's file differs
                 answers.add(pool.submit(() -> {
                     go.await();
-                    return server.post("/api/klaviyo/audience-sync", SECRET, body);
+                    return rig.server().post("/api/klaviyo/audience-sync", SECRET, body);
                 }));
             }
             go.countDown();

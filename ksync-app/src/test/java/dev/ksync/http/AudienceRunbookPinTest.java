@@ -6,48 +6,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
-import dev.ksync.db.TestPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The runbook's three curl examples answer exactly what they answered before the sync runner (timings aside). */
 class AudienceRunbookPinTest {
     private static final String SECRET = "runbook-secret";
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(RunbookAnswers.PROFILES)
-                .withRateLimits(RateLimitMode.OFF), RunbookAnswers.SANDBOX_CLOCK);
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
-                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "1000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+    static final TestRig rig = TestRig.api().secret(SECRET).env("KLAVIYO_RATE_SCALE", "1000")
+            .sandbox(SandboxOptions.defaults().withProfiles(RunbookAnswers.PROFILES).withRateLimits(RateLimitMode.OFF),
+                    RunbookAnswers.SANDBOX_CLOCK);
 
     @Test
     void dry_run_json_answer_is_unchanged() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, """
                 {"mode": "dry-run", "format": "json", "source": "klaviyo", "schema": "required",
                  "pageSize": 100, "maxPages": 1}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -57,7 +32,7 @@ class AudienceRunbookPinTest {
 
     @Test
     void dry_run_csv_answer_is_unchanged() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, """
                 {"mode": "dry-run", "format": "csv", "source": "klaviyo", "schema": "required",
                  "pageSize": 200, "maxPages": 2}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -68,12 +43,12 @@ class AudienceRunbookPinTest {
 
     @Test
     void live_answer_and_stored_object_are_unchanged() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, """
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, """
                 {"mode": "live", "format": "json", "source": "klaviyo", "schema": "required",
                  "accountId": "acc_canary_1", "uploadId": "2025-09-17T01-00-00Z", "pageSize": 500, "maxPages": 10}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertPinned("http-live.json", withoutTimings(r.body()));
         assertPinned("live-subscribers.csv", Files.readString(
-                dataDir.resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv")));
+                rig.dataDir().resolve("buckets/audience-staging/acc_canary_1/2025-09-17T01-00-00Z/subscribers.csv")));
     }
 }

@@ -7,22 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.db.TestPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 9's HTTP points, one test each, against the real server on a short idle timeout. */
 class HardeningTest {
@@ -32,23 +27,7 @@ class HardeningTest {
     private static final ObjectMapper json = new ObjectMapper();
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET),
-                new HttpApi.Limits(IDLE, BODY_TIMEOUT));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    static final TestRig rig = TestRig.api().secret(SECRET).limits(new HttpApi.Limits(IDLE, BODY_TIMEOUT));
 
     // 1. Auth from the headers before any body; bounded time for the unauthenticated and the slow.
 
@@ -59,7 +38,7 @@ class HardeningTest {
                 if (secretHeader.isEmpty() && path.contains("audience")) {
                     continue; // open for work that needs no secret: its body must be read to know
                 }
-                try (Socket socket = new Socket("localhost", server.app.port())) {
+                try (Socket socket = new Socket("localhost", rig.server().app.port())) {
                     // Announces a body and never sends it: an answer well before the idle timeout proves it was
                     // not waited for.
                     socket.setSoTimeout((int) IDLE.toMillis() / 2);
@@ -78,7 +57,7 @@ class HardeningTest {
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 250; i++) {
-                Socket s = new Socket("localhost", server.app.port());
+                Socket s = new Socket("localhost", rig.server().app.port());
                 s.setSoTimeout((int) IDLE.toMillis() * 5);
                 // No secret, a body announced, two bytes sent, then silence.
                 s.getOutputStream().write(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\n"
@@ -86,7 +65,7 @@ class HardeningTest {
                 stalled.add(s);
             }
             long t0 = System.nanoTime();
-            HttpResponse<String> health = server.http.send(HttpRequest.newBuilder(server.uri("/health"))
+            HttpResponse<String> health = rig.server().http.send(HttpRequest.newBuilder(rig.server().uri("/health"))
                     .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(health.statusCode()).isEqualTo(200);
@@ -105,7 +84,7 @@ class HardeningTest {
 
     @Test
     void a_body_still_dripping_at_the_body_deadline_answers_408() throws Exception {
-        try (Socket socket = new Socket("localhost", server.app.port())) {
+        try (Socket socket = new Socket("localhost", rig.server().app.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -132,7 +111,7 @@ class HardeningTest {
     @Test
     void a_small_body_sent_after_a_pause_is_read_not_timed_out() throws Exception {
         byte[] body = "{\"mode\":\"dry-run\",\"source\":\"profiles\",\"profiles\":[]}".getBytes(UTF_8);
-        try (Socket socket = new Socket("localhost", server.app.port())) {
+        try (Socket socket = new Socket("localhost", rig.server().app.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -150,7 +129,7 @@ class HardeningTest {
 
     @Test
     void json_parse_errors_name_line_and_column_but_never_echo_the_input() throws Exception {
-        HttpResponse<String> r = server.post("/api/accounts", SECRET, "{\"klaviyoApiKey\":pk_live_SECRET123}");
+        HttpResponse<String> r = rig.server().post("/api/accounts", SECRET, "{\"klaviyoApiKey\":pk_live_SECRET123}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).doesNotContain("SECRET123").doesNotContain("pk_live");
         JsonNode b = json.readTree(r.body());
@@ -161,7 +140,7 @@ class HardeningTest {
 
         for (String body : new String[] {"{\"name\": 'pk_live_SECRET123'}", "{\"a\":1} pk_live_SECRET123",
                 "{\"id\":\"a\" \"pk_live_SECRET123\"}", "[pk_live_SECRET123]", "{\"id\":tr_SECRET123}"}) {
-            HttpResponse<String> e = server.post("/api/accounts", SECRET, body);
+            HttpResponse<String> e = rig.server().post("/api/accounts", SECRET, body);
             assertThat(e.statusCode()).as(body).isEqualTo(400);
             assertThat(e.body()).as(body).doesNotContain("SECRET123");
         }
@@ -175,7 +154,7 @@ class HardeningTest {
         assertThat(head("/api/accounts", null).statusCode()).isEqualTo(401);
         assertThat(head("/api/accounts", SECRET).statusCode()).isEqualTo(200);
         for (String path : new String[] {"/ready", "/health", "/api/accounts", "/metrics", "/api/nope"}) {
-            HttpResponse<String> get = server.get(path, SECRET);
+            HttpResponse<String> get = rig.server().get(path, SECRET);
             HttpResponse<String> head = head(path, SECRET);
             assertThat(head.statusCode()).as(path).isEqualTo(get.statusCode());
             assertThat(head.headers().firstValue("content-type")).as(path)
@@ -183,17 +162,17 @@ class HardeningTest {
             assertThat(head.body()).as(path).isEmpty();
         }
         // Over the wire: HEAD's Content-Length is GET's, and no body follows.
-        RawHttp.Answer raw = server.raw("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1));
+        RawHttp.Answer raw = rig.server().raw("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1));
         assertThat(raw.header("content-length")).isEqualTo("15");
         assertThat(raw.body()).isEmpty();
     }
 
     private static HttpResponse<String> head(String path, String secret) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder b = HttpRequest.newBuilder(rig.server().uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody());
         if (secret != null) {
             b.header("x-admin-job-secret", secret);
         }
-        return server.send(b);
+        return rig.server().send(b);
     }
 
     // 5. No 500s: charset, chunked framing, NUL.
@@ -201,14 +180,14 @@ class HardeningTest {
     @Test
     void illegal_charset_answers_415() throws Exception {
         for (String charset : new String[] {"bogus", "@@illegal@@", "\"utf-99\"", ""}) {
-            RawHttp.Answer a = server.raw(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            RawHttp.Answer a = rig.server().raw(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                     + "Content-Type: application/json; charset" + (charset.isEmpty() ? "" : "=" + charset) + "\r\n"
                     + "Content-Length: 2\r\n\r\n{}").getBytes(ISO_8859_1));
             assertThat(a.status()).as(charset).isEqualTo(415);
             JsonNode b = assertJsonError(a.status(), a.header("content-type"), a.body(), "unsupported_charset");
             assertThat(b.get("details").get("charset").asText()).isEqualTo(charset.replace("\"", ""));
         }
-        RawHttp.Answer utf16 = server.raw(concat(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Answer utf16 = rig.server().raw(concat(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\n"
                 + "Connection: close\r\nContent-Type: application/json; charset=UTF-16BE\r\nContent-Length: 4\r\n\r\n")
                 .getBytes(ISO_8859_1), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_16BE)));
         assertThat(utf16.status()).as("a charset Java knows is read").isEqualTo(400);
@@ -219,7 +198,7 @@ class HardeningTest {
     void malformed_chunked_body_answers_400() throws Exception {
         for (String chunks : new String[] {"ZZ\r\n{}\r\n0\r\n\r\n", "5\r\n{}\r\n0\r\n\r\n", "2\r\n{}XX0\r\n\r\n",
                 "-1\r\n{}\r\n0\r\n\r\n", "fffffffffffffffff\r\n{}\r\n"}) {
-            RawHttp.Answer a = server.raw(("POST /api/accounts HTTP/1.1\r\nHost: x\r\nx-admin-job-secret: " + SECRET
+            RawHttp.Answer a = rig.server().raw(("POST /api/accounts HTTP/1.1\r\nHost: x\r\nx-admin-job-secret: " + SECRET
                     + "\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n" + chunks)
                     .getBytes(ISO_8859_1));
             assertThat(a.status()).as(chunks).isEqualTo(400);
@@ -230,23 +209,23 @@ class HardeningTest {
     @Test
     void nul_character_answers_400_naming_the_field_and_never_reaches_the_log() throws Exception {
         try (LogCapture logs = new LogCapture()) {
-            HttpResponse<String> r = server.post("/api/accounts", SECRET,
+            HttpResponse<String> r = rig.server().post("/api/accounts", SECRET,
                     "{\"id\":\"nul-test\",\"name\":\"Acme\\u0000Inc\",\"klaviyoApiKey\":\"pk_nul_test_1234\"}");
             assertThat(r.statusCode()).isEqualTo(400);
             JsonNode b = json.readTree(r.body());
             assertThat(b.get("error").asText()).isEqualTo("invalid_character");
             assertThat(b.get("details").get("field").asText()).isEqualTo("name");
 
-            HttpResponse<String> nested = server.post("/api/klaviyo/audience-sync", null,
+            HttpResponse<String> nested = rig.server().post("/api/klaviyo/audience-sync", null,
                     "{\"profiles\":[{\"id\":\"P1\",\"email\":\"a@b.c\"},{\"id\":\"P2\",\"email\":\"x\\u0000@b.c\"}]}");
             assertThat(nested.statusCode()).isEqualTo(400);
             assertThat(json.readTree(nested.body()).get("details").get("field").asText()).isEqualTo("profiles[1].email");
 
-            HttpResponse<String> raw = server.post("/api/accounts", SECRET, "{\"id\":\"nul\0raw\"}");
+            HttpResponse<String> raw = rig.server().post("/api/accounts", SECRET, "{\"id\":\"nul\0raw\"}");
             assertThat(raw.statusCode()).isEqualTo(400);
             assertThat(raw.body()).doesNotContain("\0");
-            server.get("/health?x=%00", null);
-            int stored = pg.database().jdbi().withHandle(h -> h.select("select count(*) from accounts where id = 'nul-test'")
+            rig.server().get("/health?x=%00", null);
+            int stored = rig.pg().database().jdbi().withHandle(h -> h.select("select count(*) from accounts where id = 'nul-test'")
                     .mapTo(Integer.class).one());
             assertThat(stored).isZero();
             assertThat(logs.lines()).isNotEmpty().noneMatch(l -> l.indexOf('\0') >= 0);
@@ -270,7 +249,7 @@ class HardeningTest {
         requests.put("DELETE /api/accounts/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400);
         requests.put("PUT /api/nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 404);
         for (var r : requests.entrySet()) {
-            RawHttp.Answer a = server.raw(r.getKey().getBytes(ISO_8859_1));
+            RawHttp.Answer a = rig.server().raw(r.getKey().getBytes(ISO_8859_1));
             String label = r.getKey().substring(0, Math.min(40, r.getKey().length()));
             assertThat(a.status()).as(label).isEqualTo(r.getValue());
             assertJsonError(a.status(), a.header("content-type"), a.body(), null);
@@ -289,7 +268,7 @@ class HardeningTest {
                 "{\"source\":\"klaviyo\",\"pageSize\":\"100\"}", "pageSize",
                 "{\"mode\":[1,2]}", "mode");
         for (var c : cases.entrySet()) {
-            HttpResponse<String> r = server.post("/api/klaviyo/audience-sync", SECRET, c.getKey());
+            HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", SECRET, c.getKey());
             assertThat(r.statusCode()).as(c.getValue()).isEqualTo(400);
             assertThat(json.readTree(r.body()).get("message").asText()).as(c.getValue()).contains(c.getValue());
             assertThat(r.body()).doesNotContainPattern(AnswerChecks.JAVA_NAMES);
@@ -300,7 +279,7 @@ class HardeningTest {
 
     @Test
     void wrong_method_answers_405_with_allow() throws Exception {
-        HttpResponse<String> put = server.send(HttpRequest.newBuilder(server.uri("/health"))
+        HttpResponse<String> put = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/health"))
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(put.statusCode()).isEqualTo(405);
         assertThat(put.headers().firstValue("allow")).hasValue("GET, HEAD");
@@ -308,11 +287,11 @@ class HardeningTest {
         assertThat(b.get("error").asText()).isEqualTo("method_not_allowed");
         assertThat(b.get("details").get("allowed").toString()).isEqualTo("[\"GET\",\"HEAD\"]");
 
-        HttpResponse<String> patch = server.send(HttpRequest.newBuilder(server.uri("/api/accounts"))
+        HttpResponse<String> patch = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts"))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(patch.statusCode()).isEqualTo(405);
         assertThat(patch.headers().firstValue("allow")).hasValue("GET, HEAD, POST");
-        RawHttp.Answer odd = server.raw("BREW /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        RawHttp.Answer odd = rig.server().raw("BREW /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                 .getBytes(ISO_8859_1));
         assertThat(odd.status()).isEqualTo(405);
         assertThat(odd.header("allow")).isEqualTo("POST");

@@ -7,18 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.db.TestPostgres;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 class HttpApiTest {
@@ -26,28 +20,13 @@ class HttpApiTest {
     private static final ObjectMapper json = new ObjectMapper();
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    static final TestRig rig = TestRig.api().secret(SECRET)
+            .env("KSYNC_MAX_BODY_BYTES", Long.toString(10L * 1024 * 1024));
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET,
-                "KSYNC_MAX_BODY_BYTES", Long.toString(10L * 1024 * 1024)));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void captureLogs() {
-        pg.database().jdbi().useHandle(h -> h.execute("delete from accounts"));
+        rig.pg().database().jdbi().useHandle(h -> h.execute("delete from accounts"));
         logs.start();
         root().addAppender(logs);
     }
@@ -63,8 +42,8 @@ class HttpApiTest {
 
     @Test
     void GET_health_and_ready_answer_200() throws Exception {
-        assertThat(server.get("/health", null).statusCode()).isEqualTo(200);
-        HttpResponse<String> ready = server.get("/ready", null);
+        assertThat(rig.server().get("/health", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = rig.server().get("/ready", null);
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(json.readTree(ready.body()).get("database").asText()).isEqualTo("ok");
     }
@@ -72,18 +51,18 @@ class HttpApiTest {
     @Test
     void admin_routes_without_or_with_a_wrong_secret_answer_401_json() throws Exception {
         for (String secret : new String[] {null, "wrong", SECRET + "x", ""}) {
-            HttpResponse<String> r = server.get("/api/accounts", secret);
+            HttpResponse<String> r = rig.server().get("/api/accounts", secret);
             assertThat(r.statusCode()).as("secret %s", secret).isEqualTo(401);
             assertThat(error(r)).isEqualTo("unauthorized");
         }
-        HttpResponse<String> add = server.post("/api/accounts", "wrong", "{\"id\":\"acme\",\"klaviyoApiKey\":\"pk_1\"}");
+        HttpResponse<String> add = rig.server().post("/api/accounts", "wrong", "{\"id\":\"acme\",\"klaviyoApiKey\":\"pk_1\"}");
         assertThat(add.statusCode()).isEqualTo(401);
-        assertThat(server.get("/api/accounts", SECRET).body()).doesNotContain("acme");
+        assertThat(rig.server().get("/api/accounts", SECRET).body()).doesNotContain("acme");
     }
 
     @Test
     void malformed_json_answers_400_naming_the_problem() throws Exception {
-        HttpResponse<String> r = server.post("/api/accounts", SECRET, "{\"id\": \"acme\", ");
+        HttpResponse<String> r = rig.server().post("/api/accounts", SECRET, "{\"id\": \"acme\", ");
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode body = json.readTree(r.body());
         assertThat(body.get("error").asText()).isEqualTo("malformed_json");
@@ -93,17 +72,17 @@ class HttpApiTest {
 
     @Test
     void bad_fields_answer_400_naming_the_field_and_what_is_allowed() throws Exception {
-        HttpResponse<String> badId = server.post("/api/accounts", SECRET, "{\"id\":\"../etc\",\"klaviyoApiKey\":\"pk_1234\"}");
+        HttpResponse<String> badId = rig.server().post("/api/accounts", SECRET, "{\"id\":\"../etc\",\"klaviyoApiKey\":\"pk_1234\"}");
         assertThat(badId.statusCode()).isEqualTo(400);
         JsonNode d = json.readTree(badId.body()).get("details");
         assertThat(d.get("field").asText()).isEqualTo("id");
         assertThat(d.get("allowed").asText()).contains("a-z");
 
-        HttpResponse<String> unknown = server.post("/api/accounts", SECRET, "{\"id\":\"acme\",\"apiKey\":\"pk_1234\"}");
+        HttpResponse<String> unknown = rig.server().post("/api/accounts", SECRET, "{\"id\":\"acme\",\"apiKey\":\"pk_1234\"}");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("apiKey").contains("klaviyoApiKey");
 
-        HttpResponse<String> notObject = server.post("/api/accounts", SECRET, "[1,2]");
+        HttpResponse<String> notObject = rig.server().post("/api/accounts", SECRET, "[1,2]");
         assertThat(notObject.statusCode()).isEqualTo(400);
         assertThat(error(notObject)).isEqualTo("invalid_body");
     }
@@ -114,7 +93,7 @@ class HttpApiTest {
         // A raw socket that reads the answer while it is still sending: the server answers before reading the
         // body and then closes, which an ordinary client may report as a broken pipe instead of the answer.
         long size = 50L * 1024 * 1024;
-        try (java.net.Socket socket = new java.net.Socket("localhost", server.app.port())) {
+        try (java.net.Socket socket = new java.net.Socket("localhost", rig.server().app.port())) {
             socket.setSoTimeout(20_000);
             var out = socket.getOutputStream();
             String head = "POST /api/accounts HTTP/1.1\r\nHost: localhost\r\nx-admin-job-secret: " + SECRET + "\r\n"
@@ -164,7 +143,7 @@ class HttpApiTest {
 
     @Test
     void unknown_routes_answer_404_json() throws Exception {
-        HttpResponse<String> r = server.get("/api/nope", SECRET);
+        HttpResponse<String> r = rig.server().get("/api/nope", SECRET);
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(error(r)).isEqualTo("not_found");
     }
@@ -172,26 +151,26 @@ class HttpApiTest {
     @Test
     void account_lifecycle_over_http_never_shows_the_key_in_answers_or_logs() throws Exception {
         String key = "pk_live_SUPERSECRETKEY_9876";
-        HttpResponse<String> added = server.post("/api/accounts", SECRET,
+        HttpResponse<String> added = rig.server().post("/api/accounts", SECRET,
                 "{\"id\":\"acme\",\"name\":\"Acme\",\"klaviyoApiKey\":\"" + key + "\"}");
         assertThat(added.statusCode()).isEqualTo(201);
         assertThat(json.readTree(added.body()).get("klaviyoApiKeyLast4").asText()).isEqualTo("9876");
 
-        HttpResponse<String> again = server.post("/api/accounts", SECRET,
+        HttpResponse<String> again = rig.server().post("/api/accounts", SECRET,
                 "{\"id\":\"acme\",\"name\":\"Acme\",\"klaviyoApiKey\":\"" + key + "\"}");
         assertThat(again.statusCode()).isEqualTo(409);
-        HttpResponse<String> badType = server.post("/api/accounts", SECRET,
+        HttpResponse<String> badType = rig.server().post("/api/accounts", SECRET,
                 "{\"id\":\"beta\",\"klaviyoApiKey\":[\"" + key + "\"]}");
         assertThat(badType.statusCode()).isEqualTo(400);
 
-        HttpResponse<String> listed = server.get("/api/accounts", SECRET);
+        HttpResponse<String> listed = rig.server().get("/api/accounts", SECRET);
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(json.readTree(listed.body()).get("accounts").get(0).get("id").asText()).isEqualTo("acme");
 
-        HttpResponse<String> removed = server.send(HttpRequest.newBuilder(server.uri("/api/accounts/acme"))
+        HttpResponse<String> removed = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts/acme"))
                 .header("x-admin-job-secret", SECRET).DELETE());
         assertThat(removed.statusCode()).isEqualTo(204);
-        HttpResponse<String> gone = server.send(HttpRequest.newBuilder(server.uri("/api/accounts/acme"))
+        HttpResponse<String> gone = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts/acme"))
                 .header("x-admin-job-secret", SECRET).DELETE());
         assertThat(gone.statusCode()).isEqualTo(404);
 
@@ -205,7 +184,7 @@ class HttpApiTest {
 
     @Test
     void access_log_has_method_path_status_duration_and_redacts_token() throws Exception {
-        server.get("/health?token=" + SECRET + "&x=1", null);
+        rig.server().get("/health?token=" + SECRET + "&x=1", null);
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .matches("GET /health\\?token=\\*\\*\\*&x=1 200 \\d+ms"));
         assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(SECRET));
@@ -213,8 +192,8 @@ class HttpApiTest {
 
     @Test
     void metrics_are_exposed_for_prometheus() throws Exception {
-        server.get("/health", null);
-        HttpResponse<String> r = server.get("/metrics", null);
+        rig.server().get("/health", null);
+        HttpResponse<String> r = rig.server().get("/metrics", null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("ksync_http_requests_seconds_count").contains("jvm_memory_used_bytes");
     }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
-import dev.ksync.db.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +17,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Flow Sync runbook's curl examples sent as written, and campaign sync, against ksync's API pointed at a
@@ -44,36 +39,18 @@ class ReportSyncHttpTest {
             + " Spam Complaints, Complaint Rate, Bounces, Bounce Rate, Tags";
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-    static TestServer server;
+    static final TestRig rig = TestRig.api().secret(SECRET).env("KLAVIYO_RATE_SCALE", "60")
+            .sandbox(SandboxOptions.defaults().withProfiles(1500).withRateLimits(RateLimitMode.scaled(60)));
     static final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(1500).withRateLimits(RateLimitMode.scaled(60)));
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
-                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "60"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
 
     @BeforeEach
     void fresh() {
-        sandbox.resetStats();
+        rig.sandbox().resetStats();
     }
 
     /** Operation id → requests the sandbox served, read from its GET /__sandbox/stats. */
     static Map<String, Long> stats() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/__sandbox/stats"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rig.sandbox().baseUrl() + "/__sandbox/stats"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         Map<String, Long> out = new TreeMap<>();
         json.readTree(r.body()).path("keys").path("pk_sandbox").properties()
@@ -92,7 +69,7 @@ class ReportSyncHttpTest {
 
     @Test
     void runbook_dry_run_json_for_the_last_7_days_answers_rows_days_flows_sample_preview_and_diagnostics() throws Exception {
-        JsonNode b = ok(server.post("/api/klaviyo/flow-sync", SECRET, """
+        JsonNode b = ok(rig.server().post("/api/klaviyo/flow-sync", SECRET, """
                 {
                     "mode": "dry-run",
                     "format": "json",
@@ -111,7 +88,7 @@ class ReportSyncHttpTest {
         assertThat(b.get("sample").get(0).properties().stream().map(Map.Entry::getKey).toList())
                 .containsExactlyElementsOf(List.of(FLOW_HEADER.split(", ")));
         JsonNode d = b.get("diagnostics");
-        assertThat(d.get("timezone").asText()).isEqualTo(sandbox.data().timezone().getId());
+        assertThat(d.get("timezone").asText()).isEqualTo(rig.sandbox().data().timezone().getId());
         assertThat(d.get("conversionMetric").get("how").asText()).contains("Placed Order");
         assertThat(d.get("plan").get("aggregation").asText()).isEqualTo("per-day");
         assertThat(d.get("plan").get("reportCalls").asInt()).isEqualTo(1);
@@ -124,7 +101,7 @@ class ReportSyncHttpTest {
 
     @Test
     void runbook_csv_range_example_streams_the_exact_header_and_only_the_asked_days() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/flow-sync", SECRET, """
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/flow-sync", SECRET, """
                 {
                     "mode": "dry-run",
                     "format": "csv",
@@ -143,7 +120,7 @@ class ReportSyncHttpTest {
 
     @Test
     void runbook_live_write_lands_in_the_flow_staging_bucket() throws Exception {
-        JsonNode b = ok(server.post("/api/klaviyo/flow-sync", SECRET, """
+        JsonNode b = ok(rig.server().post("/api/klaviyo/flow-sync", SECRET, """
                 {
                     "mode": "live",
                     "format": "json",
@@ -158,7 +135,7 @@ class ReportSyncHttpTest {
         assertThat(b.get("mode").asText()).isEqualTo("live");
         assertThat(b.get("bucket").asText()).isEqualTo("flow-staging");
         assertThat(b.get("key").asText()).isEqualTo("acc_canary_1/2025-09-17T01-00-00Z/flows.csv");
-        Path file = dataDir.resolve("buckets/flow-staging/acc_canary_1/2025-09-17T01-00-00Z/flows.csv");
+        Path file = rig.dataDir().resolve("buckets/flow-staging/acc_canary_1/2025-09-17T01-00-00Z/flows.csv");
         byte[] bytes = Files.readAllBytes(file);
         assertThat(b.get("bytes").asLong()).isEqualTo(bytes.length);
         assertThat(b.get("sha256").asText())
@@ -168,20 +145,20 @@ class ReportSyncHttpTest {
 
     @Test
     void a_year_of_flows_costs_at_most_7_report_calls_and_12_in_all_and_a_second_run_walks_no_flow() throws Exception {
-        JsonNode b = ok(server.post("/api/klaviyo/flow-sync", SECRET, "{\"days\": 365, \"enrichMessageNames\": true}"));
+        JsonNode b = ok(rig.server().post("/api/klaviyo/flow-sync", SECRET, "{\"days\": 365, \"enrichMessageNames\": true}"));
         Map<String, Long> calls = stats();
         assertThat(calls.getOrDefault("query_flow_series", 0L)).as("%s", calls).isLessThanOrEqualTo(7);
         assertThat(total(calls)).as("%s", calls).isLessThanOrEqualTo(12);
         assertThat(b.get("rows").asLong()).isGreaterThan(1000);
 
-        sandbox.resetStats();
-        ok(server.post("/api/klaviyo/flow-sync", SECRET, "{\"days\": 365, \"enrichMessageNames\": true}"));
+        rig.sandbox().resetStats();
+        ok(rig.server().post("/api/klaviyo/flow-sync", SECRET, "{\"days\": 365, \"enrichMessageNames\": true}"));
         assertThat(stats()).doesNotContainKeys("get_actions_for_flow", "get_flow_action_messages");
     }
 
     @Test
     void a_year_of_campaigns_costs_at_most_2_report_calls_and_10_in_all() throws Exception {
-        JsonNode b = ok(server.post("/api/klaviyo/campaign-sync", SECRET, "{\"timeframeKey\": \"last_365_days\"}"));
+        JsonNode b = ok(rig.server().post("/api/klaviyo/campaign-sync", SECRET, "{\"timeframeKey\": \"last_365_days\"}"));
         Map<String, Long> calls = stats();
         assertThat(calls.getOrDefault("query_campaign_values", 0L)).as("%s", calls).isLessThanOrEqualTo(2);
         assertThat(total(calls)).as("%s", calls).isLessThanOrEqualTo(10);
@@ -193,21 +170,21 @@ class ReportSyncHttpTest {
 
     @Test
     void campaign_csv_streams_the_exact_header_and_live_writes_to_the_campaign_staging_bucket() throws Exception {
-        HttpResponse<String> csv = server.post("/api/klaviyo/campaign-sync", SECRET,
+        HttpResponse<String> csv = rig.server().post("/api/klaviyo/campaign-sync", SECRET,
                 "{\"format\": \"csv\", \"timeframeKey\": \"last_90_days\"}");
         assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
         assertThat(csv.body()).startsWith(CAMPAIGN_HEADER.replace(", ", ",") + "\r\n");
-        JsonNode live = ok(server.post("/api/klaviyo/campaign-sync", SECRET,
+        JsonNode live = ok(rig.server().post("/api/klaviyo/campaign-sync", SECRET,
                 "{\"mode\": \"live\", \"accountId\": \"acc_canary_1\", \"uploadId\": \"u1\", \"timeframeKey\": \"last_90_days\"}"));
         assertThat(live.get("bucket").asText()).isEqualTo("campaign-staging");
         assertThat(live.get("key").asText()).isEqualTo("acc_canary_1/u1/campaigns.csv");
-        assertThat(Files.readString(dataDir.resolve("buckets/campaign-staging/acc_canary_1/u1/campaigns.csv")))
+        assertThat(Files.readString(rig.dataDir().resolve("buckets/campaign-staging/acc_canary_1/u1/campaigns.csv")))
                 .isEqualTo(csv.body());
     }
 
     @Test
     void legacy_per_day_values_past_the_daily_quota_answers_429_before_its_first_report_call() throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/flow-sync", SECRET,
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/flow-sync", SECRET,
                 "{\"days\": 365, \"reportStrategy\": \"per-day-values\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
         JsonNode b = json.readTree(r.body());
@@ -257,7 +234,7 @@ class ReportSyncHttpTest {
             campaign-sync | debug              | {"debug": 0}
             """)
     void a_bad_value_answers_400_naming_its_field(String route, String field, String body) throws Exception {
-        HttpResponse<String> r = server.post("/api/klaviyo/" + route, SECRET, body);
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/" + route, SECRET, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         JsonNode b = json.readTree(r.body());
         assertThat(b.get("details").get("field").asText()).as(r.body()).isEqualTo(field);
@@ -268,7 +245,7 @@ class ReportSyncHttpTest {
     @Test
     void an_unknown_field_answers_400_listing_the_allowed_ones() throws Exception {
         for (String route : List.of("flow-sync", "campaign-sync")) {
-            HttpResponse<String> r = server.post("/api/klaviyo/" + route, SECRET, "{\"limitflows\": 5}");
+            HttpResponse<String> r = rig.server().post("/api/klaviyo/" + route, SECRET, "{\"limitflows\": 5}");
             assertThat(r.statusCode()).isEqualTo(400);
             JsonNode b = json.readTree(r.body());
             assertThat(b.get("error").asText()).isEqualTo("unknown_field");

@@ -4,29 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.db.TestPostgres;
 import io.javalin.router.Endpoint;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,32 +41,21 @@ class RouteFuzzTest {
     private static final Set<Integer> DOCUMENTED_5XX = Set.of(501, 502, 503, 504);
     private static final ObjectMapper json = new ObjectMapper();
 
+    // KLAVIYO_ENABLE stays off: gated work is parsed, then refused with 501 before any Klaviyo call.
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
-    static LogCapture logs;
-
-    @BeforeAll
-    static void start() {
-        logs = new LogCapture();
-        // KLAVIYO_ENABLE stays off: gated work is parsed, then refused with 501 before any Klaviyo call.
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET,
-                "KLAVIYO_API_KEY", KLAVIYO_KEY), new HttpApi.Limits(Duration.ofSeconds(3), Duration.ofSeconds(10)));
-    }
+    static final TestRig rig = TestRig.api().secret(SECRET).env("KLAVIYO_API_KEY", KLAVIYO_KEY)
+            .limits(new HttpApi.Limits(Duration.ofSeconds(3), Duration.ofSeconds(10)));
+    /** Opened when the class loads, so it holds the server's start-up lines too. */
+    static final LogCapture logs = new LogCapture();
 
     @AfterAll
     static void stop() {
-        server.close();
         logs.close();
     }
 
     /** Every HTTP route the router holds, as "METHOD path". */
     static Stream<String> routes() {
-        return server.app.unsafe.internalRouter.allHttpHandlers().stream().map(p -> p.endpoint)
+        return rig.server().app.unsafe.internalRouter.allHttpHandlers().stream().map(p -> p.endpoint)
                 .filter(e -> e.method.isHttpMethod()).map(RouteFuzzTest::name).sorted();
     }
 
@@ -136,7 +120,7 @@ class RouteFuzzTest {
     private static RawHttp.Answer exchange(MalformedRequests.Sent s) throws java.io.IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return server.raw(s.bytes());
+                return rig.server().raw(s.bytes());
             } catch (java.io.IOException resetOnTheWay) {
                 if (attempt == 3) {
                     throw resetOnTheWay;
@@ -189,7 +173,7 @@ class RouteFuzzTest {
 
     private static void assertHealthWithinASecond() throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> health = server.http.send(HttpRequest.newBuilder(server.uri("/health"))
+        HttpResponse<String> health = rig.server().http.send(HttpRequest.newBuilder(rig.server().uri("/health"))
                 .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for GET /health").isLessThan(1000);

@@ -14,6 +14,8 @@ import java.util.Map;
 
 /** ksync's real HTTP API on an ephemeral port, over the test class's PostgreSQL database. */
 final class TestServer implements AutoCloseable {
+    static final String SECRET_KEY = "test-secret-key-0123456789";
+
     final Ksync ksync;
     final Javalin app;
     final HttpClient http = HttpClient.newHttpClient();
@@ -25,7 +27,7 @@ final class TestServer implements AutoCloseable {
     TestServer(String jdbcUrl, Path dataDir, Map<String, String> extraEnv, HttpApi.Limits limits) {
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", jdbcUrl);
-        env.put("KSYNC_SECRET_KEY", "test-secret-key-0123456789");
+        env.put("KSYNC_SECRET_KEY", SECRET_KEY);
         env.put("KSYNC_DATA_DIR", dataDir.toString());
         env.put("PORT", "0");
         env.putAll(extraEnv);

@@ -8,6 +8,7 @@ import dev.ksync.store.UploadId;
 import dev.ksync.sync.Format;
 import dev.ksync.sync.Mode;
 import dev.ksync.sync.SyncRequest;
+import dev.ksync.sync.SyncRequestBuilder;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,10 +73,7 @@ public record AudienceRequest(
         if (source != Source.PROFILES && !profiles.isEmpty()) {
             throw KsyncException.badInput("profiles", "(given)", "only with source 'profiles'");
         }
-        if (mode == Mode.LIVE && accountId.isEmpty()) {
-            throw KsyncException.badInput("accountId", null,
-                    "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
-        }
+        SyncRequest.requireAccountWhenLive(mode, accountId);
         if (sortBy.isPresent() && !SORT_FIELDS.contains(sortBy.get())) {
             throw KsyncException.badInput("sortBy", sortBy.get(), String.join(", ", SORT_FIELDS));
         }
@@ -117,7 +115,7 @@ public record AudienceRequest(
     }
 
     /** Collects the fields in any order; {@link #build} validates them all through the record's constructor. */
-    public static final class Builder {
+    public static final class Builder implements SyncRequestBuilder<Builder> {
         private Mode mode = Mode.DRY_RUN;
         private Format format = Format.JSON;
         private AudienceSchema schema = AudienceSchema.MINIMAL;

@@ -1,16 +1,14 @@
 package dev.ksync.campaigns;
 
 import dev.ksync.campaigns.CampaignCatalog.CampaignInfo;
-import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.KlaviyoClient;
-import dev.ksync.klaviyo.error.KlaviyoException;
-import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.klaviyo.wire.CampaignMessage;
 import dev.ksync.reporting.AccountZone;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.Metrics;
 import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
+import dev.ksync.reporting.ReportJob;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
 import dev.ksync.reporting.Resources;
@@ -39,10 +37,8 @@ import java.util.TreeMap;
  * names. A row per message of each campaign sent in the window (or with report activity in it), dated by its send
  * day in the account timezone, sorted by Day then IDs. A {@link SyncJob} the {@link dev.ksync.sync.SyncRunner} runs.
  */
-public final class CampaignSync implements SyncJob<CampaignSyncRequest, CampaignSyncReport> {
+public final class CampaignSync extends ReportJob<CampaignSyncRequest, CampaignSyncReport> {
     public static final String FILE = "campaigns.csv";
-    /** Rows in a JSON answer's {@code sample}. */
-    public static final int SAMPLE_ROWS = 5;
 
     /** Statuses of a campaign that went out. */
     static final Set<String> SENT = Set.of("Sent", "Sending", "Variations Sent");
@@ -50,30 +46,9 @@ public final class CampaignSync implements SyncJob<CampaignSyncRequest, Campaign
     /** @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID */
     public record Settings(Optional<String> placedOrderMetricId) {}
 
-    private final Settings settings;
-    private final ReportQuota quota;
-    private final Clock clock;
-
     /** @param quota the report calls each account may still spend today, asked before any is spent */
     public CampaignSync(Settings settings, ReportQuota quota, Clock clock) {
-        this.settings = settings;
-        this.quota = quota;
-        this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-        return "campaigns";
-    }
-
-    @Override
-    public String fileName() {
-        return FILE;
-    }
-
-    @Override
-    public List<String> header(CampaignSyncRequest request) {
-        return CampaignSchema.HEADER;
+        super("campaigns", FILE, CampaignSchema.HEADER, settings.placedOrderMetricId(), quota, clock);
     }
 
     @Override
@@ -82,81 +57,76 @@ public final class CampaignSync implements SyncJob<CampaignSyncRequest, Campaign
     }
 
     @Override
-    public CampaignSyncReport run(CampaignSyncRequest req, SyncContext context, RowSink sink) {
-        KlaviyoClient client = context.klaviyo();
-        CallStats before = client.callStats();
-        try {
-            AccountZone account = AccountZone.fetch(client);
-            ZoneId zone = account.zone();
-            ReportWindow window = req.window().resolve(LocalDate.now(clock.withZone(zone)));
-            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), settings.placedOrderMetricId(), client);
-            String channel = req.channel().wire();
-            Instant since = window.first().atStartOfDay(zone).toInstant();
-            Map<String, CampaignInfo> listed = new TreeMap<>();
-            CampaignCatalog.updatedSince(client, channel, since).forEach(c -> listed.put(c.campaign().id(), c));
+    protected CampaignSyncReport run(CampaignSyncRequest req, SyncContext context, RowSink sink, Start start) {
+        KlaviyoClient client = start.client();
+        AccountZone account = start.account();
+        ZoneId zone = account.zone();
+        ReportWindow window = start.window();
+        ConversionMetric metric = start.metric();
+        String channel = req.channel().wire();
+        Instant since = window.first().atStartOfDay(zone).toInstant();
+        Map<String, CampaignInfo> listed = new TreeMap<>();
+        CampaignCatalog.updatedSince(client, channel, since).forEach(c -> listed.put(c.campaign().id(), c));
 
-            List<CampaignInfo> sent = listed.values().stream()
-                    .filter(c -> SENT.contains(c.campaign().status()) && c.sendTime() != null
-                            && window.contains(LocalDate.ofInstant(c.sendTime(), zone)))
-                    .sorted(Comparator.comparing(CampaignInfo::sendTime).thenComparing(c -> c.campaign().id())).toList();
-            List<CampaignInfo> selected = req.limitCampaigns().map(n -> sent.stream().limit(n).toList()).orElse(sent);
-            Map<String, String> caps = new LinkedHashMap<>();
-            boolean capped = selected.size() < sent.size();
-            if (capped) caps.put("limitCampaigns", "kept the first " + selected.size() + " campaigns by send time, left out " + (sent.size() - selected.size()));
-            long messages = selected.stream().mapToLong(c -> c.messages().size()).sum();
-            ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, account.accountId());
-            context.expect(plan.reportCalls());
-            context.plan("aggregation", "range", plan.choice());
-            caps.forEach(context::cap);
+        List<CampaignInfo> sent = listed.values().stream()
+                .filter(c -> SENT.contains(c.campaign().status()) && c.sendTime() != null
+                        && window.contains(LocalDate.ofInstant(c.sendTime(), zone)))
+                .sorted(Comparator.comparing(CampaignInfo::sendTime).thenComparing(c -> c.campaign().id())).toList();
+        List<CampaignInfo> selected = req.limitCampaigns().map(n -> sent.stream().limit(n).toList()).orElse(sent);
+        Map<String, String> caps = new LinkedHashMap<>();
+        boolean capped = selected.size() < sent.size();
+        if (capped) caps.put("limitCampaigns", "kept the first " + selected.size() + " campaigns by send time, left out " + (sent.size() - selected.size()));
+        long messages = selected.stream().mapToLong(c -> c.messages().size()).sum();
+        ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, account.accountId());
+        context.expect(plan.reportCalls());
+        context.plan("aggregation", "range", plan.choice());
+        caps.forEach(context::cap);
 
-            String filter = capped ? "contains-any(campaign_id,"
-                    + Resources.quoted(selected.stream().map(c -> c.campaign().id()).toList()) + ")" : null;
-            Map<String, CampaignReports.Line> lines = new LinkedHashMap<>();
-            int done = 0;
-            for (ReportWindow w : plan.calls()) {
-                CampaignReports.fetch(client, w, channel, metric.id(), filter).forEach(lines::putIfAbsent);
-                context.progress(++done);
-            }
-
-            // Campaigns with activity but not (yet) selected: listed ones with another status, or archived ones.
-            Map<String, CampaignInfo> rowsOf = new TreeMap<>();
-            selected.forEach(c -> rowsOf.put(c.campaign().id(), c));
-            Set<String> unlisted = new LinkedHashSet<>();
-            for (CampaignReports.Line l : lines.values()) {
-                if (rowsOf.containsKey(l.campaignId())) continue;
-                if (listed.containsKey(l.campaignId())) rowsOf.put(l.campaignId(), listed.get(l.campaignId()));
-                else unlisted.add(l.campaignId());
-            }
-            CampaignCatalog.archived(client, channel, unlisted).forEach(c -> rowsOf.put(c.campaign().id(), c));
-
-            Set<String> audienceIds = new LinkedHashSet<>();
-            rowsOf.values().forEach(c -> audienceIds.addAll(c.campaign().audiencesIncluded()));
-            Map<String, String> audienceNames = CampaignCatalog.audienceNames(client, audienceIds);
-
-            List<CampaignRow> rows = new ArrayList<>();
-            for (CampaignInfo c : rowsOf.values()) {
-                for (CampaignMessage m : c.messages()) {
-                    CampaignReports.Line l = lines.get(m.id());
-                    Instant sendTime = messageSendTime(c, m);
-                    LocalDate day = sendTime == null ? window.first() : LocalDate.ofInstant(sendTime, zone);
-                    rows.add(new CampaignRow(day, c.campaign().id(), c.campaign().name(), m.id(), m.subject(),
-                            m.channel() != null ? m.channel() : channel, c.campaign().status(), sendTime,
-                            c.campaign().audiencesIncluded().stream().map(id -> audienceNames.getOrDefault(id, id)).toList(),
-                            l != null ? l.metrics() : Metrics.zeros(Statistic.CAMPAIGN_COLUMNS), c.tags()));
-                }
-            }
-            rows.sort(CampaignRow.ORDER);
-            RowSample sample = new RowSample(CampaignSchema.HEADER, SAMPLE_ROWS);
-            for (CampaignRow r : rows) {
-                List<String> cells = CampaignSchema.row(r);
-                sample.offer(cells);
-                sink.row(cells);
-            }
-            return new CampaignSyncReport(rows.size(), rowsOf.size(), window, zone, account.zoneSource(), metric, plan,
-                    caps, sample.rows(), client.callStats().minus(before));
-        } catch (KlaviyoException e) {
-            throw UpstreamErrors.from(e);
+        String filter = capped ? "contains-any(campaign_id,"
+                + Resources.quoted(selected.stream().map(c -> c.campaign().id()).toList()) + ")" : null;
+        Map<String, CampaignReports.Line> lines = new LinkedHashMap<>();
+        int done = 0;
+        for (ReportWindow w : plan.calls()) {
+            CampaignReports.fetch(client, w, channel, metric.id(), filter).forEach(lines::putIfAbsent);
+            context.progress(++done);
         }
+
+        // Campaigns with activity but not (yet) selected: listed ones with another status, or archived ones.
+        Map<String, CampaignInfo> rowsOf = new TreeMap<>();
+        selected.forEach(c -> rowsOf.put(c.campaign().id(), c));
+        Set<String> unlisted = new LinkedHashSet<>();
+        for (CampaignReports.Line l : lines.values()) {
+            if (rowsOf.containsKey(l.campaignId())) continue;
+            if (listed.containsKey(l.campaignId())) rowsOf.put(l.campaignId(), listed.get(l.campaignId()));
+            else unlisted.add(l.campaignId());
+        }
+        CampaignCatalog.archived(client, channel, unlisted).forEach(c -> rowsOf.put(c.campaign().id(), c));
+
+        Set<String> audienceIds = new LinkedHashSet<>();
+        rowsOf.values().forEach(c -> audienceIds.addAll(c.campaign().audiencesIncluded()));
+        Map<String, String> audienceNames = CampaignCatalog.audienceNames(client, audienceIds);
+
+        List<CampaignRow> rows = new ArrayList<>();
+        for (CampaignInfo c : rowsOf.values()) {
+            for (CampaignMessage m : c.messages()) {
+                CampaignReports.Line l = lines.get(m.id());
+                Instant sendTime = messageSendTime(c, m);
+                LocalDate day = sendTime == null ? window.first() : LocalDate.ofInstant(sendTime, zone);
+                rows.add(new CampaignRow(day, c.campaign().id(), c.campaign().name(), m.id(), m.subject(),
+                        m.channel() != null ? m.channel() : channel, c.campaign().status(), sendTime,
+                        c.campaign().audiencesIncluded().stream().map(id -> audienceNames.getOrDefault(id, id)).toList(),
+                        l != null ? l.metrics() : Metrics.zeros(Statistic.CAMPAIGN_COLUMNS), c.tags()));
+            }
+        }
+        rows.sort(CampaignRow.ORDER);
+        RowSample sample = new RowSample(CampaignSchema.HEADER, SAMPLE_ROWS);
+        for (CampaignRow r : rows) {
+            List<String> cells = CampaignSchema.row(r);
+            sample.offer(cells);
+            sink.row(cells);
+        }
+        return new CampaignSyncReport(rows.size(), rowsOf.size(), window, zone, account.zoneSource(), metric, plan,
+                caps, sample.rows(), start.calls());
     }
 
     /** The message's own send time when Klaviyo gives one, else the campaign's. */

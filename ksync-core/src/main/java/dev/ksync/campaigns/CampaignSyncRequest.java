@@ -3,6 +3,8 @@ package dev.ksync.campaigns;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
+import dev.ksync.reporting.ReportRequest;
+import dev.ksync.reporting.ReportRequestBuilder;
 import dev.ksync.reporting.RequestChecks;
 import dev.ksync.reporting.WindowSpec;
 import dev.ksync.store.UploadId;
@@ -30,7 +32,7 @@ public record CampaignSyncRequest(
         Optional<AccountId> accountId,
         Optional<UploadId> uploadId,
         Optional<Secret> klaviyoApiKey,
-        boolean overwrite) implements SyncRequest {
+        boolean overwrite) implements ReportRequest {
 
     /** Klaviyo lists campaigns one channel at a time. */
     public enum Channel {
@@ -50,17 +52,14 @@ public record CampaignSyncRequest(
             throw KsyncException.badInput("days", window.days().get(), "not for campaigns: timeframeKey or start+end");
         }
         channel = RequestChecks.required("channel", channel, "email or sms");
-        limitCampaigns = limitCampaigns == null ? Optional.empty() : limitCampaigns;
+        limitCampaigns = RequestChecks.orEmpty(limitCampaigns);
         RequestChecks.range("limitCampaigns", limitCampaigns, 1, MAX_LIMIT_CAMPAIGNS);
-        conversionMetricId = conversionMetricId == null ? Optional.empty() : conversionMetricId;
+        conversionMetricId = RequestChecks.orEmpty(conversionMetricId);
         RequestChecks.metricId("conversionMetricId", conversionMetricId);
-        accountId = accountId == null ? Optional.empty() : accountId;
-        uploadId = uploadId == null ? Optional.empty() : uploadId;
-        klaviyoApiKey = klaviyoApiKey == null ? Optional.empty() : klaviyoApiKey.filter(k -> !k.value().isBlank());
-        if (mode == Mode.LIVE && accountId.isEmpty()) {
-            throw KsyncException.badInput("accountId", null,
-                    "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
-        }
+        accountId = RequestChecks.orEmpty(accountId);
+        uploadId = RequestChecks.orEmpty(uploadId);
+        klaviyoApiKey = RequestChecks.orEmpty(klaviyoApiKey).filter(k -> !k.value().isBlank());
+        SyncRequest.requireAccountWhenLive(mode, accountId);
     }
 
     public static Builder builder() {
@@ -68,34 +67,14 @@ public record CampaignSyncRequest(
     }
 
     /** Defaults: dry-run, json, last_30_days, email, no cap. */
-    public static final class Builder {
-        private Mode mode = Mode.DRY_RUN;
-        private Format format = Format.JSON;
-        private WindowSpec window;
+    public static final class Builder extends ReportRequestBuilder<Builder> {
         private Channel channel = Channel.EMAIL;
         private Integer limitCampaigns;
-        private String conversionMetricId;
-        private boolean debug;
-        private AccountId accountId;
-        private UploadId uploadId;
-        private Secret klaviyoApiKey;
-        private boolean overwrite;
 
         private Builder() {}
 
-        public Builder mode(Mode m) { this.mode = m; return this; }
-        public Builder format(Format f) { this.format = f; return this; }
-        public Builder window(WindowSpec w) { this.window = w; return this; }
-        public Builder timeframeKey(String k) { return window(WindowSpec.key(k)); }
-        public Builder between(java.time.LocalDate start, java.time.LocalDate endInclusive) { return window(WindowSpec.between(start, endInclusive)); }
         public Builder channel(Channel c) { this.channel = c; return this; }
         public Builder limitCampaigns(Integer n) { this.limitCampaigns = n; return this; }
-        public Builder conversionMetricId(String id) { this.conversionMetricId = id; return this; }
-        public Builder debug(boolean b) { this.debug = b; return this; }
-        public Builder accountId(AccountId a) { this.accountId = a; return this; }
-        public Builder uploadId(UploadId u) { this.uploadId = u; return this; }
-        public Builder klaviyoApiKey(Secret k) { this.klaviyoApiKey = k; return this; }
-        public Builder overwrite(boolean b) { this.overwrite = b; return this; }
 
         public CampaignSyncRequest build() {
             return new CampaignSyncRequest(mode, format, window, channel, Optional.ofNullable(limitCampaigns),

@@ -2,17 +2,15 @@ package dev.ksync.flows;
 
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
-import dev.ksync.error.UpstreamErrors;
 import dev.ksync.flows.FlowCatalog.FlowInfo;
 import dev.ksync.flows.FlowCatalog.MessageInfo;
 import dev.ksync.klaviyo.KlaviyoClient;
-import dev.ksync.klaviyo.error.KlaviyoException;
-import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.reporting.AccountZone;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.Metrics;
 import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
+import dev.ksync.reporting.ReportJob;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
 import static dev.ksync.reporting.Resources.quoted;
@@ -40,10 +38,8 @@ import java.util.stream.Collectors;
  * reach the sink window by window, sorted by Day then IDs, so memory holds one window and reruns are identical.
  * A {@link SyncJob}: the {@link dev.ksync.sync.SyncRunner} streams or stores what it writes.
  */
-public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> {
+public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
     public static final String FILE = "flows.csv";
-    /** Rows in a JSON answer's {@code sample}. */
-    public static final int SAMPLE_ROWS = 5;
 
     /**
      * @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID
@@ -52,29 +48,11 @@ public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> 
     public record Settings(Optional<String> placedOrderMetricId, int rowBudget) {}
 
     private final Settings settings;
-    private final ReportQuota quota;
-    private final Clock clock;
 
     /** @param quota the report calls each account may still spend today, asked before any is spent */
     public FlowSync(Settings settings, ReportQuota quota, Clock clock) {
+        super("flows", FILE, FlowSchema.HEADER, settings.placedOrderMetricId(), quota, clock);
         this.settings = settings;
-        this.quota = quota;
-        this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-        return "flows";
-    }
-
-    @Override
-    public String fileName() {
-        return FILE;
-    }
-
-    @Override
-    public List<String> header(FlowSyncRequest request) {
-        return FlowSchema.HEADER;
     }
 
     @Override
@@ -84,53 +62,48 @@ public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> 
 
     /** Writes the rows in {@link FlowSchema#HEADER} order; nothing of the plan is spent past a refusal. */
     @Override
-    public FlowSyncReport run(FlowSyncRequest req, SyncContext context, RowSink sink) {
-        KlaviyoClient client = context.klaviyo();
-        CallStats before = client.callStats();
+    protected FlowSyncReport run(FlowSyncRequest req, SyncContext context, RowSink sink, Start start) {
+        KlaviyoClient client = start.client();
+        AccountZone account = start.account();
+        ReportWindow window = start.window();
+        ConversionMetric metric = start.metric();
         RowSample sample = new RowSample(FlowSchema.HEADER, SAMPLE_ROWS);
-        try {
-            AccountZone account = AccountZone.fetch(client);
-            ReportWindow window = req.window().resolve(LocalDate.now(clock.withZone(account.zone())));
-            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), settings.placedOrderMetricId(), client);
-            Map<String, FlowInfo> flows = new HashMap<>(FlowCatalog.unarchived(client));
-            Selection sel = Selection.of(flows, req);
-            ReportPlan plan = ReportPlanner.flows(window, req.aggregation(), req.reportStrategy(), sel.sendingMessages(),
-                    settings.rowBudget(), quota, account.accountId());
-            context.expect(plan.reportCalls());
-            context.plan("aggregation", plan.shape().perDay() ? "per-day" : "range", plan.choice());
-            context.plan("reportStrategy", Choices.wireName(req.reportStrategy()), plan.reportCalls() + " "
-                    + plan.operationId() + " calls");
-            sel.caps().forEach(context::cap);
+        Map<String, FlowInfo> flows = new HashMap<>(FlowCatalog.unarchived(client));
+        Selection sel = Selection.of(flows, req);
+        ReportPlan plan = ReportPlanner.flows(window, req.aggregation(), req.reportStrategy(), sel.sendingMessages(),
+                settings.rowBudget(), quota, account.accountId());
+        context.expect(plan.reportCalls());
+        context.plan("aggregation", plan.shape().perDay() ? "per-day" : "range", plan.choice());
+        context.plan("reportStrategy", Choices.wireName(req.reportStrategy()), plan.reportCalls() + " "
+                + plan.operationId() + " calls");
+        sel.caps().forEach(context::cap);
 
-            Set<String> flowIds = new TreeSet<>();
-            Map<String, List<MessageInfo>> walked = new LinkedHashMap<>();
-            Set<String> lookedUp = new TreeSet<>();
-            long rows = 0;
-            for (int i = 0; i < plan.calls().size(); i++) {
-                ReportWindow w = plan.calls().get(i);
-                List<FlowReports.Line> lines = FlowReports.fetch(client, plan.shape(), w, metric.id(), sel.reportFilter(), account.zone());
-                lines = lines.stream().filter(l -> sel.allows(l.flowId(), l.messageId())).toList();
-                List<String> unknown = lines.stream().map(FlowReports.Line::flowId)
-                        .filter(id -> !flows.containsKey(id) && lookedUp.add(id)).distinct().sorted().toList();
-                flows.putAll(FlowCatalog.archived(client, unknown));
-                List<FlowRow> out = new ArrayList<>();
-                for (FlowReports.Line l : lines) out.add(row(l, flows.get(l.flowId()), req.enrichMessageNames(), client, walked));
-                if (i == 0 && req.includeDrafts()) out.addAll(sel.draftRows(window.first()));
-                out.sort(FlowRow.ORDER);
-                for (FlowRow r : out) {
-                    if (++rows > settings.rowBudget()) throw overBudget(rows);
-                    flowIds.add(r.flowId());
-                    List<String> cells = FlowSchema.row(r);
-                    sample.offer(cells);
-                    sink.row(cells);
-                }
-                context.progress(i + 1);
+        Set<String> flowIds = new TreeSet<>();
+        Map<String, List<MessageInfo>> walked = new LinkedHashMap<>();
+        Set<String> lookedUp = new TreeSet<>();
+        long rows = 0;
+        for (int i = 0; i < plan.calls().size(); i++) {
+            ReportWindow w = plan.calls().get(i);
+            List<FlowReports.Line> lines = FlowReports.fetch(client, plan.shape(), w, metric.id(), sel.reportFilter(), account.zone());
+            lines = lines.stream().filter(l -> sel.allows(l.flowId(), l.messageId())).toList();
+            List<String> unknown = lines.stream().map(FlowReports.Line::flowId)
+                    .filter(id -> !flows.containsKey(id) && lookedUp.add(id)).distinct().sorted().toList();
+            flows.putAll(FlowCatalog.archived(client, unknown));
+            List<FlowRow> out = new ArrayList<>();
+            for (FlowReports.Line l : lines) out.add(row(l, flows.get(l.flowId()), req.enrichMessageNames(), client, walked));
+            if (i == 0 && req.includeDrafts()) out.addAll(sel.draftRows(window.first()));
+            out.sort(FlowRow.ORDER);
+            for (FlowRow r : out) {
+                if (++rows > settings.rowBudget()) throw overBudget(rows);
+                flowIds.add(r.flowId());
+                List<String> cells = FlowSchema.row(r);
+                sample.offer(cells);
+                sink.row(cells);
             }
-            return new FlowSyncReport(rows, flowIds.size(), window, account.zone(), account.zoneSource(), metric, plan,
-                    sel.caps(), List.copyOf(walked.keySet()), sample.rows(), client.callStats().minus(before));
-        } catch (KlaviyoException e) {
-            throw UpstreamErrors.from(e);
+            context.progress(i + 1);
         }
+        return new FlowSyncReport(rows, flowIds.size(), window, account.zone(), account.zoneSource(), metric, plan,
+                sel.caps(), List.copyOf(walked.keySet()), sample.rows(), start.calls());
     }
 
     private FlowRow row(FlowReports.Line l, FlowInfo flow, boolean enrich, KlaviyoClient client,

@@ -4,6 +4,7 @@ import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.ReportDiagnostics;
 import dev.ksync.reporting.ReportPlan;
+import dev.ksync.reporting.ReportSyncResult;
 import dev.ksync.reporting.ReportWindow;
 import java.time.ZoneId;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.Map;
  */
 public record FlowSyncReport(long rows, int flows, ReportWindow window, ZoneId zone, String zoneSource,
                              ConversionMetric conversionMetric, ReportPlan plan, Map<String, String> caps,
-                             List<String> flowsWalked, List<Map<String, String>> sample, CallStats calls) {
+                             List<String> flowsWalked, List<Map<String, String>> sample, CallStats calls)
+        implements ReportSyncResult.Details {
     public FlowSyncReport {
         caps = Map.copyOf(caps);
         flowsWalked = List.copyOf(flowsWalked);
@@ -29,10 +31,19 @@ public record FlowSyncReport(long rows, int flows, ReportWindow window, ZoneId z
 
     public int days() { return window.days(); }
 
+    /** The dry-run answer's counts: the window's days, the flows with rows. */
+    public record Counts(int days, int flows) {}
+
+    @Override
+    public Counts counts() {
+        return new Counts(days(), flows);
+    }
+
     /**
      * The job's part of the answer's {@code diagnostics} (window, timezone, conversion metric, report plan, flows
      * walked); the runner adds calls, budget wait and caps. {@code debug} adds the windows requested.
      */
+    @Override
     public Map<String, Object> diagnostics(boolean debug) {
         Map<String, Object> d = ReportDiagnostics.of(window, zone, zoneSource, conversionMetric, plan, debug);
         d.put("flowsWalked", flowsWalked.size());

@@ -2,9 +2,10 @@ package dev.ksync.flows;
 
 import dev.ksync.accounts.AccountId;
 import dev.ksync.config.Secret;
-import dev.ksync.error.KsyncException;
 import dev.ksync.reporting.ReportPlanner.Aggregation;
 import dev.ksync.reporting.ReportPlanner.Strategy;
+import dev.ksync.reporting.ReportRequest;
+import dev.ksync.reporting.ReportRequestBuilder;
 import dev.ksync.reporting.RequestChecks;
 import dev.ksync.reporting.WindowSpec;
 import dev.ksync.store.UploadId;
@@ -42,7 +43,7 @@ public record FlowSyncRequest(
         Optional<UploadId> uploadId,
         Optional<Secret> klaviyoApiKey,
         Strategy reportStrategy,
-        boolean overwrite) implements SyncRequest {
+        boolean overwrite) implements ReportRequest {
 
     public static final int DEFAULT_DAYS = 30;
     public static final int MAX_LIMIT_FLOWS = 1000;
@@ -52,25 +53,18 @@ public record FlowSyncRequest(
         mode = RequestChecks.required("mode", mode, "dry-run or live");
         format = RequestChecks.required("format", format, "json or csv");
         window = window == null || window.isEmpty() ? WindowSpec.lastDays(DEFAULT_DAYS) : window;
-        limitFlows = orEmpty(limitFlows);
-        limitMessages = orEmpty(limitMessages);
+        limitFlows = RequestChecks.orEmpty(limitFlows);
+        limitMessages = RequestChecks.orEmpty(limitMessages);
         RequestChecks.range("limitFlows", limitFlows, 1, MAX_LIMIT_FLOWS);
         RequestChecks.range("limitMessages", limitMessages, 1, MAX_LIMIT_MESSAGES);
         aggregation = RequestChecks.required("aggregation", aggregation, "per-day, range or auto");
-        conversionMetricId = orEmpty(conversionMetricId);
+        conversionMetricId = RequestChecks.orEmpty(conversionMetricId);
         RequestChecks.metricId("conversionMetricId", conversionMetricId);
-        accountId = orEmpty(accountId);
-        uploadId = orEmpty(uploadId);
-        klaviyoApiKey = orEmpty(klaviyoApiKey).filter(k -> !k.value().isBlank());
+        accountId = RequestChecks.orEmpty(accountId);
+        uploadId = RequestChecks.orEmpty(uploadId);
+        klaviyoApiKey = RequestChecks.orEmpty(klaviyoApiKey).filter(k -> !k.value().isBlank());
         reportStrategy = RequestChecks.required("reportStrategy", reportStrategy, "series or per-day-values");
-        if (mode == Mode.LIVE && accountId.isEmpty()) {
-            throw KsyncException.badInput("accountId", null,
-                    "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
-        }
-    }
-
-    private static <T> Optional<T> orEmpty(Optional<T> o) {
-        return o == null ? Optional.empty() : o;
+        SyncRequest.requireAccountWhenLive(mode, accountId);
     }
 
     public static Builder builder() {
@@ -78,40 +72,21 @@ public record FlowSyncRequest(
     }
 
     /** Defaults: dry-run, json, the last 30 days, per-day, series, no caps, no drafts. */
-    public static final class Builder {
-        private Mode mode = Mode.DRY_RUN;
-        private Format format = Format.JSON;
-        private WindowSpec window;
+    public static final class Builder extends ReportRequestBuilder<Builder> {
         private Integer limitFlows, limitMessages;
-        private boolean enrichMessageNames, includeDrafts, debug;
+        private boolean enrichMessageNames, includeDrafts;
         private Aggregation aggregation = Aggregation.PER_DAY;
-        private String conversionMetricId;
-        private AccountId accountId;
-        private UploadId uploadId;
-        private Secret klaviyoApiKey;
         private Strategy reportStrategy = Strategy.SERIES;
-        private boolean overwrite;
 
         private Builder() {}
 
-        public Builder mode(Mode m) { this.mode = m; return this; }
-        public Builder format(Format f) { this.format = f; return this; }
-        public Builder window(WindowSpec w) { this.window = w; return this; }
         public Builder days(int d) { return window(WindowSpec.lastDays(d)); }
-        public Builder between(java.time.LocalDate start, java.time.LocalDate endInclusive) { return window(WindowSpec.between(start, endInclusive)); }
-        public Builder timeframeKey(String k) { return window(WindowSpec.key(k)); }
         public Builder limitFlows(Integer n) { this.limitFlows = n; return this; }
         public Builder limitMessages(Integer n) { this.limitMessages = n; return this; }
         public Builder enrichMessageNames(boolean b) { this.enrichMessageNames = b; return this; }
         public Builder aggregation(Aggregation a) { this.aggregation = a; return this; }
-        public Builder conversionMetricId(String id) { this.conversionMetricId = id; return this; }
         public Builder includeDrafts(boolean b) { this.includeDrafts = b; return this; }
-        public Builder debug(boolean b) { this.debug = b; return this; }
-        public Builder accountId(AccountId a) { this.accountId = a; return this; }
-        public Builder uploadId(UploadId u) { this.uploadId = u; return this; }
-        public Builder klaviyoApiKey(Secret k) { this.klaviyoApiKey = k; return this; }
         public Builder reportStrategy(Strategy s) { this.reportStrategy = s; return this; }
-        public Builder overwrite(boolean b) { this.overwrite = b; return this; }
 
         public FlowSyncRequest build() {
             return new FlowSyncRequest(mode, format, window, Optional.ofNullable(limitFlows),

@@ -23,6 +23,11 @@ public final class RequestChecks {
         });
     }
 
+    /** A record's optional component as given, or empty when a caller passed null. */
+    public static <T> Optional<T> orEmpty(Optional<T> o) {
+        return o == null ? Optional.empty() : o;
+    }
+
     public static <T> T required(String field, T value, String allowed) {
         if (value == null) throw KsyncException.badInput(field, null, allowed);
         return value;

@@ -38,29 +38,19 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public StoredObject write(String bucket, String key, BodyWriter body) throws IOException {
-        Path target = path(bucket, key);
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), TMP_PREFIX, ".part");
-        try {
-            StoredObject made = writeTemp(bucket, key, tmp, body);
+        return viaTemp(bucket, key, body, (target, tmp, made) -> {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("The filesystem under " + root + " cannot rename atomically", e);
             }
             return made;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     @Override
     public StoredObject create(String bucket, String key, BodyWriter body) throws IOException {
-        Path target = path(bucket, key);
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), TMP_PREFIX, ".part");
-        try {
-            StoredObject made = writeTemp(bucket, key, tmp, body);
+        return viaTemp(bucket, key, body, (target, tmp, made) -> {
             try {
                 // link(2) fails with EEXIST instead of replacing, so the first creator wins, atomically
                 Files.createLink(target, tmp);
@@ -74,6 +64,22 @@ public final class FileSystemObjectStore implements ObjectStore {
             } catch (UnsupportedOperationException e) {
                 throw new IOException("The filesystem under " + root + " cannot create hard links", e);
             }
+        });
+    }
+
+    /** Puts a written temporary file in place at {@code target}; {@code made} is its size and SHA-256. */
+    @FunctionalInterface
+    private interface Publish {
+        StoredObject from(Path target, Path tmp, StoredObject made) throws IOException;
+    }
+
+    /** Writes the body to a temporary file beside the target, hands it to {@code publish}, deletes what is left. */
+    private StoredObject viaTemp(String bucket, String key, BodyWriter body, Publish publish) throws IOException {
+        Path target = path(bucket, key);
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), TMP_PREFIX, ".part");
+        try {
+            return publish.from(target, tmp, writeTemp(bucket, key, tmp, body));
         } finally {
             Files.deleteIfExists(tmp);
         }

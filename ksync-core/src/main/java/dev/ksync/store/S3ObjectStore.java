@@ -66,39 +66,17 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public StoredObject write(String bucket, String key, BodyWriter body) throws IOException {
-        ObjectKeys.bucket(bucket);
-        ObjectKeys.key(key);
-        Path spool = Files.createTempFile(SPOOL_PREFIX, ".part");
-        try {
-            HashingOutputStream hashing;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
-                hashing = new HashingOutputStream(out);
-                body.writeTo(hashing);
-                hashing.flush();
-            }
-            String sha256 = hashing.sha256();
-            call(bucket, () -> s3.putObject(r -> r.bucket(bucket).key(key).metadata(Map.of(SHA256_META, sha256)),
-                    RequestBody.fromFile(spool)));
-            return new StoredObject(bucket, key, hashing.count(), sha256);
-        } finally {
-            Files.deleteIfExists(spool);
-        }
+        return spooled(bucket, key, body, (spool, made) -> {
+            call(bucket, () -> s3.putObject(r -> r.bucket(bucket).key(key)
+                    .metadata(Map.of(SHA256_META, made.sha256())), RequestBody.fromFile(spool)));
+            return made;
+        });
     }
 
     /** A conditional PUT ({@code If-None-Match: *}): S3 itself refuses the second creator of a key. */
     @Override
     public StoredObject create(String bucket, String key, BodyWriter body) throws IOException {
-        ObjectKeys.bucket(bucket);
-        ObjectKeys.key(key);
-        Path spool = Files.createTempFile(SPOOL_PREFIX, ".part");
-        try {
-            HashingOutputStream hashing;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
-                hashing = new HashingOutputStream(out);
-                body.writeTo(hashing);
-                hashing.flush();
-            }
-            StoredObject made = new StoredObject(bucket, key, hashing.count(), hashing.sha256());
+        return spooled(bucket, key, body, (spool, made) -> {
             for (int attempt = 1; ; attempt++) {
                 try {
                     call(bucket, () -> s3.putObject(r -> r.bucket(bucket).key(key).ifNoneMatch("*")
@@ -120,6 +98,28 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                     throw new ObjectExistsException(existing.get());
                 }
             }
+        });
+    }
+
+    /** What is done with a spooled body: {@code made} is its size and SHA-256 under the key. */
+    @FunctionalInterface
+    private interface Upload {
+        StoredObject from(Path spool, StoredObject made) throws IOException;
+    }
+
+    /** Spools the body to a local temporary file (hashing it on the way), hands it to {@code upload}, deletes it. */
+    private static StoredObject spooled(String bucket, String key, BodyWriter body, Upload upload) throws IOException {
+        ObjectKeys.bucket(bucket);
+        ObjectKeys.key(key);
+        Path spool = Files.createTempFile(SPOOL_PREFIX, ".part");
+        try {
+            HashingOutputStream hashing;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
+                hashing = new HashingOutputStream(out);
+                body.writeTo(hashing);
+                hashing.flush();
+            }
+            return upload.from(spool, new StoredObject(bucket, key, hashing.count(), hashing.sha256()));
         } finally {
             Files.deleteIfExists(spool);
         }

@@ -2,6 +2,7 @@ package dev.ksync.sync;
 
 import dev.ksync.accounts.AccountId;
 import dev.ksync.config.Secret;
+import dev.ksync.error.KsyncException;
 import dev.ksync.store.UploadId;
 import java.util.Optional;
 
@@ -20,4 +21,12 @@ public interface SyncRequest {
 
     /** Whether a live run may replace an object with other content (else 409 {@code object_exists}). */
     boolean overwrite();
+
+    /** A live run stores under its account's folder, so it must name the account: else a 400 naming accountId. */
+    static void requireAccountWhenLive(Mode mode, Optional<AccountId> accountId) {
+        if (mode == Mode.LIVE && accountId.isEmpty()) {
+            throw KsyncException.badInput("accountId", null,
+                    "an account id for live runs (" + AccountId.ALLOWED + "); it names the storage folder");
+        }
+    }
 }

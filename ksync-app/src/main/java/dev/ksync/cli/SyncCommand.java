@@ -1,0 +1,64 @@
+package dev.ksync.cli;
+
+import dev.ksync.app.Ksync;
+import dev.ksync.config.AppConfig;
+import dev.ksync.sync.SyncJob;
+import dev.ksync.sync.SyncReport;
+import dev.ksync.sync.SyncRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A sync command: its own options make the request, the {@link SyncOptions} mixin the shared ones, and every sync
+ * runs one way ({@link SyncOutput}). A command declares its job, bucket, progress
+ * and answer, and reads its own options into its request.
+ */
+abstract class SyncCommand<R extends SyncRequest, D> implements Callable<Integer> {
+    @Mixin SyncOptions sync;
+    @Spec CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final PrintStream stdout;
+    private final Function<Ksync, SyncJob<R, D>> job;
+    private final Function<AppConfig.Buckets, String> bucket;
+    private final Function<R, Progress> progress;
+    private final BiFunction<R, SyncReport<D>, ?> answer;
+
+    /**
+     * @param env      what the command reads instead of the process environment (tests)
+     * @param stdout   where it prints (tests)
+     * @param bucket   where a live run stores
+     * @param answer   the JSON printed for a live run or a dry-run with {@code --format json}
+     */
+    SyncCommand(Map<String, String> env, PrintStream stdout, Function<Ksync, SyncJob<R, D>> job,
+            Function<AppConfig.Buckets, String> bucket, Function<R, Progress> progress,
+            BiFunction<R, SyncReport<D>, ?> answer) {
+        this.env = env;
+        this.stdout = stdout;
+        this.job = job;
+        this.bucket = bucket;
+        this.progress = progress;
+        this.answer = answer;
+    }
+
+    /** The options as a request; a bad value names its option. */
+    abstract R request();
+
+    @Override
+    public final Integer call() throws IOException {
+        R req = OptionNames.build(spec, this::request);
+        Progress shown = progress.apply(req);
+        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            SyncOutput.run(ksync, job.apply(ksync), req, sync.format(), bucket.apply(ksync.config().storage().buckets()),
+                    sync.out, stdout, shown, r -> answer.apply(req, r));
+        }
+        return 0;
+    }
+}
