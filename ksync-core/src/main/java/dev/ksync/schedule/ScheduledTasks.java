@@ -1,5 +1,6 @@
 package dev.ksync.schedule;
 
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
@@ -62,19 +63,33 @@ public final class ScheduledTasks {
         this.accountRun = Tasks.oneTime(NIGHTLY_ACCOUNT)
                 .onFailure(FailureHandler.<Void>maxRetries(NIGHTLY_RETRIES).withBackoff(NIGHTLY_RETRY_BACKOFF, 2)
                         .thenRemove())
-                .onDeadExecutionRevive()
+                .onDeadExecution(reviveNow())
                 .execute(this::runAccount);
         this.fanOut = Tasks.recurring(NIGHTLY, settings.nightly().schedule())
-                .onDeadExecutionRevive()
+                .onDeadExecution(reviveNow())
                 .execute(this::fanOut);
         this.cleanupTask = Tasks.recurring(CLEANUP, settings.cleanup().schedule())
-                .onDeadExecutionRevive()
+                .onDeadExecution(reviveNow())
                 .execute((instance, ctx) -> cleanup.run());
     }
 
-    /** Every task a scheduler on this database must know (also those only another node schedules). */
-    public List<Task<?>> all() {
-        return List.of(fanOut, accountRun, cleanupTask);
+    /**
+     * A dead node's execution runs again at once, on whichever node picks it. (db-scheduler's own reviver reads the
+     * wall clock; this one the scheduler's clock, which is the moment the death was found.)
+     */
+    private static <T> DeadExecutionHandler<T> reviveNow() {
+        return (complete, operations) -> {
+            log.warn("Reviving {} of a node that stopped beating", complete.getExecution().taskInstance);
+            operations.reschedule(complete, complete.getTimeDone());
+        };
+    }
+
+    /**
+     * The tasks scheduled on demand (the nightly fan-out's account runs). A scheduler must know them, as well as the
+     * {@link #recurring()} ones, to run any instance of them, also one that another node scheduled.
+     */
+    public List<Task<?>> onDemand() {
+        return List.of(accountRun);
     }
 
     /** The recurring tasks, which each scheduler schedules at start (once for all nodes: the instance is shared). */

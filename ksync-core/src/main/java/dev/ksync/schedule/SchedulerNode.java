@@ -24,7 +24,7 @@ public final class SchedulerNode implements AutoCloseable {
 
     public SchedulerNode(DataSource dataSource, AppConfig.ScheduleSettings settings, ScheduledTasks tasks) {
         this.name = tasks.node();
-        this.scheduler = Scheduler.create(dataSource, tasks.all())
+        this.scheduler = Scheduler.create(dataSource, tasks.onDemand())
                 .startTasks(tasks.recurring())
                 .threads(settings.threads())
                 .heartbeatInterval(settings.heartbeat())
