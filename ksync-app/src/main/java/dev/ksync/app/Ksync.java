@@ -1,11 +1,18 @@
 package dev.ksync.app;
 
+import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.audience.AudienceSync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.db.Database;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import dev.ksync.schedule.NightlyRuns;
+import dev.ksync.schedule.ScheduleBoard;
+import dev.ksync.schedule.ScheduledTasks;
+import dev.ksync.schedule.SchedulerNode;
 import dev.ksync.store.ObjectStore;
 import dev.ksync.store.ObjectStores;
 import dev.ksync.sync.SyncRunner;
@@ -16,6 +23,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Map;
 
 /**
  * The one composition root: builds every service from the configuration, by constructor, in dependency order.
@@ -32,6 +41,8 @@ public final class Ksync implements AutoCloseable {
     private final KlaviyoAccess klaviyo;
     private final SyncRunner syncs;
     private final AudienceSync audience;
+    private final SchedulerNode scheduler;
+    private final ScheduleBoard schedules;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -43,6 +54,11 @@ public final class Ksync implements AutoCloseable {
         this.klaviyo = new KlaviyoAccess(config.klaviyo(), accounts::apiKey, clock, new KlaviyoMetrics(metrics));
         this.syncs = new SyncRunner(klaviyo, objectStore, clock);
         this.audience = new AudienceSync(syncs, config.storage().buckets());
+        NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
+        ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
+                this::sweepTemporaries, new NightlyMetrics(metrics), clock, SchedulerNode.localName());
+        this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks);
+        this.schedules = new ScheduleBoard(database.jdbi(), config.schedules(), nightlyRuns, clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -66,6 +82,16 @@ public final class Ksync implements AutoCloseable {
             log.warn("Could not sweep temporary files in {}: {}", objectStore.describe(), e.getMessage());
             return 0;
         }
+    }
+
+    /**
+     * One account's nightly update. The orchestrator (issue 12's other half) is wired here at merge:
+     * {@code orchestrator.run(...)} with the key {@code nightly-YYYY-MM-DD}. Until then a run fails, visibly.
+     */
+    private void nightlyUpdate(AccountId account, LocalDate utcDay) {
+        throw new KsyncException(ErrorKind.UNAVAILABLE, "nightly_update_unavailable",
+                "The nightly update of " + account + " for " + utcDay + " needs the orchestrator, not in this build",
+                Map.of("accountId", account.value()));
     }
 
     /** Starts everything: opens (or starts) PostgreSQL and migrates it. */
@@ -118,12 +144,23 @@ public final class Ksync implements AutoCloseable {
         return audience;
     }
 
+    /** This process's scheduler: started by {@code ksync serve} (not with --no-scheduler), stopped by {@link #close}. */
+    public SchedulerNode scheduler() {
+        return scheduler;
+    }
+
+    /** The schedules as every node sees them, for {@code GET /api/schedules}. */
+    public ScheduleBoard schedules() {
+        return schedules;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
 
     @Override
     public void close() {
+        scheduler.close(); // first: running work may still need the database and the store
         if (objectStore instanceof AutoCloseable c) {
             try {
                 c.close();

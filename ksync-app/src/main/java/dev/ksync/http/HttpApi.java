@@ -98,6 +98,8 @@ public final class HttpApi {
             ErrorMapper.register(c.routes, ksync.clock());
             new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
+            new ScheduleRoutes(ksync.schedules(), ksync.scheduler(), ksync.config().schedules().threads())
+                    .register(c.routes);
             new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
