@@ -49,7 +49,7 @@ public final class ScheduleBoard {
         List<Row> rows = jdbi.withHandle(h -> h.createQuery("""
                         select task_name, task_instance, execution_time, picked, picked_by, last_success,
                                last_failure, last_heartbeat, consecutive_failures
-                        from scheduled_tasks where task_name in (:names)
+                        from scheduled_tasks where task_name in (<names>)
                         order by task_name, execution_time, task_instance""")
                 .bindList("names", List.of(ScheduledTasks.NIGHTLY, ScheduledTasks.CLEANUP, ScheduledTasks.NIGHTLY_ACCOUNT))
                 .map((rs, ctx) -> new Row(rs.getString("task_name"), rs.getString("task_instance"),
