@@ -159,7 +159,7 @@ public record AppConfig(
         try {
             return r.optional(name).map(Cron::new);
         } catch (IllegalArgumentException e) {
-            r.problem(name + " is invalid (" + e.getMessage() + "); allowed: " + Cron.ALLOWED);
+            r.problem(name + " is invalid; allowed: " + Cron.ALLOWED);
             return Optional.empty();
         }
     }
