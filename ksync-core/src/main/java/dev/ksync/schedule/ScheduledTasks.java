@@ -40,6 +40,8 @@ public final class ScheduledTasks {
     static final int NIGHTLY_RETRIES = 2;
     static final Duration NIGHTLY_RETRY_BACKOFF = Duration.ofMinutes(10);
 
+    static final Duration FAN_OUT_RETRY = Duration.ofMinutes(5);
+
     private final AccountService accounts;
     private final NightlyRuns ledger;
     private final NightlyUpdate nightly;
@@ -66,6 +68,8 @@ public final class ScheduledTasks {
                 .onDeadExecution(reviveNow())
                 .execute(this::runAccount);
         this.fanOut = Tasks.recurring(NIGHTLY, settings.nightly().schedule())
+                // a fan-out that failed (the database was away) is tried again soon, not only at the next firing
+                .onFailure(new FailureHandler.OnFailureRetryLater<>(FAN_OUT_RETRY))
                 .onDeadExecution(reviveNow())
                 .execute(this::fanOut);
         this.cleanupTask = Tasks.recurring(CLEANUP, settings.cleanup().schedule())
