@@ -1,5 +1,12 @@
 package dev.ksync.app;
 
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.Account;
+import dev.ksync.accounts.NightlyOptions;
+import dev.ksync.audience.AudienceSchema;
+import dev.ksync.orchestrator.UpdateAnswer;
+import dev.ksync.orchestrator.UpdateRequest;
+import java.time.ZoneOffset;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.audience.AudienceSync;
@@ -15,6 +22,12 @@ import dev.ksync.reporting.ReportQuota;
 import dev.ksync.db.PostgresBudgetStore;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.db.Database;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import dev.ksync.schedule.NightlyRuns;
+import dev.ksync.schedule.ScheduleBoard;
+import dev.ksync.schedule.ScheduledTasks;
+import dev.ksync.schedule.SchedulerNode;
 import dev.ksync.store.ObjectStore;
 import dev.ksync.store.ObjectStores;
 import dev.ksync.sync.SyncRunner;
@@ -25,6 +38,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Map;
 
 /**
  * The one composition root: builds every service from the configuration, by constructor, in dependency order.
@@ -48,6 +63,8 @@ public final class Ksync implements AutoCloseable {
     private final IdempotencyKeys idempotencyKeys;
     private final Orchestrator orchestrator;
     private final Cleanup cleanup;
+    private final SchedulerNode scheduler;
+    private final ScheduleBoard schedules;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -75,6 +92,11 @@ public final class Ksync implements AutoCloseable {
                 snapshotProcessor, idempotencyKeys, clock);
         this.cleanup = new Cleanup(database.jdbi(), objectStore, config.storage().buckets(), idempotencyKeys, clock,
                 config.jobs().retentionDays());
+        NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
+        ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
+                () -> cleanup.run(false), new NightlyMetrics(metrics), clock, SchedulerNode.localName());
+        this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks);
+        this.schedules = new ScheduleBoard(database.jdbi(), config.schedules(), nightlyRuns, clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -97,6 +119,27 @@ public final class Ksync implements AutoCloseable {
         } catch (java.io.IOException e) {
             log.warn("Could not sweep temporary files in {}: {}", objectStore.describe(), e.getMessage());
             return 0;
+        }
+    }
+
+    /**
+     * One account's nightly update, as the schedule runs it: a live update with the account's nightly options under
+     * the key {@code nightly-<utcDay>} in the account's key space, so a second firing (or node) replays instead of
+     * working. Anything but a 2xx answer fails the run, and db-scheduler retries it.
+     */
+    private void nightlyUpdate(AccountId account, LocalDate utcDay) {
+        if (!config.klaviyo().enabled()) {
+            throw new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled", "The nightly update of " + account
+                    + " needs KLAVIYO_ENABLE=true (it calls Klaviyo and writes storage)", Map.of());
+        }
+        NightlyOptions options = accounts.find(account).map(Account::nightly).orElseThrow(
+                () -> KsyncException.notFound("account", account.value()));
+        UpdateAnswer answer = orchestrator.run(UpdateRequest.nightly(account, options.days(), options.timeframeKey(),
+                options.audienceSchema().orElse(AudienceSchema.MINIMAL), utcDay.atStartOfDay(ZoneOffset.UTC).toInstant()));
+        if (answer.status() / 100 != 2) {
+            throw new KsyncException(ErrorKind.UPSTREAM, "nightly_update_failed", "The nightly update of " + account
+                    + " for " + utcDay + " answered " + answer.status() + ": " + answer.text(),
+                    Map.of("accountId", account.value(), "status", answer.status()));
         }
     }
 
@@ -179,12 +222,23 @@ public final class Ksync implements AutoCloseable {
         return cleanup;
     }
 
+    /** This process's scheduler: started by {@code ksync serve} (not with --no-scheduler), stopped by {@link #close}. */
+    public SchedulerNode scheduler() {
+        return scheduler;
+    }
+
+    /** The schedules as every node sees them, for {@code GET /api/schedules}. */
+    public ScheduleBoard schedules() {
+        return schedules;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
 
     @Override
     public void close() {
+        scheduler.close(); // first: running work may still need the database and the store
         if (objectStore instanceof AutoCloseable c) {
             try {
                 c.close();

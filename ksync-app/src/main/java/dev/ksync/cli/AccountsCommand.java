@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "accounts", description = "Register, list and remove Klaviyo accounts.",
-        subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.Remove.class})
+@Command(name = "accounts", description = "Register, list, enable, disable and remove Klaviyo accounts.",
+        subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.Enable.class,
+                AccountsCommand.Disable.class, AccountsCommand.Remove.class})
 public final class AccountsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -90,6 +91,38 @@ public final class AccountsCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    @Command(name = "enable", description = "Include the account in the nightly update (new accounts are enabled).")
+    static final class Enable implements Callable<Integer> {
+        @Parameters(index = "0", description = "Account id.")
+        String id;
+
+        @Override
+        public Integer call() {
+            return setEnabled(id, true);
+        }
+    }
+
+    @Command(name = "disable", description = "Leave the account out of the nightly update (its data stays).")
+    static final class Disable implements Callable<Integer> {
+        @Parameters(index = "0", description = "Account id.")
+        String id;
+
+        @Override
+        public Integer call() {
+            return setEnabled(id, false);
+        }
+    }
+
+    private static int setEnabled(String id, boolean enabled) {
+        AccountId accountId = AccountId.of("id", id);
+        try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+            ksync.accounts().setEnabled(accountId, enabled)
+                    .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
+            System.out.println((enabled ? "enabled " : "disabled ") + accountId);
+        }
+        return 0;
     }
 
     @Command(name = "remove", description = "Remove an account.")

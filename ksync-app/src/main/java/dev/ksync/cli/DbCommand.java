@@ -1,11 +1,18 @@
 package dev.ksync.cli;
 
 import dev.ksync.config.AppConfig;
+import dev.ksync.db.EmbeddedServer;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Option;
 import dev.ksync.db.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "db", description = "Database maintenance.", subcommands = DbCommand.Migrate.class)
+@Command(name = "db", description = "Database maintenance.", subcommands = {DbCommand.Migrate.class, DbCommand.Serve.class})
 public final class DbCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -23,6 +30,48 @@ public final class DbCommand implements Runnable {
             try (Database db = Database.open(config.database(), config.dataDir())) {
                 System.out.println("database schema is at version " + db.schemaVersion());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", description = "Run the embedded PostgreSQL alone and print its DATABASE_URL, so several"
+            + " `ksync serve` nodes can share it; stops the server on Ctrl-C or SIGTERM.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", description = "Port on 127.0.0.1 (default: a free one).")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            if (port < 0 || port > 65535) {
+                throw KsyncException.badInput("--port", port, "a port from 1 to 65535, or 0 for a free one");
+            }
+            AppConfig config = AppConfig.fromSystemEnv();
+            EmbeddedServer server;
+            try {
+                server = EmbeddedServer.serve(config.dataDir(), port);
+            } catch (IOException e) {
+                throw new KsyncException(ErrorKind.UNAVAILABLE, "database_unavailable",
+                        "Could not start the embedded PostgreSQL: " + e.getMessage(), Map.of(), e);
+            }
+            // Migrated once here, so the nodes that connect start on the current schema.
+            String version;
+            try (Database db = Database.ofJdbcUrl(server.databaseUrl().value())) {
+                version = db.schemaVersion();
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "ksync-db-stop"));
+            // The operator's own terminal: the one place the password is shown (never logged).
+            System.out.println("PostgreSQL for ksync on 127.0.0.1:" + server.port() + " (schema version " + version
+                    + "); stop with Ctrl-C. Start nodes with:");
+            System.out.println("DATABASE_URL=" + server.databaseUrl().value());
+            System.out.flush();
+            stopped.await();
             return 0;
         }
     }

@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
             // the demo should just work: take any free port rather than fail on a busy default
             config = config.withPort(0);
         }
-        ServeCommand.Running running = ServeCommand.Running.start(config);
+        ServeCommand.Running running = ServeCommand.Running.start(config, true);
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));
 
         AccountId demo = new AccountId(ACCOUNT);

@@ -9,10 +9,14 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run the HTTP API (and, later, the scheduler) until stopped.")
+@Command(name = "serve", description = "Run the HTTP API and this node's share of the scheduled work until stopped.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on (default: PORT or 3000).")
     Integer port;
+
+    @Option(names = "--no-scheduler", description = "Serve HTTP only: run no scheduled work on this node (other nodes"
+            + " on the same database do).")
+    boolean noScheduler;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -20,15 +24,18 @@ public final class ServeCommand implements Callable<Integer> {
         if (port != null) {
             config = config.withPort(port);
         }
-        Running running = Running.start(config);
+        Running running = Running.start(config, !noScheduler);
         System.out.println("ksync listening on " + running.url());
+        System.out.println(noScheduler ? "scheduler off on this node (--no-scheduler)"
+                : "scheduler on: " + config.schedules().threads() + " thread(s), nightly `" + config.schedules().nightly()
+                        + "`, cleanup `" + config.schedules().cleanup() + "` (UTC)");
         running.awaitShutdown();
         return 0;
     }
 
     /** A started server and its services, stopped together on JVM shutdown. */
     record Running(Ksync ksync, Javalin app, CountDownLatch stopped) {
-        static Running start(AppConfig config) {
+        static Running start(AppConfig config, boolean scheduler) {
             requireFreePort(config.http().port());
             Ksync ksync = Ksync.start(config);
             Javalin app;
@@ -43,6 +50,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
             Running r = new Running(ksync, app, new CountDownLatch(1));
             Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "ksync-shutdown"));
+            if (scheduler) {
+                ksync.scheduler().start();
+            }
             return r;
         }
 

@@ -4,16 +4,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.Account;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
+import dev.ksync.accounts.NightlyOptions;
+import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
+import dev.ksync.request.Choices;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code /api/accounts}: register, list and remove Klaviyo accounts (admin secret, checked before the handler runs). Keys show only their last 4. */
+/** {@code /api/accounts}: register, list, change (enabled, nightly options) and remove Klaviyo accounts (admin secret, checked before the handler runs). Keys show only their last 4. */
 final class AccountRoutes {
     private static final Set<String> FIELDS = Set.of("id", "name", "klaviyoApiKey");
+    private static final Set<String> CHANGES = Set.of("enabled", "nightlyDays", "nightlyTimeframeKey",
+            "nightlyAudienceSchema");
 
     private final AccountService accounts;
     private final JsonBodies bodies;
@@ -26,7 +31,34 @@ final class AccountRoutes {
     void register(RoutesConfig routes) {
         routes.post("/api/accounts", this::add, Access.ADMIN);
         routes.get("/api/accounts", this::list, Access.ADMIN);
+        routes.patch("/api/accounts/{id}", this::change, Access.ADMIN);
         routes.delete("/api/accounts/{id}", this::remove, Access.ADMIN);
+    }
+
+    /**
+     * Enables or disables the account's nightly update and sets its nightly options: a field left out stays as it
+     * is, a nightly option sent as null goes back to the default.
+     */
+    private void change(Context ctx) {
+        AccountId id = AccountId.of("id", ctx.pathParam("id"));
+        ObjectNode body = bodies.object(ctx, CHANGES);
+        Fields fields = new Fields(body);
+        Account current = accounts.find(id).orElseThrow(() -> KsyncException.notFound("account", id.value()));
+        NightlyOptions was = current.nightly();
+        NightlyOptions options = new NightlyOptions(
+                body.has("nightlyDays") ? fields.integer("nightlyDays", 1, NightlyOptions.MAX_DAYS) : was.days(),
+                body.has("nightlyTimeframeKey") ? fields.text("nightlyTimeframeKey") : was.timeframeKey(),
+                body.has("nightlyAudienceSchema")
+                        ? fields.text("nightlyAudienceSchema")
+                                .map(v -> Choices.parse("nightlyAudienceSchema", AudienceSchema.class, v))
+                        : was.audienceSchema());
+        if (!options.equals(was)) {
+            accounts.setNightlyOptions(id, options);
+        }
+        if (body.has("enabled")) {
+            accounts.setEnabled(id, fields.bool("enabled", current.enabled()));
+        }
+        ctx.json(view(accounts.find(id).orElseThrow(() -> KsyncException.notFound("account", id.value()))));
     }
 
     private void add(Context ctx) {
@@ -53,9 +85,17 @@ final class AccountRoutes {
     }
 
     /** What the API shows of an account: never the key, only its last 4 characters. */
-    record AccountView(String id, String name, String klaviyoApiKeyLast4, boolean enabled, String createdAt) {}
+    record AccountView(String id, String name, String klaviyoApiKeyLast4, boolean enabled, NightlyView nightly,
+                       String createdAt) {}
+
+    /** The account's nightly options; null means the default. */
+    record NightlyView(Integer days, String timeframeKey, String audienceSchema) {}
 
     static AccountView view(Account a) {
-        return new AccountView(a.id().value(), a.name(), a.apiKeyLast4(), a.enabled(), a.createdAt().toString());
+        NightlyOptions n = a.nightly();
+        return new AccountView(a.id().value(), a.name(), a.apiKeyLast4(), a.enabled(),
+                new NightlyView(n.days().orElse(null), n.timeframeKey().orElse(null),
+                        n.audienceSchema().map(Choices::wireName).orElse(null)),
+                a.createdAt().toString());
     }
 }

@@ -102,6 +102,8 @@ public final class HttpApi {
             new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock()).register(c.routes);
             new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
             new CleanupRoutes(ksync.cleanup(), gate, bodies).register(c.routes);
+            new ScheduleRoutes(ksync.schedules(), ksync.scheduler(), ksync.config().schedules().threads())
+                    .register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });

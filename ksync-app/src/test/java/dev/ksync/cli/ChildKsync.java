@@ -50,6 +50,27 @@ final class ChildKsync implements AutoCloseable {
         return new ChildKsync(p, dataDir, log, url[0]);
     }
 
+    /** Starts a long-running command and waits until its output matches {@code ready}; returns it and the match. */
+    static ChildKsync start(Path dataDir, Map<String, String> env, Pattern ready, String... args) throws Exception {
+        Path log = Files.createTempFile(dataDir, "child-", ".log");
+        Process p = builder(dataDir, env, args).redirectOutput(log.toFile()).start();
+        String[] found = {null};
+        try {
+            await(String.join(" ", args) + " to be ready", Duration.ofSeconds(180), () -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("ksync " + args[0] + " exited with " + p.exitValue() + ":\n" + read(log));
+                }
+                Matcher m = ready.matcher(read(log));
+                found[0] = m.find() ? m.group(1) : null;
+                return found[0] != null;
+            });
+        } catch (AssertionError | InterruptedException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return new ChildKsync(p, dataDir, log, found[0]);
+    }
+
     /** What a command that ran to its end left: its exit code and its output (stdout and stderr). */
     record Finished(int exitCode, String output) {}
 

@@ -1,7 +1,9 @@
 package dev.ksync.accounts;
 
+import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
+import dev.ksync.request.Choices;
 import dev.ksync.secrets.SecretBox;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,7 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 /** Registers, lists and removes Klaviyo accounts; keeps their API keys encrypted at rest. */
 public final class AccountService {
     private static final int MAX_NAME = 200;
-    private static final String SELECT = "select id, name, api_key_last4, enabled, created_at from accounts";
+    private static final String SELECT = "select id, name, api_key_last4, enabled, nightly_days, nightly_timeframe_key,"
+            + " nightly_audience_schema, created_at from accounts";
 
     private final Jdbi jdbi;
     private final SecretBox box;
@@ -67,10 +70,47 @@ public final class AccountService {
                 .map(AccountService::row).findOne());
     }
 
+    /** The enabled accounts, by id: what the nightly schedule runs. */
+    public List<AccountId> enabledIds() {
+        return jdbi.withHandle(h -> h.createQuery("select id from accounts where enabled order by id")
+                .map((rs, ctx) -> new AccountId(rs.getString("id"))).list());
+    }
+
     private static Account row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
+        NightlyOptions nightly = new NightlyOptions(
+                Optional.ofNullable(rs.getObject("nightly_days", Integer.class)),
+                Optional.ofNullable(rs.getString("nightly_timeframe_key")),
+                Optional.ofNullable(rs.getString("nightly_audience_schema"))
+                        .map(v -> Choices.parse("nightlyAudienceSchema", AudienceSchema.class, v)));
         return new Account(new AccountId(rs.getString("id")), rs.getString("name"), rs.getString("api_key_last4"),
-                rs.getBoolean("enabled"), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                rs.getBoolean("enabled"), nightly, rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    /** Enables or disables the account's nightly update; the account as it is now, or empty when there is none. */
+    public Optional<Account> setEnabled(AccountId id, boolean enabled) {
+        int changed = jdbi.withHandle(h -> h.createUpdate(
+                        "update accounts set enabled = :enabled, updated_at = :now where id = :id")
+                .bind("id", id.value())
+                .bind("enabled", enabled)
+                .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .execute());
+        return changed == 0 ? Optional.empty() : find(id);
+    }
+
+    /** Replaces the account's nightly options (empty ones mean the defaults); empty when there is no such account. */
+    public Optional<Account> setNightlyOptions(AccountId id, NightlyOptions options) {
+        int changed = jdbi.withHandle(h -> h.createUpdate("""
+                        update accounts set nightly_days = :days, nightly_timeframe_key = :key,
+                            nightly_audience_schema = :schema, updated_at = :now
+                        where id = :id""")
+                .bind("id", id.value())
+                .bind("days", options.days().orElse(null))
+                .bind("key", options.timeframeKey().orElse(null))
+                .bind("schema", options.audienceSchema().map(Choices::wireName).orElse(null))
+                .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .execute());
+        return changed == 0 ? Optional.empty() : find(id);
     }
 
     /** Removes the account; false when there was none. */

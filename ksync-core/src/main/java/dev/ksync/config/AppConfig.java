@@ -1,9 +1,11 @@
 package dev.ksync.config;
 
 import dev.ksync.klaviyo.KlaviyoClientConfig;
+import dev.ksync.schedule.Cron;
 import dev.ksync.store.ObjectKeys;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +21,8 @@ public record AppConfig(
         Optional<Secret> secretKey,
         StorageSettings storage,
         KlaviyoSettings klaviyo,
-        JobSettings jobs) {
+        JobSettings jobs,
+        ScheduleSettings schedules) {
 
     public static final int DEFAULT_PORT = 3000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -67,6 +70,24 @@ public record AppConfig(
     public static final int DEFAULT_MAX_DURATION_S = 800;
     public static final int DEFAULT_RETENTION_DAYS = 30;
     public static final int DEFAULT_PATCH_DAYS = 6;
+
+    public static final String DEFAULT_NIGHTLY_CRON = "5 3 * * *";
+    public static final String DEFAULT_CLEANUP_CRON = "0 2 * * *";
+
+    /**
+     * The built-in schedules (cron in UTC) and this node's scheduler: how many scheduled runs it works on at once, how
+     * often it proves it is alive (a node silent for {@link #deadAfter()} is dead and its runs go to another), how
+     * often it looks for due work. {@code ingest} is empty when raw ingestion is off.
+     */
+    public record ScheduleSettings(Cron nightly, Cron cleanup, Optional<Cron> ingest, int threads, Duration heartbeat,
+                                   Duration pollInterval) {
+        /** db-scheduler's rule: this many missed heartbeats make an execution dead. */
+        public static final int MISSED_HEARTBEATS = 6;
+
+        public Duration deadAfter() {
+            return heartbeat.multipliedBy(MISSED_HEARTBEATS);
+        }
+    }
 
     public static AppConfig fromSystemEnv() {
         return load(System.getenv());
@@ -132,11 +153,28 @@ public record AppConfig(
                 r.intIn("KSYNC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650),
                 r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30));
 
+        ScheduleSettings schedules = new ScheduleSettings(
+                cron(r, "KSYNC_NIGHTLY_CRON").orElseGet(() -> new Cron(DEFAULT_NIGHTLY_CRON)),
+                cron(r, "KSYNC_CLEANUP_CRON").orElseGet(() -> new Cron(DEFAULT_CLEANUP_CRON)),
+                cron(r, "KSYNC_INGEST_CRON"),
+                r.intIn("KSYNC_SCHEDULER_THREADS", 4, 1, 64),
+                Duration.ofSeconds(r.intIn("KSYNC_SCHEDULER_HEARTBEAT_S", 30, 1, 3600)),
+                Duration.ofSeconds(r.intIn("KSYNC_SCHEDULER_POLL_S", 10, 1, 600)));
+
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
         return new AppConfig(http, dataDir, new DatabaseSettings(dbUrl), secretKey,
-                new StorageSettings(buckets, s3), klaviyo, jobs);
+                new StorageSettings(buckets, s3), klaviyo, jobs, schedules);
+    }
+
+    private static Optional<Cron> cron(EnvReader r, String name) {
+        try {
+            return r.optional(name).map(Cron::new);
+        } catch (IllegalArgumentException e) {
+            r.problem(name + " is invalid; allowed: " + Cron.ALLOWED);
+            return Optional.empty();
+        }
     }
 
     private static String bucket(EnvReader r, String name, String fallback) {
@@ -150,10 +188,10 @@ public record AppConfig(
     /** A copy with another HTTP port (for {@code ksync serve --port}). */
     public AppConfig withPort(int port) {
         return new AppConfig(new HttpSettings(port, http.maxBodyBytes(), http.adminJobSecret()), dataDir, database,
-                secretKey, storage, klaviyo, jobs);
+                secretKey, storage, klaviyo, jobs, schedules);
     }
 
     public AppConfig withKlaviyo(KlaviyoSettings k) {
-        return new AppConfig(http, dataDir, database, secretKey, storage, k, jobs);
+        return new AppConfig(http, dataDir, database, secretKey, storage, k, jobs, schedules);
     }
 }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * kernel drops the lock when its holder dies, even by {@code kill -9}, so a new owner knows that a server still running
  * in the folder was left behind: it stops it, then starts its own.
  */
-final class EmbeddedServer implements AutoCloseable {
+public final class EmbeddedServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
     static final String USER = "postgres";
     private static final String HBA_MARKER = "# ksync: every connection needs the password";
@@ -74,6 +74,24 @@ final class EmbeddedServer implements AutoCloseable {
 
     /** Starts the data directory's server, or attaches to the one another live ksync process runs there. */
     static EmbeddedServer open(Path dataDir) throws IOException {
+        return open(dataDir, 0);
+    }
+
+    /**
+     * For {@code ksync db serve}: starts the data directory's server on {@code port} (0: a free one) and owns it, so
+     * that several ksync processes can share it through its {@link #databaseUrl()}. Refuses when another ksync process
+     * already runs it.
+     */
+    public static EmbeddedServer serve(Path dataDir, int port) throws IOException {
+        EmbeddedServer server = open(dataDir, port);
+        if (!server.owned()) {
+            throw new IOException("another ksync process already runs the embedded PostgreSQL of " + dataDir
+                    + " (on port " + server.port() + "); stop it first, or use that one");
+        }
+        return server;
+    }
+
+    private static EmbeddedServer open(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
         FileChannel channel = FileChannel.open(dataDir.resolve("pg-owner.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -92,8 +110,8 @@ final class EmbeddedServer implements AutoCloseable {
             Owner owner = new Owner(binaries, channel, lock);
             stopLeftover(binaries, dataDir);
             String password = secure(binaries, dataDir);
-            int port = start(binaries, dataDir);
-            return new EmbeddedServer(dataDir, port, password, owner);
+            int listening = start(binaries, dataDir, port);
+            return new EmbeddedServer(dataDir, listening, password, owner);
         } catch (IOException | RuntimeException e) {
             channel.close(); // releases the lock
             throw e;
@@ -105,8 +123,13 @@ final class EmbeddedServer implements AutoCloseable {
                 Optional.of(password));
     }
 
-    int port() {
+    public int port() {
         return port;
+    }
+
+    /** A DATABASE_URL for this server, with its password: for the operator's own terminal, never for a log. */
+    public dev.ksync.config.Secret databaseUrl() {
+        return new dev.ksync.config.Secret("postgres://" + USER + ":" + password + "@127.0.0.1:" + port + "/postgres");
     }
 
     boolean owned() {
@@ -254,11 +277,14 @@ final class EmbeddedServer implements AutoCloseable {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
     }
 
-    /** Starts the server on a free loopback port; retries, since a killed server's processes may take a moment to go. */
-    private static int start(PostgresBinaries binaries, Path dataDir) throws IOException {
+    /**
+     * Starts the server on the loopback port asked for, or a free one (0); retries, since a killed server's processes
+     * may take a moment to go.
+     */
+    private static int start(PostgresBinaries binaries, Path dataDir, int wanted) throws IOException {
         IOException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = freePort();
+            int port = wanted == 0 ? freePort() : wanted;
             try {
                 run(binaries, dataDir, null, "pg_ctl", "start", "-D", pgDir(dataDir).toString(),
                         "-l", dataDir.resolve("pg.log").toString(), "-w", "-t", "60", "-o",

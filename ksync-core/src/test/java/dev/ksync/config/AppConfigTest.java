@@ -92,6 +92,41 @@ class AppConfigTest {
     }
 
     @Test
+    void schedules_default_to_the_documented_crons_in_utc_and_ingest_off() {
+        AppConfig.ScheduleSettings s = AppConfig.load(Map.of()).schedules();
+        assertThat(s.nightly().expression()).isEqualTo("5 3 * * *");
+        assertThat(s.cleanup().expression()).isEqualTo("0 2 * * *");
+        assertThat(s.ingest()).isEmpty();
+        assertThat(s.threads()).isEqualTo(4);
+        assertThat(s.deadAfter()).isEqualTo(java.time.Duration.ofMinutes(3));
+        assertThat(s.nightly().next(java.time.Instant.parse("2025-09-16T03:05:00Z")))
+                .isEqualTo(java.time.Instant.parse("2025-09-17T03:05:00Z"));
+        AppConfig.ScheduleSettings six = AppConfig.load(Map.of("KSYNC_NIGHTLY_CRON", "*/2 * * * * *",
+                "KSYNC_INGEST_CRON", "15 * * * *")).schedules();
+        assertThat(six.nightly().next(java.time.Instant.parse("2025-09-16T03:05:00Z")))
+                .isEqualTo(java.time.Instant.parse("2025-09-16T03:05:02Z"));
+        assertThat(six.ingest()).map(Object::toString).contains("15 * * * *");
+    }
+
+    @Test
+    void bad_schedules_are_reported_together_naming_each_variable_not_its_value() {
+        assertThatThrownBy(() -> AppConfig.load(Map.of(
+                "KSYNC_NIGHTLY_CRON", "61 3 * * *",
+                "KSYNC_CLEANUP_CRON", "every night",
+                "KSYNC_INGEST_CRON", "* * *",
+                "KSYNC_SCHEDULER_THREADS", "0")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(4);
+                    assertThat(e.getMessage())
+                            .contains("KSYNC_NIGHTLY_CRON is invalid; allowed: a cron expression in UTC")
+                            .contains("KSYNC_CLEANUP_CRON is invalid")
+                            .contains("KSYNC_INGEST_CRON is invalid")
+                            .contains("KSYNC_SCHEDULER_THREADS is out of range")
+                            .doesNotContain("61 3", "every night");
+                });
+    }
+
+    @Test
     void all_invalid_values_are_reported_together_each_naming_variable_and_allowed_values_never_the_value() {
         assertThatThrownBy(() -> AppConfig.load(Map.of(
                 "PORT", "eighty",

@@ -1,0 +1,161 @@
+package dev.ksync.schedule;
+
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.ksync.accounts.Account;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
+import dev.ksync.config.AppConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ksync's db-scheduler tasks. The nightly schedule is a recurring task that fans out one task instance per enabled
+ * account, named {@code <account>/<UTC day>}: the instances are what the nodes share, so accounts run in parallel
+ * within each node's threads, and an instance whose node died is revived and run by another. The ledger
+ * ({@link NightlyRuns}) makes the fan-out schedule an account once a day, whoever fires it and however often.
+ */
+public final class ScheduledTasks {
+    private static final Logger log = LoggerFactory.getLogger(ScheduledTasks.class);
+    public static final String NIGHTLY = "nightly";
+    public static final String NIGHTLY_ACCOUNT = "nightly-account";
+    public static final String CLEANUP = "cleanup";
+    /** Shown by {@code GET /api/schedules}; its task arrives with raw ingestion. */
+    public static final String INGEST = "ingest";
+    /** A failed account run is tried this many more times, 10 min, then 20 min later; then the day is given up. */
+    static final int NIGHTLY_RETRIES = 2;
+    static final Duration NIGHTLY_RETRY_BACKOFF = Duration.ofMinutes(10);
+
+    static final Duration FAN_OUT_RETRY = Duration.ofMinutes(5);
+
+    private final AccountService accounts;
+    private final NightlyRuns ledger;
+    private final NightlyUpdate nightly;
+    private final CleanupRun cleanup;
+    private final NightlyListener listener;
+    private final Clock clock;
+    private final String node;
+    private final RecurringTask<Void> fanOut;
+    private final OneTimeTask<Void> accountRun;
+    private final RecurringTask<Void> cleanupTask;
+
+    public ScheduledTasks(AppConfig.ScheduleSettings settings, AccountService accounts, NightlyRuns ledger,
+                          NightlyUpdate nightly, CleanupRun cleanup, NightlyListener listener, Clock clock, String node) {
+        this.accounts = accounts;
+        this.ledger = ledger;
+        this.nightly = nightly;
+        this.cleanup = cleanup;
+        this.listener = listener;
+        this.clock = clock;
+        this.node = node;
+        this.accountRun = Tasks.oneTime(NIGHTLY_ACCOUNT)
+                .onFailure(FailureHandler.<Void>maxRetries(NIGHTLY_RETRIES).withBackoff(NIGHTLY_RETRY_BACKOFF, 2)
+                        .thenRemove())
+                .onDeadExecution(reviveNow())
+                .execute(this::runAccount);
+        this.fanOut = Tasks.recurring(NIGHTLY, settings.nightly().schedule())
+                // a fan-out that failed (the database was away) is tried again soon, not only at the next firing
+                .onFailure(new FailureHandler.OnFailureRetryLater<>(FAN_OUT_RETRY))
+                .onDeadExecution(reviveNow())
+                .execute(this::fanOut);
+        this.cleanupTask = Tasks.recurring(CLEANUP, settings.cleanup().schedule())
+                .onDeadExecution(reviveNow())
+                .execute((instance, ctx) -> cleanup.run());
+    }
+
+    /**
+     * A dead node's execution runs again at once, on whichever node picks it. (db-scheduler's own reviver reads the
+     * wall clock; this one the scheduler's clock, which is the moment the death was found.)
+     */
+    private static <T> DeadExecutionHandler<T> reviveNow() {
+        return (complete, operations) -> {
+            log.warn("Reviving {} of a node that stopped beating", complete.getExecution().taskInstance);
+            operations.reschedule(complete, complete.getTimeDone());
+        };
+    }
+
+    /**
+     * The tasks scheduled on demand (the nightly fan-out's account runs). A scheduler must know them, as well as the
+     * {@link #recurring()} ones, to run any instance of them, also one that another node scheduled.
+     */
+    public List<Task<?>> onDemand() {
+        return List.of(accountRun);
+    }
+
+    /** The recurring tasks, which each scheduler schedules at start (once for all nodes: the instance is shared). */
+    public List<RecurringTask<Void>> recurring() {
+        return List.of(fanOut, cleanupTask);
+    }
+
+    /** The node name runs are recorded under. */
+    public String node() {
+        return node;
+    }
+
+    static String instanceId(AccountId account, LocalDate day) {
+        return account.value() + "/" + day;
+    }
+
+    /**
+     * The day is the UTC date of the firing's scheduled time (not of the moment it runs), so a firing revived late
+     * by another node still counts for its own day.
+     */
+    private void fanOut(TaskInstance<Void> instance, ExecutionContext ctx) {
+        LocalDate day = LocalDate.ofInstant(ctx.getExecution().executionTime, ZoneOffset.UTC);
+        Instant now = clock.instant();
+        int claimed = 0;
+        for (AccountId account : accounts.enabledIds()) {
+            claimed += ledger.claim(account, day, now) ? 1 : 0;
+        }
+        // Every claimed-but-unstarted account, also one whose claim a crash separated from its scheduling.
+        int scheduled = 0;
+        for (AccountId account : ledger.waiting(day)) {
+            scheduled += ctx.getSchedulerClient()
+                    .scheduleIfNotExists(accountRun.instance(instanceId(account, day)), now) ? 1 : 0;
+        }
+        log.info("Nightly {}: {} account(s) newly due, {} run(s) scheduled", day, claimed, scheduled);
+    }
+
+    private void runAccount(TaskInstance<Void> instance, ExecutionContext ctx) {
+        int slash = instance.getId().lastIndexOf('/');
+        AccountId account = new AccountId(instance.getId().substring(0, slash));
+        LocalDate day = LocalDate.parse(instance.getId().substring(slash + 1));
+        Instant started = clock.instant();
+        Optional<UUID> token = ledger.start(account, day, node, started);
+        if (token.isEmpty()) {
+            log.info("Nightly {} of {}: already done", day, account);
+            return;
+        }
+        if (accounts.find(account).filter(Account::enabled).isEmpty()) {
+            ledger.finish(token.get(), NightlyStatus.SKIPPED, clock.instant(), "account disabled or removed");
+            listener.onNightlyRun(account, NightlyStatus.SKIPPED, Duration.ZERO);
+            return;
+        }
+        try {
+            nightly.run(account, day);
+        } catch (RuntimeException e) {
+            Instant done = clock.instant();
+            ledger.finish(token.get(), NightlyStatus.FAILED, done, e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage());
+            listener.onNightlyRun(account, NightlyStatus.FAILED, Duration.between(started, done));
+            throw e;
+        }
+        Instant done = clock.instant();
+        ledger.finish(token.get(), NightlyStatus.SUCCEEDED, done, null);
+        listener.onNightlyRun(account, NightlyStatus.SUCCEEDED, Duration.between(started, done));
+    }
+}

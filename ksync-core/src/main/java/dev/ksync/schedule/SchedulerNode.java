@@ -1,0 +1,71 @@
+package dev.ksync.schedule;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import dev.ksync.config.AppConfig;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process's share of the scheduled work: a db-scheduler on ksync's database that picks due task instances, at
+ * most {@code threads} at a time, beside every other node on the same database. Stopping waits up to
+ * {@link #SHUTDOWN_WAIT} for running work; what is still running then is left picked, and another node revives it once
+ * this one's heartbeats have stopped for {@link AppConfig.ScheduleSettings#deadAfter()}.
+ */
+public final class SchedulerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SchedulerNode.class);
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
+
+    private final Scheduler scheduler;
+    private final String name;
+    private boolean started;
+
+    public SchedulerNode(DataSource dataSource, AppConfig.ScheduleSettings settings, ScheduledTasks tasks) {
+        this.name = tasks.node();
+        this.scheduler = Scheduler.create(dataSource, tasks.onDemand())
+                .startTasks(tasks.recurring())
+                .threads(settings.threads())
+                .heartbeatInterval(settings.heartbeat())
+                .missedHeartbeatsLimit(AppConfig.ScheduleSettings.MISSED_HEARTBEATS)
+                .pollingInterval(settings.pollInterval())
+                .schedulerName(new SchedulerName.Fixed(name))
+                .enableImmediateExecution() // an account the fan-out schedules on this node starts now, not at the next poll
+                .shutdownMaxWait(SHUTDOWN_WAIT)
+                .build();
+    }
+
+    public synchronized void start() {
+        if (!started) {
+            scheduler.start();
+            started = true;
+            log.info("Scheduler {} started", name);
+        }
+    }
+
+    public synchronized boolean started() {
+        return started;
+    }
+
+    /** Graceful: no new work is picked, running work gets {@link #SHUTDOWN_WAIT} to finish. */
+    @Override
+    public synchronized void close() {
+        if (started) {
+            scheduler.stop();
+            started = false;
+            log.info("Scheduler {} stopped", name);
+        }
+    }
+
+    /** A name for this process among the nodes: host and pid, so two nodes on one machine differ. */
+    public static String localName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+}
