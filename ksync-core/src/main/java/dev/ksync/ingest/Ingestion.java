@@ -57,24 +57,35 @@ public final class Ingestion {
      * @param schemaTemplate  the account's schema, {@code {accountId}} replaced (runbook: {@code databases.src})
      * @param parallel        datasources at once (the runbook's {@code _parallel: {limit: 3}})
      * @param batchRows       rows per COPY batch (memory holds one batch)
-     * @param partitionAbove  windows longer than this page profiles and events in parallel slices; shorter ones
-     *                        take one cursor (an incremental run with nothing new costs one call)
+     * @param partitionAbove  windows longer than this page profiles and events in parallel slices (a history, a
+     *                        first load); shorter ones, as a daily incremental run's, take one cursor, so a run
+     *                        with nothing new costs one call
      */
     public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove) {
         public static final String DEFAULT_SCHEMA = "klaviyo_{accountId}";
-        public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(1));
+        public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7));
     }
 
     private final Jdbi jdbi;
-    private final KlaviyoAccess klaviyo;
+    private final Clients clients;
     private final AccountService accounts;
     private final IngestionLog ingestionLog;
     private final Settings settings;
     private final Clock clock;
 
-    public Ingestion(Jdbi jdbi, KlaviyoAccess klaviyo, AccountService accounts, Settings settings, Clock clock) {
+    /** Where a run gets its Klaviyo client: the account's key, else the environment's. */
+    @FunctionalInterface
+    public interface Clients {
+        KlaviyoClient client(Optional<AccountId> accountId);
+
+        static Clients of(KlaviyoAccess access) {
+            return id -> access.client(id, Optional.empty());
+        }
+    }
+
+    public Ingestion(Jdbi jdbi, Clients clients, AccountService accounts, Settings settings, Clock clock) {
         this.jdbi = jdbi;
-        this.klaviyo = klaviyo;
+        this.clients = clients;
         this.accounts = accounts;
         this.ingestionLog = new IngestionLog(jdbi);
         this.settings = settings;
@@ -114,7 +125,8 @@ public final class Ingestion {
         List<Datasource> chosen = choose(file.forMode(r.mode()), r);
         String account = r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
         String schema = schemaOf(account);
-        KlaviyoClient client = klaviyo.client(r.accountId(), Optional.empty());
+        KlaviyoClient client = clients.client(r.accountId());
+        jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()),
                 Thread.ofPlatform().name("ksync-ingest-", 0).daemon().factory());
         try {
@@ -234,6 +246,8 @@ public final class Ingestion {
             } else {
                 Query q = Query.all().filter(ep.allowsFilter(attribute, "greater-or-equal")
                         ? Filter.greaterOrEqual(attribute, start) : Filter.greaterThan(attribute, start.minusSeconds(1)));
+                // In the field's order Klaviyo reads a window from its index: a window with nothing new is one call.
+                if (ep.allowsSort(attribute)) q = q.sort(attribute);
                 if (ep.allowsFilter(attribute, "less-than")) {
                     records = client.list(listing, q.filter(Filter.lessThan(attribute, end)));
                 } else {

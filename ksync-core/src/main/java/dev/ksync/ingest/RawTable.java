@@ -62,13 +62,19 @@ final class RawTable {
      * ends, so a window is computed from committed rows only.
      */
     void lock(Handle h) {
-        h.createQuery("select pg_advisory_xact_lock(hashtext(:name))").bind("name", "ksync.ingest:" + schema + "." + table)
-                .mapTo(Object.class).one();
+        h.createQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:name))) l")
+                .bind("name", "ksync.ingest:" + schema + "." + table).mapTo(Integer.class).one();
     }
 
-    /** The runbook's "create table if missing" (and its schema). */
-    void createIfMissing(Handle h) {
+    /** The account's schema, once for all its tables (concurrent creators wait for each other). */
+    static void createSchema(Handle h, String schema) {
+        h.createQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:name))) l")
+                .bind("name", "ksync.ingest:" + schema).mapTo(Integer.class).one();
         h.execute("create schema if not exists " + quote(schema));
+    }
+
+    /** The runbook's "create table if missing" (in the schema of {@link #createSchema}). */
+    void createIfMissing(Handle h) {
         h.execute("create table if not exists " + qualified() + " (id text not null"
                 + (field == null ? "" : ", " + quote(field) + " timestamptz")
                 + ", record jsonb not null, time bigint not null)");
