@@ -6,6 +6,7 @@ import dev.ksync.audience.AudienceSync;
 import dev.ksync.campaigns.CampaignSync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
+import dev.ksync.ingest.Ingestion;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.db.PostgresBudgetStore;
 import dev.ksync.secrets.SecretBox;
@@ -38,6 +39,7 @@ public final class Ksync implements AutoCloseable {
     private final AudienceSync audience;
     private final FlowSync flows;
     private final CampaignSync campaigns;
+    private final Ingestion ingestion;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -56,6 +58,9 @@ public final class Ksync implements AutoCloseable {
         this.flows = new FlowSync(new FlowSync.Settings(config.klaviyo().placedOrderMetricId(),
                 config.jobs().flowRowBudget()), quota, clock);
         this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota, clock);
+        this.ingestion = new Ingestion(database.jdbi(), Ingestion.Clients.of(klaviyo), accounts,
+                new Ingestion.Settings(config.jobs().ingestSchema(), 3, 5_000, Ingestion.Settings.DEFAULT.partitionAbove()),
+                clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -139,6 +144,11 @@ public final class Ksync implements AutoCloseable {
     /** The campaigns.csv job, run by {@link #syncs()}. */
     public CampaignSync campaigns() {
         return campaigns;
+    }
+
+    /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC)} is what KSYNC_INGEST_CRON runs. */
+    public Ingestion ingestion() {
+        return ingestion;
     }
 
     public PrometheusMeterRegistry metrics() {

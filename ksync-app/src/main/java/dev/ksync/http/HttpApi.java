@@ -100,6 +100,7 @@ public final class HttpApi {
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             new AudienceRoutes(ksync.audience(), gate, bodies).register(c.routes);
             new ReportSyncRoutes(ksync, gate, bodies).register(c.routes);
+            new IngestRoutes(ksync.ingestion(), gate, bodies).register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });

@@ -56,7 +56,8 @@ public record AppConfig(
             int rateScale) {}
 
     /** Limits of the sync jobs. (Orchestrator deadline, retention and alert settings arrive with those features.) */
-    public record JobSettings(int flowRowBudget) {}
+    /** @param ingestSchema the raw ingestion's schema per account, {@code {accountId}} replaced (KSYNC_INGEST_SCHEMA) */
+    public record JobSettings(int flowRowBudget, String ingestSchema) {}
 
     public static AppConfig fromSystemEnv() {
         return load(System.getenv());
@@ -117,7 +118,8 @@ public record AppConfig(
                 r.intIn("KLAVIYO_RATE_SCALE", 1, 1, 100_000));
 
         JobSettings jobs = new JobSettings(
-                r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000));
+                r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000),
+                r.string("KSYNC_INGEST_SCHEMA", "klaviyo_{accountId}"));
 
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());

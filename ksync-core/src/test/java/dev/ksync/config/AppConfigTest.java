@@ -76,7 +76,7 @@ class AppConfigTest {
         assertThat(c.klaviyo().globalPerMinute()).contains(100);
         assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
         assertThat(c.klaviyo().rateScale()).isEqualTo(60);
-        assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10));
+        assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, "klaviyo_{accountId}"));
     }
 
     @Test
