@@ -18,6 +18,8 @@ import dev.ksync.snapshot.SnapshotProcessor;
 import dev.ksync.snapshot.Snapshots;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
+import dev.ksync.ingest.IngestMode;
+import dev.ksync.ingest.Ingestion;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.db.PostgresBudgetStore;
 import dev.ksync.secrets.SecretBox;
@@ -65,6 +67,7 @@ public final class Ksync implements AutoCloseable {
     private final Cleanup cleanup;
     private final SchedulerNode scheduler;
     private final ScheduleBoard schedules;
+    private final Ingestion ingestion;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -92,9 +95,13 @@ public final class Ksync implements AutoCloseable {
                 snapshotProcessor, idempotencyKeys, clock);
         this.cleanup = new Cleanup(database.jdbi(), objectStore, config.storage().buckets(), idempotencyKeys, clock,
                 config.jobs().retentionDays());
+        this.ingestion = new Ingestion(database.jdbi(), Ingestion.Clients.of(klaviyo), accounts,
+                new Ingestion.Settings(config.jobs().ingestSchema(), 3, 5_000, Ingestion.Settings.DEFAULT.partitionAbove()),
+                clock);
         NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
         ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
-                () -> cleanup.run(false), new NightlyMetrics(metrics), clock, SchedulerNode.localName());
+                () -> cleanup.run(false), this::scheduledIngest, new NightlyMetrics(metrics), clock,
+                SchedulerNode.localName());
         this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks);
         this.schedules = new ScheduleBoard(database.jdbi(), config.schedules(), nightlyRuns, clock);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -141,6 +148,15 @@ public final class Ksync implements AutoCloseable {
                     + " for " + utcDay + " answered " + answer.status() + ": " + answer.text(),
                     Map.of("accountId", account.value(), "status", answer.status()));
         }
+    }
+
+    /** KSYNC_INGEST_CRON's work: an incremental raw ingestion of every enabled account (a failing one is skipped). */
+    private void scheduledIngest() {
+        if (!config.klaviyo().enabled()) {
+            throw new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled",
+                    "Scheduled raw ingestion needs KLAVIYO_ENABLE=true (it calls Klaviyo)", Map.of());
+        }
+        ingestion.runAll(IngestMode.INC);
     }
 
     /** Starts everything: opens (or starts) PostgreSQL and migrates it. */
@@ -230,6 +246,11 @@ public final class Ksync implements AutoCloseable {
     /** The schedules as every node sees them, for {@code GET /api/schedules}. */
     public ScheduleBoard schedules() {
         return schedules;
+    }
+
+    /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC)} is what KSYNC_INGEST_CRON runs. */
+    public Ingestion ingestion() {
+        return ingestion;
     }
 
     public PrometheusMeterRegistry metrics() {

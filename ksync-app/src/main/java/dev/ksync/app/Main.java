@@ -9,6 +9,7 @@ import dev.ksync.cli.CliErrors;
 import dev.ksync.cli.DbCommand;
 import dev.ksync.cli.DemoCommand;
 import dev.ksync.cli.FlowsCommand;
+import dev.ksync.cli.IngestCommand;
 import dev.ksync.cli.SandboxCommand;
 import dev.ksync.cli.ServeCommand;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ksync", mixinStandardHelpOptions = true, version = "ksync 0.1.0",
         description = "Keeps a brand's Klaviyo data in its own hands: sync, store, report.",
         subcommands = {ServeCommand.class, DemoCommand.class, SandboxCommand.class, AudienceCommand.class, FlowsCommand.class,
-                CampaignsCommand.class, UpdateCommand.class, CleanupCommand.class, AccountsCommand.class, DbCommand.class,
+                CampaignsCommand.class, UpdateCommand.class, CleanupCommand.class, IngestCommand.class, AccountsCommand.class, DbCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

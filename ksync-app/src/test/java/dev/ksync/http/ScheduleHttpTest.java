@@ -60,7 +60,7 @@ class ScheduleHttpTest {
     }
 
     @Test
-    void schedules_show_each_cron_in_utc_with_ingest_disabled() throws Exception {
+    void schedules_show_each_cron_in_utc_and_ingest_when_its_cron_is_set() throws Exception {
         HttpResponse<String> r = server.get("/api/schedules", SECRET);
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = json.readTree(r.body());
@@ -70,8 +70,8 @@ class ScheduleHttpTest {
         assertThat(schedules.get(0).get("nextRun").asText()).endsWith("Z");
         assertThat(schedules.get(1).get("cron").asText()).isEqualTo("0 2 * * *");
         assertThat(schedules.get(2).get("cron").asText()).isEqualTo("30 1 * * *");
-        assertThat(schedules.get(2).get("enabled").asBoolean()).isFalse();
-        assertThat(schedules.get(2).get("nextRun").isNull()).isTrue();
+        assertThat(schedules.get(2).get("enabled").asBoolean()).isTrue();
+        assertThat(schedules.get(2).get("nextRun").asText()).endsWith("T01:30:00Z");
         assertThat(body.get("thisNode").get("threads").asInt()).isEqualTo(4);
     }
 

@@ -64,8 +64,10 @@ public record AppConfig(
      * @param maxDuration   KSYNC_MAX_DURATION_S: the deadline of one update run (504 past it)
      * @param retentionDays KSYNC_RETENTION_DAYS: what cleanup removes is older than this
      * @param patchDays     KSYNC_PATCH_DAYS: the days an update of an account with a ready snapshot fetches again
+     * @param ingestSchema  KSYNC_INGEST_SCHEMA: the raw ingestion's schema per account, {@code {accountId}} replaced
      */
-    public record JobSettings(int flowRowBudget, java.time.Duration maxDuration, int retentionDays, int patchDays) {}
+    public record JobSettings(int flowRowBudget, java.time.Duration maxDuration, int retentionDays, int patchDays,
+                              String ingestSchema) {}
 
     public static final int DEFAULT_MAX_DURATION_S = 800;
     public static final int DEFAULT_RETENTION_DAYS = 30;
@@ -151,7 +153,8 @@ public record AppConfig(
                 r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000),
                 java.time.Duration.ofSeconds(r.intIn("KSYNC_MAX_DURATION_S", DEFAULT_MAX_DURATION_S, 1, 86_400)),
                 r.intIn("KSYNC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650),
-                r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30));
+                r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30),
+                r.string("KSYNC_INGEST_SCHEMA", "klaviyo_{accountId}"));
 
         ScheduleSettings schedules = new ScheduleSettings(
                 cron(r, "KSYNC_NIGHTLY_CRON").orElseGet(() -> new Cron(DEFAULT_NIGHTLY_CRON)),

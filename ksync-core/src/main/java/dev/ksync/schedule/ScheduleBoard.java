@@ -66,9 +66,10 @@ public final class ScheduleBoard {
         List<Schedule> schedules = List.of(
                 recurring(ScheduledTasks.NIGHTLY, settings.nightly(), recurring.get(ScheduledTasks.NIGHTLY), now),
                 recurring(ScheduledTasks.CLEANUP, settings.cleanup(), recurring.get(ScheduledTasks.CLEANUP), now),
-                // read and validated, but its task comes with raw ingestion
-                new Schedule(ScheduledTasks.INGEST, settings.ingest(), false, Optional.empty(), Optional.empty(),
-                        Optional.empty()));
+                settings.ingest().map(cron -> recurring(ScheduledTasks.INGEST, cron,
+                        recurring.get(ScheduledTasks.INGEST), now))
+                        .orElseGet(() -> new Schedule(ScheduledTasks.INGEST, Optional.empty(), false, Optional.empty(),
+                                Optional.empty(), Optional.empty())));
         List<AccountRun> pending = new ArrayList<>();
         List<AccountRun> running = new ArrayList<>();
         for (Row r : rows) {

@@ -34,7 +34,7 @@ public final class ScheduledTasks {
     public static final String NIGHTLY = "nightly";
     public static final String NIGHTLY_ACCOUNT = "nightly-account";
     public static final String CLEANUP = "cleanup";
-    /** Shown by {@code GET /api/schedules}; its task arrives with raw ingestion. */
+    /** Raw ingestion ({@code inc}) of every enabled account; only when KSYNC_INGEST_CRON is set. */
     public static final String INGEST = "ingest";
     /** A failed account run is tried this many more times, 10 min, then 20 min later; then the day is given up. */
     static final int NIGHTLY_RETRIES = 2;
@@ -45,16 +45,18 @@ public final class ScheduledTasks {
     private final AccountService accounts;
     private final NightlyRuns ledger;
     private final NightlyUpdate nightly;
-    private final CleanupRun cleanup;
+    private final ScheduledWork cleanup;
     private final NightlyListener listener;
     private final Clock clock;
     private final String node;
     private final RecurringTask<Void> fanOut;
     private final OneTimeTask<Void> accountRun;
     private final RecurringTask<Void> cleanupTask;
+    private final java.util.Optional<RecurringTask<Void>> ingestTask;
 
     public ScheduledTasks(AppConfig.ScheduleSettings settings, AccountService accounts, NightlyRuns ledger,
-                          NightlyUpdate nightly, CleanupRun cleanup, NightlyListener listener, Clock clock, String node) {
+                          NightlyUpdate nightly, ScheduledWork cleanup, ScheduledWork ingest, NightlyListener listener,
+                          Clock clock, String node) {
         this.accounts = accounts;
         this.ledger = ledger;
         this.nightly = nightly;
@@ -75,6 +77,9 @@ public final class ScheduledTasks {
         this.cleanupTask = Tasks.recurring(CLEANUP, settings.cleanup().schedule())
                 .onDeadExecution(reviveNow())
                 .execute((instance, ctx) -> cleanup.run());
+        this.ingestTask = settings.ingest().map(cron -> Tasks.recurring(INGEST, cron.schedule())
+                .onDeadExecution(reviveNow())
+                .execute((instance, ctx) -> ingest.run()));
     }
 
     /**
@@ -98,7 +103,9 @@ public final class ScheduledTasks {
 
     /** The recurring tasks, which each scheduler schedules at start (once for all nodes: the instance is shared). */
     public List<RecurringTask<Void>> recurring() {
-        return List.of(fanOut, cleanupTask);
+        List<RecurringTask<Void>> all = new java.util.ArrayList<>(List.of(fanOut, cleanupTask));
+        ingestTask.ifPresent(all::add);
+        return List.copyOf(all);
     }
 
     /** The node name runs are recorded under. */

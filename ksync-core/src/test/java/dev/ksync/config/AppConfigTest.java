@@ -82,7 +82,8 @@ class AppConfigTest {
         assertThat(c.klaviyo().globalPerMinute()).contains(100);
         assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
         assertThat(c.klaviyo().rateScale()).isEqualTo(60);
-        assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, java.time.Duration.ofSeconds(120), 7, 3));
+        assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, java.time.Duration.ofSeconds(120), 7, 3,
+                "klaviyo_{accountId}"));
     }
 
     @Test

@@ -78,7 +78,7 @@ class NightlyScheduleTest {
                 @Override public Instant instant() { return clock.now(); }
             };
             ScheduledTasks tasks = new ScheduledTasks(settings, accounts, new NightlyRuns(pg.database().jdbi()), update,
-                    () -> {}, NightlyListener.NONE, javaClock, name);
+                    () -> {}, () -> {}, NightlyListener.NONE, javaClock, name);
             scheduler = (ManualScheduler) TestHelper.createManualScheduler(pg.database().dataSource(), tasks.onDemand())
                     .clock(clock)
                     .startTasks(tasks.recurring())

@@ -1,0 +1,126 @@
+package dev.ksync.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.app.Ksync;
+import dev.ksync.config.AppConfig;
+import dev.ksync.klaviyo.error.Blame;
+import dev.ksync.error.KsyncException;
+import dev.ksync.ingest.DatasourceFile;
+import dev.ksync.ingest.IngestMode;
+import dev.ksync.ingest.IngestReport;
+import dev.ksync.ingest.IngestRequest;
+import dev.ksync.request.Choices;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ksync ingest --mode inc|hist}: the raw ingestion into PostgreSQL; prints the per-datasource report as JSON.
+ * A run in which a datasource failed exits 3 (the others are loaded; rerun later). {@code ksync ingest log} shows
+ * the ingestion log.
+ */
+@Command(name = "ingest", description = "Load Klaviyo's raw records into PostgreSQL tables as the runbook's datasources"
+        + " file says (built in; --datasources replaces it), one schema per account.",
+        subcommands = IngestCommand.Log.class)
+public final class IngestCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--mode", description = "inc | hist (the file's inc_datasources or hist_datasources)") String mode;
+    @Option(names = "--datasources", paramLabel = "FILE", description = "A datasources YAML replacing the runbook's")
+    Path datasources;
+    @Option(names = "--account-id", description = "Registered account (its key; schema klaviyo_<id>)") String accountId;
+    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Just these datasource names")
+    String[] only;
+    @Spec CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final PrintStream stdout;
+
+    public IngestCommand() {
+        this(System.getenv(), System.out);
+    }
+
+    IngestCommand(Map<String, String> env, PrintStream stdout) {
+        this.env = env;
+        this.stdout = stdout;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        IngestRequest req = OptionNames.build(spec, this::request);
+        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            IngestReport report = ksync.ingestion().run(req);
+            stdout.println(JSON.writeValueAsString(report));
+            if (report.failed()) {
+                spec.commandLine().getErr().println("ksync: ingesting " + report.datasources().stream()
+                        .filter(IngestReport.Result::failed).map(r -> r.name() + " (" + r.error() + ")").toList()
+                        + " failed; the other datasources loaded, and the next run starts the failed ones where they were");
+                return CliErrors.exitCode(Blame.EXTERNAL);
+            }
+        }
+        return 0;
+    }
+
+    private IngestRequest request() {
+        if (mode == null) throw KsyncException.badInput("--mode", null, "inc or hist");
+        Optional<DatasourceFile> file = Optional.empty();
+        if (datasources != null) {
+            String yaml;
+            try {
+                yaml = Files.readString(datasources, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw KsyncException.badInput("--datasources", datasources.toString(), "a readable YAML file");
+            }
+            file = Optional.of(DatasourceFile.parse(yaml));
+        }
+        Set<String> names = only == null ? Set.of() : new LinkedHashSet<>(Arrays.stream(only).map(String::strip)
+                .filter(s -> !s.isEmpty()).toList());
+        return new IngestRequest(Choices.parse("--mode", IngestMode.class, mode),
+                Optional.ofNullable(accountId).map(v -> AccountId.of("--account-id", v)), file, names);
+    }
+
+    /** {@code ksync ingest log}: the newest rows of {@code ingestion_log} as JSON. */
+    @Command(name = "log", description = "Show the ingestion log (newest first).")
+    static final class Log implements Callable<Integer> {
+        @Option(names = "--account-id", description = "Only this account") String accountId;
+        @Option(names = "--limit", description = "At most this many rows (default 50)", defaultValue = "50") int limit;
+
+        private final Map<String, String> env;
+        private final PrintStream stdout;
+
+        Log() {
+            this(System.getenv(), System.out);
+        }
+
+        Log(Map<String, String> env, PrintStream stdout) {
+            this.env = env;
+            this.stdout = stdout;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            String account = accountId == null ? null : AccountId.of("--account-id", accountId).value();
+            if (limit < 1 || limit > 10_000) throw KsyncException.badInput("--limit", limit, "1..10000");
+            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+                stdout.println(JSON.writeValueAsString(ksync.ingestion().log().recent(account, limit)));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.ksync.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The runbook's datasources file ({@code hist_datasources} / {@code inc_datasources}), read and checked: unknown
+ * keys, missing fields, an unknown {@code name} or {@code config_file}, a load type that needs an incremental field
+ * without one, a connector the source cannot filter on — each a 400 naming the entry
+ * ({@code inc_datasources[2] (campaigns)}) and the field.
+ */
+public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
+    static final String RESOURCE = "/ingest/klaviyo_datasources.yml";
+    static final Set<String> FIELDS = Set.of("name", "table_name", "config_file", "incremental_field",
+            "incremental_field_connector", "default_start_time", "workflow_name", "mode");
+    private static final List<String> REQUIRED = List.of("name", "table_name", "config_file", "default_start_time",
+            "workflow_name", "mode");
+    /** Table and column names become SQL identifiers: lower-case, as PostgreSQL folds them, and short enough. */
+    static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    public DatasourceFile {
+        hist = List.copyOf(hist);
+        inc = List.copyOf(inc);
+    }
+
+    /** The runbook's file, built in. */
+    public static DatasourceFile builtIn() {
+        try (InputStream in = DatasourceFile.class.getResourceAsStream(RESOURCE)) {
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<Datasource> forMode(IngestMode mode) {
+        return mode == IngestMode.HIST ? hist : inc;
+    }
+
+    /** Reads and checks a user's file; every problem is a 400 naming the entry and field. */
+    public static DatasourceFile parse(String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw invalid("the datasources file is not valid YAML" + (line > 0 ? " (line " + line + ")" : ""),
+                    Map.of("line", line));
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("the datasources file must be a mapping with hist_datasources and/or inc_datasources",
+                    Map.of());
+        }
+        Set<String> lists = Set.of(IngestMode.HIST.listKey(), IngestMode.INC.listKey());
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!lists.contains(key)) {
+                throw invalid("unknown key '" + shown(key) + "' in the datasources file; allowed: "
+                        + IngestMode.HIST.listKey() + ", " + IngestMode.INC.listKey(), Map.of("key", shown(key)));
+            }
+        }
+        if (!root.has(IngestMode.HIST.listKey()) && !root.has(IngestMode.INC.listKey())) {
+            throw invalid("the datasources file has neither hist_datasources nor inc_datasources", Map.of());
+        }
+        return new DatasourceFile(list(root, IngestMode.HIST.listKey()), list(root, IngestMode.INC.listKey()));
+    }
+
+    private static List<Datasource> list(JsonNode root, String key) {
+        JsonNode node = root.path(key);
+        if (node.isMissingNode() || node.isNull()) return List.of();
+        if (!node.isArray()) throw invalid(key + " must be a list of datasources", Map.of("entry", key));
+        List<Datasource> out = new ArrayList<>();
+        Set<String> tables = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            Datasource d = entry(node.get(i), key + "[" + i + "]");
+            if (!tables.add(d.tableName())) {
+                throw invalid(key + "[" + i + "] (" + d.name() + "): table_name " + d.tableName()
+                        + " appears twice in " + key, Map.of("entry", key + "[" + i + "]", "field", "table_name"));
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    private static Datasource entry(JsonNode e, String at) {
+        if (!e.isObject()) throw invalid(at + " must be a mapping of datasource fields", Map.of("entry", at));
+        String label = e.path("name").isTextual() ? at + " (" + shown(e.path("name").asText()) + ")" : at;
+        for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw invalid(label + ": unknown key '" + shown(f) + "'; allowed: " + FIELDS.stream().sorted().toList(),
+                        details(at, shown(f)));
+            }
+        }
+        Map<String, String> v = new LinkedHashMap<>();
+        for (String f : FIELDS) {
+            JsonNode n = e.path(f);
+            if (n.isContainerNode()) throw invalid(label + ": " + f + " must be a single value", details(at, f));
+            String s = n.isMissingNode() || n.isNull() ? null : n.asText().strip();
+            v.put(f, s == null || s.isEmpty() ? null : s);
+        }
+        for (String f : REQUIRED) {
+            if (v.get(f) == null) throw invalid(label + ": " + f + " is missing", details(at, f));
+        }
+        String name = v.get("name");
+        Source source = Source.named(name).orElseThrow(() -> invalid(at + ": unknown name '" + shown(name)
+                + "'; supported: " + Source.names(), details(at, "name")));
+        LoadType type = LoadType.ofConfigFile(v.get("config_file")).orElseThrow(() -> invalid(label
+                + ": unknown config_file '" + shown(v.get("config_file")) + "'; allowed: "
+                + LoadType.CONFIG_FILES.keySet().stream().sorted().toList(), details(at, "config_file")));
+        String field = v.get("incremental_field");
+        String connector = v.get("incremental_field_connector");
+        if (!IDENTIFIER.matcher(v.get("table_name")).matches()) {
+            throw invalid(label + ": table_name '" + shown(v.get("table_name")) + "' is not a table name; allowed: "
+                    + "lower-case letters, digits and '_', starting with a letter or '_', at most 63",
+                    details(at, "table_name"));
+        }
+        if (type.incremental() && field == null) {
+            throw invalid(label + ": config_file " + v.get("config_file") + " loads incrementally and needs an"
+                    + " incremental_field", details(at, "incremental_field"));
+        }
+        if (field != null && !IDENTIFIER.matcher(field).matches()) {
+            throw invalid(label + ": incremental_field '" + shown(field) + "' is not a column name",
+                    details(at, "incremental_field"));
+        }
+        if (field != null && RawTable.RESERVED.contains(field)) {
+            throw invalid(label + ": incremental_field cannot be " + field + " (a column ksync keeps itself)",
+                    details(at, "incremental_field"));
+        }
+        if (type == LoadType.INCREMENTAL) {
+            if (connector == null) {
+                throw invalid(label + ": config_file " + v.get("config_file") + " filters Klaviyo on"
+                        + " incremental_field_connector, which is missing", details(at, "incremental_field_connector"));
+            }
+            if (source.attribute(connector).isEmpty()) {
+                throw invalid(label + ": Klaviyo's " + name + " cannot be filtered on '" + shown(connector)
+                        + "'; allowed: " + source.connectors(), details(at, "incremental_field_connector"));
+            }
+        }
+        if (type == LoadType.EVENTS && source.attribute("datetime").isEmpty()) {
+            throw invalid(label + ": config_file " + v.get("config_file") + " windows on datetime, which " + name
+                    + " does not have", details(at, "config_file"));
+        }
+        try {
+            RunbookTime.parse(v.get("default_start_time"));
+        } catch (RuntimeException ex) {
+            throw invalid(label + ": default_start_time '" + shown(v.get("default_start_time"))
+                    + "' is not in the form " + RunbookTime.EXAMPLE, details(at, "default_start_time"));
+        }
+        if (!v.get("mode").equals("append")) {
+            throw invalid(label + ": mode '" + shown(v.get("mode")) + "' is not supported; allowed: append",
+                    details(at, "mode"));
+        }
+        return new Datasource(name, v.get("table_name"), v.get("config_file"), type.incremental() ? field : null,
+                type == LoadType.INCREMENTAL ? connector : null, v.get("default_start_time"), v.get("workflow_name"),
+                v.get("mode"));
+    }
+
+    private static Map<String, Object> details(String entry, String field) {
+        return Map.of("entry", entry, "field", field);
+    }
+
+    private static String shown(String s) {
+        String t = s.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 80 ? t.substring(0, 80) + "…" : t;
+    }
+
+    private static KsyncException invalid(String message, Map<String, ?> details) {
+        return new KsyncException(ErrorKind.BAD_INPUT, "invalid_datasources", message, details);
+    }
+}

@@ -1,0 +1,281 @@
+package dev.ksync.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.accounts.Account;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
+import dev.ksync.accounts.KlaviyoAccess;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import dev.ksync.error.UpstreamErrors;
+import dev.ksync.klaviyo.Filter;
+import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.Listing;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Partitioning;
+import dev.ksync.klaviyo.Query;
+import dev.ksync.klaviyo.endpoint.Endpoint;
+import dev.ksync.klaviyo.endpoint.Endpoints;
+import dev.ksync.klaviyo.wire.KlaviyoTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the runbook's ingestion workflow ({@code klaviyo_ingest_inc.dig} / {@code _hist.dig}) for one account: per
+ * datasource, at most {@link Settings#parallel} at once, log start; create the table if missing; window from the
+ * table's max incremental field (or {@code default_start_time}) to now; fetch Klaviyo's raw records in the window;
+ * append them with {@code time} = upload time; log success or the error. A datasource's window is one transaction: a
+ * run killed mid-datasource leaves its table as it was, so the next run starts from the same place. Records sharing
+ * the window's start are fetched again and kept once (the table's unique key).
+ */
+public final class Ingestion {
+    private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
+    /** The account label (and schema suffix) of a run that names no account. */
+    public static final String DEFAULT_ACCOUNT = "default";
+    /** Listings big enough to page in parallel time slices when the window is long. */
+    private static final Set<Endpoint> PARTITIONED = Set.of(Endpoints.PROFILES, Endpoints.EVENTS);
+
+    /**
+     * @param schemaTemplate  the account's schema, {@code {accountId}} replaced (runbook: {@code databases.src})
+     * @param parallel        datasources at once (the runbook's {@code _parallel: {limit: 3}})
+     * @param batchRows       rows per COPY batch (memory holds one batch)
+     * @param partitionAbove  windows longer than this page profiles and events in parallel slices (a history, a
+     *                        first load); shorter ones, as a daily incremental run's, take one cursor, so a run
+     *                        with nothing new costs one call
+     */
+    public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove) {
+        public static final String DEFAULT_SCHEMA = "klaviyo_{accountId}";
+        public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7));
+    }
+
+    private final Jdbi jdbi;
+    private final Clients clients;
+    private final AccountService accounts;
+    private final IngestionLog ingestionLog;
+    private final Settings settings;
+    private final Clock clock;
+
+    /** Where a run gets its Klaviyo client: the account's key, else the environment's. */
+    @FunctionalInterface
+    public interface Clients {
+        KlaviyoClient client(Optional<AccountId> accountId);
+
+        static Clients of(KlaviyoAccess access) {
+            return id -> access.client(id, Optional.empty());
+        }
+    }
+
+    public Ingestion(Jdbi jdbi, Clients clients, AccountService accounts, Settings settings, Clock clock) {
+        this.jdbi = jdbi;
+        this.clients = clients;
+        this.accounts = accounts;
+        this.ingestionLog = new IngestionLog(jdbi);
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public IngestionLog log() {
+        return ingestionLog;
+    }
+
+    /** The schema of an account's tables (PostgreSQL keeps 63 characters of a name). */
+    public String schemaOf(String accountId) {
+        String s = settings.schemaTemplate().replace("{accountId}", accountId);
+        return s.length() > 63 ? s.substring(0, 63) : s;
+    }
+
+    /**
+     * {@code mode} for every enabled registered account, one after another (for a scheduled task: KSYNC_INGEST_CRON
+     * runs {@code inc}). An account that fails entirely (no key, Klaviyo refuses) does not stop the others.
+     */
+    public List<IngestReport> runAll(IngestMode mode) {
+        List<IngestReport> reports = new ArrayList<>();
+        for (Account a : accounts.list()) {
+            if (!a.enabled()) continue;
+            try {
+                reports.add(run(IngestRequest.of(mode, a.id())));
+            } catch (RuntimeException e) {
+                log.warn("Ingestion ({}) of account {} failed: {}", mode.label(), a.id(), message(e));
+            }
+        }
+        return reports;
+    }
+
+    /** One run; its report says per datasource what loaded or failed ({@link IngestReport#failed()}). */
+    public IngestReport run(IngestRequest r) {
+        DatasourceFile file = r.datasources().orElseGet(DatasourceFile::builtIn);
+        List<Datasource> chosen = choose(file.forMode(r.mode()), r);
+        String account = r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
+        String schema = schemaOf(account);
+        KlaviyoClient client = clients.client(r.accountId());
+        jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()),
+                Thread.ofPlatform().name("ksync-ingest-", 0).daemon().factory());
+        try {
+            List<Future<IngestReport.Result>> futures = new ArrayList<>();
+            for (Datasource d : chosen) {
+                futures.add(pool.submit(() -> load(client, account, schema, r.mode(), d)));
+            }
+            List<IngestReport.Result> results = new ArrayList<>();
+            for (Future<IngestReport.Result> f : futures) {
+                results.add(await(f));
+            }
+            return new IngestReport(account, schema, r.mode().label(), results);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<Datasource> choose(List<Datasource> all, IngestRequest r) {
+        if (all.isEmpty()) {
+            throw KsyncException.badInput("mode", r.mode().label(), "a mode whose list (" + r.mode().listKey()
+                    + ") the datasources file has");
+        }
+        if (r.only().isEmpty()) return all;
+        List<String> names = all.stream().map(Datasource::name).distinct().toList();
+        for (String n : r.only().stream().sorted().toList()) {
+            if (!names.contains(n)) throw KsyncException.badInput("only", n, "names in " + r.mode().listKey() + ": " + names);
+        }
+        return all.stream().filter(d -> r.only().contains(d.name())).toList();
+    }
+
+    private static IngestReport.Result await(Future<IngestReport.Result> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KsyncException(ErrorKind.INTERNAL, "interrupted", "The ingestion was interrupted", Map.of());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a datasource load failed outside its own error handling", e.getCause());
+        }
+    }
+
+    /** The runbook's per-datasource steps; never throws: a failure is this datasource's result and log row. */
+    private IngestReport.Result load(KlaviyoClient client, String account, String schema, IngestMode mode, Datasource d) {
+        long t0 = System.nanoTime();
+        long logId = ingestionLog.start(account, schema, mode, d, clock.instant());
+        RawTable table = RawTable.of(schema, d);
+        IngestReport.Window[] window = {null};
+        try {
+            long rows = jdbi.inTransaction(h -> {
+                table.lock(h);
+                table.createIfMissing(h);
+                Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+                Instant start = d.loadType().incremental()
+                        ? table.max(h).map(m -> m.truncatedTo(ChronoUnit.SECONDS))
+                                .orElseGet(() -> RunbookTime.parse(d.defaultStartTime()))
+                        : null;
+                window[0] = new IngestReport.Window(start == null ? "" : RunbookTime.format(start), RunbookTime.format(end));
+                ingestionLog.window(logId, window[0]);
+                RawTable.Loader loader = table.loader(h, clock.instant().getEpochSecond(), settings.batchRows());
+                if (start == null || start.isBefore(end)) {
+                    Function<JsonNode, Instant> value = valueOf(d);
+                    try (Stream<JsonNode> records = fetch(client, d, start, end)) {
+                        records.forEach(rec -> loader.add(rec, value.apply(rec)));
+                    }
+                }
+                return loader.finish();
+            });
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            ingestionLog.finish(logId, "success", rows, ms, null, clock.instant());
+            log.info("Ingested {} ({}) into {}.{}: {} new rows, window {} .. {}, {} ms", d.name(), mode.label(), schema,
+                    d.tableName(), rows, window[0].start(), window[0].end(), ms);
+            return new IngestReport.Result(d.name(), d.tableName(), window[0], rows, ms, "success", null);
+        } catch (Exception e) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String error = message(e);
+            try {
+                ingestionLog.finish(logId, "error", 0, ms, error, clock.instant());
+            } catch (RuntimeException logFailure) {
+                log.warn("Could not log the failure of {}: {}", d.name(), message(logFailure));
+            }
+            log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
+            return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error);
+        }
+    }
+
+    /** Klaviyo's attribute a datasource windows on: events always {@code datetime}; else the connector's. */
+    private static String attribute(Datasource d) {
+        return d.loadType() == LoadType.EVENTS ? "datetime"
+                : d.source().attribute(d.incrementalFieldConnector()).orElseThrow();
+    }
+
+    /** A record's incremental value (null for a full load). */
+    private static Function<JsonNode, Instant> valueOf(Datasource d) {
+        if (!d.loadType().incremental()) return rec -> null;
+        String attribute = attribute(d);
+        return rec -> KlaviyoTime.parse(Source.attributeOf(rec, attribute).asText(null));
+    }
+
+    /**
+     * Klaviyo's records with the attribute in [start, end): greater-or-equal where the endpoint has it, else
+     * greater-than a second earlier (Klaviyo's filters take whole seconds); less-than where it has it, else ascending
+     * order up to the first record past the end. Events are read without related objects, full loads unfiltered.
+     */
+    private Stream<JsonNode> fetch(KlaviyoClient client, Datasource d, Instant start, Instant end) {
+        Source s = d.source();
+        Endpoint ep = s.endpoint();
+        if (!d.loadType().incremental()) return client.list(Listings.raw(ep), Query.all());
+        String attribute = attribute(d);
+        Function<JsonNode, Instant> value = valueOf(d);
+        List<Filter> channels = s.channels().isEmpty() ? Arrays.asList((Filter) null) : s.channels();
+        return channels.stream().flatMap(channel -> {
+            Listing<JsonNode> listing = channel == null ? Listings.raw(ep) : Listings.raw(ep).always(channel);
+            Stream<JsonNode> records;
+            if (PARTITIONED.contains(ep) && Duration.between(start, end).compareTo(settings.partitionAbove()) > 0) {
+                records = client.list(listing.slicedBy(attribute, value),
+                        Query.all().partitioned(Partitioning.between(start, end)));
+            } else {
+                Query q = Query.all().filter(ep.allowsFilter(attribute, "greater-or-equal")
+                        ? Filter.greaterOrEqual(attribute, start) : Filter.greaterThan(attribute, start.minusSeconds(1)));
+                // In the field's order Klaviyo reads a window from its index: a window with nothing new is one call.
+                if (ep.allowsSort(attribute)) q = q.sort(attribute);
+                if (ep.allowsFilter(attribute, "less-than")) {
+                    records = client.list(listing, q.filter(Filter.lessThan(attribute, end)));
+                } else {
+                    records = client.list(listing, q.sort(attribute)).takeWhile(rec -> {
+                        Instant v = value.apply(rec);
+                        return v == null || v.isBefore(end);
+                    });
+                }
+            }
+            return records.filter(rec -> {
+                Instant v = value.apply(rec);
+                return v != null && !v.isBefore(start) && v.isBefore(end);
+            });
+        });
+    }
+
+    private static String message(Throwable e) {
+        return UpstreamErrors.translate(e).map(Throwable::getMessage)
+                .orElseGet(() -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+
+    /** The run as an error answer when it failed (the door's status comes from the first failure's kind). */
+    public static Optional<KsyncException> failure(IngestReport report, Map<String, Object> details) {
+        if (!report.failed()) return Optional.empty();
+        List<String> failed = report.datasources().stream().filter(IngestReport.Result::failed)
+                .map(IngestReport.Result::name).toList();
+        Map<String, Object> d = new LinkedHashMap<>(details);
+        return Optional.of(new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", "The ingestion of " + failed
+                + " failed (the other datasources loaded); the next run fills them in", d));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ksync.ingest;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The {@code ingestion_log} table: the runbook's log_ingestion_start / _success / _error, one row per datasource run.
+ * Written outside the load's transaction, so a started run shows while it loads and a failed one keeps its error.
+ */
+public final class IngestionLog {
+    private final Jdbi jdbi;
+
+    public IngestionLog(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** One log row as shown by {@code GET /api/ingest/log} and {@code ksync ingest log}. */
+    public record Entry(long id, String accountId, String schema, String source, String workflow, String table,
+                        String mode, String status, Long rows, String windowStart, String windowEnd, Long durationMs,
+                        String error, Instant startedAt, Instant finishedAt) {}
+
+    long start(String accountId, String schema, IngestMode mode, Datasource d, Instant at) {
+        return jdbi.withHandle(h -> h.createUpdate("insert into ingestion_log (account_id, schema_name, source_name,"
+                        + " workflow_name, table_name, mode, status, started_at) values (:a, :s, :src, :wf, :t, :m,"
+                        + " 'running', :at)")
+                .bind("a", accountId).bind("s", schema).bind("src", d.tableName()).bind("wf", d.workflowName())
+                .bind("t", d.tableName()).bind("m", mode.label()).bind("at", at.atOffset(java.time.ZoneOffset.UTC))
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    void window(long id, IngestReport.Window w) {
+        jdbi.useHandle(h -> h.createUpdate("update ingestion_log set window_start = :s, window_end = :e where id = :id")
+                .bind("s", w.start()).bind("e", w.end()).bind("id", id).execute());
+    }
+
+    void finish(long id, String status, long rows, long durationMs, String error, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("update ingestion_log set status = :st, rows = :r, duration_ms = :d,"
+                        + " error_message = :err, finished_at = :at where id = :id")
+                .bind("st", status).bind("r", rows).bind("d", durationMs).bind("err", error)
+                .bind("at", at.atOffset(java.time.ZoneOffset.UTC)).bind("id", id).execute());
+    }
+
+    /** The newest {@code limit} rows, of one account or of all (null), newest first. */
+    public List<Entry> recent(String accountId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("select * from ingestion_log where (:a::text is null or account_id = :a)"
+                        + " order by started_at desc, id desc limit :n")
+                .bind("a", accountId).bind("n", limit)
+                .map((rs, ctx) -> new Entry(rs.getLong("id"), rs.getString("account_id"), rs.getString("schema_name"),
+                        rs.getString("source_name"), rs.getString("workflow_name"), rs.getString("table_name"),
+                        rs.getString("mode"), rs.getString("status"), (Long) rs.getObject("rows"),
+                        rs.getString("window_start"), rs.getString("window_end"), (Long) rs.getObject("duration_ms"),
+                        rs.getString("error_message"), instant(rs.getObject("started_at", OffsetDateTime.class)),
+                        instant(rs.getObject("finished_at", OffsetDateTime.class))))
+                .list());
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,224 @@
+package dev.ksync.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ksync.accounts.AccountId;
+import dev.ksync.db.TestPostgres;
+import dev.ksync.sandbox.FaultKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The runbook's workflow against the sandbox: windows, tables, the log, boundaries, faults and call counts. */
+class IngestionTest {
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+    static IngestSandbox s;
+
+    @BeforeAll
+    static void start() {
+        pg.database().migrate();
+        s = new IngestSandbox(pg.database());
+    }
+
+    @AfterAll
+    static void stop() {
+        s.close();
+    }
+
+    private static IngestReport run(Ingestion ingestion, IngestMode mode, String account, DatasourceFile file) {
+        return ingestion.run(new IngestRequest(mode, Optional.of(AccountId.of("accountId", account)),
+                Optional.ofNullable(file), Set.of()));
+    }
+
+    /** Every table of the run holds exactly the sandbox's records of its window, each once. */
+    private static void assertTablesMatchTruth(IngestReport report, DatasourceFile file, IngestMode mode) {
+        for (Datasource d : file.forMode(mode)) {
+            IngestReport.Result r = report.datasources().stream().filter(x -> x.table().equals(d.tableName())).findFirst().orElseThrow();
+            List<String> ids = d.loadType() == LoadType.FULL ? s.latestSnapshot(report.schema(), d.tableName())
+                    : s.ids(report.schema(), d.tableName());
+            Set<String> truth = d.loadType() == LoadType.FULL ? s.truth(d.name(), "", null, null)
+                    : s.truth(d.name(), d.loadType() == LoadType.EVENTS ? "datetime" : d.incrementalFieldConnector(),
+                            RunbookTime.parse(d.defaultStartTime()), RunbookTime.parse(r.window().end()));
+            assertThat(IngestSandbox.duplicates(ids)).as(d.tableName() + " duplicates").isEmpty();
+            assertThat(IngestSandbox.distinct(ids)).as(d.tableName()).isEqualTo(truth);
+            // (the sandbox's lists were all last updated before the inc default start: that table stays empty)
+            if (!d.tableName().equals("klaviyo_lists")) assertThat(truth).as(d.tableName() + " has records").isNotEmpty();
+        }
+    }
+
+    @Test
+    void hist_then_inc_load_exactly_the_sandboxs_records_of_each_window_and_log_runbook_timestamps() {
+        Ingestion ingestion = s.ingestion(3);
+        DatasourceFile file = DatasourceFile.builtIn();
+        IngestReport hist = run(ingestion, IngestMode.HIST, "acme", null);
+        assertThat(hist.failed()).as(hist.toString()).isFalse();
+        assertThat(hist.schema()).isEqualTo("klaviyo_acme");
+        assertThat(hist.datasources()).extracting(IngestReport.Result::table).containsExactly("klaviyo_events_hist",
+                "klaviyo_email_templates_hist", "klaviyo_campaigns_hist", "klaviyo_lists_hist", "klaviyo_profiles_hist");
+        assertThat(hist.datasources()).allSatisfy(r -> {
+            assertThat(r.window().start()).isEqualTo("2023-09-01T00:00:00.000000");
+            assertThat(r.window().end()).isEqualTo("2025-10-20T12:00:00.000000");
+        });
+        assertTablesMatchTruth(hist, file, IngestMode.HIST);
+
+        s.clock.advance(Duration.ofMinutes(5));
+        IngestReport inc = run(ingestion, IngestMode.INC, "acme", null);
+        assertThat(inc.failed()).as(inc.toString()).isFalse();
+        assertTablesMatchTruth(inc, file, IngestMode.INC);
+        assertThat(inc.datasources()).filteredOn(r -> r.name().equals("metrics")).singleElement()
+                .satisfies(r -> assertThat(r.window().start()).isEmpty());
+
+        // campaigns' tables keep the runbook's created_at / updated_at columns, typed, beside flattened attributes
+        Map<String, String> cols = columns("klaviyo_acme", "klaviyo_campaigns");
+        assertThat(cols).containsEntry("updated_at", "timestamp with time zone").containsEntry("id", "text")
+                .containsEntry("record", "jsonb").containsEntry("time", "bigint")
+                .containsEntry("name", "text").containsEntry("created_at", "timestamp with time zone");
+        assertThat(columns("klaviyo_acme", "klaviyo_campaigns_hist")).containsEntry("created_at", "timestamp with time zone");
+        assertThat(columns("klaviyo_acme", "klaviyo_events")).containsEntry("datetime", "timestamp with time zone");
+        Long time = pg.database().jdbi().withHandle(h -> h.createQuery("select max(time) from klaviyo_acme.klaviyo_events")
+                .mapTo(Long.class).one());
+        assertThat(time).isEqualTo(Instant.parse("2025-10-20T12:05:00Z").getEpochSecond());
+
+        List<IngestionLog.Entry> log = ingestion.log().recent("acme", 100);
+        assertThat(log).hasSize(11).allSatisfy(e -> {
+            assertThat(e.status()).isEqualTo("success");
+            assertThat(e.windowEnd()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000000");
+            assertThat(e.workflow()).isEqualTo("klaviyo_ingest.dig");
+            assertThat(e.source()).isEqualTo(e.table());
+            assertThat(e.durationMs()).isNotNull();
+        });
+        assertThat(log).filteredOn(e -> e.table().equals("klaviyo_events")).singleElement().satisfies(e -> {
+            // inc events start from the hist-independent inc table: empty before, so the runbook's default
+            assertThat(e.windowStart()).isEqualTo("2025-09-01T00:00:00.000000");
+            assertThat(e.windowEnd()).isEqualTo("2025-10-20T12:05:00.000000");
+            assertThat(e.rows()).isEqualTo(s.ids("klaviyo_acme", "klaviyo_events").size());
+        });
+    }
+
+    @Test
+    void an_incremental_run_with_nothing_new_makes_one_call_per_listing_and_loads_metrics_in_full() {
+        Ingestion ingestion = s.ingestion(3);
+        run(ingestion, IngestMode.INC, "quiet", null);
+        s.clock.advance(Duration.ofMinutes(1));
+        s.sandbox.resetStats();
+        IngestReport again = run(ingestion, IngestMode.INC, "quiet", null);
+        assertThat(again.failed()).isFalse();
+        assertThat(again.datasources()).filteredOn(r -> !r.name().equals("metrics"))
+                .allSatisfy(r -> assertThat(r.rows()).as(r.name()).isZero());
+        assertThat(again.datasources()).filteredOn(r -> r.name().equals("metrics")).singleElement()
+                .satisfies(r -> assertThat(r.rows()).isEqualTo(s.data().metrics().size()));
+        // campaigns: Klaviyo lists one channel per call (email, sms, mobile_push). Profiles: the records sharing the
+        // window's start second are fetched again by design; the sandbox stamps 242 profiles' consent at its last
+        // second, so that second alone fills ceil(n / 100) pages.
+        long boundary = pg.database().jdbi().withHandle(h -> h.createQuery("select count(*) from klaviyo_quiet.klaviyo_profiles"
+                + " where updated >= date_trunc('second', (select max(updated) from klaviyo_quiet.klaviyo_profiles))")
+                .mapTo(Long.class).one());
+        assertThat(boundary).isGreaterThan(100);
+        assertThat(s.calls()).isEqualTo(new TreeMap<>(Map.of("get_events", 1L, "get_templates", 1L,
+                "get_campaigns", 3L, "get_lists", 1L, "get_profiles", (boundary + 99) / 100, "get_metrics", 1L)));
+    }
+
+    @Test
+    void records_sharing_the_boundary_timestamp_and_records_arriving_later_with_it_end_up_once() {
+        Ingestion ingestion = s.ingestion(3);
+        DatasourceFile file = DatasourceFile.builtIn();
+        // The first run ends just after a second that several events share (a campaign send)
+        Instant shared = sharedEventSecond();
+        s.clock.advance(Duration.between(s.clock.instant(), shared.plusSeconds(1)));
+        IngestReport first = run(ingestion, IngestMode.INC, "edge", null);
+        assertThat(first.failed()).isFalse();
+        String schema = first.schema();
+        Instant max = maxField(schema, "klaviyo_events", "datetime");
+        assertThat(max.truncatedTo(ChronoUnit.SECONDS)).isEqualTo(shared);
+        // Records "arriving later" with that same timestamp: the table holds only one of those sharing it, as if
+        // Klaviyo had shown the others after the first run read its window
+        int late = keepOneAt(schema, "klaviyo_events", "datetime", max);
+        assertThat(late).as("events sharing the boundary second").isPositive();
+        int lateProfiles = keepOneAt(schema, "klaviyo_profiles", "updated", maxField(schema, "klaviyo_profiles", "updated"));
+
+        s.clock.advance(Duration.between(s.clock.instant(), IngestSandbox.SANDBOX_NOW));
+        IngestReport second = run(ingestion, IngestMode.INC, "edge", null);
+        assertThat(second.failed()).isFalse();
+        assertThat(second.datasources()).filteredOn(r -> r.name().equals("events")).singleElement()
+                .satisfies(r -> assertThat(r.window().start()).isEqualTo(RunbookTime.format(shared)));
+        assertTablesMatchTruth(second, file, IngestMode.INC);
+        assertThat(lateProfiles).isNotNegative();
+    }
+
+    @Test
+    void a_failing_datasource_leaves_the_others_loaded_logs_its_error_and_the_next_run_fills_it_in() {
+        Ingestion ingestion = s.ingestion(1);
+        DatasourceFile builtIn = DatasourceFile.builtIn();
+        // templates first, so the injected faults (the sandbox's next answers) all hit its one listing call
+        List<Datasource> inc = new ArrayList<>(builtIn.inc());
+        Datasource templates = inc.remove(1);
+        inc.addFirst(templates);
+        DatasourceFile file = new DatasourceFile(List.of(), inc);
+        s.sandbox.injectFaults(FaultKind.ERROR_500, 6);
+        IngestReport broken = run(ingestion, IngestMode.INC, "faulty", file);
+        s.sandbox.clearFaults();
+        assertThat(broken.failed()).isTrue();
+        assertThat(broken.datasources()).filteredOn(IngestReport.Result::failed).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("templates");
+            assertThat(r.error()).contains("500");
+        });
+        // its window was one transaction: not even the table it created is left
+        String left = pg.database().jdbi().withHandle(h -> h.createQuery(
+                "select to_regclass('klaviyo_faulty.klaviyo_email_templates')::text").mapTo(String.class).one());
+        assertThat(left).isNull();
+        assertThat(ingestion.log().recent("faulty", 10)).filteredOn(e -> e.status().equals("error")).singleElement()
+                .satisfies(e -> assertThat(e.error()).contains("500"));
+        for (IngestReport.Result r : broken.datasources()) {
+            // (klaviyo_lists: the sandbox's lists were all updated before the inc default start)
+            if (!r.failed() && !r.table().equals("klaviyo_lists")) {
+                assertThat(s.ids("klaviyo_faulty", r.table())).as(r.table()).isNotEmpty();
+            }
+        }
+
+        s.clock.advance(Duration.ofMinutes(1));
+        IngestReport fixed = run(ingestion, IngestMode.INC, "faulty", file);
+        assertThat(fixed.failed()).isFalse();
+        assertTablesMatchTruth(fixed, file, IngestMode.INC);
+    }
+
+    private static Instant sharedEventSecond() {
+        Map<Instant, Integer> perSecond = new TreeMap<>();
+        Instant from = IngestSandbox.SANDBOX_NOW.minus(Duration.ofDays(20));
+        s.data().forEachEvent(from, from.plus(Duration.ofDays(2)),
+                e -> perSecond.merge(e.time().truncatedTo(ChronoUnit.SECONDS), 1, Integer::sum));
+        return perSecond.entrySet().stream().filter(e -> e.getValue() >= 3).map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    private static Instant maxField(String schema, String table, String field) {
+        return pg.database().jdbi().withHandle(h -> h.createQuery("select max(\"" + field + "\") from \"" + schema + "\".\"" + table + "\"")
+                .mapTo(java.time.OffsetDateTime.class).one()).toInstant();
+    }
+
+    /** Deletes all but one row whose field falls in {@code at}'s second; how many it deleted. */
+    private static int keepOneAt(String schema, String table, String field, Instant at) {
+        return pg.database().jdbi().withHandle(h -> h.createUpdate("delete from \"" + schema + "\".\"" + table + "\" where \""
+                        + field + "\" >= :s and \"" + field + "\" < :e and id <> (select min(id) from \"" + schema + "\".\"" + table
+                        + "\" where \"" + field + "\" >= :s and \"" + field + "\" < :e)")
+                .bind("s", at.truncatedTo(ChronoUnit.SECONDS).atOffset(java.time.ZoneOffset.UTC))
+                .bind("e", at.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).atOffset(java.time.ZoneOffset.UTC)).execute());
+    }
+
+    private static Map<String, String> columns(String schema, String table) {
+        Map<String, String> out = new TreeMap<>();
+        pg.database().jdbi().useHandle(h -> h.createQuery("select column_name, data_type from information_schema.columns"
+                        + " where table_schema = :s and table_name = :t").bind("s", schema).bind("t", table)
+                .map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
+    }
+}
