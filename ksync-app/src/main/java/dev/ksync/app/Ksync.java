@@ -51,8 +51,8 @@ public final class Ksync implements AutoCloseable {
                 new PostgresBudgetStore(database.jdbi()));
         this.syncs = new SyncRunner(klaviyo, objectStore, clock);
         this.audience = new AudienceSync(syncs, config.storage().buckets());
-        // Klaviyo's daily cap as the plan's limit; the calls already spent today are not counted yet (issue 11 §6)
-        ReportQuota quota = ReportQuota.fixed(ReportQuota.KLAVIYO_DAILY, null);
+        // a plan is checked against what the daily report windows (in PostgreSQL) have left, before any call
+        ReportQuota quota = ReportQuota.budgets();
         this.flows = new FlowSync(new FlowSync.Settings(config.klaviyo().placedOrderMetricId(),
                 config.jobs().flowRowBudget()), quota, clock);
         this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota, clock);

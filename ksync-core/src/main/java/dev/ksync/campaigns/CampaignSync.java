@@ -104,7 +104,7 @@ public final class CampaignSync implements SyncJob<CampaignSyncRequest, Campaign
             boolean capped = selected.size() < sent.size();
             if (capped) caps.put("limitCampaigns", "kept the first " + selected.size() + " campaigns by send time, left out " + (sent.size() - selected.size()));
             long messages = selected.stream().mapToLong(c -> c.messages().size()).sum();
-            ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, account.accountId());
+            ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, client);
             context.expect(plan.reportCalls());
             context.plan("aggregation", "range", plan.choice());
             caps.forEach(context::cap);

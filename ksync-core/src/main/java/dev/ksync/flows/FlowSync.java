@@ -95,7 +95,7 @@ public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> 
             Map<String, FlowInfo> flows = new HashMap<>(FlowCatalog.unarchived(client));
             Selection sel = Selection.of(flows, req);
             ReportPlan plan = ReportPlanner.flows(window, req.aggregation(), req.reportStrategy(), sel.sendingMessages(),
-                    settings.rowBudget(), quota, account.accountId());
+                    settings.rowBudget(), quota, client);
             context.expect(plan.reportCalls());
             context.plan("aggregation", plan.shape().perDay() ? "per-day" : "range", plan.choice());
             context.plan("reportStrategy", Choices.wireName(req.reportStrategy()), plan.reportCalls() + " "
