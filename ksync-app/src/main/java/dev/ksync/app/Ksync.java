@@ -6,8 +6,10 @@ import dev.ksync.audience.AudienceSync;
 import dev.ksync.campaigns.CampaignSync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
+import dev.ksync.reporting.ReportCache;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.db.PostgresBudgetStore;
+import dev.ksync.db.PostgresReportCache;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.db.Database;
 import dev.ksync.store.ObjectStore;
@@ -53,9 +55,12 @@ public final class Ksync implements AutoCloseable {
         this.audience = new AudienceSync(syncs, config.storage().buckets());
         // a plan is checked against what the daily report windows (in PostgreSQL) have left, before any call
         ReportQuota quota = ReportQuota.budgets();
+        // walked flows, conversion metrics and audience names per Klaviyo account, shared by every process
+        ReportCache caches = new PostgresReportCache(database.jdbi());
         this.flows = new FlowSync(new FlowSync.Settings(config.klaviyo().placedOrderMetricId(),
-                config.jobs().flowRowBudget()), quota, clock);
-        this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota, clock);
+                config.jobs().flowRowBudget()), quota, caches, clock);
+        this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota,
+                caches, clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);

@@ -11,6 +11,7 @@ import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.Metrics;
 import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
+import dev.ksync.reporting.ReportCache;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
 import dev.ksync.reporting.Resources;
@@ -52,12 +53,19 @@ public final class CampaignSync implements SyncJob<CampaignSyncRequest, Campaign
 
     private final Settings settings;
     private final ReportQuota quota;
+    private final ReportCache cache;
     private final Clock clock;
 
     /** @param quota the report calls each account may still spend today, asked before any is spent */
     public CampaignSync(Settings settings, ReportQuota quota, Clock clock) {
+        this(settings, quota, ReportCache.none(), clock);
+    }
+
+    /** @param cache the conversion metric and audience names per account, kept between runs */
+    public CampaignSync(Settings settings, ReportQuota quota, ReportCache cache, Clock clock) {
         this.settings = settings;
         this.quota = quota;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -89,7 +97,8 @@ public final class CampaignSync implements SyncJob<CampaignSyncRequest, Campaign
             AccountZone account = AccountZone.fetch(client);
             ZoneId zone = account.zone();
             ReportWindow window = req.window().resolve(LocalDate.now(clock.withZone(zone)));
-            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), settings.placedOrderMetricId(), client);
+            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), settings.placedOrderMetricId(),
+                    client, cache, account.accountId(), clock.instant());
             String channel = req.channel().wire();
             Instant since = window.first().atStartOfDay(zone).toInstant();
             Map<String, CampaignInfo> listed = new TreeMap<>();
@@ -131,7 +140,7 @@ public final class CampaignSync implements SyncJob<CampaignSyncRequest, Campaign
 
             Set<String> audienceIds = new LinkedHashSet<>();
             rowsOf.values().forEach(c -> audienceIds.addAll(c.campaign().audiencesIncluded()));
-            Map<String, String> audienceNames = CampaignCatalog.audienceNames(client, audienceIds);
+            Map<String, String> audienceNames = AudienceNames.of(client, audienceIds, cache, account.accountId(), clock.instant());
 
             List<CampaignRow> rows = new ArrayList<>();
             for (CampaignInfo c : rowsOf.values()) {

@@ -11,6 +11,7 @@ import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.reporting.AccountZone;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.Metrics;
+import dev.ksync.reporting.ReportCache;
 import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
 import dev.ksync.reporting.ReportQuota;
@@ -53,12 +54,19 @@ public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> 
 
     private final Settings settings;
     private final ReportQuota quota;
+    private final ReportCache cache;
     private final Clock clock;
 
     /** @param quota the report calls each account may still spend today, asked before any is spent */
     public FlowSync(Settings settings, ReportQuota quota, Clock clock) {
+        this(settings, quota, ReportCache.none(), clock);
+    }
+
+    /** @param cache walked flows and the conversion metric per account, kept between runs */
+    public FlowSync(Settings settings, ReportQuota quota, ReportCache cache, Clock clock) {
         this.settings = settings;
         this.quota = quota;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -91,7 +99,9 @@ public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> 
         try {
             AccountZone account = AccountZone.fetch(client);
             ReportWindow window = req.window().resolve(LocalDate.now(clock.withZone(account.zone())));
-            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), settings.placedOrderMetricId(), client);
+            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), settings.placedOrderMetricId(),
+                    client, cache, account.accountId(), clock.instant());
+            FlowWalks walks = new FlowWalks(cache, account.accountId(), clock);
             Map<String, FlowInfo> flows = new HashMap<>(FlowCatalog.unarchived(client));
             Selection sel = Selection.of(flows, req);
             ReportPlan plan = ReportPlanner.flows(window, req.aggregation(), req.reportStrategy(), sel.sendingMessages(),
@@ -114,7 +124,7 @@ public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> 
                         .filter(id -> !flows.containsKey(id) && lookedUp.add(id)).distinct().sorted().toList();
                 flows.putAll(FlowCatalog.archived(client, unknown));
                 List<FlowRow> out = new ArrayList<>();
-                for (FlowReports.Line l : lines) out.add(row(l, flows.get(l.flowId()), req.enrichMessageNames(), client, walked));
+                for (FlowReports.Line l : lines) out.add(row(l, flows.get(l.flowId()), req.enrichMessageNames(), client, walked, walks));
                 if (i == 0 && req.includeDrafts()) out.addAll(sel.draftRows(window.first()));
                 out.sort(FlowRow.ORDER);
                 for (FlowRow r : out) {
@@ -127,20 +137,20 @@ public final class FlowSync implements SyncJob<FlowSyncRequest, FlowSyncReport> 
                 context.progress(i + 1);
             }
             return new FlowSyncReport(rows, flowIds.size(), window, account.zone(), account.zoneSource(), metric, plan,
-                    sel.caps(), List.copyOf(walked.keySet()), sample.rows(), client.callStats().minus(before));
+                    sel.caps(), walks.fetched(), sample.rows(), client.callStats().minus(before));
         } catch (KlaviyoException e) {
             throw UpstreamErrors.from(e);
         }
     }
 
     private FlowRow row(FlowReports.Line l, FlowInfo flow, boolean enrich, KlaviyoClient client,
-                        Map<String, List<MessageInfo>> walked) {
+                        Map<String, List<MessageInfo>> walked, FlowWalks walks) {
         MessageInfo known = flow == null ? null : flow.messages().stream().filter(m -> m.id().equals(l.messageId()))
                 .findFirst().orElse(null);
         String name = l.messageName() != null ? l.messageName() : known == null ? null : known.name();
         String channel = l.channel() != null ? l.channel() : known == null ? null : known.channel();
         if (enrich && (name == null || channel == null)) {
-            MessageInfo w = walked.computeIfAbsent(l.flowId(), id -> FlowCatalog.walk(client, id)).stream()
+            MessageInfo w = walked.computeIfAbsent(l.flowId(), id -> walks.walk(client, id, flow)).stream()
                     .filter(m -> m.id().equals(l.messageId())).findFirst().orElse(null);
             if (w != null) {
                 if (name == null) name = w.name();
