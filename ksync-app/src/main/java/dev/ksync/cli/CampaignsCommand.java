@@ -65,7 +65,8 @@ public final class CampaignsCommand implements Callable<Integer> {
         CampaignSyncRequest req = OptionNames.build(spec, this::request);
         try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
             SyncOutput.run(ksync, ksync.campaigns(), req, req.format(),
-                    ksync.config().storage().buckets().campaignStaging(), out, stdout, new Progress("report calls", 0),
+                    ksync.config().storage().buckets().campaignStaging(), out, stdout,
+                    Progress.reportCalls(ksync.config().klaviyo().rateScale()),
                     r -> CampaignSyncResult.of(r, req.debug()));
         }
         return 0;

@@ -70,7 +70,8 @@ public final class FlowsCommand implements Callable<Integer> {
         FlowSyncRequest req = OptionNames.build(spec, this::request);
         try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
             SyncOutput.run(ksync, ksync.flows(), req, req.format(), ksync.config().storage().buckets().flowStaging(),
-                    out, stdout, new Progress("report calls", 0), r -> FlowSyncResult.of(r, req.debug()));
+                    out, stdout, Progress.reportCalls(ksync.config().klaviyo().rateScale()),
+                    r -> FlowSyncResult.of(r, req.debug()));
         }
         return 0;
     }

@@ -149,7 +149,10 @@ class PersistedReportQuotaTest {
             assertThat(e.code()).isEqualTo("report_quota_exhausted");
             assertThat(e.details()).containsEntry("planned", 3).containsEntry("remaining", 2);
         });
-        assertThat(flows(b, twoCalls).plan().reportCalls()).isEqualTo(2);
+        // B's calls wait for the minute A's two filled (2 a minute, counted for both): the wait is in its diagnostics
+        FlowSyncReport second = flows(b, twoCalls);
+        assertThat(second.plan().reportCalls()).isEqualTo(2);
+        assertThat(second.calls().endpoint("query_flow_series").budgetWaitMs()).isGreaterThanOrEqualTo(30_000);
         assertThatThrownBy(() -> flows(a, FlowSyncRequest.builder().days(7).build()))
                 .isInstanceOfSatisfying(KsyncException.class, e -> assertThat(e.details())
                         .containsEntry("planned", 1).containsEntry("remaining", 0));

@@ -85,9 +85,13 @@ public final class WindowedBudget {
      */
     public record CapLeft(int limit, int remaining, Instant resetsAt) {}
 
-    /** The longest cap window's count as the store holds it (every process's calls, with PostgreSQL); empty without a cap. */
+    /**
+     * The longest cap window's count as the store holds it (every process's calls, with PostgreSQL); empty without a
+     * cap. A cap is judged at Klaviyo's scale: a scaled budget's day is shorter than an hour but still its cap.
+     */
     public Optional<CapLeft> capLeft() {
-        Window cap = windows().stream().filter(Window::isCap).max(java.util.Comparator.comparing(Window::length)).orElse(null);
+        Window cap = windows().stream().filter(w -> w.length().multipliedBy(scale).compareTo(Duration.ofHours(1)) >= 0)
+                .max(java.util.Comparator.comparing(Window::length)).orElse(null);
         if (cap == null) return Optional.empty();
         Slot now = slot(cap, clock.millis());
         int used = store.used(key, now);
