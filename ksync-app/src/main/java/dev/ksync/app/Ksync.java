@@ -20,8 +20,10 @@ import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
 import dev.ksync.ingest.IngestMode;
 import dev.ksync.ingest.Ingestion;
+import dev.ksync.reporting.ReportCache;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.db.PostgresBudgetStore;
+import dev.ksync.db.PostgresReportCache;
 import dev.ksync.secrets.SecretBox;
 import dev.ksync.db.Database;
 import dev.ksync.error.ErrorKind;
@@ -81,11 +83,14 @@ public final class Ksync implements AutoCloseable {
                 new PostgresBudgetStore(database.jdbi()));
         this.syncs = new SyncRunner(klaviyo, objectStore, clock);
         this.audience = new AudienceSync(syncs, config.storage().buckets());
-        // Klaviyo's daily cap as the plan's limit; the calls already spent today are not counted yet (issue 11 §6)
-        ReportQuota quota = ReportQuota.fixed(ReportQuota.KLAVIYO_DAILY, null);
+        // a plan is checked against what the daily report windows (in PostgreSQL) have left, before any call
+        ReportQuota quota = ReportQuota.budgets();
+        // walked flows, conversion metrics and audience names per Klaviyo account, shared by every process
+        ReportCache caches = new PostgresReportCache(database.jdbi());
         this.flows = new FlowSync(new FlowSync.Settings(config.klaviyo().placedOrderMetricId(),
-                config.jobs().flowRowBudget()), quota, clock);
-        this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota, clock);
+                config.jobs().flowRowBudget()), quota, caches, clock);
+        this.campaigns = new CampaignSync(new CampaignSync.Settings(config.klaviyo().placedOrderMetricId()), quota,
+                caches, clock);
         this.snapshots = new Snapshots(database.jdbi(), clock);
         this.snapshotProcessor = new SnapshotProcessor(snapshots, objectStore, clock);
         this.idempotencyKeys = new IdempotencyKeys(database.jdbi(), clock);

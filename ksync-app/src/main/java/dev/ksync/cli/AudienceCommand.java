@@ -56,7 +56,7 @@ public final class AudienceCommand extends SyncCommand<AudienceRequest, Audience
                 (req, r) -> AudienceResult.of(r));
     }
 
-    private static Progress progress(AudienceRequest req) {
+    private static Progress progress(AudienceRequest req, AppConfig config) {
         long total = req.source() == AudienceRequest.Source.PROFILES ? Math.min(req.profiles().size(), req.profileLimit())
                 : req.profileLimit() == Long.MAX_VALUE ? 0 : req.profileLimit();
         return new Progress("profiles scanned", total);

@@ -1,5 +1,6 @@
 package dev.ksync.cli;
 
+import dev.ksync.klaviyo.endpoint.RateTier;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.function.LongConsumer;
 
 /**
  * A one-line progress bar on stderr, shown only when stderr is a terminal (never in logs or pipes). With a known
- * total it draws {@code [#####-----]  45%  450/1000}; without one, a running count.
+ * total it draws {@code [#####-----]  45%  450/1000}; without one, a running count. Report syncs add an ETA from
+ * their plan: the calls left times the report endpoints' pace ({@link #reportCalls}).
  */
 final class Progress implements LongConsumer {
     private static final Duration EVERY = Duration.ofMillis(200);
@@ -21,6 +23,7 @@ final class Progress implements LongConsumer {
     private final Clock clock;
     private Instant lastDraw = Instant.MIN;
     private long last;
+    private Duration perItem = Duration.ZERO;
 
     /** @param total the expected count, or 0 when unknown */
     Progress(String label, long total) {
@@ -33,6 +36,26 @@ final class Progress implements LongConsumer {
         this.label = label;
         this.total = total;
         this.enabled = isTerminal();
+    }
+
+    /**
+     * A bar over a report sync's planned calls with an ETA: Klaviyo's report endpoints allow 2 calls a minute, so
+     * each call left costs 30 s (divided by {@code KLAVIYO_RATE_SCALE}, as the budgets are).
+     */
+    static Progress reportCalls(int rateScale) {
+        Progress p = new Progress("report calls", 0);
+        p.perItem = reportPace(rateScale);
+        return p;
+    }
+
+    static Duration reportPace(int rateScale) {
+        return Duration.ofMinutes(1).dividedBy(RateTier.REPORTS.steadyPerMinute()).dividedBy(Math.max(1, rateScale));
+    }
+
+    /** Shows an ETA of (total − count) × {@code each}. */
+    Progress withEta(Duration each) {
+        this.perItem = each;
+        return this;
     }
 
     /** The expected count, once known (a sync's plan tells it after the first calls). */
@@ -63,8 +86,17 @@ final class Progress implements LongConsumer {
         }
         long shown = Math.min(count, total);
         int filled = (int) (WIDTH * shown / total);
-        return String.format("%s [%s%s] %3d%%  %d/%d", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
+        String bar = String.format("%s [%s%s] %3d%%  %d/%d", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
                 100 * shown / total, count, total);
+        return perItem.isZero() ? bar : bar + "  ETA " + eta(perItem.multipliedBy(total - shown));
+    }
+
+    /** {@code 3m30s}, {@code 45s}, {@code 1h02m}. */
+    static String eta(Duration d) {
+        long s = Math.max(0, (d.toMillis() + 999) / 1000);
+        if (s >= 3600) return String.format("%dh%02dm", s / 3600, s % 3600 / 60);
+        if (s >= 60) return String.format("%dm%02ds", s / 60, s % 60);
+        return s + "s";
     }
 
     /** Console.isTerminal() exists from Java 22; on 21 a non-null console means a terminal. */

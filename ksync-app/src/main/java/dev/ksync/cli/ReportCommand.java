@@ -39,7 +39,7 @@ abstract class ReportCommand<R extends ReportRequest, D extends ReportSyncResult
 
     ReportCommand(Map<String, String> env, PrintStream stdout, Function<Ksync, SyncJob<R, D>> job,
             Function<AppConfig.Buckets, String> bucket) {
-        super(env, stdout, job, bucket, req -> new Progress("report calls", 0),
+        super(env, stdout, job, bucket, (req, config) -> Progress.reportCalls(config.klaviyo().rateScale()),
                 (req, r) -> ReportSyncResult.of(r, req.debug()));
     }
 }

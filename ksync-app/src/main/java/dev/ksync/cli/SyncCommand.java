@@ -28,7 +28,7 @@ abstract class SyncCommand<R extends SyncRequest, D> implements Callable<Integer
     private final PrintStream stdout;
     private final Function<Ksync, SyncJob<R, D>> job;
     private final Function<AppConfig.Buckets, String> bucket;
-    private final Function<R, Progress> progress;
+    private final BiFunction<R, AppConfig, Progress> progress;
     private final BiFunction<R, SyncReport<D>, ?> answer;
 
     /**
@@ -38,7 +38,7 @@ abstract class SyncCommand<R extends SyncRequest, D> implements Callable<Integer
      * @param answer   the JSON printed for a live run or a dry-run with {@code --format json}
      */
     SyncCommand(Map<String, String> env, PrintStream stdout, Function<Ksync, SyncJob<R, D>> job,
-            Function<AppConfig.Buckets, String> bucket, Function<R, Progress> progress,
+            Function<AppConfig.Buckets, String> bucket, BiFunction<R, AppConfig, Progress> progress,
             BiFunction<R, SyncReport<D>, ?> answer) {
         this.env = env;
         this.stdout = stdout;
@@ -54,8 +54,8 @@ abstract class SyncCommand<R extends SyncRequest, D> implements Callable<Integer
     @Override
     public final Integer call() throws IOException {
         R req = OptionNames.build(spec, this::request);
-        Progress shown = progress.apply(req);
         try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            Progress shown = progress.apply(req, ksync.config());
             SyncOutput.run(ksync, job.apply(ksync), req, sync.format(), bucket.apply(ksync.config().storage().buckets()),
                     sync.out, stdout, shown, r -> answer.apply(req, r));
         }

@@ -191,7 +191,9 @@ class ReportSyncHttpTest {
         assertThat(b.get("error").asText()).isEqualTo("report_quota_exhausted");
         assertThat(b.get("details").get("planned").asInt()).isEqualTo(365);
         assertThat(b.get("details").get("remaining").asInt()).isLessThanOrEqualTo(225);
-        assertThat(b.get("details").has("resetsAt")).isTrue();
+        // the daily report window's end, told as Retry-After too
+        assertThat(java.time.Instant.parse(b.get("details").get("resetsAt").asText())).isAfter(java.time.Instant.now());
+        assertThat(r.headers().firstValue("Retry-After")).isPresent();
         assertThat(stats()).doesNotContainKeys("query_flow_values", "query_flow_series");
     }
 

@@ -9,6 +9,7 @@ import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.klaviyo.budget.AccountBudgets;
 import dev.ksync.klaviyo.budget.BudgetStore;
+import dev.ksync.klaviyo.budget.Sleeper;
 import dev.ksync.klaviyo.budget.WindowedBudget;
 import dev.ksync.klaviyo.stats.CallListener;
 import java.time.Clock;
@@ -38,6 +39,8 @@ public final class KlaviyoAccess implements AutoCloseable {
     private final Connections connections = Connections.open(Duration.ofSeconds(10));
     private final WindowedBudget global;
     private final BudgetStore cappedWindows;
+    private final int reportDailyCap;
+    private final Sleeper sleeper;
     private final Map<ApiKey, AccountBudgets> budgets = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ApiKey, AccountBudgets> eldest) {
@@ -58,6 +61,17 @@ public final class KlaviyoAccess implements AutoCloseable {
      */
     public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
             Clock clock, CallListener listener, BudgetStore cappedWindows) {
+        this(settings, registeredKeys, clock, listener, cappedWindows, 0, Sleeper.system());
+    }
+
+    /**
+     * Tests and tools: a daily report cap below Klaviyo's 225 (0 for Klaviyo's), and the sleeper budget waits use
+     * (a {@code ManualClock}'s, so a test never sleeps).
+     */
+    public KlaviyoAccess(AppConfig.KlaviyoSettings settings, Function<AccountId, Optional<Secret>> registeredKeys,
+            Clock clock, CallListener listener, BudgetStore cappedWindows, int reportDailyCap, Sleeper sleeper) {
+        this.reportDailyCap = reportDailyCap;
+        this.sleeper = sleeper;
         this.settings = settings;
         this.cappedWindows = cappedWindows;
         this.registeredKeys = registeredKeys;
@@ -81,10 +95,10 @@ public final class KlaviyoAccess implements AutoCloseable {
         AccountBudgets shared;
         synchronized (budgets) {
             shared = budgets.computeIfAbsent(key,
-                    k -> new AccountBudgets(clock, clientConfig.rateScale(), k.fingerprint(), cappedWindows));
+                    k -> new AccountBudgets(clock, clientConfig.rateScale(), k.fingerprint(), cappedWindows, reportDailyCap));
         }
         KlaviyoClient.Builder b = KlaviyoClient.builder(clientConfig, key).clock(clock).listener(listener)
-                .connections(connections).budgets(shared);
+                .connections(connections).budgets(shared).sleeper(sleeper);
         if (global != null) {
             b.globalBudget(global);
         }

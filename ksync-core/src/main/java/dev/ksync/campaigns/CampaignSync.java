@@ -6,6 +6,7 @@ import dev.ksync.klaviyo.wire.CampaignMessage;
 import dev.ksync.reporting.AccountZone;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.Metrics;
+import dev.ksync.reporting.ReportCache;
 import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
 import dev.ksync.reporting.ReportJob;
@@ -48,7 +49,12 @@ public final class CampaignSync extends ReportJob<CampaignSyncRequest, CampaignS
 
     /** @param quota the report calls each account may still spend today, asked before any is spent */
     public CampaignSync(Settings settings, ReportQuota quota, Clock clock) {
-        super("campaigns", FILE, CampaignSchema.HEADER, settings.placedOrderMetricId(), quota, clock);
+        this(settings, quota, ReportCache.none(), clock);
+    }
+
+    /** @param cache the conversion metric and audience names per account, kept between runs */
+    public CampaignSync(Settings settings, ReportQuota quota, ReportCache cache, Clock clock) {
+        super("campaigns", FILE, CampaignSchema.HEADER, settings.placedOrderMetricId(), quota, cache, clock);
     }
 
     @Override
@@ -77,7 +83,7 @@ public final class CampaignSync extends ReportJob<CampaignSyncRequest, CampaignS
         boolean capped = selected.size() < sent.size();
         if (capped) caps.put("limitCampaigns", "kept the first " + selected.size() + " campaigns by send time, left out " + (sent.size() - selected.size()));
         long messages = selected.stream().mapToLong(c -> c.messages().size()).sum();
-        ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, account.accountId());
+        ReportPlan plan = ReportPlanner.campaigns(window, messages, quota, client);
         context.expect(plan.reportCalls());
         context.plan("aggregation", "range", plan.choice());
         caps.forEach(context::cap);
@@ -104,7 +110,7 @@ public final class CampaignSync extends ReportJob<CampaignSyncRequest, CampaignS
 
         Set<String> audienceIds = new LinkedHashSet<>();
         rowsOf.values().forEach(c -> audienceIds.addAll(c.campaign().audiencesIncluded()));
-        Map<String, String> audienceNames = CampaignCatalog.audienceNames(client, audienceIds);
+        Map<String, String> audienceNames = AudienceNames.of(client, audienceIds, cache, account.accountId(), clock.instant());
 
         List<CampaignRow> rows = new ArrayList<>();
         for (CampaignInfo c : rowsOf.values()) {

@@ -31,11 +31,18 @@ public final class UpstreamErrors {
         d.put("klaviyoCode", e.code());
         d.put("klaviyoDetail", e.detail());
         e.retryAt().ifPresent(at -> d.put("resumeAt", at.toString()));
+        if (e instanceof KlaviyoException.DailyCapReached c) {
+            // our own count of the day's report calls ran out mid-run (another process spent them): the quota
+            // answer a plan past it gets, not a Klaviyo failure
+            d.put("remaining", 0);
+            d.put("resetsAt", c.resumeAt() == null ? null : c.resumeAt().toString());
+            return new KsyncException(ErrorKind.RATE_LIMITED, e.blame(), "report_quota_exhausted", e.getMessage(), d,
+                    e.retryAt(), e);
+        }
         String code = switch (e) {
             case KlaviyoException.Unauthorized u -> "klaviyo_unauthorized";
             case KlaviyoException.Forbidden f -> "klaviyo_forbidden";
             case KlaviyoException.RateLimited r -> "klaviyo_rate_limited";
-            case KlaviyoException.DailyCapReached c -> "klaviyo_daily_cap";
             default -> "klaviyo_error";
         };
         return new KsyncException(ErrorKind.UPSTREAM, e.blame(), code, e.getMessage(), d, e.retryAt(), e);

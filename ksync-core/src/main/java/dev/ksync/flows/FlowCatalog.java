@@ -12,6 +12,7 @@ import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.wire.Flow;
 import dev.ksync.klaviyo.wire.FlowAction;
 import dev.ksync.klaviyo.wire.Page;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +30,9 @@ final class FlowCatalog {
 
     record MessageInfo(String id, String name, String channel) {}
 
+    /** @param updated Klaviyo's last change of the flow (what a cached walk is valid for); null when unknown */
     record FlowInfo(String id, String name, String status, boolean archived, List<String> tags,
-                    List<MessageInfo> messages) {
+                    List<MessageInfo> messages, Instant updated) {
         FlowInfo {
             tags = List.copyOf(tags);
             messages = List.copyOf(messages);
@@ -73,7 +75,8 @@ final class FlowCatalog {
                     MessageInfo m = a == null ? null : message(a.path("attributes").path("definition"));
                     if (m != null) messages.add(m);
                 }
-                out.put(f.id(), new FlowInfo(f.id(), f.name(), f.status(), Boolean.TRUE.equals(f.archived()), tags, messages));
+                out.put(f.id(), new FlowInfo(f.id(), f.name(), f.status(), Boolean.TRUE.equals(f.archived()), tags, messages,
+                        f.updated()));
             }));
         }
         return out;

@@ -8,6 +8,7 @@ import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.reporting.AccountZone;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.Metrics;
+import dev.ksync.reporting.ReportCache;
 import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportPlanner;
 import dev.ksync.reporting.ReportJob;
@@ -51,7 +52,12 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
 
     /** @param quota the report calls each account may still spend today, asked before any is spent */
     public FlowSync(Settings settings, ReportQuota quota, Clock clock) {
-        super("flows", FILE, FlowSchema.HEADER, settings.placedOrderMetricId(), quota, clock);
+        this(settings, quota, ReportCache.none(), clock);
+    }
+
+    /** @param cache walked flows and the conversion metric per account, kept between runs */
+    public FlowSync(Settings settings, ReportQuota quota, ReportCache cache, Clock clock) {
+        super("flows", FILE, FlowSchema.HEADER, settings.placedOrderMetricId(), quota, cache, clock);
         this.settings = settings;
     }
 
@@ -68,10 +74,11 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
         ReportWindow window = start.window();
         ConversionMetric metric = start.metric();
         RowSample sample = new RowSample(FlowSchema.HEADER, SAMPLE_ROWS);
+        FlowWalks walks = new FlowWalks(cache, account.accountId(), clock);
         Map<String, FlowInfo> flows = new HashMap<>(FlowCatalog.unarchived(client));
         Selection sel = Selection.of(flows, req);
         ReportPlan plan = ReportPlanner.flows(window, req.aggregation(), req.reportStrategy(), sel.sendingMessages(),
-                settings.rowBudget(), quota, account.accountId());
+                settings.rowBudget(), quota, client);
         context.expect(plan.reportCalls());
         context.plan("aggregation", plan.shape().perDay() ? "per-day" : "range", plan.choice());
         context.plan("reportStrategy", Choices.wireName(req.reportStrategy()), plan.reportCalls() + " "
@@ -90,7 +97,7 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
                     .filter(id -> !flows.containsKey(id) && lookedUp.add(id)).distinct().sorted().toList();
             flows.putAll(FlowCatalog.archived(client, unknown));
             List<FlowRow> out = new ArrayList<>();
-            for (FlowReports.Line l : lines) out.add(row(l, flows.get(l.flowId()), req.enrichMessageNames(), client, walked));
+            for (FlowReports.Line l : lines) out.add(row(l, flows.get(l.flowId()), req.enrichMessageNames(), client, walked, walks));
             if (i == 0 && req.includeDrafts()) out.addAll(sel.draftRows(window.first()));
             out.sort(FlowRow.ORDER);
             for (FlowRow r : out) {
@@ -103,17 +110,17 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
             context.progress(i + 1);
         }
         return new FlowSyncReport(rows, flowIds.size(), window, account.zone(), account.zoneSource(), metric, plan,
-                sel.caps(), List.copyOf(walked.keySet()), sample.rows(), start.calls());
+                sel.caps(), walks.fetched(), sample.rows(), start.calls());
     }
 
     private FlowRow row(FlowReports.Line l, FlowInfo flow, boolean enrich, KlaviyoClient client,
-                        Map<String, List<MessageInfo>> walked) {
+                        Map<String, List<MessageInfo>> walked, FlowWalks walks) {
         MessageInfo known = flow == null ? null : flow.messages().stream().filter(m -> m.id().equals(l.messageId()))
                 .findFirst().orElse(null);
         String name = l.messageName() != null ? l.messageName() : known == null ? null : known.name();
         String channel = l.channel() != null ? l.channel() : known == null ? null : known.channel();
         if (enrich && (name == null || channel == null)) {
-            MessageInfo w = walked.computeIfAbsent(l.flowId(), id -> FlowCatalog.walk(client, id)).stream()
+            MessageInfo w = walked.computeIfAbsent(l.flowId(), id -> walks.walk(client, id, flow)).stream()
                     .filter(m -> m.id().equals(l.messageId())).findFirst().orElse(null);
             if (w != null) {
                 if (name == null) name = w.name();

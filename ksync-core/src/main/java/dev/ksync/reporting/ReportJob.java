@@ -26,19 +26,22 @@ public abstract class ReportJob<R extends ReportRequest, D> implements SyncJob<R
     private final List<String> header;
     private final Optional<String> placedOrderMetricId;
     protected final ReportQuota quota;
-    private final Clock clock;
+    protected final ReportCache cache;
+    protected final Clock clock;
 
     /**
      * @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID
      * @param quota               the report calls each account may still spend today, asked before any is spent
+     * @param cache               what is kept per account between runs (conversion metric, walked flows, names)
      */
     protected ReportJob(String name, String fileName, List<String> header, Optional<String> placedOrderMetricId,
-            ReportQuota quota, Clock clock) {
+            ReportQuota quota, ReportCache cache, Clock clock) {
         this.name = name;
         this.fileName = fileName;
         this.header = header;
         this.placedOrderMetricId = placedOrderMetricId;
         this.quota = quota;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -77,7 +80,8 @@ public abstract class ReportJob<R extends ReportRequest, D> implements SyncJob<R
         try {
             AccountZone account = AccountZone.fetch(client);
             ReportWindow window = req.window().resolve(LocalDate.now(clock.withZone(account.zone())));
-            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), placedOrderMetricId, client);
+            ConversionMetric metric = ConversionMetric.resolve(req.conversionMetricId(), placedOrderMetricId, client,
+                    cache, account.accountId(), clock.instant());
             return run(req, context, sink, new Start(client, before, account, window, metric));
         } catch (KlaviyoException e) {
             throw UpstreamErrors.from(e);

@@ -2,6 +2,7 @@ package dev.ksync.reporting;
 
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.endpoint.ReportLimits;
 import java.time.Period;
@@ -32,7 +33,7 @@ public final class ReportPlanner {
      * @param rowBudget most rows allowed (FLOW_ROW_BUDGET)
      */
     public static ReportPlan flows(ReportWindow window, Aggregation aggregation, Strategy strategy, long messages,
-                                   int rowBudget, ReportQuota quota, String account) {
+                                   int rowBudget, ReportQuota quota, KlaviyoClient account) {
         ReportPlan perDay = strategy == Strategy.SERIES
                 ? new ReportPlan(ReportPlan.Shape.SERIES_DAILY, Endpoints.FLOW_SERIES_REPORT.operationId(),
                         window.split(SERIES_DAYS), messages * window.days(), "series, " + SERIES_DAYS + " days a call")
@@ -60,7 +61,7 @@ public final class ReportPlanner {
     }
 
     /** A campaign sync's plan: values reports grouped by message over the window, ≤ 1 year each. */
-    public static ReportPlan campaigns(ReportWindow window, long messages, ReportQuota quota, String account) {
+    public static ReportPlan campaigns(ReportWindow window, long messages, ReportQuota quota, KlaviyoClient account) {
         ReportPlan p = new ReportPlan(ReportPlan.Shape.VALUES_RANGE, Endpoints.CAMPAIGN_VALUES_REPORT.operationId(),
                 window.splitYears(), messages, "values report by campaign message, one per year of window");
         checkQuota(p, quota, account);
@@ -76,7 +77,7 @@ public final class ReportPlanner {
         }
     }
 
-    static void checkQuota(ReportPlan p, ReportQuota quota, String account) {
+    static void checkQuota(ReportPlan p, ReportQuota quota, KlaviyoClient account) {
         ReportQuota.Allowance left = quota.remaining(account, p.operationId());
         if (p.reportCalls() > left.remaining()) {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -85,8 +86,8 @@ public final class ReportPlanner {
             d.put("resetsAt", left.resetsAt() == null ? null : left.resetsAt().toString());
             d.put("endpoint", p.operationId());
             KsyncException spent = new KsyncException(ErrorKind.RATE_LIMITED, "report_quota_exhausted", "This sync needs "
-                    + p.reportCalls() + " " + p.operationId() + " calls but only " + left.remaining() + " of Klaviyo's "
-                    + ReportQuota.KLAVIYO_DAILY + " a day are left for this account"
+                    + p.reportCalls() + " " + p.operationId() + " calls but only " + left.remaining() + " of the"
+                    + " account's daily report calls (Klaviyo allows " + ReportQuota.KLAVIYO_DAILY + ") are left"
                     + (left.resetsAt() == null ? "" : " until " + left.resetsAt())
                     + "; run it after that, shorten the window, or use a plan with fewer calls (series, or range)."
                     + " Nothing was spent.", d);

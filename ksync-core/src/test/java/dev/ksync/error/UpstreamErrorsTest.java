@@ -38,6 +38,9 @@ class UpstreamErrorsTest {
             assertThat(e.retryAt()).contains(T);
             assertThat(e.details()).containsEntry("resumeAt", T.toString());
         }
+        assertThat(capped.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+        assertThat(capped.code()).isEqualTo("report_quota_exhausted");
+        assertThat(capped.details()).containsEntry("remaining", 0).containsEntry("resetsAt", T.toString());
     }
 
     @Test

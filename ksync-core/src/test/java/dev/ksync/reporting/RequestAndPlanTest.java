@@ -105,7 +105,7 @@ class RequestAndPlanTest {
     void a_year_of_series_is_7_calls_of_at_most_60_days() {
         ReportWindow year = new ReportWindow(TODAY.minusDays(365), TODAY);
         ReportPlan p = ReportPlanner.flows(year, Aggregation.PER_DAY, Strategy.SERIES, 25, 50_000,
-                ReportQuota.fixed(225, null), "acct");
+                ReportQuota.fixed(225, null), null);
         assertThat(p.reportCalls()).isEqualTo(7);
         assertThat(p.calls()).allSatisfy(w -> assertThat(w.days()).isLessThanOrEqualTo(60));
         assertThat(p.calls().getFirst().first()).isEqualTo(year.first());
@@ -118,7 +118,7 @@ class RequestAndPlanTest {
     void range_over_two_years_is_one_values_call_per_year() {
         ReportWindow twoYears = new ReportWindow(TODAY.minusDays(730), TODAY);
         ReportPlan p = ReportPlanner.flows(twoYears, Aggregation.RANGE, Strategy.SERIES, 25, 50_000,
-                ReportQuota.fixed(225, null), "acct");
+                ReportQuota.fixed(225, null), null);
         assertThat(p.shape()).isEqualTo(ReportPlan.Shape.VALUES_RANGE);
         assertThat(p.reportCalls()).isEqualTo(2);
         assertThat(p.rowEstimate()).isEqualTo(25);
@@ -127,7 +127,7 @@ class RequestAndPlanTest {
     @Test
     void auto_falls_back_to_range_when_per_day_passes_the_row_budget() {
         ReportPlan p = ReportPlanner.flows(new ReportWindow(TODAY.minusDays(365), TODAY), Aggregation.AUTO, Strategy.SERIES,
-                200, 50_000, ReportQuota.fixed(225, null), "acct");
+                200, 50_000, ReportQuota.fixed(225, null), null);
         assertThat(p.shape()).isEqualTo(ReportPlan.Shape.VALUES_RANGE);
         assertThat(List.of(p.choice())).allSatisfy(c -> assertThat(c).contains("budget 50000"));
     }

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -62,6 +63,7 @@ public final class KlaviyoClient implements AutoCloseable {
     private final CallRecorder recorder;
     private final Clock clock;
     private final AutoCloseable ownedTransport;
+    private final AccountBudgets budgets;
 
     private KlaviyoClient(Builder b) {
         this.config = b.config;
@@ -78,7 +80,7 @@ public final class KlaviyoClient implements AutoCloseable {
         if (global == null && config.hasGlobalLimit()) {
             global = AccountBudgets.global(config.globalBurst(), config.globalPerMinute(), clock);
         }
-        AccountBudgets budgets = b.budgets != null ? b.budgets : new AccountBudgets(clock, config.rateScale());
+        this.budgets = b.budgets != null ? b.budgets : new AccountBudgets(clock, config.rateScale());
         ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.caller = new Caller(new Caller.Setup(config.revision(), config.timeout(), b.apiKey, transport,
                 config.retry(), budgets, global, recorder, clock, b.sleeper, b.random, json));
@@ -129,6 +131,14 @@ public final class KlaviyoClient implements AutoCloseable {
 
     public KlaviyoClientConfig config() {
         return config;
+    }
+
+    /**
+     * What this account may still spend today on a daily-capped endpoint (the reporting API's 225), as its budget
+     * windows count it (with a shared store, the calls of every process); empty when the endpoint has no daily cap.
+     */
+    public Optional<WindowedBudget.CapLeft> dailyCapLeft(Endpoint ep) {
+        return budgets.forCall(ep, false).capLeft();
     }
 
     // ---------------------------------------------------------------- single resources

@@ -22,6 +22,7 @@ public final class AccountBudgets {
     private final String account;
     private final BudgetStore memory = BudgetStore.inMemory();
     private final BudgetStore capped;
+    private final int dailyCap;
     private final Map<String, WindowedBudget> budgets = new ConcurrentHashMap<>();
 
     /**
@@ -39,6 +40,16 @@ public final class AccountBudgets {
      * @param capped  where tiers with a daily cap count (e.g. PostgreSQL, shared by every process of the account)
      */
     public AccountBudgets(Clock clock, int scale, String account, BudgetStore capped) {
+        this(clock, scale, account, capped, 0);
+    }
+
+    /**
+     * @param dailyCap calls a day allowed on a daily-capped tier when lower than Klaviyo's (e.g. to leave part of
+     *                 the 225 reports to other tools, or a small cap in tests); 0 for Klaviyo's own
+     */
+    public AccountBudgets(Clock clock, int scale, String account, BudgetStore capped, int dailyCap) {
+        if (dailyCap < 0) throw new IllegalArgumentException("dailyCap must be >= 0");
+        this.dailyCap = dailyCap;
         this.clock = Objects.requireNonNull(clock, "clock is null");
         if (scale < 1) throw new IllegalArgumentException("scale must be >= 1");
         this.scale = scale;
@@ -50,7 +61,9 @@ public final class AccountBudgets {
         RateTier tier = endpoint.tierFor(predictive);
         String key = endpoint.operationId() + (tier == endpoint.tier() ? "" : "#" + tier.name());
         BudgetStore store = tier.hasDailyCap() ? capped : memory;
-        return budgets.computeIfAbsent(key, k -> new WindowedBudget(k, windowsOf(tier, scale), clock, scale, store,
+        RateTier limits = tier.hasDailyCap() && dailyCap > 0 && dailyCap < tier.dailyLimit()
+                ? tier.withLimits(tier.burstPerSecond(), tier.steadyPerMinute(), dailyCap) : tier;
+        return budgets.computeIfAbsent(key, k -> new WindowedBudget(k, windowsOf(limits, scale), clock, scale, store,
                 account + "/" + k + (scale == 1 ? "" : "/x" + scale)));
     }
 

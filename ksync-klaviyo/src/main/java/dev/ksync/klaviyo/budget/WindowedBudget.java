@@ -77,6 +77,28 @@ public final class WindowedBudget {
     }
 
     /**
+     * What is left of the cap window (the reporting API's 225 a day) in its current instance.
+     *
+     * @param limit     the cap's calls per window
+     * @param remaining calls still allowed (never negative)
+     * @param resetsAt  when the current instance ends and the count starts afresh
+     */
+    public record CapLeft(int limit, int remaining, Instant resetsAt) {}
+
+    /**
+     * The longest cap window's count as the store holds it (every process's calls, with PostgreSQL); empty without a
+     * cap. A cap is judged at Klaviyo's scale: a scaled budget's day is shorter than an hour but still its cap.
+     */
+    public Optional<CapLeft> capLeft() {
+        Window cap = windows().stream().filter(w -> w.length().multipliedBy(scale).compareTo(Duration.ofHours(1)) >= 0)
+                .max(java.util.Comparator.comparing(Window::length)).orElse(null);
+        if (cap == null) return Optional.empty();
+        Slot now = slot(cap, clock.millis());
+        int used = store.used(key, now);
+        return Optional.of(new CapLeft(cap.limit(), Math.max(0, cap.limit() - used), now.end()));
+    }
+
+    /**
      * Takes one call from every window it may be counted in, waiting (through {@code sleeper}) until all allow it.
      *
      * @return how long this call waited
@@ -187,13 +209,22 @@ public final class WindowedBudget {
         return new Slot(len, Math.floorDiv(epochMillis, len), w.limit());
     }
 
-    /** Switches to the given windows; a cap Klaviyo did not announce (the daily report cap) is kept. Counts stay. */
+    /**
+     * Switches to the given windows; a cap Klaviyo did not announce (the daily report cap), or announced higher than
+     * ours (a cap configured below Klaviyo's), is kept. Counts stay.
+     */
     private void install(List<Window> newWindows) {
         if (newWindows.isEmpty()) throw new IllegalArgumentException("a budget needs at least one window");
         List<Window> merged = new ArrayList<>(newWindows);
         for (int i = 0; windows != null && i < windows.size(); i++) {
             Window old = windows.get(i);
-            if (old.isCap() && newWindows.stream().noneMatch(w -> w.length().equals(old.length()))) merged.add(old);
+            if (!old.isCap()) continue;
+            Optional<Window> same = newWindows.stream().filter(w -> w.length().equals(old.length())).findFirst();
+            if (same.isEmpty()) {
+                merged.add(old);
+            } else if (same.get().limit() > old.limit()) {
+                merged.set(merged.indexOf(same.get()), old);
+            }
         }
         this.windows = List.copyOf(merged);
     }
