@@ -172,7 +172,8 @@ public final class Ksync implements AutoCloseable {
     public static Ksync start(AppConfig config, Clock clock) {
         // Fail on a missing KSYNC_SECRET_KEY before starting a database we would not be able to use.
         SecretBox box = SecretBox.forConfig(config);
-        Database db = Database.open(config.database(), config.dataDir());
+        // each scheduler thread's update holds a connection for its whole run (its idempotency key's lock)
+        Database db = Database.open(config.database(), config.dataDir(), config.schedules().threads());
         try {
             return new Ksync(config, clock, db, box);
         } catch (RuntimeException e) {

@@ -41,11 +41,24 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(this::connection).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
     }
 
+    /** Connections for short queries: requests, rate budgets, the scheduler's polling and heartbeats. */
+    static final int SHORT_CONNECTIONS = 10;
+
     /** Opens (and for the embedded server, starts) the database and applies pending migrations. */
     public static Database open(AppConfig.DatabaseSettings settings, Path dataDir) {
+        return open(settings, dataDir, 0);
+    }
+
+    /**
+     * @param longRuns runs that may each hold a connection for their whole length (a scheduled update holds its
+     *                 idempotency key's advisory lock on one): the pool gets that many on top of the short ones, or
+     *                 those runs starve the rest and everything past them fails as "database unavailable"
+     */
+    public static Database open(AppConfig.DatabaseSettings settings, Path dataDir, int longRuns) {
+        int size = SHORT_CONNECTIONS + Math.max(0, longRuns);
         Database db = settings.url().isPresent()
-                ? new Database(null, pool(JdbcUrl.parse(settings.url().get().value())))
-                : startEmbedded(dataDir);
+                ? new Database(null, pool(JdbcUrl.parse(settings.url().get().value()), size))
+                : startEmbedded(dataDir, size);
         try {
             db.migrate();
             return db;
@@ -57,12 +70,12 @@ public final class Database implements AutoCloseable {
 
     /** Wraps an existing data source (tests that share one server); migrations are applied. */
     public static Database ofJdbcUrl(String jdbcUrl) {
-        Database db = new Database(null, pool(JdbcUrl.parse(jdbcUrl)));
+        Database db = new Database(null, pool(JdbcUrl.parse(jdbcUrl), SHORT_CONNECTIONS));
         db.migrate();
         return db;
     }
 
-    private static Database startEmbedded(Path dataDir) {
+    private static Database startEmbedded(Path dataDir, int poolSize) {
         EmbeddedServer server;
         try {
             server = EmbeddedServer.open(dataDir);
@@ -73,19 +86,19 @@ public final class Database implements AutoCloseable {
                     Map.of(), e);
         }
         try {
-            return new Database(server, pool(server.jdbcUrl()));
+            return new Database(server, pool(server.jdbcUrl(), poolSize));
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
-    private static HikariDataSource pool(JdbcUrl url) {
+    private static HikariDataSource pool(JdbcUrl url, int size) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(url.jdbc());
         url.user().ifPresent(c::setUsername);
         url.password().ifPresent(c::setPassword);
-        c.setMaximumPoolSize(10);
+        c.setMaximumPoolSize(size);
         c.setPoolName("ksync");
         // A server that is down or unreachable costs a caller about 2 s, not Hikari's default 30 s.
         c.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
