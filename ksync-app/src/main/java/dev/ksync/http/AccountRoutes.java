@@ -15,18 +15,10 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code /api/accounts}: register, list, change (enabled, nightly options) and remove Klaviyo accounts (admin secret, checked before the handler runs). Keys show only their last 4. */
-final class AccountRoutes {
+record AccountRoutes(AccountService accounts, JsonBodies bodies) {
     private static final Set<String> FIELDS = Set.of("id", "name", "klaviyoApiKey");
     private static final Set<String> CHANGES = Set.of("enabled", "nightlyDays", "nightlyTimeframeKey",
             "nightlyAudienceSchema");
-
-    private final AccountService accounts;
-    private final JsonBodies bodies;
-
-    AccountRoutes(AccountService accounts, JsonBodies bodies) {
-        this.accounts = accounts;
-        this.bodies = bodies;
-    }
 
     void register(RoutesConfig routes) {
         routes.post("/api/accounts", this::add, Access.ADMIN);

@@ -9,16 +9,7 @@ import java.util.Set;
  * {@code POST /api/cleanup {dryRun}}: lists (by default, like every mode here) or removes what is past
  * KSYNC_RETENTION_DAYS; answers what. Removing writes storage, so it needs KLAVIYO_ENABLE like every storage write.
  */
-final class CleanupRoutes {
-    private final Cleanup cleanup;
-    private final AdminGate gate;
-    private final JsonBodies bodies;
-
-    CleanupRoutes(Cleanup cleanup, AdminGate gate, JsonBodies bodies) {
-        this.cleanup = cleanup;
-        this.gate = gate;
-        this.bodies = bodies;
-    }
+record CleanupRoutes(Cleanup cleanup, AdminGate gate, JsonBodies bodies) {
 
     void register(RoutesConfig routes) {
         routes.post("/api/cleanup", this::run, Access.ADMIN);

@@ -24,18 +24,8 @@ import java.util.Set;
  * datasource failed answers {@code ingest_failed} with the same per-datasource results in its details.
  * {@code GET /api/ingest/log} shows {@code ingestion_log}. Both need the admin secret; the run needs KLAVIYO_ENABLE.
  */
-final class IngestRoutes {
+record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies) {
     static final Set<String> FIELDS = Set.of("mode", "accountId", "datasources", "only");
-
-    private final Ingestion ingestion;
-    private final AdminGate gate;
-    private final JsonBodies bodies;
-
-    IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies) {
-        this.ingestion = ingestion;
-        this.gate = gate;
-        this.bodies = bodies;
-    }
 
     void register(RoutesConfig routes) {
         routes.post("/api/ingest", this::run, Access.ADMIN);

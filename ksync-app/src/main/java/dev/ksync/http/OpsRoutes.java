@@ -6,14 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 
 /** Liveness, readiness (the database answers) and Prometheus metrics. */
-final class OpsRoutes {
-    private final Database database;
-    private final PrometheusMeterRegistry metrics;
-
-    OpsRoutes(Database database, PrometheusMeterRegistry metrics) {
-        this.database = database;
-        this.metrics = metrics;
-    }
+record OpsRoutes(Database database, PrometheusMeterRegistry metrics) {
 
     void register(RoutesConfig routes) {
         routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")), Access.OPEN);

@@ -13,16 +13,7 @@ import java.util.Optional;
  * {@code GET /api/schedules} (admin secret): the built-in schedules with their cron (UTC), next and last run and its
  * outcome; the nightly account runs waiting or running now (on any node); the latest day's nightly runs.
  */
-final class ScheduleRoutes {
-    private final ScheduleBoard board;
-    private final SchedulerNode node;
-    private final int threads;
-
-    ScheduleRoutes(ScheduleBoard board, SchedulerNode node, int threads) {
-        this.board = board;
-        this.node = node;
-        this.threads = threads;
-    }
+record ScheduleRoutes(ScheduleBoard board, SchedulerNode node, int threads) {
 
     void register(RoutesConfig routes) {
         routes.get("/api/schedules", this::show, Access.ADMIN);

@@ -24,18 +24,8 @@ import java.util.Set;
  * {@code POST /api/snapshots/process} (full, or a patch with start+end), {@code GET /api/snapshots?accountId=} (an
  * account's snapshots, newest first) and {@code GET /api/snapshots/{id}} (with series and totals).
  */
-final class SnapshotRoutes {
+record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodies bodies) {
     private static final Set<String> PROCESS_FIELDS = Set.of("snapshotId", "start", "end");
-
-    private final Snapshots snapshots;
-    private final SnapshotProcessor processor;
-    private final JsonBodies bodies;
-
-    SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodies bodies) {
-        this.snapshots = snapshots;
-        this.processor = processor;
-        this.bodies = bodies;
-    }
 
     void register(RoutesConfig routes) {
         routes.post("/api/snapshots/process", this::process, Access.ADMIN);

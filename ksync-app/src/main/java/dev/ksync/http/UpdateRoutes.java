@@ -26,23 +26,11 @@ import java.util.TreeSet;
  * to {@code nightly-YYYY-MM-DD} UTC). Both reach Klaviyo, so both need KLAVIYO_ENABLE. The answer is the
  * orchestrator's bytes as they are, so a replay is byte for byte the first answer.
  */
-final class UpdateRoutes {
+record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock) {
     static final String KEY_HEADER = "x-idempotency-key";
     static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema");
     static final Set<String> QUERY = Set.of("mode", "token", "accountId", "days", "timeframeKey", "fast",
             "audienceSchema", "idempotency");
-
-    private final Orchestrator orchestrator;
-    private final AdminGate gate;
-    private final JsonBodies bodies;
-    private final Clock clock;
-
-    UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock) {
-        this.orchestrator = orchestrator;
-        this.gate = gate;
-        this.bodies = bodies;
-        this.clock = clock;
-    }
 
     void register(RoutesConfig routes) {
         routes.post("/api/dashboard/update", this::post, Access.ADMIN);
