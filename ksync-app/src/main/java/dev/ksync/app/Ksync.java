@@ -42,6 +42,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 
@@ -123,7 +124,8 @@ public final class Ksync implements AutoCloseable {
      */
     public int sweepTemporaries() {
         try {
-            int swept = objectStore.sweepTemporaries(clock.instant().minus(ObjectStore.STALE_TEMPORARY_AGE));
+            Instant cutoff = clock.instant().minus(ObjectStore.STALE_TEMPORARY_AGE);
+            int swept = objectStore.sweepTemporaries(cutoff) + SyncRunner.sweepSpools(cutoff);
             if (swept > 0) {
                 log.info("Deleted {} temporary file(s) left by interrupted writes in {}", swept, objectStore.describe());
             }

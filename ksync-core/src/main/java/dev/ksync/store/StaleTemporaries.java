@@ -13,11 +13,11 @@ import java.util.stream.Stream;
  * Deletes the temporary files of writes that never finished (the process died mid-write). A file counts as stale once
  * it was last written before the cut-off, so a write still in progress, which keeps touching its file, is left alone.
  */
-final class StaleTemporaries {
+public final class StaleTemporaries {
     private StaleTemporaries() {}
 
     /** Deletes files under {@code dir} ({@code depth} 1: only its own) named {@code prefix…part} older than the cut-off. */
-    static int sweep(Path dir, int depth, String prefix, Instant olderThan) throws IOException {
+    public static int sweep(Path dir, int depth, String prefix, Instant olderThan) throws IOException {
         if (!Files.isDirectory(dir)) {
             return 0;
         }

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * file and appended in part order at {@link #finish}, so memory stays flat and parallel reads give stable bytes.
  */
 final class CsvRows implements RowSink, AutoCloseable {
+    /** Slice spools in the temp folder: {@code ksync-part-…part}, swept by {@link SyncRunner#sweepSpools} after a crash. */
+    static final String SPOOL_PREFIX = "ksync-part-";
     private final OutputStream out;
     private final CsvOut main;
     private final int previewLines;
@@ -97,7 +99,7 @@ final class CsvRows implements RowSink, AutoCloseable {
 
         Part() {
             try {
-                path = Files.createTempFile("ksync-part-", ".csv");
+                path = Files.createTempFile(SPOOL_PREFIX, ".part");
                 file = new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -11,10 +11,12 @@ import dev.ksync.klaviyo.report.ReportRefused;
 import dev.ksync.klaviyo.stats.CallStats;
 import dev.ksync.store.ObjectExistsException;
 import dev.ksync.store.ObjectStore;
+import dev.ksync.store.StaleTemporaries;
 import dev.ksync.store.StoredObject;
 import dev.ksync.store.UploadId;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,6 +112,14 @@ public final class SyncRunner {
         SyncReport<D> report = ((SyncReport<D>) produced[0]).withStored(stored);
         logSummary(job, request, report);
         return report;
+    }
+
+    /**
+     * Deletes slice spools older than {@code olderThan} that a killed process left in the temp folder (a live run
+     * deletes its own); the object store's temporaries are swept by the store.
+     */
+    public static int sweepSpools(Instant olderThan) throws IOException {
+        return StaleTemporaries.sweep(Path.of(System.getProperty("java.io.tmpdir")), 1, CsvRows.SPOOL_PREFIX, olderThan);
     }
 
     /** The object key of a job's file: one folder per account, one per upload. */
