@@ -71,6 +71,18 @@ final class ChildKsync implements AutoCloseable {
         return new ChildKsync(p, dataDir, log, found[0]);
     }
 
+    /** Starts a command and returns at once (the caller polls what it brings about). */
+    static ChildKsync launch(Path dataDir, Map<String, String> env, String... args) throws IOException {
+        Path log = Files.createTempFile(dataDir, "child-", ".log");
+        Process p = builder(dataDir, env, args).redirectOutput(log.toFile()).start();
+        return new ChildKsync(p, dataDir, log, null);
+    }
+
+    /** The output so far. */
+    String output() {
+        return read(log);
+    }
+
     /** What a command that ran to its end left: its exit code and its output (stdout and stderr). */
     record Finished(int exitCode, String output) {}
 

@@ -177,6 +177,8 @@ public final class Ingestion {
         try {
             long rows = jdbi.inTransaction(h -> {
                 table.lock(h);
+                int stale = ingestionLog.abandonStale(schema, d.tableName(), logId, clock.instant());
+                if (stale > 0) log.warn("Marked {} unfinished earlier run(s) of {}.{} abandoned", stale, schema, d.tableName());
                 table.createIfMissing(h);
                 Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 Instant start = d.loadType().incremental()

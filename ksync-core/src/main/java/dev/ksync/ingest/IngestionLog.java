@@ -10,6 +10,10 @@ import org.jdbi.v3.core.Jdbi;
  * Written outside the load's transaction, so a started run shows while it loads and a failed one keeps its error.
  */
 public final class IngestionLog {
+    /** The error of a run that ended without logging its end. */
+    public static final String ABANDONED = "abandoned: the run ended without finishing (killed, or its database"
+            + " session lost); its window committed nothing and a later run loaded it again";
+
     private final Jdbi jdbi;
 
     public IngestionLog(Jdbi jdbi) {
@@ -22,7 +26,7 @@ public final class IngestionLog {
                         String error, Instant startedAt, Instant finishedAt) {}
 
     long start(String accountId, String schema, IngestMode mode, Datasource d, Instant at) {
-        return jdbi.withHandle(h -> h.createUpdate("insert into ingestion_log (account_id, schema_name, source_name,"
+        return own(h -> h.createUpdate("insert into ingestion_log (account_id, schema_name, source_name,"
                         + " workflow_name, table_name, mode, status, started_at) values (:a, :s, :src, :wf, :t, :m,"
                         + " 'running', :at)")
                 .bind("a", accountId).bind("s", schema).bind("src", d.tableName()).bind("wf", d.workflowName())
@@ -31,15 +35,39 @@ public final class IngestionLog {
     }
 
     void window(long id, IngestReport.Window w) {
-        jdbi.useHandle(h -> h.createUpdate("update ingestion_log set window_start = :s, window_end = :e where id = :id")
+        own(h -> h.createUpdate("update ingestion_log set window_start = :s, window_end = :e where id = :id")
                 .bind("s", w.start()).bind("e", w.end()).bind("id", id).execute());
     }
 
+    /**
+     * Marks as failed the {@code running} rows of the table that a run left when it died (kill -9, a lost session):
+     * called by the holder of the table's lock, so any other row that got as far as its window has no live load. Its
+     * window committed nothing; this run loads it again. (A run that committed but has not yet logged its success is
+     * set right by its own {@link #finish}.)
+     */
+    int abandonStale(String schema, String table, long ownId, Instant at) {
+        return own(h -> h.createUpdate("update ingestion_log set status = 'error', error_message = :err,"
+                        + " finished_at = :at where schema_name = :s and table_name = :t and status = 'running'"
+                        + " and window_end is not null and id <> :own")
+                .bind("err", ABANDONED).bind("at", at.atOffset(java.time.ZoneOffset.UTC)).bind("s", schema)
+                .bind("t", table).bind("own", ownId).execute());
+    }
+
     void finish(long id, String status, long rows, long durationMs, String error, Instant at) {
-        jdbi.useHandle(h -> h.createUpdate("update ingestion_log set status = :st, rows = :r, duration_ms = :d,"
+        own(h -> h.createUpdate("update ingestion_log set status = :st, rows = :r, duration_ms = :d,"
                         + " error_message = :err, finished_at = :at where id = :id")
                 .bind("st", status).bind("r", rows).bind("d", durationMs).bind("err", error)
                 .bind("at", at.atOffset(java.time.ZoneOffset.UTC)).bind("id", id).execute());
+    }
+
+    /**
+     * Runs a write on a handle of its own, committed at once: inside a load's transaction {@code jdbi.withHandle}
+     * would join that transaction (Jdbi reuses a thread's open handle), and a kill would take the row's window with it.
+     */
+    private <R> R own(org.jdbi.v3.core.HandleCallback<R, RuntimeException> write) {
+        try (org.jdbi.v3.core.Handle h = jdbi.open()) {
+            return write.withHandle(h);
+        }
     }
 
     /** The newest {@code limit} rows, of one account or of all (null), newest first. */
