@@ -122,12 +122,12 @@ class ClusterScheduleTest {
                 }
                 assertThat(survivor.process.isAlive()).isTrue();
                 List<String> orphanRuns = database.jdbi().withHandle(h -> h.createQuery(
-                                "select account_id || ' ' || status || ' ' || node || ' attempts ' || attempts from nightly_runs"
-                                        + " where account_id in (<ids>) order by account_id")
+                                "select account_id || ' ' || status || ' ' || node || ' attempts ' || attempts"
+                                        + " from nightly_runs where account_id in (<ids>) order by account_id")
                         .bindList("ids", orphans).mapTo(String.class).list());
                 assertThat(orphanRuns).as("the killed node's accounts, finished by the survivor")
-                        .containsExactlyElementsOf(orphans.stream().map(id -> id + " succeeded " + nodeOf(survivor) + " attempts 2")
-                                .toList());
+                        .containsExactlyElementsOf(orphans.stream()
+                                .map(id -> id + " succeeded " + nodeOf(survivor) + " attempts 2").toList());
                 for (String id : ids) {
                     JsonNode list = json.readTree(http.send(HttpRequest.newBuilder(
                                     URI.create(survivor.url + "/api/snapshots?accountId=" + id))
