@@ -120,6 +120,11 @@ public final class TestRig implements BeforeAllCallback, AfterAllCallback {
         return env;
     }
 
+    /** An address on the running API, for clients outside this package (a browser). */
+    public java.net.URI uri(String pathAndQuery) {
+        return server().uri(pathAndQuery);
+    }
+
     TestServer server() {
         return server;
     }
