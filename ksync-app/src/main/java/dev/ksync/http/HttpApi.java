@@ -7,6 +7,7 @@ import dev.ksync.app.Ksync;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
@@ -76,6 +77,13 @@ public final class HttpApi {
                 server.addEventListener(idleTimeoutOnStart(server, limits.idleTimeout()));
             });
             c.jetty.modifyServletContextHandler(h -> h.setErrorHandler(jettyErrors));
+            // The web pages (plain HTML/CSS/JS, no build step) and the chart library they load from its webjar.
+            c.staticFiles.add(files -> {
+                files.hostedPath = "/static";
+                files.directory = "/web/static";
+                files.location = Location.CLASSPATH;
+            });
+            c.staticFiles.enableWebjars();
 
             c.routes.before(ctx -> {
                 // Javalin would route by this header's method name (even its internal ones): not an API we offer.
