@@ -15,6 +15,8 @@ import io.javalin.router.InternalRouter;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -59,6 +61,7 @@ public final class HttpApi {
         JsonBodies bodies = new JsonBodies(mapper, maxBody, limits.bodyTimeout(), ksync.clock());
         AccessLog accessLog = new AccessLog(ksync.metrics());
         JsonErrorHandler jettyErrors = new JsonErrorHandler(mapper);
+        DocsRoutes docs = DocsRoutes.of(mapper); // a broken OpenAPI fragment stops the start here, naming its file
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -113,6 +116,7 @@ public final class HttpApi {
             new ScheduleRoutes(ksync.schedules(), ksync.scheduler(), ksync.config().schedules().threads())
                     .register(c.routes);
             new IngestRoutes(ksync.ingestion(), gate, bodies).register(c.routes);
+            docs.register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });
@@ -129,6 +133,23 @@ public final class HttpApi {
                 }
             }
         };
+    }
+
+    /** A route the router holds: its method, its path in Javalin's form ({@code /api/accounts/{id}}), who may call it. */
+    record Route(HandlerType method, String path, Access access) {}
+
+    /**
+     * Every HTTP route of a created app with its {@link Access}, sorted by path and method: the registry that tests
+     * walk (the OpenAPI document, the fuzzer), so a route added later is covered without an edit there. HEAD routes
+     * are listed too; those added for GET routes answer as GET.
+     */
+    static List<Route> routes(Javalin app) {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new Route(e.method, e.path, e.metadata(Roles.class).getRoles().stream()
+                        .filter(Access.class::isInstance).map(Access.class::cast).findFirst().orElseThrow()))
+                .sorted(Comparator.comparing(Route::path).thenComparing(r -> r.method().name()))
+                .toList();
     }
 
     /** Every route says who may call it (an {@link Access}); one that does not is a programming error, found at start. */

@@ -21,6 +21,10 @@ import org.jdbi.v3.core.Jdbi;
  * <p>Whoever works on a key holds a session advisory lock on it for the whole run. The lock, not a timestamp, says
  * whether a 'running' key is alive: when its node dies, PostgreSQL drops the lock with the connection and the next
  * caller takes the key over, so a crashed run never blocks a day's key (however many nodes share the database).
+ *
+ * <p>A takeover must not redo work the dead run had already committed, so work whose effect is a database write
+ * records its answer in that write's own transaction ({@link Completion#record}): then either both are committed (the
+ * key is done and a repeat replays) or neither is (the key is still 'running' and the next run starts afresh).
  */
 public final class IdempotencyKeys {
     /** What a run answered: its HTTP status and exact body bytes. */
@@ -28,6 +32,25 @@ public final class IdempotencyKeys {
 
     /** An answer and whether it is a replay of an earlier run's. */
     public record Outcome(Answer answer, boolean replayed) {}
+
+    /**
+     * Marks the key done with its answer inside the caller's transaction. Work that commits its effect should call
+     * it in that very transaction: a node dying after the commit then leaves a done key, never a 'running' one whose
+     * effect is already there.
+     */
+    @FunctionalInterface
+    public interface Completion {
+        /** For runs without a key: nothing to record. */
+        Completion NONE = (h, answer) -> { };
+
+        void record(Handle transaction, Answer answer);
+    }
+
+    /** The work run under a key; it may record its answer itself ({@link Completion}), else it is recorded after. */
+    @FunctionalInterface
+    public interface Work {
+        Answer run(Completion completion);
+    }
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -42,6 +65,14 @@ public final class IdempotencyKeys {
      * parameters. {@code work} answers only successes: what it throws releases the key and is rethrown.
      */
     public Outcome run(String scope, String key, String fingerprint, Supplier<Answer> work) {
+        return run(scope, key, fingerprint, completion -> work.get());
+    }
+
+    /**
+     * Like {@link #run(String, String, String, Supplier)}, the work being given the {@link Completion} that records
+     * its answer in its own transaction. What it throws releases the key unless its answer was already committed.
+     */
+    public Outcome run(String scope, String key, String fingerprint, Work work) {
         try (Handle h = jdbi.open()) {
             boolean locked = h.createQuery("select pg_try_advisory_lock(hashtext(:scope), hashtext(:key))")
                     .bind("scope", scope).bind("key", key).mapTo(Boolean.class).one();
@@ -62,18 +93,24 @@ public final class IdempotencyKeys {
                                 + " values (:scope, :key, :fp, 'running', :now, :now) on conflict (account_id, key) do"
                                 + " update set state = 'running', updated_at = :now")
                         .bind("scope", scope).bind("key", key).bind("fp", fingerprint).bind("now", ts(now)).execute();
+                boolean[] recorded = {false};
+                Completion completion = (tx, a) -> {
+                    markDone(tx, scope, key, a);
+                    recorded[0] = true;
+                };
                 Answer answer;
                 try {
-                    answer = work.get();
+                    answer = work.run(completion);
                 } catch (RuntimeException | Error e) {
-                    h.createUpdate("delete from idempotency_keys where account_id = :scope and key = :key")
+                    // a key whose answer is committed stays done: its work happened, a repeat must replay it
+                    h.createUpdate("delete from idempotency_keys where account_id = :scope and key = :key"
+                                    + " and state = 'running'")
                             .bind("scope", scope).bind("key", key).execute();
                     throw e;
                 }
-                h.createUpdate("update idempotency_keys set state = 'done', status = :status, answer = :answer,"
-                                + " updated_at = :now where account_id = :scope and key = :key")
-                        .bind("status", answer.status()).bind("answer", answer.body()).bind("now", ts(clock.instant()))
-                        .bind("scope", scope).bind("key", key).execute();
+                if (!recorded[0]) {
+                    markDone(h, scope, key, answer);
+                }
                 return new Outcome(answer, false);
             } finally {
                 if (locked) {
@@ -82,6 +119,13 @@ public final class IdempotencyKeys {
                 }
             }
         }
+    }
+
+    private void markDone(Handle h, String scope, String key, Answer answer) {
+        h.createUpdate("update idempotency_keys set state = 'done', status = :status, answer = :answer,"
+                        + " updated_at = :now where account_id = :scope and key = :key")
+                .bind("status", answer.status()).bind("answer", answer.body()).bind("now", ts(clock.instant()))
+                .bind("scope", scope).bind("key", key).execute();
     }
 
     /** Deletes finished keys created before {@code before} (a key being worked on stays); returns how many. */

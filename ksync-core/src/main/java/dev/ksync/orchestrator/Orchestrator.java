@@ -103,10 +103,10 @@ public final class Orchestrator {
      */
     public UpdateAnswer run(UpdateRequest req, UpdateProgress progress) {
         if (req.idempotencyKey().isEmpty()) {
-            return new UpdateAnswer(200, execute(req, progress), false);
+            return new UpdateAnswer(200, execute(req, progress, IdempotencyKeys.Completion.NONE), false);
         }
         IdempotencyKeys.Outcome o = keys.run(req.scope(), req.idempotencyKey().get(), req.fingerprint(),
-                () -> new IdempotencyKeys.Answer(200, execute(req, progress)));
+                completion -> new IdempotencyKeys.Answer(200, execute(req, progress, completion)));
         if (o.replayed()) {
             log.info("Update {} of {}: key already done, first answer replayed", req.idempotencyKey().get(),
                     req.accountId().map(AccountId::value).orElse("(no account)"));
@@ -114,11 +114,15 @@ public final class Orchestrator {
         return new UpdateAnswer(o.answer().status(), o.answer().body(), o.replayed());
     }
 
-    private byte[] execute(UpdateRequest req, UpdateProgress progress) {
+    /** The answer's bytes; a live run records them under its key in the transaction that makes its snapshot ready. */
+    private byte[] execute(UpdateRequest req, UpdateProgress progress, IdempotencyKeys.Completion completion) {
         Instant started = clock.instant();
         Instant deadline = started.plus(settings.maxDuration());
-        Map<String, Object> answer = req.mode() == Mode.LIVE ? live(req, progress, deadline)
-                : dryRun(req, progress, deadline);
+        return req.mode() == Mode.LIVE ? live(req, progress, started, deadline, completion)
+                : bytes(dryRun(req, progress, deadline), started);
+    }
+
+    private byte[] bytes(Map<String, Object> answer, Instant started) {
         answer.put("durationMs", Duration.between(started, clock.instant()).toMillis());
         try {
             return JSON.writeValueAsBytes(answer);
@@ -151,7 +155,8 @@ public final class Orchestrator {
 
     // ---- live: store, record, process ----
 
-    private Map<String, Object> live(UpdateRequest req, UpdateProgress progress, Instant deadline) {
+    private byte[] live(UpdateRequest req, UpdateProgress progress, Instant started, Instant deadline,
+            IdempotencyKeys.Completion completion) {
         AccountId account = req.accountId().orElseThrow();
         Optional<Snapshot> base = snapshots.newestReady(account);
         Optional<ZoneId> baseZone = base.flatMap(b -> snapshots.upload(b.uploadId())).map(Upload::zone);
@@ -167,39 +172,52 @@ public final class Orchestrator {
                 snapshots.setZone(uploadId, zone);
             }
             checkDeadline(deadline, "processing");
-            Snapshot ready = processor.process(snapshot.id());
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("mode", Mode.LIVE.wireName());
-            a.put("accountId", account.value());
-            a.put("uploadId", uploadId.value());
-            a.put("snapshotId", ready.id());
-            a.put("status", ready.status().wireName());
-            a.put("bucket", upload.bucket());
-            Map<String, Object> keysWritten = new LinkedHashMap<>();
-            Map<String, Object> rows = new LinkedHashMap<>();
-            done.forEach((name, p) -> {
-                keysWritten.put(name, upload.key(p.file()));
-                rows.put(name, p.rows());
+            byte[][] answer = new byte[1][];
+            // the answer is recorded under the key in the transaction that makes the snapshot ready: a node that
+            // dies after that commit leaves a done key to replay, never a 'running' one a takeover would redo
+            Snapshot ready = processor.process(snapshot.id(), (tx, s) -> {
+                answer[0] = bytes(liveAnswer(s, upload, done, base, patch), started);
+                completion.record(tx, new IdempotencyKeys.Answer(200, answer[0]));
             });
-            a.put("keys", keysWritten);
-            a.put("rows", rows);
-            if (patch.isPresent()) {
-                Map<String, Object> pm = new LinkedHashMap<>();
-                pm.put("basedOn", base.get().id());
-                pm.put("start", patch.get().start().toString());
-                pm.put("end", patch.get().end().toString());
-                a.put("patch", pm);
-            } else {
-                a.put("patch", null);
-            }
-            a.put("reportCalls", done.values().stream().mapToLong(Produced::reportCalls).sum());
+            progress.ready(ready.id());
             log.info("Update of {}: snapshot {} ready from upload {}{}", account, ready.id(), uploadId,
                     patch.map(w -> " (patched " + w.start() + ".." + w.end() + " into " + base.get().id() + ")").orElse(""));
-            return a;
+            return answer[0];
         } catch (RuntimeException e) {
             snapshots.fail(snapshot.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             throw e;
         }
+    }
+
+    /** A live run's answer for its ready snapshot. */
+    private static Map<String, Object> liveAnswer(Snapshot ready, Upload upload, Map<String, Produced> done,
+            Optional<Snapshot> base, Optional<Window> patch) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("mode", Mode.LIVE.wireName());
+        a.put("accountId", upload.accountId().value());
+        a.put("uploadId", upload.id().value());
+        a.put("snapshotId", ready.id());
+        a.put("status", ready.status().wireName());
+        a.put("bucket", upload.bucket());
+        Map<String, Object> keysWritten = new LinkedHashMap<>();
+        Map<String, Object> rows = new LinkedHashMap<>();
+        done.forEach((name, p) -> {
+            keysWritten.put(name, upload.key(p.file()));
+            rows.put(name, p.rows());
+        });
+        a.put("keys", keysWritten);
+        a.put("rows", rows);
+        if (patch.isPresent()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("basedOn", base.get().id());
+            pm.put("start", patch.get().start().toString());
+            pm.put("end", patch.get().end().toString());
+            a.put("patch", pm);
+        } else {
+            a.put("patch", null);
+        }
+        a.put("reportCalls", done.values().stream().mapToLong(Produced::reportCalls).sum());
+        return a;
     }
 
     /** The last {@code patchDays} whole days before today in the account's timezone. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,18 @@ public final class SnapshotProcessor {
     private static final Logger log = LoggerFactory.getLogger(SnapshotProcessor.class);
     /** The longest patch window: a year and a day, beyond which a full process is the sensible request. */
     public static final int MAX_PATCH_DAYS = 366;
+
+    /**
+     * Called inside the processing transaction once the snapshot is ready there, before the commit: what it writes
+     * on {@code transaction} is committed with the ready status or not at all (the orchestrator records its
+     * idempotency key's answer so).
+     */
+    @FunctionalInterface
+    public interface OnReady {
+        OnReady NONE = (transaction, ready) -> { };
+
+        void inTransaction(Handle transaction, Snapshot ready);
+    }
 
     private final Snapshots snapshots;
     private final ObjectStore store;
@@ -41,8 +54,13 @@ public final class SnapshotProcessor {
      * the patch window replaced from its own upload.
      */
     public Snapshot process(long id) {
+        return process(id, OnReady.NONE);
+    }
+
+    /** {@link #process(long)}, with {@code onReady} run in the transaction that makes the snapshot ready. */
+    public Snapshot process(long id, OnReady onReady) {
         Snapshot s = snapshots.get(id);
-        return run(s, s.patchStart(), s.patchEnd(), s.basedOn());
+        return run(s, s.patchStart(), s.patchEnd(), s.basedOn(), onReady);
     }
 
     /** Replaces only the series rows of {@code start..end} (inclusive) from the upload; totals follow the series. */
@@ -54,10 +72,11 @@ public final class SnapshotProcessor {
             throw KsyncException.badInput("end", end.toString(), "at most " + MAX_PATCH_DAYS + " days from start "
                     + start + "; process the whole snapshot instead");
         }
-        return run(snapshots.get(id), Optional.of(start), Optional.of(end), Optional.empty());
+        return run(snapshots.get(id), Optional.of(start), Optional.of(end), Optional.empty(), OnReady.NONE);
     }
 
-    private Snapshot run(Snapshot s, Optional<LocalDate> start, Optional<LocalDate> end, Optional<Long> base) {
+    private Snapshot run(Snapshot s, Optional<LocalDate> start, Optional<LocalDate> end, Optional<Long> base,
+            OnReady onReady) {
         Upload upload = snapshots.upload(s.uploadId()).orElseThrow(() -> KsyncException.notFound("upload",
                 s.uploadId().value()));
         snapshots.markProcessing(s.id());
@@ -72,6 +91,7 @@ public final class SnapshotProcessor {
                 }
                 Snapshots.replaceSeries(h, s.id(), start, end, rows);
                 Snapshots.finish(h, s.id(), clock.instant());
+                onReady.inTransaction(h, Snapshots.lock(h, s.id()).orElseThrow());
             });
         } catch (RuntimeException e) {
             String error = e instanceof KsyncException k ? k.getMessage() : "processing failed: " + e.getClass().getSimpleName();

@@ -90,6 +90,39 @@ class IdempotencyKeysTakeoverTest {
         }
     }
 
+    @Test
+    void an_answer_committed_in_the_works_transaction_stays_done_when_the_work_fails_after_it() {
+        IdempotencyKeys keys = new IdempotencyKeys(pg.database().jdbi(), Clock.systemUTC());
+        String key = "committed-then-failed";
+        RuntimeException late = new IllegalStateException("failed after the commit");
+        Throwable thrown = catchThrowableOfType(IllegalStateException.class, () -> keys.run(SCOPE, key, FP, done -> {
+            pg.database().jdbi().useTransaction(tx -> done.record(tx, answer("committed")));
+            throw late;
+        }));
+        assertThat(thrown).isSameAs(late);
+        AtomicInteger ran = new AtomicInteger();
+        IdempotencyKeys.Outcome repeat = keys.run(SCOPE, key, FP, () -> { ran.incrementAndGet(); return answer("x"); });
+        assertThat(repeat.replayed()).isTrue();
+        assertThat(new String(repeat.answer().body(), StandardCharsets.UTF_8)).isEqualTo("committed");
+        assertThat(ran).hasValue(0);
+    }
+
+    @Test
+    void an_answer_recorded_in_a_transaction_that_rolls_back_leaves_the_key_free() {
+        IdempotencyKeys keys = new IdempotencyKeys(pg.database().jdbi(), Clock.systemUTC());
+        String key = "rolled-back";
+        catchThrowableOfType(IllegalStateException.class, () -> keys.run(SCOPE, key, FP, done -> {
+            pg.database().jdbi().useTransaction(tx -> {
+                done.record(tx, answer("never committed"));
+                throw new IllegalStateException("rolled back");
+            });
+            return answer("unreached");
+        }));
+        IdempotencyKeys.Outcome next = keys.run(SCOPE, key, FP, () -> answer("second run"));
+        assertThat(next.replayed()).isFalse();
+        assertThat(new String(next.answer().body(), StandardCharsets.UTF_8)).isEqualTo("second run");
+    }
+
     private static IdempotencyKeys.Answer answer(String body) {
         return new IdempotencyKeys.Answer(200, body.getBytes(StandardCharsets.UTF_8));
     }
