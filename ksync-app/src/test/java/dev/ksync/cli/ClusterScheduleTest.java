@@ -86,11 +86,6 @@ class ClusterScheduleTest {
              ChildKsync db = ChildKsync.start(dir, Map.of(), URL, "db", "serve", "--port", "0");
              Database database = Database.ofJdbcUrl(db.url)) {
             List<String> ids = java.util.stream.IntStream.range(0, 6).mapToObj(i -> "shop-" + i).toList();
-            AccountService accounts = new AccountService(database.jdbi(), SecretBox.fromPassphrase(new Secret(KEY)),
-                    Clock.systemUTC());
-            for (String id : ids) { // all on the sandbox's one key
-                accounts.add(new AccountId(id), null, new Secret(SandboxOptions.DEFAULT_API_KEY));
-            }
             Map<String, String> env = Map.of("DATABASE_URL", db.url, "KSYNC_SECRET_KEY", KEY,
                     "KSYNC_NIGHTLY_CRON", "*/2 * * * * *", "KSYNC_SCHEDULER_POLL_S", "1",
                     "KSYNC_SCHEDULER_HEARTBEAT_S", "1", "KSYNC_SCHEDULER_THREADS", "2", "ADMIN_JOB_SECRET", ADMIN,
@@ -98,6 +93,13 @@ class ClusterScheduleTest {
             try (ChildKsync one = ChildKsync.serve(Files.createDirectories(dir.resolve("one")), env);
                  ChildKsync two = ChildKsync.serve(Files.createDirectories(dir.resolve("two")), env)) {
                 Map<String, ChildKsync> byNode = Map.of(nodeOf(one), one, nodeOf(two), two);
+                // accounts appear only once both nodes listen: on a loaded machine the second JVM can take longer to
+                // start than the first takes to run every account, and then no kill could land mid-run
+                AccountService accounts = new AccountService(database.jdbi(),
+                        SecretBox.fromPassphrase(new Secret(KEY)), Clock.systemUTC());
+                for (String id : ids) { // all on the sandbox's one key
+                    accounts.add(new AccountId(id), null, new Secret(SandboxOptions.DEFAULT_API_KEY));
+                }
                 String[] victim = {null};
                 ChildKsync.await("a node to be updating an account", Duration.ofSeconds(60), () -> {
                     victim[0] = runningOn(database).values().stream().filter(byNode::containsKey).findFirst()
