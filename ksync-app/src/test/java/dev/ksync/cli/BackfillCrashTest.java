@@ -167,7 +167,7 @@ class BackfillCrashTest {
         assertThat(status.output()).contains("\"client_id\" : \"cli\"");
         ChildKsync.Finished cancel = ChildKsync.finish(home, env, "backfill", "cancel", "cli");
         assertThat(cancel.exitCode()).as("cancelling a completed backfill is refused").isNotZero();
-        assertThat(cancel.output()).contains("backfill_not_running");
+        assertThat(cancel.output()).contains("is not running");
         ChildKsync.Finished clear = ChildKsync.finish(home, env, "backfill", "clear", "cli");
         assertThat(clear.exitCode()).as(clear.output()).isZero();
         assertThat(clear.output()).contains("\"cleared\" : true");
