@@ -186,7 +186,7 @@ public final class Backfill {
             KlaviyoClient client = client(account);
             outcome = new BackfillRun(store, client, quota, clock, row, metricId(client)).execute();
         } catch (BackfillRun.DayFailure e) {
-            return failed(row, e.day, e.getMessage());
+            return failed(row, e.day != null ? e.day : row.nextDay(), e.getMessage());
         } catch (KsyncException e) {
             return failed(row, row.nextDay(), e.getMessage());
         } catch (dev.ksync.klaviyo.error.KlaviyoException e) {

@@ -184,6 +184,7 @@ final class BackfillRun {
                             tx = store.day(run, day);
                         }
                         buffer.add(o);
+                        // a day past the buffer writes in parts inside its (then open) transaction
                         if (buffer.size() >= BUFFER) {
                             write(tx, buffer);
                         }

@@ -1,18 +1,16 @@
 package dev.ksync.backfill;
 
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
-import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.schedule.ScheduledTasks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The db-scheduler task of backfills: one instance per account, named by the account id. Its node's heartbeats keep
@@ -20,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * An execution waiting for the report quota ends by rescheduling itself for the quota's reset.
  */
 public final class BackfillTask {
-    private static final Logger log = LoggerFactory.getLogger(BackfillTask.class);
     public static final String NAME = "backfill";
     /** An execution that failed outside a day (the database away) is tried again this much later. */
     static final Duration RETRY = Duration.ofMinutes(1);
@@ -31,19 +28,12 @@ public final class BackfillTask {
     BackfillTask(Function<AccountId, Instant> work) {
         this.task = Tasks.custom(NAME, Void.class)
                 .onFailure(new FailureHandler.OnFailureRetryLater<>(RETRY))
-                .onDeadExecution(reviveNow())
+                .onDeadExecution(ScheduledTasks.reviveNow())
                 .execute((instance, ctx) -> {
                     Instant again = work.apply(new AccountId(instance.getId()));
                     return again == null ? new CompletionHandler.OnCompleteRemove<>()
                             : (complete, ops) -> ops.reschedule(complete, again);
                 });
-    }
-
-    private static <T> DeadExecutionHandler<T> reviveNow() {
-        return (complete, operations) -> {
-            log.warn("Reviving backfill {} of a node that stopped beating", complete.getExecution().taskInstance);
-            operations.reschedule(complete, complete.getTimeDone());
-        };
     }
 
     public Task<Void> task() {
