@@ -86,7 +86,7 @@ public final class ScheduledTasks {
      * A dead node's execution runs again at once, on whichever node picks it. (db-scheduler's own reviver reads the
      * wall clock; this one the scheduler's clock, which is the moment the death was found.)
      */
-    private static <T> DeadExecutionHandler<T> reviveNow() {
+    public static <T> DeadExecutionHandler<T> reviveNow() {
         return (complete, operations) -> {
             log.warn("Reviving {} of a node that stopped beating", complete.getExecution().taskInstance);
             operations.reschedule(complete, complete.getTimeDone());
