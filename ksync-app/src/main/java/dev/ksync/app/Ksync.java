@@ -4,6 +4,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.Account;
 import dev.ksync.accounts.NightlyOptions;
 import dev.ksync.audience.AudienceSchema;
+import dev.ksync.backfill.export.OrderExport;
 import dev.ksync.orchestrator.UpdateAnswer;
 import dev.ksync.orchestrator.UpdateRequest;
 import java.time.ZoneOffset;
@@ -71,6 +72,7 @@ public final class Ksync implements AutoCloseable {
     private final SchedulerNode scheduler;
     private final ScheduleBoard schedules;
     private final Ingestion ingestion;
+    private final OrderExport orderExport;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -104,6 +106,7 @@ public final class Ksync implements AutoCloseable {
         this.ingestion = new Ingestion(database.jdbi(), Ingestion.Clients.of(klaviyo), accounts,
                 new Ingestion.Settings(config.jobs().ingestSchema(), 3, 5_000, Ingestion.Settings.DEFAULT.partitionAbove()),
                 clock);
+        this.orderExport = new OrderExport(database.jdbi());
         NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
         ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
                 () -> cleanup.run(false), this::scheduledIngest, new NightlyMetrics(metrics), clock,
@@ -259,6 +262,11 @@ public final class Ksync implements AutoCloseable {
     /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC)} is what KSYNC_INGEST_CRON runs. */
     public Ingestion ingestion() {
         return ingestion;
+    }
+
+    /** Backfilled orders of a range of days as CSV or XLSX, streamed. */
+    public OrderExport orderExport() {
+        return orderExport;
     }
 
     public PrometheusMeterRegistry metrics() {
