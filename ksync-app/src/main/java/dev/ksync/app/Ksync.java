@@ -3,6 +3,7 @@ package dev.ksync.app;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.Account;
 import dev.ksync.accounts.NightlyOptions;
+import dev.ksync.alert.AlertWebhook;
 import dev.ksync.audience.AudienceSchema;
 import dev.ksync.backfill.export.OrderExport;
 import dev.ksync.orchestrator.UpdateAnswer;
@@ -47,6 +48,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import dev.ksync.backfill.Backfill;
 import dev.ksync.backfill.BackfillListener;
 import dev.ksync.backfill.BackfillStore;
@@ -78,6 +80,7 @@ public final class Ksync implements AutoCloseable {
     private final Ingestion ingestion;
     private final Backfill backfill;
     private final OrderExport orderExport;
+    private final Optional<AlertWebhook> alerts;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -112,6 +115,7 @@ public final class Ksync implements AutoCloseable {
                 new Ingestion.Settings(config.jobs().ingestSchema(), 3, 5_000, Ingestion.Settings.DEFAULT.partitionAbove()),
                 clock);
         this.orderExport = new OrderExport(database.jdbi());
+        this.alerts = AlertWebhook.forUrl(config.alerts().webhookUrl());
         NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
         ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
                 () -> cleanup.run(false), this::scheduledIngest, new NightlyMetrics(metrics), clock,
@@ -132,9 +136,9 @@ public final class Ksync implements AutoCloseable {
         return scheduler.client();
     }
 
-    /** Told when a backfill completes or fails (no-op; the alert webhook hooks in here). */
+    /** Told when a backfill completes or fails: the alert webhook (KSYNC_ALERT_WEBHOOK_URL) when one is set. */
     private BackfillListener backfillListener() {
-        return BackfillListener.NONE;
+        return alerts.<BackfillListener>map(a -> a).orElse(BackfillListener.NONE);
     }
 
     /**
@@ -308,6 +312,7 @@ public final class Ksync implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close(); // first: running work may still need the database and the store
+        alerts.ifPresent(AlertWebhook::close); // after the work that sends them: queued alerts get a moment to go out
         if (objectStore instanceof AutoCloseable c) {
             try {
                 c.close();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ksync.backfill.BackfillListener;
+import dev.ksync.backfill.BackfillStatus;
 import dev.ksync.config.Secret;
 import dev.ksync.klaviyo.budget.Sleeper;
 import java.io.IOException;
@@ -22,13 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs {@link BackfillAlert}s to {@code KSYNC_ALERT_WEBHOOK_URL}. {@link #send} hands the alert to a background
+ * POSTs {@link BackfillAlert}s to {@code KSYNC_ALERT_WEBHOOK_URL}: a {@link BackfillListener} told of every backfill
+ * that completes or fails on this node. {@link #send} hands the alert to a background
  * thread and returns at once, so a slow or broken receiver never holds a backfill up; {@link #deliver} is the
  * delivery itself: up to {@link Retry#attempts()} attempts with doubling pauses, retrying network errors, 408, 429
  * and 5xx. A failure is logged by event, account and the receiver's host only: the URL's path and query often hold
  * its token.
  */
-public final class AlertWebhook implements AutoCloseable {
+public final class AlertWebhook implements BackfillListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertWebhook.class);
 
     /** Attempts and pauses: {@code first}, doubling, never more than {@code max} (nor a Retry-After above it). */
@@ -72,6 +75,16 @@ public final class AlertWebhook implements AutoCloseable {
     /** The webhook of {@code KSYNC_ALERT_WEBHOOK_URL}, or none when it is not set. */
     public static Optional<AlertWebhook> forUrl(Optional<Secret> url) {
         return url.map(u -> new AlertWebhook(u, Retry.DEFAULT, Sleeper.system()));
+    }
+
+    @Override
+    public void completed(BackfillStatus status) {
+        send(BackfillAlert.of(BackfillAlert.COMPLETED, status));
+    }
+
+    @Override
+    public void failed(BackfillStatus status) {
+        send(BackfillAlert.of(BackfillAlert.FAILED, status));
     }
 
     /** Queues the alert for delivery and returns at once; alerts go out one at a time, in order. */

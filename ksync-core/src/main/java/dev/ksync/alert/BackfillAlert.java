@@ -2,6 +2,9 @@ package dev.ksync.alert;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.backfill.BackfillStatus;
+import java.util.ArrayList;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -44,5 +47,23 @@ public record BackfillAlert(
         Objects.requireNonNull(at, "at is null");
         revenue = (revenue == null ? BigDecimal.ZERO : revenue).setScale(2, RoundingMode.HALF_UP);
         errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    /** The alert of a backfill's status object as it ended; {@code at} is its completion (else last update) time. */
+    public static BackfillAlert of(String event, BackfillStatus status) {
+        JsonNode j = status.json();
+        List<Error> errors = new ArrayList<>();
+        for (JsonNode e : j.path("errors")) {
+            errors.add(new Error(instant(e.path("at")), e.path("date").isTextual()
+                    ? LocalDate.parse(e.path("date").asText()) : null, e.path("message").asText(null)));
+        }
+        Instant at = instant(j.path("completed_at"));
+        return new BackfillAlert(event, status.clientId(), status.status(), status.daysCompleted(), status.daysTotal(),
+                j.path("counts").path("orders").asLong(), j.path("revenue").decimalValue(),
+                j.path("currency").asText(null), errors, at != null ? at : instant(j.path("updated_at")));
+    }
+
+    private static Instant instant(JsonNode n) {
+        return n.isTextual() ? java.time.OffsetDateTime.parse(n.asText()).toInstant() : null;
     }
 }
