@@ -240,7 +240,7 @@
     clearTimeout(pollTimer);
     try {
       const answer = await api("GET", "/api/backfill/status");
-      statuses = answer.clients || [];
+      statuses = (answer.clients || []).map((s) => (s.status ? s : Object.assign({}, s, { status: "not_started" })));
       $("secret-state").textContent = "accepted";
       renderAccounts();
       $("refreshed").textContent = "Updated " + new Date().toLocaleTimeString();
