@@ -391,8 +391,8 @@ public final class BackfillStore {
 
     /** Every registered account, sorted by id: its status object, or not_started. */
     public List<JsonNode> statuses() {
-        return jdbi.withHandle(h -> h.createQuery("select coalesce(" + STATUS_OBJECT
-                        + ", jsonb_build_object('client_id', acc.id, 'name', acc.name, 'status', 'not_started'))::text"
+        return jdbi.withHandle(h -> h.createQuery("select (case when s.account_id is null then jsonb_build_object('client_id',"
+                        + " acc.id, 'name', acc.name, 'status', 'not_started') else " + STATUS_OBJECT + " end)::text"
                         + " from accounts acc left join backfill_status s on s.account_id = acc.id order by acc.id")
                 .mapTo(String.class).list()).stream().map(BackfillStore::parse).toList();
     }
