@@ -165,7 +165,8 @@
     const progress = s.status === "not_started" ? 0 : Number(s.progress || 0);
     const bar = el("div", { class: "progress " + s.status, role: "progressbar", "aria-valuemin": 0,
       "aria-valuemax": 100, "aria-valuenow": progress },
-      el("div", { class: "fill", style: "width:" + Math.min(100, Math.max(0, progress)) + "%" }),
+      el("div", { class: "track" },
+        el("div", { class: "fill", style: "width:" + Math.min(100, Math.max(0, progress)) + "%" })),
       el("span", { class: "label" }, progress.toFixed(1) + " %"));
     const node = el("article", { class: "account", "data-client-id": s.client_id, "data-status": s.status },
       el("div", { class: "title" },
@@ -337,10 +338,16 @@
     const ys = days.map((d) => Number(d.revenue));
     const width = Math.max(280, box.clientWidth || 600);
     const bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 40] }) : undefined;
+    const DAY = 86400;
     chart = new uPlot({
       width, height: 220,
-      scales: { x: { time: true } },
-      axes: [{}, { values: (u, vals) => vals.map((v) => v.toLocaleString()) }],
+      // half a day of room either side so the first and last bars show whole; revenue from 0
+      scales: { x: { time: true, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] },
+        y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      axes: [
+        { space: 70, incrs: [1, 2, 7, 14, 30, 91, 182, 365].map((n) => n * DAY),
+          values: (u, splits) => splits.map((v) => new Date(v * 1000).toISOString().slice(0, 10)) },
+        { values: (u, vals) => vals.map((v) => v.toLocaleString()) }],
       series: [
         { value: (u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 10)) },
         { label: "Revenue", stroke: "#2f6fde", fill: "rgba(47,111,222,.35)", paths: bars, points: { show: false },

@@ -43,7 +43,7 @@ class BackfillManagerPageTest {
     @RegisterExtension
     static final TestRig rig = TestRig.api().secret(SECRET)
             .env("KSYNC_SCHEDULER_POLL_S", "1").env("KSYNC_SCHEDULER_HEARTBEAT_S", "1")
-            .sandbox(SandboxOptions.defaults().withProfiles(300).withRateLimits(RateLimitMode.OFF));
+            .sandbox(SandboxOptions.defaults().withProfiles(1500).withHistoryDays(60).withRateLimits(RateLimitMode.OFF));
 
     @BeforeAll
     static void accounts() {
@@ -107,6 +107,9 @@ class BackfillManagerPageTest {
             // after completion: Start, Start Test and Clear, but neither Retry nor Cancel
             assertThat(d.findElement(card("acme")).findElement(By.cssSelector("button[data-action='retry']"))
                     .isEnabled()).isFalse();
+
+            ((JavascriptExecutor) d).executeScript("window.scrollTo(0, 0)");
+            browser.screenshot(Path.of("target", "screenshots", "backfill_manager_progress.png"));
 
             // the busiest day, chosen from the page's list of days with orders
             JsonNode summary = api("/api/backfill/data/acme/summary");
