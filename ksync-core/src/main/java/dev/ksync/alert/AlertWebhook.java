@@ -175,6 +175,7 @@ public final class AlertWebhook implements BackfillListener, AutoCloseable {
             background.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        http.shutdownNow();
     }
 
     @Override
