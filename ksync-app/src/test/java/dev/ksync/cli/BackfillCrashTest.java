@@ -62,7 +62,7 @@ class BackfillCrashTest {
         database = Database.ofJdbcUrl(db.url);
         AccountService accounts = new AccountService(database.jdbi(), SecretBox.fromPassphrase(new Secret(KEY)),
                 Clock.systemUTC());
-        for (String id : List.of("steady", "crashy", "twonode")) { // all on the sandbox's one key
+        for (String id : List.of("steady", "crashy", "twonode", "cli")) { // all on the sandbox's one key
             accounts.add(new AccountId(id), null, new Secret(SandboxOptions.DEFAULT_API_KEY));
         }
         env = Map.of("DATABASE_URL", db.url, "KSYNC_SECRET_KEY", KEY, "KSYNC_SCHEDULER_POLL_S", "1",
@@ -148,6 +148,30 @@ class BackfillCrashTest {
             assertThat(s.path("validation").path("mismatches")).as(s.toString()).isEmpty();
             assertThat(survivor.process.isAlive()).isTrue();
         }
+    }
+
+    @Test
+    void ksync_backfill_start_waits_for_the_end_and_status_cancel_clear_answer_from_the_command_line()
+            throws Exception {
+        Path home = Files.createDirectories(dir.resolve("cli"));
+        for (String sub : List.of("start", "status", "cancel", "clear")) {
+            ChildKsync.Finished help = ChildKsync.finish(home, env, "backfill", sub, "--help");
+            assertThat(help.exitCode()).as(help.output()).isZero();
+            assertThat(help.output()).contains("Usage: ksync backfill " + sub);
+        }
+        ChildKsync.Finished start = ChildKsync.finish(home, env, "backfill", "start", "cli", "--test");
+        assertThat(start.exitCode()).as(start.output()).isZero();
+        assertThat(start.output()).contains("\"status\" : \"completed\"").contains("\"days_completed\" : 7");
+        ChildKsync.Finished status = ChildKsync.finish(home, env, "backfill", "status", "cli");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("\"client_id\" : \"cli\"");
+        ChildKsync.Finished cancel = ChildKsync.finish(home, env, "backfill", "cancel", "cli");
+        assertThat(cancel.exitCode()).as("cancelling a completed backfill is refused").isNotZero();
+        assertThat(cancel.output()).contains("is not running");
+        ChildKsync.Finished clear = ChildKsync.finish(home, env, "backfill", "clear", "cli");
+        assertThat(clear.exitCode()).as(clear.output()).isZero();
+        assertThat(clear.output()).contains("\"cleared\" : true");
+        assertThat(daysDone("cli")).isZero();
     }
 
     /** Every row of the account in the table, as JSON without the account id, sorted. */
