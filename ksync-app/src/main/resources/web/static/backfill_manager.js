@@ -251,6 +251,7 @@
       failed(e);
     }
     const running = statuses.some((s) => s.status === "in_progress");
+    clearTimeout(pollTimer); // a refresh after a click may overlap the polling one: keep a single chain
     pollTimer = setTimeout(refresh, running ? POLL_RUNNING_MS : POLL_IDLE_MS);
   }
 
