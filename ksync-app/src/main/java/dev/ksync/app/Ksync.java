@@ -3,7 +3,9 @@ package dev.ksync.app;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.Account;
 import dev.ksync.accounts.NightlyOptions;
+import dev.ksync.alert.AlertWebhook;
 import dev.ksync.audience.AudienceSchema;
+import dev.ksync.backfill.export.OrderExport;
 import dev.ksync.orchestrator.UpdateAnswer;
 import dev.ksync.orchestrator.UpdateRequest;
 import java.time.ZoneOffset;
@@ -46,6 +48,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import dev.ksync.backfill.Backfill;
 import dev.ksync.backfill.BackfillListener;
 import dev.ksync.backfill.BackfillStore;
@@ -76,6 +79,8 @@ public final class Ksync implements AutoCloseable {
     private final ScheduleBoard schedules;
     private final Ingestion ingestion;
     private final Backfill backfill;
+    private final OrderExport orderExport;
+    private final Optional<AlertWebhook> alerts;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -109,6 +114,8 @@ public final class Ksync implements AutoCloseable {
         this.ingestion = new Ingestion(database.jdbi(), Ingestion.Clients.of(klaviyo), accounts,
                 new Ingestion.Settings(config.jobs().ingestSchema(), 3, 5_000, Ingestion.Settings.DEFAULT.partitionAbove()),
                 clock);
+        this.orderExport = new OrderExport(database.jdbi());
+        this.alerts = AlertWebhook.forUrl(config.alerts().webhookUrl());
         NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
         ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
                 () -> cleanup.run(false), this::scheduledIngest, new NightlyMetrics(metrics), clock,
@@ -129,9 +136,9 @@ public final class Ksync implements AutoCloseable {
         return scheduler.client();
     }
 
-    /** Told when a backfill completes or fails (no-op; the alert webhook hooks in here). */
+    /** Told when a backfill completes or fails: the alert webhook (KSYNC_ALERT_WEBHOOK_URL) when one is set. */
     private BackfillListener backfillListener() {
-        return BackfillListener.NONE;
+        return alerts.<BackfillListener>map(a -> a).orElse(BackfillListener.NONE);
     }
 
     /**
@@ -293,6 +300,11 @@ public final class Ksync implements AutoCloseable {
         return backfill;
     }
 
+    /** Backfilled orders of a range of days as CSV or XLSX, streamed. */
+    public OrderExport orderExport() {
+        return orderExport;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
@@ -300,6 +312,7 @@ public final class Ksync implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close(); // first: running work may still need the database and the store
+        alerts.ifPresent(AlertWebhook::close); // after the work that sends them: queued alerts get a moment to go out
         if (objectStore instanceof AutoCloseable c) {
             try {
                 c.close();

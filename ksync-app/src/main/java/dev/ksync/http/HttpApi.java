@@ -117,6 +117,7 @@ public final class HttpApi {
                     .register(c.routes);
             new IngestRoutes(ksync.ingestion(), gate, bodies).register(c.routes);
             new BackfillRoutes(ksync.backfill(), gate, bodies).register(c.routes);
+            new BackfillExportRoutes(ksync.orderExport(), ksync.accounts()).register(c.routes);
             docs.register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);

@@ -22,7 +22,8 @@ public record AppConfig(
         StorageSettings storage,
         KlaviyoSettings klaviyo,
         JobSettings jobs,
-        ScheduleSettings schedules) {
+        ScheduleSettings schedules,
+        AlertSettings alerts) {
 
     public static final int DEFAULT_PORT = 3000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -90,6 +91,12 @@ public record AppConfig(
             return heartbeat.multipliedBy(MISSED_HEARTBEATS);
         }
     }
+
+    /**
+     * Where backfill completions and failures are POSTed ({@code KSYNC_ALERT_WEBHOOK_URL}); empty sends none. A
+     * Secret, because a webhook URL usually carries its token (in the path or the query).
+     */
+    public record AlertSettings(Optional<Secret> webhookUrl) {}
 
     public static AppConfig fromSystemEnv() {
         return load(System.getenv());
@@ -164,11 +171,13 @@ public record AppConfig(
                 Duration.ofSeconds(r.intIn("KSYNC_SCHEDULER_HEARTBEAT_S", 30, 1, 3600)),
                 Duration.ofSeconds(r.intIn("KSYNC_SCHEDULER_POLL_S", 10, 1, 600)));
 
+        AlertSettings alerts = new AlertSettings(r.secretHttpUrl("KSYNC_ALERT_WEBHOOK_URL"));
+
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
         return new AppConfig(http, dataDir, new DatabaseSettings(dbUrl), secretKey,
-                new StorageSettings(buckets, s3), klaviyo, jobs, schedules);
+                new StorageSettings(buckets, s3), klaviyo, jobs, schedules, alerts);
     }
 
     private static Optional<Cron> cron(EnvReader r, String name) {
@@ -191,10 +200,10 @@ public record AppConfig(
     /** A copy with another HTTP port (for {@code ksync serve --port}). */
     public AppConfig withPort(int port) {
         return new AppConfig(new HttpSettings(port, http.maxBodyBytes(), http.adminJobSecret()), dataDir, database,
-                secretKey, storage, klaviyo, jobs, schedules);
+                secretKey, storage, klaviyo, jobs, schedules, alerts);
     }
 
     public AppConfig withKlaviyo(KlaviyoSettings k) {
-        return new AppConfig(http, dataDir, database, secretKey, storage, k, jobs, schedules);
+        return new AppConfig(http, dataDir, database, secretKey, storage, k, jobs, schedules, alerts);
     }
 }

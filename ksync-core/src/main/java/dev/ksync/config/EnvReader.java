@@ -94,6 +94,11 @@ final class EnvReader {
         }
     }
 
+    /** An http(s) URL that may carry a token: checked like {@link #httpUrl}, kept as a Secret. */
+    Optional<Secret> secretHttpUrl(String name) {
+        return httpUrl(name).map(u -> new Secret(u.toString()));
+    }
+
     void problem(String text) {
         problems.add(text);
     }

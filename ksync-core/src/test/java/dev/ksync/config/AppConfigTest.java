@@ -35,6 +35,7 @@ class AppConfigTest {
         assertThat(c.jobs().maxDuration()).isEqualTo(java.time.Duration.ofSeconds(800));
         assertThat(c.jobs().retentionDays()).isEqualTo(30);
         assertThat(c.jobs().patchDays()).isEqualTo(6);
+        assertThat(c.alerts().webhookUrl()).isEmpty();
     }
 
     @Test
@@ -162,6 +163,20 @@ class AppConfigTest {
             assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", bad)))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("DATABASE_URL is invalid")
                     .hasMessageNotContaining("pw_SECRET");
+        }
+    }
+
+    @Test
+    void alert_webhook_url_is_kept_as_a_secret_and_must_be_http_or_https() {
+        AppConfig c = AppConfig.load(Map.of("KSYNC_ALERT_WEBHOOK_URL", "https://hooks.example.com/a?token=tok_SECRET"));
+        assertThat(c.alerts().webhookUrl()).contains(new Secret("https://hooks.example.com/a?token=tok_SECRET"));
+        assertThat(c.toString()).doesNotContain("tok_SECRET", "hooks.example.com");
+        for (String bad : new String[] {"ftp://hooks.example.com/tok_SECRET", "hooks.example.com/tok_SECRET",
+                "https:///tok_SECRET"}) {
+            assertThatThrownBy(() -> AppConfig.load(Map.of("KSYNC_ALERT_WEBHOOK_URL", bad)))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                            .contains("KSYNC_ALERT_WEBHOOK_URL is invalid; allowed: an http:// or https:// URL")
+                            .doesNotContain("tok_SECRET"));
         }
     }
 

@@ -1,0 +1,46 @@
+package dev.ksync.http;
+
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
+import dev.ksync.backfill.export.DayRange;
+import dev.ksync.backfill.export.OrderExport;
+import dev.ksync.error.KsyncException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * {@code GET /api/backfill/data/{client_id}/orders.csv?start=&end=} and {@code .../orders.xlsx?start=&end=}: a
+ * backfilled account's orders of at most 400 days (both ends included), streamed as a download. Everything is checked
+ * before the first byte, so a bad request still gets a JSON error.
+ */
+record BackfillExportRoutes(OrderExport export, AccountService accounts) {
+    static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/backfill/data/{client_id}/orders.csv", ctx -> download(ctx, "csv", "text/csv; charset=utf-8"),
+                Access.ADMIN);
+        routes.get("/api/backfill/data/{client_id}/orders.xlsx", ctx -> download(ctx, "xlsx", XLSX), Access.ADMIN);
+    }
+
+    private void download(Context ctx, String format, String contentType) throws IOException {
+        AccountId account = AccountId.of("client_id", ctx.pathParam("client_id"));
+        QueryParams query = QueryParams.of(ctx);
+        DayRange days = DayRange.parse(query.get("start").orElse(null), query.get("end").orElse(null));
+        if (accounts.find(account).isEmpty()) {
+            throw KsyncException.notFound("account", account.value());
+        }
+        ctx.contentType(contentType);
+        ctx.header("Content-Disposition", "attachment; filename=\"orders-" + account + "-" + days.start() + "_"
+                + days.end() + "." + format + "\"");
+        ctx.header("Cache-Control", "no-store"); // customers' e-mails
+        try (OutputStream out = ctx.outputStream()) {
+            if (format.equals("csv")) {
+                export.csv(account, days, out);
+            } else {
+                export.xlsx(account, days, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.ksync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.config.Secret;
+import dev.ksync.http.TestRig;
+import dev.ksync.sandbox.RateLimitMode;
+import dev.ksync.sandbox.SandboxOptions;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Issue 13, acceptance 3: in headless Chromium the backfill manager takes the admin secret, starts a test backfill of
+ * the sandbox account from its button, shows the bar reach 100 %, and shows a day's orders exactly as the API has
+ * them; then exports CSV through the header, and keeps the secret out of every URL.
+ */
+class BackfillManagerPageTest {
+    private static final String SECRET = "page-secret-4711";
+    private static final ObjectMapper json = new ObjectMapper();
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @RegisterExtension
+    static final TestRig rig = TestRig.api().secret(SECRET)
+            .env("KSYNC_SCHEDULER_POLL_S", "1").env("KSYNC_SCHEDULER_HEARTBEAT_S", "1")
+            .sandbox(SandboxOptions.defaults().withProfiles(1500).withHistoryDays(60).withRateLimits(RateLimitMode.OFF));
+
+    @BeforeAll
+    static void accounts() {
+        rig.ksync().accounts().add(new AccountId("acme"), "Acme Shoes", new Secret(TestRig.SANDBOX_KEY));
+        rig.ksync().scheduler().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        rig.ksync().scheduler().close();
+    }
+
+    private static JsonNode api(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(rig.uri(path)).header("x-admin-job-secret", SECRET)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return json.readTree(r.body());
+    }
+
+    /** Waits for what a running backfill does by itself (the page polls the API), at most {@code seconds}. */
+    private static <T> T await(WebDriver d, int seconds, Function<WebDriver, T> condition) {
+        return new WebDriverWait(d, Duration.ofSeconds(seconds), Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class).until(condition::apply);
+    }
+
+    private static By card(String id) {
+        return By.cssSelector("article.account[data-client-id='" + id + "']");
+    }
+
+    private static void click(WebDriver d, String id, String action) {
+        await(d, 30, x -> {
+            WebElement b = x.findElement(card(id)).findElement(By.cssSelector("button[data-action='" + action + "']"));
+            if (!b.isEnabled()) return null;
+            b.click();
+            return true;
+        });
+    }
+
+    @Test
+    void a_test_backfill_started_from_the_page_reaches_100_percent_and_shows_a_days_orders_as_the_api_does()
+            throws Exception {
+        try (Browser browser = Browser.open(1440, 900)) {
+            WebDriver d = browser.driver();
+            d.get(rig.uri("/static/backfill_manager.html").toString());
+            d.findElement(By.id("secret")).sendKeys(SECRET);
+            d.findElement(By.id("secret-save")).click();
+            WebElement acme = browser.await(x -> x.findElement(card("acme")));
+            assertThat(acme.getAttribute("data-status")).isEqualTo("not_started");
+            assertThat(acme.findElement(By.cssSelector("button[data-action='cancel']")).isEnabled()).isFalse();
+
+            click(d, "acme", "start-test");
+            // the bar moves while the days commit, and stops at 100 % when the backfill completes
+            await(d, 180, x -> "completed".equals(x.findElement(card("acme")).getAttribute("data-status")));
+            WebElement bar = d.findElement(card("acme")).findElement(By.cssSelector(".progress"));
+            assertThat(bar.getAttribute("aria-valuenow")).isEqualTo("100");
+            assertThat(bar.getText()).isEqualTo("100.0 %");
+            assertThat(d.findElement(card("acme")).getText()).contains("7 / 7 days");
+            JsonNode status = api("/api/backfill/status/acme");
+            assertThat(status.path("status").asText()).isEqualTo("completed");
+            assertThat(status.path("test_mode").asBoolean()).isTrue();
+            // after completion: Start, Start Test and Clear, but neither Retry nor Cancel
+            assertThat(d.findElement(card("acme")).findElement(By.cssSelector("button[data-action='retry']"))
+                    .isEnabled()).isFalse();
+
+            ((JavascriptExecutor) d).executeScript("window.scrollTo(0, 0)");
+            browser.screenshot(Path.of("target", "screenshots", "backfill_manager_progress.png"));
+
+            // the busiest day, chosen from the page's list of days with orders
+            JsonNode summary = api("/api/backfill/data/acme/summary");
+            assertThat(summary.path("days").size()).as("the sandbox has orders in the last 7 days").isPositive();
+            JsonNode busiest = summary.path("days").get(0);
+            for (JsonNode day : summary.path("days")) {
+                if (day.path("orders").asInt() > busiest.path("orders").asInt()) busiest = day;
+            }
+            String date = busiest.path("date").asText();
+            await(d, 30, x -> new Select(x.findElement(By.id("day-select"))).getOptions().stream()
+                    .anyMatch(o -> date.equals(o.getAttribute("value"))) ? true : null);
+            new Select(d.findElement(By.id("day-select"))).selectByValue(date);
+            await(d, 30, x -> date.equals(x.findElement(By.id("orders")).getAttribute("data-date")));
+
+            JsonNode expected = api("/api/backfill/data/acme/orders?date=" + date + "&limit=1000");
+            List<String> expectedIds = new ArrayList<>();
+            List<String> expectedEmails = new ArrayList<>();
+            for (JsonNode o : expected.path("orders")) {
+                expectedIds.add(o.path("event_id").asText());
+                expectedEmails.add(o.path("customer").path("email").asText(""));
+            }
+            List<WebElement> rows = d.findElements(By.cssSelector("#orders tbody tr[data-event-id]"));
+            assertThat(rows).extracting(r -> r.getAttribute("data-event-id")).containsExactlyElementsOf(expectedIds);
+            assertThat(rows).extracting(r -> r.findElements(By.tagName("td")).get(4).getText())
+                    .containsExactlyElementsOf(expectedEmails);
+            assertThat(expectedIds).hasSize(busiest.path("orders").asInt());
+
+            // the summary shows the API's order count
+            assertThat(d.findElement(By.cssSelector("#summary [data-role='orders'] .v")).getText().replace(",", ""))
+                    .isEqualTo(summary.path("orders").asText());
+
+            Path shot = browser.screenshot(Path.of("target", "screenshots", "backfill_manager.png"));
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+            // the CSV export goes through fetch with the header and is saved from a blob
+            d.findElement(By.id("export-csv")).click();
+            String saved = await(d, 30, x -> {
+                String t = x.findElement(By.id("export-state")).getText();
+                return t.startsWith("Saved ") ? t : null;
+            });
+            assertThat(saved).startsWith("Saved orders-acme-").contains(".csv");
+
+            // Clear asks first: dismissing keeps the backfill
+            click(d, "acme", "clear");
+            d.switchTo().alert().dismiss();
+            assertThat(api("/api/backfill/status/acme").path("status").asText()).isEqualTo("completed");
+
+            assertThat(d.getCurrentUrl()).doesNotContain(SECRET);
+            Object resources = ((JavascriptExecutor) d).executeScript(
+                    "return performance.getEntriesByType('resource').map(e => e.name).join('\\n')");
+            assertThat(String.valueOf(resources)).contains("/api/backfill/status").doesNotContain(SECRET);
+            assertThat(browser.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void on_a_phone_width_the_page_fits_without_sideways_scrolling() throws Exception {
+        try (Browser browser = Browser.open(390, 844)) {
+            WebDriver d = browser.driver();
+            d.get(rig.uri("/static/backfill_manager.html").toString());
+            d.findElement(By.id("secret")).sendKeys(SECRET);
+            d.findElement(By.id("secret-save")).click();
+            browser.await(x -> x.findElement(card("acme")));
+            Object overflow = ((JavascriptExecutor) d).executeScript(
+                    "return document.documentElement.scrollWidth - window.innerWidth");
+            assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+            browser.screenshot(Path.of("target", "screenshots", "backfill_manager_phone.png"));
+            assertThat(browser.consoleErrors()).isEmpty();
+        }
+    }
+}
