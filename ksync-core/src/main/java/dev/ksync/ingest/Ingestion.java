@@ -187,14 +187,10 @@ public final class Ingestion {
                         : null;
                 window[0] = new IngestReport.Window(start == null ? "" : RunbookTime.format(start), RunbookTime.format(end));
                 ingestionLog.window(logId, window[0]);
-                RawTable.Loader loader = table.loader(h, clock.instant().getEpochSecond(), settings.batchRows());
-                if (start == null || start.isBefore(end)) {
-                    Function<JsonNode, Instant> value = valueOf(d);
-                    try (Stream<JsonNode> records = fetch(client, d, start, end)) {
-                        records.forEach(rec -> loader.add(rec, value.apply(rec)));
-                    }
+                if (start != null && !start.isBefore(end)) return 0L;
+                try (Stream<JsonNode> records = fetch(client, d, start, end)) {
+                    return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d));
                 }
-                return loader.finish();
             });
             long ms = (System.nanoTime() - t0) / 1_000_000;
             ingestionLog.finish(logId, "success", rows, ms, null, clock.instant());
