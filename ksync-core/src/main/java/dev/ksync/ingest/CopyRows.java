@@ -85,7 +85,7 @@ final class CopyRows {
         if (field != null) {
             out.tab();
             if (fieldValue == null) out.nul();
-            else out.ascii(fieldValue.toString());
+            else out.instant(fieldValue);
         }
         for (int i = 0; i < columns.size(); i++) {
             out.tab();
@@ -223,6 +223,42 @@ final class CopyRows {
         void ascii(String s) {
             ensure(s.length());
             for (int i = 0; i < s.length(); i++) buf[len++] = (byte) s.charAt(i);
+        }
+
+        /** {@code 2024-03-26T17:24:42Z}; whole seconds of years 1 to 9999 without the general formatter. */
+        void instant(Instant t) {
+            long sec = t.getEpochSecond();
+            long day = Math.floorDiv(sec, 86_400);
+            int secOfDay = (int) Math.floorMod(sec, 86_400);
+            if (t.getNano() != 0 || day < MIN_DAY || day > MAX_DAY) {
+                ascii(t.toString());
+                return;
+            }
+            java.time.LocalDate d = java.time.LocalDate.ofEpochDay(day);
+            ensure(20);
+            digits(d.getYear(), 4);
+            buf[len++] = '-';
+            digits(d.getMonthValue(), 2);
+            buf[len++] = '-';
+            digits(d.getDayOfMonth(), 2);
+            buf[len++] = 'T';
+            digits(secOfDay / 3600, 2);
+            buf[len++] = ':';
+            digits(secOfDay / 60 % 60, 2);
+            buf[len++] = ':';
+            digits(secOfDay % 60, 2);
+            buf[len++] = 'Z';
+        }
+
+        private static final long MIN_DAY = java.time.LocalDate.of(1, 1, 1).toEpochDay();
+        private static final long MAX_DAY = java.time.LocalDate.of(9999, 12, 31).toEpochDay();
+
+        private void digits(int v, int width) {
+            for (int i = width - 1; i >= 0; i--) {
+                buf[len + i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            len += width;
         }
 
         void text(String s) {

@@ -90,6 +90,10 @@ class RawTableTest {
         assertThat(names.get(1)).isEqualTo("7|-|-"); // 30 February is no datetime: null, not a failed window
         // (Jackson reads 1e-5 as 1.0E-5, as the record keeps it)
         assertThat(names.get(2)).startsWith("false|0.000010|2024-02-29");
+        List<Instant> created = jdbi.withHandle(h -> h.createQuery("select created from raw_test.typed order by id")
+                .mapTo(java.time.OffsetDateTime.class).list()).stream().map(java.time.OffsetDateTime::toInstant).toList();
+        assertThat(created).containsExactly(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-02T00:00:00Z"),
+                Instant.parse("2024-01-03T00:00:00Z"));
         String record = jdbi.withHandle(h -> h.createQuery("select record->'attributes'->>'Name' from raw_test.typed where id = 'a'")
                 .mapTo(String.class).one());
         assertThat(record).isEqualTo("tab\there \\ \"q\" \n é");
