@@ -129,18 +129,18 @@ public final class EventsIngestBench {
             double overall = last[0] * 60_000.0 / (t1 - t0);
             System.out.printf("calls/min: sustained %.0f = %.3f of the ceiling over %d whole minutes; overall %.0f = %.3f%n",
                     sustained, sustained / CEILING_CALLS_PER_MINUTE, whole.size(), overall, overall / CEILING_CALLS_PER_MINUTE);
-            // Where the CPU went, per page fetched: against the budget of a page at the ceiling on this machine
-            // (2 cores / 58.3 pages a second = 34 ms of CPU a page, if nothing else ran)
-            double pages = Math.max(1, last[0]);
+            // Where the CPU went, per 1,000 events (a full page), against what 1,000 events may take at the ceiling on
+            // this machine (2 cores / 58,333 events a second = 34 ms of CPU, if nothing else ran)
+            double thousands = Math.max(1, r.rows()) / 1000.0;
             double budget = Runtime.getRuntime().availableProcessors() * 60_000.0 / CEILING_CALLS_PER_MINUTE;
-            System.out.printf("CPU per page (ms): %s; all %.1f against %.1f available a page at the ceiling"
+            System.out.printf("CPU per 1,000 events (ms): %s; all %.1f against %.1f available at the ceiling"
                     + " (load average after: %s)%n", String.join(", ", spent.entrySet().stream()
-                            .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() * 1000 / pages)).toList()),
-                    spent.values().stream().mapToDouble(Double::doubleValue).sum() * 1000 / pages, budget, loadAverage());
-            double ksync = spent.entrySet().stream().filter(e -> !e.getKey().startsWith("sandbox"))
-                    .mapToDouble(Map.Entry::getValue).sum() * 1000 / pages;
-            System.out.printf("ksync's side (all but the sandbox): %.1f ms CPU a page = %.2f cores at the ceiling%n",
-                    ksync, ksync * CEILING_CALLS_PER_MINUTE / 60_000);
+                            .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() * 1000 / thousands)).toList()),
+                    spent.values().stream().mapToDouble(Double::doubleValue).sum() * 1000 / thousands, budget, loadAverage());
+            double ksync = spent.entrySet().stream().filter(e -> !e.getKey().startsWith("sandbox") && !e.getKey().equals("bench"))
+                    .mapToDouble(Map.Entry::getValue).sum() * 1000 / thousands;
+            System.out.printf("ksync's side (all but the sandbox and the bench's counters): %.1f ms CPU per 1,000 events"
+                    + " = %.2f cores at the ceiling%n", ksync, ksync * CEILING_CALLS_PER_MINUTE / 60_000);
             client.close();
 
             // ---- loader only ----
@@ -176,10 +176,12 @@ public final class EventsIngestBench {
             double secs = (System.nanoTime() - c0) / 1e9;
             double jvmCpu = (os.getProcessCpuTime() - cpu0) / 1e9; // the whole JVM (the sandbox is idle by now)
             double pgCpu = cpuSeconds(backend[0]) - backendCpu0[0];
-            System.out.printf("loader only: %,d rows in %.1f s wall = %,.0f rows/s on one connection; CPU: JVM %.1f s +"
-                    + " PostgreSQL backend %.1f s = %,.0f rows per CPU-second (batches of %d; load average %.1f on %d cores)%n",
-                    loaded, secs, loaded / secs, jvmCpu, pgCpu, loaded / (jvmCpu + pgCpu),
-                    Ingestion.Settings.DEFAULT.batchRows(), os.getSystemLoadAverage(), os.getAvailableProcessors());
+            if (loaded > 0) System.out.printf("loader only: %,d rows in %.1f s wall = %,.0f rows/s on one connection; CPU: JVM %.1f s"
+                    + " (%.1f us a row) + PostgreSQL backend %.1f s (%.1f us a row) = %,.0f rows per CPU-second"
+                    + " (PostgreSQL's alone: %,.0f; batches of %d; load average %s on %d cores)%n",
+                    loaded, secs, loaded / secs, jvmCpu, jvmCpu * 1e6 / loaded, pgCpu, pgCpu * 1e6 / loaded,
+                    loaded / (jvmCpu + pgCpu), loaded / pgCpu, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(),
+                    os.getAvailableProcessors());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

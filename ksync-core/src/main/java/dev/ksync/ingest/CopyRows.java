@@ -184,10 +184,17 @@ final class CopyRows {
             @Override
             public void write(byte[] b, int off, int n) {
                 ensure(n * 2);
-                for (int i = off, end = off + n; i < end; i++) {
-                    if (b[i] == '\\') buf[len++] = '\\';
-                    buf[len++] = b[i];
+                int end = off + n;
+                int from = off;
+                for (int i = off; i < end; i++) {
+                    if (b[i] != '\\') continue;
+                    System.arraycopy(b, from, buf, len, i + 1 - from); // backslashes are rare: copy runs between them
+                    len += i + 1 - from;
+                    buf[len++] = '\\';
+                    from = i + 1;
                 }
+                System.arraycopy(b, from, buf, len, end - from);
+                len += end - from;
             }
         };
 
