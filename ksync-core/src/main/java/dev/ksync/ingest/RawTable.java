@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
@@ -105,20 +106,24 @@ final class RawTable {
     long load(Handle h, long uploadTime, int batchRows, Stream<JsonNode> records, Function<JsonNode, Instant> fieldValue) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         Map<String, String> tableTypes = columns(h);
+        AtomicBoolean stopped = new AtomicBoolean();
         Thread producer = Thread.ofPlatform().daemon().name("ksync-ingest-encode-" + table).start(() -> {
             Object end = END;
             try {
                 CopyRows rows = new CopyRows(field, uploadTime, batchRows, tableTypes, batch -> put(queue, batch));
-                records.forEach(r -> rows.add(r, fieldValue.apply(r)));
+                records.forEach(r -> {
+                    if (stopped.get()) throw new Stopped();
+                    rows.add(r, fieldValue.apply(r));
+                });
                 rows.flush();
-            } catch (Stopped stopped) {
+            } catch (Stopped ignored) {
                 return; // the loader gave up first and is not listening
             } catch (RuntimeException | Error e) {
                 end = e;
             }
             try {
                 put(queue, end);
-            } catch (Stopped stopped) {
+            } catch (Stopped ignored) {
                 // the loader gave up first
             }
         });
@@ -135,9 +140,14 @@ final class RawTable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading " + qualified(), e);
         } finally {
-            producer.interrupt(); // a no-op once it has ended; else it stops at its next wait
+            // The producer ends at its next record or wait; what it still hands over is dropped, so it cannot block
+            stopped.set(true);
+            producer.interrupt();
             try {
-                producer.join();
+                while (producer.isAlive()) {
+                    queue.clear();
+                    producer.join(50);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

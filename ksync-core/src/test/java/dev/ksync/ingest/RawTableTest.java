@@ -113,6 +113,23 @@ class RawTableTest {
     }
 
     @Test
+    void a_failure_in_postgresql_stops_the_reading_of_an_endless_stream_and_commits_nothing() {
+        RawTable t = new RawTable("raw_test", "refused", "created", RawTable.Key.ID);
+        String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        // jsonb refuses \u0000: the batch holding record 25 fails in COPY, while records keep coming
+        Stream<JsonNode> endless = Stream.generate(() -> {
+            long i = read.getAndIncrement();
+            return record("r" + i, i == 25 ? "{\"created\":\"2024-01-01T00:00:00Z\",\"bad\":\"\\u0000\"}" : at);
+        });
+        assertThatThrownBy(() -> load(t, 10, endless)).hasMessageContaining("COPY into");
+        long after = read.get();
+        assertThat(after).as("records read before the reader stopped").isLessThan(1_000);
+        String left = jdbi.withHandle(h -> h.createQuery("select to_regclass('raw_test.refused')::text").mapTo(String.class).one());
+        assertThat(left).isNull();
+    }
+
+    @Test
     void a_failure_while_reading_the_records_leaves_the_window_uncommitted() {
         RawTable t = new RawTable("raw_test", "broken", "created", RawTable.Key.ID);
         String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
