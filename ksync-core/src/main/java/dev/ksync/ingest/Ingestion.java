@@ -56,7 +56,7 @@ public final class Ingestion {
     /**
      * @param schemaTemplate  the account's schema, {@code {accountId}} replaced (runbook: {@code databases.src})
      * @param parallel        datasources at once (the runbook's {@code _parallel: {limit: 3}})
-     * @param batchRows       rows per COPY batch (memory holds one batch)
+     * @param batchRows       rows per COPY batch (memory holds at most 4 batches: see {@code RawTable#load})
      * @param partitionAbove  windows longer than this page profiles and events in parallel slices (a history, a
      *                        first load); shorter ones, as a daily incremental run's, take one cursor, so a run
      *                        with nothing new costs one call
