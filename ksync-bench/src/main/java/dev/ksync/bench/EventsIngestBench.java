@@ -47,9 +47,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * calls/min. Calls are counted as the sandbox received them, per Klaviyo fixed minute; <b>sustained</b> is the mean over
  * whole minutes (the first, partial one and the last left out), <b>overall</b> all calls over the whole load.
  *
- * <p><b>Loader only</b>: {@code copyRows} rows (the loaded events, given fresh ids) through the same COPY loader on one
- * connection, no Klaviyo in the loop: rows/s into PostgreSQL. The loader and its PostgreSQL backend take turns (each
- * batch is a synchronous COPY then an insert), so the wall-clock rate is about one core's worth.
+ * <p>The run's CPU is split by part ({@link CpuMeter}): the sandbox (which shares this machine only in the benchmark),
+ * the client's paging, the ingestion's encoder and loader threads, the JVM, PostgreSQL; per page fetched, against the
+ * CPU a page may take at the ceiling on this machine.
+ *
+ * <p><b>Loader only</b>: {@code copyRows} rows (the loaded events, given fresh ids) through the same loader
+ * ({@code RawTable.load}: encoder thread, COPY straight into the table) on one connection, no Klaviyo in the loop:
+ * rows per CPU-second of the JVM and its PostgreSQL backend, which a shared machine does not distort as it does
+ * wall-clock rows/s.
  *
  * <p>Args: [profiles] [historyDays] [latencyMs] [copyRows].
  */
@@ -82,7 +87,7 @@ public final class EventsIngestBench {
             Ingestion ingestion = new Ingestion(db.jdbi(), id -> client, accounts, Ingestion.Settings.DEFAULT, clock);
             TreeMap<Long, long[]> samples = new TreeMap<>(); // ms → {calls, 429s}
             AtomicBoolean done = new AtomicBoolean();
-            Thread monitor = Thread.ofPlatform().daemon().start(() -> {
+            Thread monitor = Thread.ofPlatform().daemon().name("bench-monitor").start(() -> {
                 while (!done.get()) {
                     CallCounters.Operation op = Optional.ofNullable(sandbox.stats().get("pk_bench"))
                             .map(m -> m.get("get_events")).orElse(new CallCounters.Operation(0, 0, 0));
@@ -96,10 +101,13 @@ public final class EventsIngestBench {
                     }
                 }
             });
+            CpuMeter cpu = new CpuMeter(postmasterPid(dir.resolve("pg")));
+            System.out.printf("load average before: %s%n", loadAverage());
             long t0 = clock.millis();
             IngestReport report = ingestion.run(new IngestRequest(IngestMode.HIST,
                     Optional.of(AccountId.of("accountId", "bench")), Optional.empty(), Set.of("events")));
             long t1 = clock.millis();
+            Map<String, Double> spent = cpu.stop();
             done.set(true);
             monitor.join();
             IngestReport.Result r = report.datasources().get(0);
@@ -121,6 +129,18 @@ public final class EventsIngestBench {
             double overall = last[0] * 60_000.0 / (t1 - t0);
             System.out.printf("calls/min: sustained %.0f = %.3f of the ceiling over %d whole minutes; overall %.0f = %.3f%n",
                     sustained, sustained / CEILING_CALLS_PER_MINUTE, whole.size(), overall, overall / CEILING_CALLS_PER_MINUTE);
+            // Where the CPU went, per 1,000 events (a full page), against what 1,000 events may take at the ceiling on
+            // this machine (2 cores / 58,333 events a second = 34 ms of CPU, if nothing else ran)
+            double thousands = Math.max(1, r.rows()) / 1000.0;
+            double budget = Runtime.getRuntime().availableProcessors() * 60_000.0 / CEILING_CALLS_PER_MINUTE;
+            System.out.printf("CPU per 1,000 events (ms): %s; all %.1f against %.1f available at the ceiling"
+                    + " (load average after: %s)%n", String.join(", ", spent.entrySet().stream()
+                            .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() * 1000 / thousands)).toList()),
+                    spent.values().stream().mapToDouble(Double::doubleValue).sum() * 1000 / thousands, budget, loadAverage());
+            double ksync = spent.entrySet().stream().filter(e -> !e.getKey().startsWith("sandbox") && !e.getKey().equals("bench"))
+                    .mapToDouble(Map.Entry::getValue).sum() * 1000 / thousands;
+            System.out.printf("ksync's side (all but the sandbox and the bench's counters): %.1f ms CPU per 1,000 events"
+                    + " = %.2f cores at the ceiling%n", ksync, ksync * CEILING_CALLS_PER_MINUTE / 60_000);
             client.close();
 
             // ---- loader only ----
@@ -156,16 +176,120 @@ public final class EventsIngestBench {
             double secs = (System.nanoTime() - c0) / 1e9;
             double jvmCpu = (os.getProcessCpuTime() - cpu0) / 1e9; // the whole JVM (the sandbox is idle by now)
             double pgCpu = cpuSeconds(backend[0]) - backendCpu0[0];
-            System.out.printf("loader only: %,d rows in %.1f s wall = %,.0f rows/s on one connection; CPU: JVM %.1f s +"
-                    + " PostgreSQL backend %.1f s = %,.0f rows per CPU-second (batches of %d; load average %.1f on %d cores)%n",
-                    loaded, secs, loaded / secs, jvmCpu, pgCpu, loaded / (jvmCpu + pgCpu),
-                    Ingestion.Settings.DEFAULT.batchRows(), os.getSystemLoadAverage(), os.getAvailableProcessors());
+            if (loaded > 0) System.out.printf("loader only: %,d rows in %.1f s wall = %,.0f rows/s on one connection; CPU: JVM %.1f s"
+                    + " (%.1f us a row) + PostgreSQL backend %.1f s (%.1f us a row) = %,.0f rows per CPU-second"
+                    + " (PostgreSQL's alone: %,.0f; batches of %d; load average %s on %d cores)%n",
+                    loaded, secs, loaded / secs, jvmCpu, jvmCpu * 1e6 / loaded, pgCpu, pgCpu * 1e6 / loaded,
+                    loaded / (jvmCpu + pgCpu), loaded / pgCpu, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(),
+                    os.getAvailableProcessors());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * CPU seconds by part of the run, sampled every 200 ms: this JVM's threads by name (the sandbox's Jetty
+     * threads; the client's paging, which runs on virtual threads and the HTTP client's; the ingestion's encoder and
+     * loader threads; the JVM itself: GC, JIT) and the embedded PostgreSQL's processes (/proc). Threads that end
+     * between two samples lose at most their last 200 ms.
+     */
+    static final class CpuMeter {
+        private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final int postmaster;
+        private final Map<Long, Long> threadCpu = new java.util.HashMap<>();
+        private final Map<Long, String> threadPart = new java.util.HashMap<>();
+        private final Map<Integer, Double> pgCpu = new java.util.HashMap<>();
+        private final Map<Integer, Double> pgStart = new java.util.HashMap<>();
+        private final Map<String, Double> spent = new java.util.TreeMap<>();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread sampler;
+
+        CpuMeter(int postmaster) {
+            this.postmaster = postmaster;
+            sample(true);
+            sampler = Thread.ofPlatform().daemon().name("bench-cpu-meter").start(() -> {
+                while (!stop.get()) {
+                    try {
+                        Thread.sleep(200); // sampling period, not a wait for an outcome
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    sample(false);
+                }
+            });
+        }
+
+        private static String part(String name) {
+            if (name.startsWith("JettyServerThreadPool") || name.startsWith("qtp")) return "sandbox (Jetty)";
+            if (name.startsWith("ForkJoinPool") || name.startsWith("HttpClient")) return "client paging";
+            if (name.startsWith("ksync-ingest-encode")) return "ingest encoder";
+            if (name.startsWith("ksync-ingest-")) return "ingest loader";
+            if (name.startsWith("bench-")) return "bench";
+            return "JVM (GC, JIT, other)";
+        }
+
+        private synchronized void sample(boolean first) {
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) continue;
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                if (t < 0) continue;
+                Long before = threadCpu.put(info.getThreadId(), t);
+                threadPart.putIfAbsent(info.getThreadId(), part(info.getThreadName()));
+                if (!first) spent.merge(threadPart.get(info.getThreadId()), (t - (before == null ? 0 : before)) / 1e9, Double::sum);
+            }
+            try (var procs = Files.list(Path.of("/proc"))) {
+                procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                    int pid = Integer.parseInt(p.getFileName().toString());
+                    double[] st = stat(pid);
+                    if (st == null || (pid != postmaster && (int) st[0] != postmaster)) return;
+                    if (first) pgStart.put(pid, st[1]);
+                    pgCpu.put(pid, st[1]);
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** CPU seconds by part since the meter started. */
+        synchronized Map<String, Double> stop() {
+            stop.set(true);
+            sampler.interrupt();
+            sample(false);
+            Map<String, Double> out = new java.util.TreeMap<>(spent);
+            out.put("PostgreSQL", pgCpu.entrySet().stream()
+                    .mapToDouble(e -> e.getValue() - pgStart.getOrDefault(e.getKey(), 0.0)).sum());
+            return out;
+        }
+    }
+
+    /** {ppid, user + system CPU seconds} of a process, or null. */
+    private static double[] stat(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new double[] {Integer.parseInt(f[1]), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The embedded PostgreSQL's postmaster: the first line of postmaster.pid under {@code dir}. */
+    private static int postmasterPid(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            Path pidFile = files.filter(p -> p.getFileName().toString().equals("postmaster.pid")).findFirst().orElseThrow();
+            return Integer.parseInt(Files.readAllLines(pidFile).getFirst().trim());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     /** Cumulative calls at {@code ms}: the last sample taken at or before it. */
@@ -176,15 +300,10 @@ public final class EventsIngestBench {
         }
     }
 
-    /** A process's user + system CPU time from /proc (Linux; clock ticks of 1/100 s). */
+    /** A process's user + system CPU seconds from /proc (Linux), NaN if unreadable. */
     private static double cpuSeconds(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15 of stat
-        } catch (java.io.IOException | RuntimeException e) {
-            return Double.NaN;
-        }
+        double[] st = stat(pid);
+        return st == null ? Double.NaN : st[1];
     }
 
     private static JsonNode read(ObjectMapper json, String s) {

@@ -56,7 +56,7 @@ public final class Ingestion {
     /**
      * @param schemaTemplate  the account's schema, {@code {accountId}} replaced (runbook: {@code databases.src})
      * @param parallel        datasources at once (the runbook's {@code _parallel: {limit: 3}})
-     * @param batchRows       rows per COPY batch (memory holds one batch)
+     * @param batchRows       rows per COPY batch (memory holds at most 4 batches: see {@code RawTable#load})
      * @param partitionAbove  windows longer than this page profiles and events in parallel slices (a history, a
      *                        first load); shorter ones, as a daily incremental run's, take one cursor, so a run
      *                        with nothing new costs one call
@@ -187,14 +187,10 @@ public final class Ingestion {
                         : null;
                 window[0] = new IngestReport.Window(start == null ? "" : RunbookTime.format(start), RunbookTime.format(end));
                 ingestionLog.window(logId, window[0]);
-                RawTable.Loader loader = table.loader(h, clock.instant().getEpochSecond(), settings.batchRows());
-                if (start == null || start.isBefore(end)) {
-                    Function<JsonNode, Instant> value = valueOf(d);
-                    try (Stream<JsonNode> records = fetch(client, d, start, end)) {
-                        records.forEach(rec -> loader.add(rec, value.apply(rec)));
-                    }
+                if (start != null && !start.isBefore(end)) return 0L;
+                try (Stream<JsonNode> records = fetch(client, d, start, end)) {
+                    return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d));
                 }
-                return loader.finish();
             });
             long ms = (System.nanoTime() - t0) / 1_000_000;
             ingestionLog.finish(logId, "success", rows, ms, null, clock.instant());

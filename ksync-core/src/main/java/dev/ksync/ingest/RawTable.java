@@ -1,17 +1,23 @@
 package dev.ksync.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 
@@ -26,8 +32,6 @@ import org.postgresql.PGConnection;
 final class RawTable {
     /** Columns ksync keeps itself: no attribute or incremental field may take their names. */
     static final Set<String> RESERVED = Set.of("id", "record", "time");
-    private static final Pattern DATETIME =
-            Pattern.compile("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}(:?\\d{2})?)?");
 
     enum Key { ID, ID_AND_FIELD, ID_AND_TIME }
 
@@ -93,99 +97,153 @@ final class RawTable {
                 .mapTo(java.time.OffsetDateTime.class).findOne().map(java.time.OffsetDateTime::toInstant);
     }
 
-    /** Starts appending in {@code h}'s transaction; rows become visible when it commits. */
-    Loader loader(Handle h, long uploadTime, int batchSize) {
-        h.execute("create temporary table if not exists ksync_ingest_stage (id text, field timestamptz, record jsonb)"
-                + " on commit drop");
-        h.execute("truncate ksync_ingest_stage");
-        return new Loader(h, uploadTime, batchSize);
+    /**
+     * Appends {@code records} in {@code h}'s transaction (rows become visible when it commits); the number of rows
+     * the table did not hold yet. Reading and encoding the records runs on a thread of its own, a bounded queue of
+     * batches ahead of this one, which COPYs them: paging Klaviyo and writing PostgreSQL overlap, and memory holds at
+     * most {@link #QUEUED} + 2 batches whatever the number of rows.
+     */
+    long load(Handle h, long uploadTime, int batchRows, Stream<JsonNode> records, Function<JsonNode, Instant> fieldValue) {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
+        Map<String, String> tableTypes = columns(h);
+        AtomicBoolean stopped = new AtomicBoolean();
+        Thread producer = Thread.ofPlatform().daemon().name("ksync-ingest-encode-" + table).start(() -> {
+            Object end = END;
+            try {
+                CopyRows rows = new CopyRows(field, uploadTime, batchRows, tableTypes, batch -> put(queue, batch));
+                records.forEach(r -> {
+                    if (stopped.get()) throw new Stopped();
+                    rows.add(r, fieldValue.apply(r));
+                });
+                rows.flush();
+            } catch (Stopped ignored) {
+                return; // the loader gave up first and is not listening
+            } catch (RuntimeException | Error e) {
+                end = e;
+            }
+            try {
+                put(queue, end);
+            } catch (Stopped ignored) {
+                // the loader gave up first
+            }
+        });
+        Loader loader = new Loader(h, tableTypes.keySet());
+        try {
+            while (true) {
+                Object item = queue.take();
+                if (item == END) return loader.inserted;
+                if (item instanceof RuntimeException e) throw e;
+                if (item instanceof Error e) throw e;
+                loader.copy((CopyRows.Batch) item);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + qualified(), e);
+        } finally {
+            // The producer ends at its next record or wait; what it still hands over is dropped, so it cannot block
+            stopped.set(true);
+            producer.interrupt();
+            try {
+                while (producer.isAlive()) {
+                    queue.clear();
+                    producer.join(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    /** Rows go to a staging table with COPY a batch at a time, then into the table, skipping those it holds. */
-    final class Loader {
+    /** Batches encoded ahead of the one being loaded. */
+    private static final int QUEUED = 2;
+    private static final Object END = new Object();
+
+    /** The producer was interrupted: the loader has stopped. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void put(BlockingQueue<Object> queue, Object item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException e) {
+            throw new Stopped();
+        }
+    }
+
+    /**
+     * COPYs each batch straight into the table under a savepoint: a first load, or any window whose records the
+     * table does not hold, costs PostgreSQL one pass. A batch that meets a held row (the records sharing a
+     * window's start second, fetched again by design) rolls back to its savepoint and goes through a staging table,
+     * inserted skipping the rows the table holds; the next batch goes straight in again once a staged one skipped
+     * nothing.
+     */
+    private final class Loader {
         private final Handle h;
-        private final long uploadTime;
-        private final int batchSize;
-        private final StringBuilder csv = new StringBuilder();
-        private int pending;
+        private final Set<String> existing;
         private long inserted;
-        /** Column name → attribute key, for every scalar attribute seen in this load (bounded by the schema). */
-        private final Map<String, String> attributes = new LinkedHashMap<>();
-        /** Column name → SQL type, of this load's attributes not yet in the table. */
-        private final Map<String, String> newTypes = new LinkedHashMap<>();
-        private Map<String, String> tableTypes;
+        private boolean direct = true;
+        /** The column list the staging table was made with, null before it is needed. */
+        private String staged;
 
-        private Loader(Handle h, long uploadTime, int batchSize) {
+        Loader(Handle h, Set<String> existing) {
             this.h = h;
-            this.uploadTime = uploadTime;
-            this.batchSize = batchSize;
+            this.existing = new java.util.HashSet<>(existing);
         }
 
-        void add(JsonNode record, Instant fieldValue) {
-            String id = record.path("id").asText(null);
-            if (id == null) throw new IllegalStateException("a Klaviyo record without an id");
-            csv.append(csvField(id)).append(',').append(fieldValue == null ? "" : csvField(fieldValue.toString()))
-                    .append(',').append(csvField(record.toString())).append('\n');
-            for (var it = record.path("attributes").fields(); it.hasNext(); ) {
-                var e = it.next();
-                String type = typeOf(e.getValue());
-                if (type == null) continue;
-                String column = column(e.getKey());
-                if (RESERVED.contains(column) || column.equals(field)) continue;
-                String known = attributes.putIfAbsent(column, e.getKey());
-                if (known != null && !known.equals(e.getKey())) continue; // another key folds to the same name
-                newTypes.merge(column, type, (a, b) -> a.equals(b) ? a : "text");
-            }
-            if (++pending >= batchSize) flush();
-        }
-
-        /** Writes what is pending; the number of rows the table did not hold yet, over the whole load. */
-        long finish() {
-            flush();
-            return inserted;
-        }
-
-        private void flush() {
-            if (pending == 0) return;
-            try {
-                h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(
-                        "copy ksync_ingest_stage (id, field, record) from stdin with (format csv)",
-                        new StringReader(csv.toString()));
-            } catch (SQLException e) {
-                throw new IllegalStateException("COPY into the staging table failed: " + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            csv.setLength(0);
-            pending = 0;
-            addColumns();
-            StringBuilder cols = new StringBuilder("id");
-            StringBuilder vals = new StringBuilder("s.id");
-            if (field != null) {
-                cols.append(", ").append(quote(field));
-                vals.append(", s.field");
-            }
-            attributes.forEach((column, attribute) -> {
-                cols.append(", ").append(quote(column));
-                vals.append(", ").append(extract(attribute, tableTypes.get(column)));
-            });
-            inserted += h.createUpdate("insert into " + qualified() + " (" + cols + ", record, time) select " + vals
-                    + ", s.record, :time from ksync_ingest_stage s on conflict do nothing")
-                    .bind("time", uploadTime).execute();
-            h.execute("truncate ksync_ingest_stage");
-        }
-
-        /** Adds the columns of attributes first seen in this batch (in this transaction: a kill leaves none). */
-        private void addColumns() {
-            if (tableTypes == null) tableTypes = columns(h);
-            for (var e : newTypes.entrySet()) {
-                if (!tableTypes.containsKey(e.getKey())) {
-                    h.execute("alter table " + qualified() + " add column if not exists " + quote(e.getKey()) + " "
-                            + e.getValue());
-                    tableTypes.put(e.getKey(), e.getValue());
+        void copy(CopyRows.Batch b) {
+            for (CopyRows.Column c : b.columns()) {
+                // in this transaction: a killed run leaves no column behind either
+                if (existing.add(c.name())) {
+                    h.execute("alter table " + qualified() + " add column if not exists " + quote(c.name()) + " " + c.type());
                 }
             }
-            newTypes.clear();
+            StringBuilder cols = new StringBuilder("id");
+            if (field != null) cols.append(", ").append(quote(field));
+            for (CopyRows.Column c : b.columns()) cols.append(", ").append(quote(c.name()));
+            cols.append(", record, time");
+            try {
+                Connection conn = h.getConnection();
+                if (direct) {
+                    Savepoint sp = conn.setSavepoint();
+                    try {
+                        inserted += copyIn(conn, qualified(), cols, b);
+                        conn.releaseSavepoint(sp);
+                        return;
+                    } catch (SQLException e) {
+                        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+                        conn.rollback(sp);
+                        direct = false;
+                    }
+                }
+                if (!cols.toString().equals(staged)) {
+                    h.execute("drop table if exists pg_temp.ksync_ingest_stage");
+                    // (like: the columns and their types, not the unique index)
+                    h.execute("create temporary table ksync_ingest_stage (like " + qualified() + ") on commit drop");
+                    staged = cols.toString();
+                }
+                copyIn(conn, "ksync_ingest_stage", cols, b);
+                int n = h.execute("insert into " + qualified() + " (" + cols + ") select " + cols
+                        + " from ksync_ingest_stage on conflict do nothing");
+                h.execute("truncate ksync_ingest_stage");
+                inserted += n;
+                direct = n == b.rows();
+            } catch (SQLException e) {
+                throw new IllegalStateException("COPY into " + qualified() + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static long copyIn(Connection conn, String target, CharSequence cols, CopyRows.Batch b) throws SQLException {
+        try {
+            return conn.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + target + " (" + cols + ") from stdin",
+                    new ByteArrayInputStream(b.bytes(), 0, b.length()), 1 << 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -208,7 +266,7 @@ final class RawTable {
     static String typeOf(JsonNode v) {
         if (v.isBoolean()) return "boolean";
         if (v.isNumber()) return "numeric";
-        if (v.isTextual()) return DATETIME.matcher(v.textValue()).matches() ? "timestamptz" : "text";
+        if (v.isTextual()) return CopyRows.isDatetime(v.textValue()) ? "timestamptz" : "text";
         return null;
     }
 
@@ -219,28 +277,7 @@ final class RawTable {
         return c.length() > 63 ? c.substring(0, 63) : c;
     }
 
-    /** The attribute as the column's type; a value of another JSON type is null there (the record keeps it). */
-    private static String extract(String attribute, String type) {
-        String a = "(s.record->'attributes'->" + literal(attribute) + ")";
-        String text = a + " #>> '{}'";
-        return switch (type) {
-            case "numeric" -> "case when jsonb_typeof(" + a + ") = 'number' then (" + text + ")::numeric end";
-            case "boolean" -> "case when jsonb_typeof(" + a + ") = 'boolean' then (" + text + ")::boolean end";
-            case "timestamptz" -> "case when jsonb_typeof(" + a + ") = 'string' then ksync_try_timestamptz(" + text + ") end";
-            case "text" -> "case when jsonb_typeof(" + a + ") in ('string', 'number', 'boolean') then " + text + " end";
-            default -> "null";
-        };
-    }
-
     static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    private static String literal(String s) {
-        return "'" + s.replace("'", "''") + "'";
-    }
-
-    private static String csvField(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 }

@@ -35,6 +35,8 @@ public final class KlaviyoTime {
     /** Parses any of the forms above; null or blank gives null. */
     public static Instant parse(String text) {
         if (text == null) return null;
+        Instant fast = utcSeconds(text);
+        if (fast != null) return fast;
         String s = text.strip();
         if (s.isEmpty()) return null;
         // ISO zoned form: "…+00:00[UTC]" — the offset before the region already fixes the instant
@@ -46,6 +48,37 @@ public final class KlaviyoTime {
         if (parsed instanceof OffsetDateTime o) return o.toInstant();
         if (parsed instanceof LocalDateTime l) return l.toInstant(ZoneOffset.UTC);
         throw new DateTimeParseException("not a Klaviyo datetime", text, 0);
+    }
+
+    /**
+     * Klaviyo's usual form, {@code 2024-03-26T17:24:42+00:00} or {@code …Z}, read without the general parser (its
+     * optional sections cost microseconds a value, and raw ingestion reads every event's datetime); null when the
+     * text has another form or an out-of-range field, which the general parser then reads or refuses.
+     */
+    private static Instant utcSeconds(String s) {
+        int n = s.length();
+        if (!(n == 25 && s.endsWith("+00:00") || n == 20 && s.charAt(19) == 'Z')) return null;
+        if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        return Instant.ofEpochSecond(LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3_600L + minute * 60L + second);
+    }
+
+    /** The decimal number in {@code s[from, from + len)}, or -1 if it is not all digits. */
+    private static int digits(String s, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** The form filters take: {@code 2024-01-01T00:00:00Z} (seconds; finer precision kept when present). */

@@ -19,8 +19,22 @@ class KlaviyoTimeTest {
             "2024-03-26T17:24:42.123456       | 2024-03-26T17:24:42.123456Z",
             "2024-03-26T17:24:42-0500         | 2024-03-26T22:24:42Z",
             "2024-03-26T17:24                 | 2024-03-26T17:24:00Z",
-            "2024-03-26                       | 2024-03-26T00:00:00Z"})
+            "2024-03-26                       | 2024-03-26T00:00:00Z",
+            // the usual forms take a fast path: its edges agree with the general parser
+            "2024-02-29T23:59:59+00:00        | 2024-02-29T23:59:59Z",
+            "1969-12-31T23:59:59Z             | 1969-12-31T23:59:59Z",
+            "2024-12-31T00:00:00+00:00        | 2024-12-31T00:00:00Z",
+            // (what the fast path leaves to the general parser, which reads leniently as before)
+            "2023-02-29T00:00:00+00:00        | 2023-02-28T00:00:00Z",
+            "2024-01-01T24:00:00+00:00        | 2024-01-02T00:00:00Z"})
     void parses_microseconds_offsets_and_a_space_instead_of_T(String text, String expected) {
         assertThat(KlaviyoTime.parse(text)).isEqualTo(Instant.parse(expected));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2024-13-01T00:00:00Z", "2024-01-0aT00:00:00Z"})
+    void out_of_range_or_malformed_usual_forms_are_refused(String text) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KlaviyoTime.parse(text))
+                .isInstanceOf(java.time.DateTimeException.class);
     }
 }

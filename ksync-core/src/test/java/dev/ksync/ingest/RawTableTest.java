@@ -1,0 +1,144 @@
+package dev.ksync.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.db.TestPostgres;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The COPY loader alone: typed columns as PostgreSQL would read them from the record, held rows skipped, failures. */
+class RawTableTest {
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Jdbi jdbi;
+
+    @BeforeAll
+    static void start() {
+        pg.database().migrate();
+        jdbi = pg.database().jdbi();
+        jdbi.useTransaction(h -> RawTable.createSchema(h, "raw_test"));
+    }
+
+    private static JsonNode record(String id, String attributes) {
+        try {
+            return JSON.readTree("{\"type\":\"thing\",\"id\":\"" + id + "\",\"attributes\":" + attributes + "}");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant created(JsonNode r) {
+        return Instant.parse(r.path("attributes").path("created").asText());
+    }
+
+    private static long load(RawTable t, int batchRows, Stream<JsonNode> records) {
+        return jdbi.inTransaction(h -> {
+            t.createIfMissing(h);
+            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created);
+        });
+    }
+
+    @Test
+    void typed_columns_hold_what_postgresql_reads_from_the_records_attributes() {
+        RawTable t = new RawTable("raw_test", "typed", "created", RawTable.Key.ID_AND_FIELD);
+        List<JsonNode> records = List.of(
+                record("a", "{\"created\":\"2024-01-01T00:00:00Z\",\"Name\":\"tab\\there \\\\ \\\"q\\\" \\n é\",\"n\":1.50,"
+                        + "\"big\":1.0E20,\"ok\":true,\"when\":\"2024-03-26T17:24:42+00:00\",\"nested\":{\"x\":1},\"nil\":null}"),
+                // other JSON types than the column's first: null in the column, kept in the record
+                record("b", "{\"created\":\"2024-01-02T00:00:00Z\",\"Name\":7,\"n\":\"seven\",\"big\":-3,\"ok\":\"yes\","
+                        + "\"when\":\"2024-02-30T00:00:00Z\",\"nil\":\"late\"}"),
+                record("c", "{\"created\":\"2024-01-03T00:00:00Z\",\"Name\":false,\"n\":1e-5,\"when\":\"2024-02-29 23:59\"}"));
+        assertThat(load(t, 2, records.stream())).isEqualTo(3);
+        Map<String, String> cols = jdbi.withHandle(h -> h.createQuery("select column_name, data_type from"
+                        + " information_schema.columns where table_schema = 'raw_test' and table_name = 'typed'")
+                .setMapKeyColumn("column_name").setMapValueColumn("data_type").collectInto(
+                        new org.jdbi.v3.core.generic.GenericType<Map<String, String>>() {}));
+        assertThat(cols).containsEntry("name", "text").containsEntry("n", "numeric").containsEntry("big", "numeric")
+                .containsEntry("ok", "boolean").containsEntry("when", "timestamp with time zone")
+                .containsEntry("nil", "text").doesNotContainKey("nested");
+        // each typed column equals the attribute as PostgreSQL reads it from the stored jsonb (null where it is not
+        // of the column's type), so the loader's Java encoding matches the SQL extraction it replaced
+        String a = "(record->'attributes'->%s)";
+        Map<String, String> sql = Map.of(
+                "name", "case when jsonb_typeof(" + a.formatted("'Name'") + ") in ('string','number','boolean') then "
+                        + a.formatted("'Name'") + " #>> '{}' end",
+                "n", "case when jsonb_typeof(" + a.formatted("'n'") + ") = 'number' then (" + a.formatted("'n'") + " #>> '{}')::numeric end",
+                "big", "case when jsonb_typeof(" + a.formatted("'big'") + ") = 'number' then (" + a.formatted("'big'") + " #>> '{}')::numeric end",
+                "ok", "case when jsonb_typeof(" + a.formatted("'ok'") + ") = 'boolean' then (" + a.formatted("'ok'") + " #>> '{}')::boolean end",
+                "when", "case when jsonb_typeof(" + a.formatted("'when'") + ") = 'string' then ksync_try_timestamptz("
+                        + a.formatted("'when'") + " #>> '{}') end",
+                "nil", "case when jsonb_typeof(" + a.formatted("'nil'") + ") = 'string' then " + a.formatted("'nil'") + " #>> '{}' end");
+        sql.forEach((column, expr) -> {
+            List<String> differing = jdbi.withHandle(h -> h.createQuery("select id from raw_test.typed where \"" + column
+                    + "\"::text is distinct from (" + expr + ")::text order by id").mapTo(String.class).list());
+            assertThat(differing).as(column).isEmpty();
+        });
+        List<String> names = jdbi.withHandle(h -> h.createQuery("select coalesce(name, '-') || '|' || coalesce(n::text, '-')"
+                + " || '|' || coalesce(\"when\"::text, '-') from raw_test.typed order by id").mapTo(String.class).list());
+        assertThat(names).hasSize(3).first().asString().startsWith("tab\there \\ \"q\" \n é|1.5|2024-03-26");
+        assertThat(names.get(1)).isEqualTo("7|-|-"); // 30 February is no datetime: null, not a failed window
+        // (Jackson reads 1e-5 as 1.0E-5, as the record keeps it)
+        assertThat(names.get(2)).startsWith("false|0.000010|2024-02-29");
+        List<Instant> created = jdbi.withHandle(h -> h.createQuery("select created from raw_test.typed order by id")
+                .mapTo(java.time.OffsetDateTime.class).list()).stream().map(java.time.OffsetDateTime::toInstant).toList();
+        assertThat(created).containsExactly(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-02T00:00:00Z"),
+                Instant.parse("2024-01-03T00:00:00Z"));
+        String record = jdbi.withHandle(h -> h.createQuery("select record->'attributes'->>'Name' from raw_test.typed where id = 'a'")
+                .mapTo(String.class).one());
+        assertThat(record).isEqualTo("tab\there \\ \"q\" \n é");
+    }
+
+    @Test
+    void held_rows_and_repeats_in_the_stream_are_kept_once_and_only_new_rows_counted() {
+        RawTable t = new RawTable("raw_test", "held", "created", RawTable.Key.ID);
+        String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
+        assertThat(load(t, 3, IntStream.range(0, 10).mapToObj(i -> record("e" + i, at)))).isEqualTo(10);
+        // a second window: held rows, a repeat within the stream, new rows after them (batches of 3 cross all cases)
+        Stream<JsonNode> again = Stream.of("e8", "e9", "n1", "n2", "n2", "n3", "n4", "n5", "n6", "e0", "n7")
+                .map(id -> record(id, at));
+        assertThat(load(t, 3, again)).isEqualTo(7);
+        List<String> ids = jdbi.withHandle(h -> h.createQuery("select id from raw_test.held order by id").mapTo(String.class).list());
+        assertThat(ids).hasSize(17).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void a_failure_in_postgresql_stops_the_reading_of_an_endless_stream_and_commits_nothing() {
+        RawTable t = new RawTable("raw_test", "refused", "created", RawTable.Key.ID);
+        String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        // jsonb refuses \u0000: the batch holding record 25 fails in COPY, while records keep coming
+        Stream<JsonNode> endless = Stream.generate(() -> {
+            long i = read.getAndIncrement();
+            return record("r" + i, i == 25 ? "{\"created\":\"2024-01-01T00:00:00Z\",\"bad\":\"\\u0000\"}" : at);
+        });
+        assertThatThrownBy(() -> load(t, 10, endless)).hasMessageContaining("COPY into");
+        long after = read.get();
+        assertThat(after).as("records read before the reader stopped").isLessThan(1_000);
+        String left = jdbi.withHandle(h -> h.createQuery("select to_regclass('raw_test.refused')::text").mapTo(String.class).one());
+        assertThat(left).isNull();
+    }
+
+    @Test
+    void a_failure_while_reading_the_records_leaves_the_window_uncommitted() {
+        RawTable t = new RawTable("raw_test", "broken", "created", RawTable.Key.ID);
+        String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
+        Stream<JsonNode> failing = IntStream.range(0, 100).mapToObj(i -> {
+            if (i == 57) throw new IllegalStateException("Klaviyo failed on get_events (500)");
+            return record("f" + i, at);
+        });
+        assertThatThrownBy(() -> load(t, 10, failing)).hasMessageContaining("(500)");
+        String left = jdbi.withHandle(h -> h.createQuery("select to_regclass('raw_test.broken')::text").mapTo(String.class).one());
+        assertThat(left).as("the table made in the failed window").isNull();
+    }
+}
