@@ -14,7 +14,9 @@ import dev.ksync.campaigns.CampaignSync;
 import dev.ksync.cleanup.Cleanup;
 import dev.ksync.orchestrator.IdempotencyKeys;
 import dev.ksync.orchestrator.Orchestrator;
+import dev.ksync.snapshot.SnapshotFiles;
 import dev.ksync.snapshot.SnapshotProcessor;
+import dev.ksync.dashboard.Dashboard;
 import dev.ksync.snapshot.Snapshots;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
@@ -71,6 +73,8 @@ public final class Ksync implements AutoCloseable {
     private final SchedulerNode scheduler;
     private final ScheduleBoard schedules;
     private final Ingestion ingestion;
+    private final SnapshotFiles snapshotFiles;
+    private final Dashboard dashboard;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -110,6 +114,8 @@ public final class Ksync implements AutoCloseable {
                 SchedulerNode.localName());
         this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks);
         this.schedules = new ScheduleBoard(database.jdbi(), config.schedules(), nightlyRuns, clock);
+        this.snapshotFiles = new SnapshotFiles(snapshots, objectStore);
+        this.dashboard = new Dashboard(database.jdbi(), accounts, snapshots, snapshotFiles, schedules, clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -229,6 +235,16 @@ public final class Ksync implements AutoCloseable {
 
     public Snapshots snapshots() {
         return snapshots;
+    }
+
+    /** A snapshot's three CSVs, read back by snapshot id (downloads never expose bucket paths). */
+    public SnapshotFiles snapshotFiles() {
+        return snapshotFiles;
+    }
+
+    /** An account's dashboard over a range: series, totals, top flows and campaigns, computed in PostgreSQL. */
+    public Dashboard dashboard() {
+        return dashboard;
     }
 
     /** Turns an upload's three CSVs into a snapshot's series and totals. */
