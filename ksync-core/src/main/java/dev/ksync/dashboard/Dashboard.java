@@ -271,8 +271,9 @@ public final class Dashboard {
         boolean hasNames = h.createQuery("select " + named).mapTo(Boolean.class).one();
         List<TopItem> items = h.createQuery("select d." + key + " as id, "
                         + (hasNames ? "coalesce(max(n.name), d." + key + ")" : "d." + key) + " as name,"
-                        + " sum(d.delivered) as delivered, sum(d.opens_unique) as opens, sum(d.clicks_unique) as clicks,"
-                        + " sum(d.conversions) as orders, sum(d.conversion_value) as revenue from " + daily + " d"
+                        + " coalesce(sum(d.delivered), 0) as delivered, coalesce(sum(d.opens_unique), 0) as opens,"
+                        + " coalesce(sum(d.clicks_unique), 0) as clicks, coalesce(sum(d.conversions), 0) as orders,"
+                        + " coalesce(sum(d.conversion_value), 0) as revenue from " + daily + " d"
                         + (hasNames ? " left join " + names + " n on n.account_id = d.account_id and n." + key
                                 + " = d." + key : "")
                         + " where d.account_id = :account and d.day between :start and :end group by d." + key
