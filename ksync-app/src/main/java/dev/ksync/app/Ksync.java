@@ -46,7 +46,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
+import dev.ksync.backfill.Backfill;
+import dev.ksync.backfill.BackfillListener;
+import dev.ksync.backfill.BackfillStore;
 
 /**
  * The one composition root: builds every service from the configuration, by constructor, in dependency order.
@@ -75,6 +79,7 @@ public final class Ksync implements AutoCloseable {
     private final Ingestion ingestion;
     private final SnapshotFiles snapshotFiles;
     private final Dashboard dashboard;
+    private final Backfill backfill;
 
     private Ksync(AppConfig config, Clock clock, Database database, SecretBox box) {
         this.config = config;
@@ -112,7 +117,10 @@ public final class Ksync implements AutoCloseable {
         ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
                 () -> cleanup.run(false), this::scheduledIngest, new NightlyMetrics(metrics), clock,
                 SchedulerNode.localName());
-        this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks);
+        this.backfill = new Backfill(new Backfill.Settings(config.klaviyo().placedOrderMetricId()),
+                new BackfillStore(database.jdbi()), accounts, klaviyo, quota, clock, backfillListener(),
+                this::schedulerClient);
+        this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks, List.of(backfill.task()));
         this.schedules = new ScheduleBoard(database.jdbi(), config.schedules(), nightlyRuns, clock);
         this.snapshotFiles = new SnapshotFiles(snapshots, objectStore);
         this.dashboard = new Dashboard(database.jdbi(), accounts, snapshots, snapshotFiles, schedules, clock);
@@ -121,6 +129,15 @@ public final class Ksync implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         sweepTemporaries();
+    }
+
+    private com.github.kagkarlsson.scheduler.SchedulerClient schedulerClient() {
+        return scheduler.client();
+    }
+
+    /** Told when a backfill completes or fails (no-op; the alert webhook hooks in here). */
+    private BackfillListener backfillListener() {
+        return BackfillListener.NONE;
     }
 
     /**
@@ -160,6 +177,16 @@ public final class Ksync implements AutoCloseable {
             throw new KsyncException(ErrorKind.UPSTREAM, "nightly_update_failed", "The nightly update of " + account
                     + " for " + utcDay + " answered " + answer.status() + ": " + answer.text(),
                     Map.of("accountId", account.value(), "status", answer.status()));
+        }
+        continueBackfill(account);
+    }
+
+    /** The nightly continuation of a completed backfill; its failure does not fail the night's update. */
+    void continueBackfill(AccountId account) {
+        try {
+            backfill.extend(account);
+        } catch (RuntimeException e) {
+            log.warn("Could not extend the backfill of {}: {}", account, e.getMessage());
         }
     }
 
@@ -275,6 +302,11 @@ public final class Ksync implements AutoCloseable {
     /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC)} is what KSYNC_INGEST_CRON runs. */
     public Ingestion ingestion() {
         return ingestion;
+    }
+
+    /** Historical backfills (issue 13), run by the scheduler's backfill task. */
+    public Backfill backfill() {
+        return backfill;
     }
 
     public PrometheusMeterRegistry metrics() {

@@ -114,6 +114,7 @@ public final class HttpApi {
             new ScheduleRoutes(ksync.schedules(), ksync.scheduler(), ksync.config().schedules().threads())
                     .register(c.routes);
             new IngestRoutes(ksync.ingestion(), gate, bodies).register(c.routes);
+            new BackfillRoutes(ksync.backfill(), gate, bodies).register(c.routes);
             requireDeclaredAccess(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });

@@ -23,8 +23,16 @@ public final class SchedulerNode implements AutoCloseable {
     private boolean started;
 
     public SchedulerNode(DataSource dataSource, AppConfig.ScheduleSettings settings, ScheduledTasks tasks) {
+        this(dataSource, settings, tasks, java.util.List.of());
+    }
+
+    /** @param more further on-demand tasks (the backfill's), beside the schedule's */
+    public SchedulerNode(DataSource dataSource, AppConfig.ScheduleSettings settings, ScheduledTasks tasks,
+                         java.util.List<com.github.kagkarlsson.scheduler.task.Task<?>> more) {
         this.name = tasks.node();
-        this.scheduler = Scheduler.create(dataSource, tasks.onDemand())
+        java.util.List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new java.util.ArrayList<>(tasks.onDemand());
+        known.addAll(more);
+        this.scheduler = Scheduler.create(dataSource, known)
                 .startTasks(tasks.recurring())
                 .threads(settings.threads())
                 .heartbeatInterval(settings.heartbeat())
@@ -42,6 +50,11 @@ public final class SchedulerNode implements AutoCloseable {
             started = true;
             log.info("Scheduler {} started", name);
         }
+    }
+
+    /** Schedules work on the shared database (whether or not this node runs any). */
+    public com.github.kagkarlsson.scheduler.SchedulerClient client() {
+        return scheduler;
     }
 
     public synchronized boolean started() {

@@ -1,0 +1,244 @@
+package dev.ksync.backfill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.Task;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
+import dev.ksync.accounts.KlaviyoAccess;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.reporting.AccountZone;
+import dev.ksync.reporting.ConversionMetric;
+import dev.ksync.reporting.ReportQuota;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Historical backfills of the registered accounts: start (or resume), cancel, clear, and what they stored. The
+ * work itself runs as the {@link BackfillTask} on whichever scheduler node picks it.
+ */
+public final class Backfill {
+    private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+
+    /** @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID, else Placed Order is looked up by name */
+    public record Settings(Optional<String> placedOrderMetricId) {}
+
+    private final Settings settings;
+    private final BackfillStore store;
+    private final AccountService accounts;
+    private final KlaviyoAccess klaviyo;
+    private final ReportQuota quota;
+    private final Clock clock;
+    private final BackfillListener listener;
+    private final BackfillTask task;
+    private final Supplier<SchedulerClient> scheduler;
+
+    /** @param scheduler the scheduler that runs {@link #task()} (a node of this process) */
+    public Backfill(Settings settings, BackfillStore store, AccountService accounts, KlaviyoAccess klaviyo,
+                    ReportQuota quota, Clock clock, BackfillListener listener, Supplier<SchedulerClient> scheduler) {
+        this.settings = settings;
+        this.store = store;
+        this.accounts = accounts;
+        this.klaviyo = klaviyo;
+        this.quota = quota;
+        this.clock = clock;
+        this.listener = listener;
+        this.scheduler = scheduler;
+        this.task = new BackfillTask(this::work);
+    }
+
+    /** The task every scheduler node must know to run backfills. */
+    public Task<Void> task() {
+        return task.task();
+    }
+
+    public BackfillStore store() {
+        return store;
+    }
+
+    /**
+     * Starts the account's backfill: a retry of a failed or cancelled one with the same parameters resumes at its
+     * next day; anything else (other parameters, after completion or clear) starts over.
+     */
+    public BackfillStatus start(AccountId account, BackfillParams params) {
+        requireAccount(account);
+        Optional<BackfillStore.Row> now = store.load(account);
+        if (now.isPresent() && now.get().status().equals(BackfillStatus.IN_PROGRESS)) {
+            throw running(account);
+        }
+        boolean retry = now.isPresent() && now.get().params().equals(params)
+                && List.of(BackfillStatus.FAILED, BackfillStatus.CANCELLED).contains(now.get().status());
+        if (retry) {
+            if (!store.resume(account, clock.instant())) throw running(account);
+        } else {
+            ZoneId zone = AccountZone.fetch(client(account)).zone();
+            LocalDate last = LocalDate.ofInstant(clock.instant(), zone).minusDays(1);
+            LocalDate first = params.testMode() ? last.minusDays(BackfillParams.TEST_DAYS - 1)
+                    : last.minusYears(params.years()).plusDays(1);
+            if (!store.startOver(account, params, zone.getId(), first, last, clock.instant())) throw running(account);
+        }
+        schedule(account);
+        return status(account);
+    }
+
+    /** Every enabled account's backfill; one already running is skipped with the reason. */
+    public Map<String, Object> startAll(BackfillParams params) {
+        List<String> started = new ArrayList<>();
+        List<Map<String, String>> skipped = new ArrayList<>();
+        for (AccountId id : accounts.enabledIds()) {
+            try {
+                start(id, params);
+                started.add(id.value());
+            } catch (KsyncException e) {
+                skipped.add(Map.of("client_id", id.value(), "reason", e.code()));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("started", started);
+        out.put("skipped", skipped);
+        return out;
+    }
+
+    /** Stops the backfill at its next day boundary. */
+    public BackfillStatus cancel(AccountId account) {
+        requireAccount(account);
+        status(account);
+        if (!store.cancel(account, clock.instant())) {
+            throw KsyncException.conflict("backfill_not_running", "The backfill of '" + account.value()
+                    + "' is not running");
+        }
+        return status(account);
+    }
+
+    /** Deletes the status and every backfill row of the account; refused while it runs. */
+    public void clear(AccountId account) {
+        requireAccount(account);
+        if (!store.clear(account)) throw running(account);
+    }
+
+    public BackfillStatus status(AccountId account) {
+        requireAccount(account);
+        return store.status(account).orElseThrow(() -> BackfillStore.notStarted(account));
+    }
+
+    /** One status object (or not_started) per registered account, sorted by id. */
+    public List<JsonNode> statuses() {
+        return store.statuses();
+    }
+
+    public JsonNode summary(AccountId account) {
+        requireAccount(account);
+        return store.summary(account);
+    }
+
+    public JsonNode orders(AccountId account, LocalDate day, int limit) {
+        status(account);
+        return store.orders(account, day, limit);
+    }
+
+    /**
+     * The nightly continuation: a completed backfill is extended to yesterday (account timezone) and run. True when
+     * there were days to add.
+     */
+    public boolean extend(AccountId account) {
+        Optional<BackfillStore.Row> row = store.load(account);
+        if (row.isEmpty() || !row.get().status().equals(BackfillStatus.COMPLETED)) return false;
+        LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneId.of(row.get().timezone())).minusDays(1);
+        if (!store.extend(account, yesterday, clock.instant())) return false;
+        log.info("Backfill of {} extended to {}", account, yesterday);
+        schedule(account);
+        return true;
+    }
+
+    /** Validates a completed backfill again (orders per day against Klaviyo's aggregates) and stores the result. */
+    public BackfillStatus revalidate(AccountId account) {
+        BackfillStore.Row row = store.load(account).orElseThrow(() -> BackfillStore.notStarted(account));
+        KlaviyoClient client = client(account);
+        JsonNode v = new BackfillRun(store, client, quota, clock, row, metricId(client)).validate();
+        store.saveValidation(account, v);
+        return status(account);
+    }
+
+    /** The task's work for one account: null when it is done, else when to run again. */
+    private Instant work(AccountId account) {
+        Optional<BackfillStore.Row> loaded = store.load(account);
+        if (loaded.isEmpty() || !loaded.get().status().equals(BackfillStatus.IN_PROGRESS)) {
+            return null;
+        }
+        BackfillStore.Row row = loaded.get();
+        BackfillRun.Outcome outcome;
+        try {
+            KlaviyoClient client = client(account);
+            outcome = new BackfillRun(store, client, quota, clock, row, metricId(client)).execute();
+        } catch (BackfillRun.DayFailure e) {
+            return failed(row, e.day, e.getMessage());
+        } catch (KsyncException e) {
+            return failed(row, row.nextDay(), e.getMessage());
+        } catch (dev.ksync.klaviyo.error.KlaviyoException e) {
+            return failed(row, row.nextDay(), e.getMessage());
+        }
+        return switch (outcome) {
+            case BackfillRun.Outcome.Completed c -> {
+                log.info("Backfill of {} completed", account);
+                store.status(account).ifPresent(listener::completed);
+                yield null;
+            }
+            case BackfillRun.Outcome.Stopped s -> null;
+            case BackfillRun.Outcome.Waiting w -> {
+                log.info("Backfill of {} waits for the report quota until {}", account, w.until());
+                store.waiting(row, "report_quota", w.until(), clock.instant());
+                yield w.until();
+            }
+        };
+    }
+
+    private Instant failed(BackfillStore.Row row, LocalDate day, String message) {
+        log.warn("Backfill of {} failed at {}: {}", row.account(), day, message);
+        if (store.fail(row, day, message, clock.instant())) {
+            store.status(row.account()).ifPresent(listener::failed);
+        }
+        return null;
+    }
+
+    private String metricId(KlaviyoClient client) {
+        return ConversionMetric.resolve(Optional.empty(), settings.placedOrderMetricId(), client).id();
+    }
+
+    private KlaviyoClient client(AccountId account) {
+        return klaviyo.client(Optional.of(account), Optional.empty());
+    }
+
+    private void schedule(AccountId account) {
+        SchedulerClient client = scheduler.get();
+        Instant now = clock.instant();
+        if (!client.scheduleIfNotExists(task.instance(account), now)) {
+            // an instance waiting for the quota (or left by a cancel) runs now instead
+            try {
+                client.reschedule(task.instance(account), now);
+            } catch (RuntimeException e) {
+                log.debug("Backfill instance of {} is running already: {}", account, e.getMessage());
+            }
+        }
+    }
+
+    private void requireAccount(AccountId account) {
+        if (accounts.find(account).isEmpty()) throw KsyncException.notFound("account", account.value());
+    }
+
+    private static KsyncException running(AccountId account) {
+        return new KsyncException(ErrorKind.CONFLICT, "backfill_running", "The backfill of '" + account.value()
+                + "' is running; cancel it first", Map.of("client_id", account.value()));
+    }
+}

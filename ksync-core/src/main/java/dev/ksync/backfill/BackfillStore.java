@@ -1,0 +1,471 @@
+package dev.ksync.backfill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.accounts.AccountId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * The backfill tables. Every answer the API gives is built here in SQL; the job's writes are conditional on the
+ * status row still naming the run ({@code started_at}) and the day ({@code next_day}), so a cancelled run, or one a
+ * dead node left and another took over, commits nothing twice.
+ */
+public final class BackfillStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Jdbi jdbi;
+
+    public BackfillStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** The status row as the job reads it. */
+    record Row(AccountId account, String status, BackfillParams params, String timezone, LocalDate firstDay,
+               LocalDate lastDay, LocalDate nextDay, Instant startedAt, boolean catalogDone) {}
+
+    Optional<Row> load(AccountId account) {
+        return jdbi.withHandle(h -> h.createQuery("select * from backfill_status where account_id = :a")
+                .bind("a", account.value())
+                .map((rs, ctx) -> new Row(account, rs.getString("status"),
+                        new BackfillParams(rs.getInt("years"), rs.getBoolean("include_orders"), rs.getBoolean("test_mode")),
+                        rs.getString("timezone"), rs.getObject("first_day", LocalDate.class),
+                        rs.getObject("last_day", LocalDate.class), rs.getObject("next_day", LocalDate.class),
+                        rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getBoolean("catalog_done")))
+                .findOne());
+    }
+
+    /** Starts over (false when it runs): the account's backfill rows are deleted and a fresh status written, in one transaction. */
+    boolean startOver(AccountId account, BackfillParams p, String timezone, LocalDate first, LocalDate last,
+                      Instant now) {
+        return jdbi.inTransaction(h -> {
+            String was = h.createQuery("select status from backfill_status where account_id = :a for update")
+                    .bind("a", account.value()).mapTo(String.class).findOne().orElse(null);
+            if (BackfillStatus.IN_PROGRESS.equals(was)) return false;
+            deleteRows(h, account);
+            h.createUpdate("delete from backfill_status where account_id = :a").bind("a", account.value()).execute();
+            h.createUpdate("""
+                    insert into backfill_status (account_id, status, years, include_orders, test_mode, timezone,
+                        first_day, last_day, next_day, days_total, started_at, updated_at)
+                    values (:a, 'in_progress', :y, :o, :t, :z, :f, :l, :f, :n, :now, :now)""")
+                    .bind("a", account.value()).bind("y", p.years()).bind("o", p.includeOrders())
+                    .bind("t", p.testMode()).bind("z", timezone).bind("f", first).bind("l", last)
+                    .bind("n", (int) (last.toEpochDay() - first.toEpochDay() + 1)).bind("now", ts(now)).execute();
+            return true;
+        });
+    }
+
+    /** A retry: the same run goes on at next_day (errors kept, waiting cleared). False when it is running. */
+    boolean resume(AccountId account, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                update backfill_status set status = 'in_progress', updated_at = :now, finished_at = null,
+                    waiting_until = null, waiting_reason = null
+                where account_id = :a and status <> 'in_progress'""")
+                .bind("a", account.value()).bind("now", ts(now)).execute()) == 1;
+    }
+
+    /** Extends a completed backfill to {@code last} (the nightly continuation). False when there is nothing to do. */
+    boolean extend(AccountId account, LocalDate last, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                update backfill_status set status = 'in_progress', next_day = last_day + 1, last_day = :l,
+                    days_total = days_total + (:l - last_day), updated_at = :now, finished_at = null,
+                    started_at = :now, validation = null
+                where account_id = :a and status = 'completed' and last_day < :l""")
+                .bind("a", account.value()).bind("l", last).bind("now", ts(now)).execute()) == 1;
+    }
+
+    /** Campaigns and flows (full objects), once per backfill. False when the run is no longer current. */
+    /** A campaign as Klaviyo sent it (with its campaign-messages relationship) and the channel it was listed under. */
+    record CampaignObject(String channel, JsonNode raw) {}
+
+    boolean saveCatalog(Row run, List<CampaignObject> campaigns, List<JsonNode> flows, Instant now) {
+        return jdbi.inTransaction(h -> {
+            if (!current(h, run, null)) {
+                return false;
+            }
+            PreparedBatch c = h.prepareBatch("""
+                    insert into backfill_campaigns (account_id, campaign_id, name, channel, status, send_time,
+                        created_at, updated_at, data)
+                    values (:a, :id, :name, :channel, :status, cast(:send as timestamptz), cast(:created as timestamptz),
+                        cast(:updated as timestamptz), cast(:data as jsonb))
+                    on conflict (account_id, campaign_id) do update set name = excluded.name,
+                        channel = excluded.channel, status = excluded.status, send_time = excluded.send_time,
+                        created_at = excluded.created_at, updated_at = excluded.updated_at, data = excluded.data""");
+            for (CampaignObject co : campaigns) {
+                JsonNode r = co.raw();
+                JsonNode a = r.path("attributes");
+                c.bind("a", run.account().value()).bind("id", r.path("id").asText()).bind("name", text(a, "name"))
+                        .bind("channel", co.channel()).bind("status", text(a, "status"))
+                        .bind("send", text(a, "send_time")).bind("created", text(a, "created_at"))
+                        .bind("updated", text(a, "updated_at")).bind("data", r.toString()).add();
+            }
+            if (!campaigns.isEmpty()) c.execute();
+            PreparedBatch f = h.prepareBatch("""
+                    insert into backfill_flows (account_id, flow_id, name, status, trigger_type, created_at, updated_at,
+                        data)
+                    values (:a, :id, :name, :status, :trigger, cast(:created as timestamptz),
+                        cast(:updated as timestamptz), cast(:data as jsonb))
+                    on conflict (account_id, flow_id) do update set name = excluded.name, status = excluded.status,
+                        trigger_type = excluded.trigger_type, created_at = excluded.created_at,
+                        updated_at = excluded.updated_at, data = excluded.data""");
+            for (JsonNode r : flows) {
+                JsonNode a = r.path("attributes");
+                f.bind("a", run.account().value()).bind("id", r.path("id").asText()).bind("name", text(a, "name"))
+                        .bind("status", text(a, "status")).bind("trigger", text(a, "trigger_type"))
+                        .bind("created", text(a, "created")).bind("updated", text(a, "updated"))
+                        .bind("data", r.toString()).add();
+            }
+            if (!flows.isEmpty()) f.execute();
+            h.createUpdate("""
+                    update backfill_status set catalog_done = true, updated_at = :now,
+                        campaigns = (select count(*) from backfill_campaigns where account_id = :a),
+                        flows = (select count(*) from backfill_flows where account_id = :a)
+                    where account_id = :a""").bind("a", run.account().value()).bind("now", ts(now)).execute();
+            return true;
+        });
+    }
+
+    /** Campaign message id → campaign id, from the stored campaigns' {@code campaign-messages} relationships. */
+    Map<String, String> campaignOfMessage(AccountId account) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select m->>'id' as message, campaign_id from backfill_campaigns,
+                            jsonb_array_elements(coalesce(data->'relationships'->'campaign-messages'->'data', '[]')) m
+                        where account_id = :a""").bind("a", account.value())
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list())
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (x, y) -> x));
+    }
+
+    /** The stored campaigns' send days in the zone, by campaign id. */
+    Map<String, LocalDate> campaignSendDays(AccountId account, String zone) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select campaign_id, (send_time at time zone :z)::date from backfill_campaigns
+                        where account_id = :a and send_time is not null""").bind("a", account.value()).bind("z", zone)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getObject(2, LocalDate.class))).list())
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * One day of the run in one transaction: opened when the day's rows first need writing (a day with more orders
+     * than fit the buffer writes in parts), committed by {@link DayTx#finish} with the progress.
+     */
+    final class DayTx implements AutoCloseable {
+        private final Row run;
+        private final LocalDate day;
+        private Handle handle;
+        private long orders;
+        private BigDecimal revenue = BigDecimal.ZERO;
+        private String currency;
+
+        DayTx(Row run, LocalDate day) {
+            this.run = run;
+            this.day = day;
+        }
+
+        /** False when the run is no longer current (cancelled, restarted, or another node has this day). */
+        private boolean open() {
+            if (handle == null) {
+                handle = jdbi.open();
+                handle.begin();
+                if (!current(handle, run, day)) {
+                    return false;
+                }
+                // a part-written day of a killed run cannot exist (it rolled back); rows a zombie left cannot either
+                for (String t : List.of("backfill_orders", "backfill_flow_daily", "backfill_campaign_daily")) {
+                    handle.createUpdate("delete from " + t + " where account_id = :a and day = :d")
+                            .bind("a", run.account().value()).bind("d", day).execute();
+                }
+            }
+            return true;
+        }
+
+        boolean write(List<OrderRow> rows) {
+            if (rows.isEmpty()) return true;
+            if (!open()) return false;
+            PreparedBatch b = handle.prepareBatch("""
+                    insert into backfill_orders (account_id, event_id, order_id, time, day, value, currency, items,
+                        item_count, profile_id, email, utm_source, utm_medium, utm_campaign, discount_codes,
+                        total_discounts, shipping, shipping_total, categories, brands, attributed_message,
+                        attributed_channel, attributed_flow, attributed_campaign)
+                    values (:a, :id, :order, :time, :day, :value, :currency, cast(:items as jsonb), :count, :profile,
+                        :email, :us, :um, :uc, array(select jsonb_array_elements_text(cast(:codes as jsonb))),
+                        :discounts, cast(:shipping as jsonb), :shipTotal,
+                        array(select jsonb_array_elements_text(cast(:cats as jsonb))),
+                        array(select jsonb_array_elements_text(cast(:brands as jsonb))), :am, :ach, :af, :ac)
+                    on conflict (account_id, event_id) do nothing""");
+            for (OrderRow o : rows) {
+                b.bind("a", run.account().value()).bind("id", o.eventId()).bind("order", o.orderId())
+                        .bind("time", ts(o.time())).bind("day", o.day()).bind("value", o.value())
+                        .bind("currency", o.currency()).bind("items", o.items().toString()).bind("count", o.itemCount())
+                        .bind("profile", o.profileId()).bind("email", o.email()).bind("us", o.utmSource())
+                        .bind("um", o.utmMedium()).bind("uc", o.utmCampaign()).bind("codes", json(o.discountCodes()))
+                        .bind("discounts", o.totalDiscounts())
+                        .bind("shipping", o.shipping() == null ? null : o.shipping().toString())
+                        .bind("shipTotal", o.shippingTotal()).bind("cats", json(o.categories()))
+                        .bind("brands", json(o.brands())).bind("am", o.attributedMessage())
+                        .bind("ach", o.attributedChannel()).bind("af", o.attributedFlow())
+                        .bind("ac", o.attributedCampaign()).add();
+                orders++;
+                if (o.value() != null) revenue = revenue.add(o.value());
+                if (currency == null) currency = o.currency();
+            }
+            b.execute();
+            return true;
+        }
+
+        /** Writes the day's statistics and the progress, and commits. False when the run is no longer current. */
+        boolean finish(List<DailyStat> flowStats, List<DailyStat> campaignStats, Instant now) {
+            if (!open()) return false;
+            stats(handle, "backfill_flow_daily", "flow_id", flowStats);
+            stats(handle, "backfill_campaign_daily", "campaign_id", campaignStats);
+            handle.createUpdate("""
+                    update backfill_status set next_day = case when :d < last_day then :d + 1 end,
+                        days_done = days_done + 1, orders = orders + :n, revenue = revenue + :r,
+                        currency = coalesce(currency, :c), updated_at = :now, waiting_until = null,
+                        waiting_reason = null
+                    where account_id = :a""").bind("a", run.account().value()).bind("d", day).bind("n", orders)
+                    .bind("r", revenue).bind("c", currency).bind("now", ts(now)).execute();
+            handle.commit();
+            return true;
+        }
+
+        private void stats(Handle h, String table, String parent, List<DailyStat> rows) {
+            if (rows.isEmpty()) return;
+            PreparedBatch b = h.prepareBatch("insert into " + table + " (account_id, day, " + parent + """
+                    , message_id, channel, recipients, delivered, opens_unique, clicks_unique, conversions, unsubscribes,
+                        spam_complaints, bounced, conversion_value)
+                    values (:a, :d, :p, :m, :ch, :rec, :del, :op, :cl, :conv, :un, :sp, :bo, :val)
+                    on conflict do nothing""");
+            for (DailyStat s : rows) {
+                b.bind("a", run.account().value()).bind("d", s.day()).bind("p", s.parentId()).bind("m", s.messageId())
+                        .bind("ch", s.channel()).bind("rec", s.recipients()).bind("del", s.delivered())
+                        .bind("op", s.opensUnique()).bind("cl", s.clicksUnique()).bind("conv", s.conversions())
+                        .bind("un", s.unsubscribes()).bind("sp", s.spamComplaints()).bind("bo", s.bounced())
+                        .bind("val", s.conversionValue()).add();
+            }
+            b.execute();
+        }
+
+        @Override
+        public void close() {
+            if (handle != null) {
+                if (handle.isInTransaction()) handle.rollback();
+                handle.close();
+            }
+        }
+    }
+
+    DayTx day(Row run, LocalDate day) {
+        return new DayTx(run, day);
+    }
+
+    /** Locks the status row; true when it still names this run (and, with a day, that day as the next). */
+    private static boolean current(Handle h, Row run, LocalDate day) {
+        return h.createQuery("""
+                        select count(*) from backfill_status where account_id = :a and status = 'in_progress'
+                            and started_at = :s and (cast(:d as date) is null or next_day = :d) for update""")
+                .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("d", day)
+                .mapTo(Integer.class).one() == 1;
+    }
+
+    /** Per-day order count and revenue of the stored orders over [first, last]. */
+    Map<LocalDate, long[]> dailyOrders(AccountId account, LocalDate first, LocalDate last) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select day, count(*), coalesce(sum(value), 0) * 100 from backfill_orders
+                        where account_id = :a and day between :f and :l group by day""")
+                .bind("a", account.value()).bind("f", first).bind("l", last)
+                .map((rs, ctx) -> Map.entry(rs.getObject(1, LocalDate.class),
+                        new long[] {rs.getLong(2), rs.getBigDecimal(3).longValueExact()})).list())
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** The run's end: completed with its validation. False when the run is no longer current. */
+    boolean complete(Row run, JsonNode validation, Instant now) {
+        return jdbi.inTransaction(h -> {
+            if (!current(h, run, null)) return false;
+            h.createUpdate("""
+                    update backfill_status set status = 'completed', next_day = null, validation = cast(:v as jsonb),
+                        updated_at = :now, finished_at = :now, waiting_until = null, waiting_reason = null
+                    where account_id = :a""").bind("a", run.account().value())
+                    .bind("v", validation == null ? null : validation.toString()).bind("now", ts(now)).execute();
+            return true;
+        });
+    }
+
+    /** Stores a validation of a completed backfill (e.g. a re-validation). */
+    void saveValidation(AccountId account, JsonNode validation) {
+        jdbi.useHandle(h -> h.createUpdate("update backfill_status set validation = cast(:v as jsonb) where account_id = :a")
+                .bind("a", account.value()).bind("v", validation.toString()).execute());
+    }
+
+    /** The run failed at {@code day}: the error is appended and attempts counted. */
+    boolean fail(Row run, LocalDate day, String message, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                update backfill_status set status = 'failed', attempts = attempts + 1, updated_at = :now,
+                    finished_at = :now, waiting_until = null, waiting_reason = null,
+                    errors = errors || jsonb_build_array(jsonb_build_object('at', :at, 'day', cast(:d as text),
+                        'message', cast(:m as text)))
+                where account_id = :a and status = 'in_progress' and started_at = :s""")
+                .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("now", ts(now))
+                .bind("at", now.toString()).bind("d", day == null ? null : day.toString()).bind("m", message)
+                .execute()) == 1;
+    }
+
+    void waiting(Row run, String reason, Instant until, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                update backfill_status set waiting_reason = :r, waiting_until = :u, updated_at = :now
+                where account_id = :a and status = 'in_progress' and started_at = :s""")
+                .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("r", reason)
+                .bind("u", ts(until)).bind("now", ts(now)).execute());
+    }
+
+    /** False when the backfill was not running. */
+    boolean cancel(AccountId account, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                update backfill_status set status = 'cancelled', updated_at = :now, finished_at = :now,
+                    waiting_until = null, waiting_reason = null
+                where account_id = :a and status = 'in_progress'""")
+                .bind("a", account.value()).bind("now", ts(now)).execute()) == 1;
+    }
+
+    /** Deletes the status and the rows; false when it is running (nothing deleted). */
+    boolean clear(AccountId account) {
+        return jdbi.inTransaction(h -> {
+            String status = h.createQuery("select status from backfill_status where account_id = :a for update")
+                    .bind("a", account.value()).mapTo(String.class).findOne().orElse(null);
+            if (BackfillStatus.IN_PROGRESS.equals(status)) return false;
+            deleteRows(h, account);
+            h.createUpdate("delete from backfill_status where account_id = :a").bind("a", account.value()).execute();
+            return true;
+        });
+    }
+
+    private static void deleteRows(Handle h, AccountId account) {
+        for (String t : List.of("backfill_orders", "backfill_flow_daily", "backfill_campaign_daily",
+                "backfill_campaigns", "backfill_flows")) {
+            h.createUpdate("delete from " + t + " where account_id = :a").bind("a", account.value()).execute();
+        }
+    }
+
+    // ---- answers, built in SQL ----
+
+    private static final String STATUS_OBJECT = """
+            jsonb_build_object(
+                'client_id', s.account_id, 'name', acc.name, 'status', s.status, 'years', s.years,
+                'include_orders', s.include_orders, 'test_mode', s.test_mode, 'timezone', s.timezone,
+                'start_date', s.first_day, 'end_date', s.last_day, 'days_total', s.days_total,
+                'days_completed', s.days_done,
+                'current_date', case when s.status = 'in_progress' then s.next_day end,
+                'progress', round(100.0 * s.days_done / greatest(s.days_total, 1), 1),
+                'counts', jsonb_build_object('orders', s.orders, 'campaigns', s.campaigns, 'flows', s.flows,
+                    'campaign_stats', (select count(*) from backfill_campaign_daily c where c.account_id = s.account_id),
+                    'flow_stats', (select count(*) from backfill_flow_daily f where f.account_id = s.account_id)),
+                'revenue', s.revenue, 'currency', s.currency,
+                'errors', (select coalesce(jsonb_agg(jsonb_build_object('at', e->'at', 'date', e->'day',
+                    'message', e->'message') order by n), '[]'::jsonb)
+                    from jsonb_array_elements(s.errors) with ordinality as x(e, n)),
+                'attempts', s.attempts,
+                'waiting', case when s.waiting_reason is not null then jsonb_build_object('reason', s.waiting_reason,
+                    'until', to_char(s.waiting_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) end,
+                'validation', s.validation,
+                'started_at', to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                'updated_at', to_char(s.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                'completed_at', to_char(s.finished_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                'eta_seconds', case when s.status = 'in_progress' and s.days_done > 0 and s.updated_at > s.started_at
+                    then round(extract(epoch from s.updated_at - s.started_at) / s.days_done
+                        * (s.days_total - s.days_done)) end)""";
+
+    public Optional<BackfillStatus> status(AccountId account) {
+        return jdbi.withHandle(h -> h.createQuery("select " + STATUS_OBJECT + "::text from backfill_status s"
+                        + " join accounts acc on acc.id = s.account_id where s.account_id = :a")
+                .bind("a", account.value()).mapTo(String.class).findOne()).map(BackfillStore::status);
+    }
+
+    /** Every registered account, sorted by id: its status object, or not_started. */
+    public List<JsonNode> statuses() {
+        return jdbi.withHandle(h -> h.createQuery("select coalesce(" + STATUS_OBJECT
+                        + ", jsonb_build_object('client_id', acc.id, 'name', acc.name, 'status', 'not_started'))::text"
+                        + " from accounts acc left join backfill_status s on s.account_id = acc.id order by acc.id")
+                .mapTo(String.class).list()).stream().map(BackfillStore::parse).toList();
+    }
+
+    public JsonNode summary(AccountId account) {
+        return parse(jdbi.withHandle(h -> h.createQuery("""
+                select jsonb_build_object('client_id', s.account_id, 'currency', s.currency,
+                    'orders', coalesce(o.orders, 0), 'revenue', coalesce(o.revenue, 0),
+                    'average_order_value', case when o.orders > 0 then round(o.revenue / o.orders, 2) end,
+                    'campaigns', s.campaigns, 'flows', s.flows, 'first_date', s.first_day, 'last_date', s.last_day,
+                    'days', coalesce((select jsonb_agg(jsonb_build_object('date', day, 'orders', n, 'revenue', r)
+                        order by day) from (select day, count(*) n, coalesce(sum(value), 0) r from backfill_orders
+                        where account_id = s.account_id group by day) d), '[]'::jsonb))::text
+                from backfill_status s
+                left join (select count(*) orders, coalesce(sum(value), 0) revenue from backfill_orders
+                    where account_id = :a) o on true
+                where s.account_id = :a""").bind("a", account.value()).mapTo(String.class).findOne()
+                .orElseThrow(() -> notStarted(account))));
+    }
+
+    public JsonNode orders(AccountId account, LocalDate day, int limit) {
+        return parse(jdbi.withHandle(h -> h.createQuery("""
+                select jsonb_build_object('client_id', cast(:a as text), 'date', cast(:d as date),
+                    'count', (select count(*) from backfill_orders where account_id = :a and day = :d),
+                    'orders', coalesce(jsonb_agg(jsonb_build_object(
+                        'event_id', event_id, 'order_id', order_id,
+                        'time', to_char(time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'date', day,
+                        'value', value, 'currency', currency, 'item_count', item_count, 'items', items,
+                        'customer', jsonb_build_object('profile_id', profile_id, 'email', email),
+                        'utm', jsonb_build_object('source', utm_source, 'medium', utm_medium, 'campaign', utm_campaign),
+                        'discount_codes', to_jsonb(discount_codes), 'total_discounts', total_discounts,
+                        'shipping_total', shipping_total, 'categories', to_jsonb(categories),
+                        'brands', to_jsonb(brands),
+                        'attribution', jsonb_build_object('message', attributed_message, 'channel', attributed_channel,
+                            'flow', attributed_flow, 'campaign', attributed_campaign)) order by time, event_id),
+                        '[]'::jsonb))::text
+                from (select * from backfill_orders where account_id = :a and day = :d order by time, event_id
+                    limit :limit) o""").bind("a", account.value()).bind("d", day).bind("limit", limit)
+                .mapTo(String.class).one()));
+    }
+
+    static dev.ksync.error.KsyncException notStarted(AccountId account) {
+        return new dev.ksync.error.KsyncException(dev.ksync.error.ErrorKind.NOT_FOUND, "backfill_not_found",
+                "No backfill of '" + account.value() + "' was started", Map.of("client_id", account.value()));
+    }
+
+    private static BackfillStatus status(String text) {
+        JsonNode j = parse(text);
+        return new BackfillStatus(j.path("client_id").asText(), j.path("status").asText(),
+                j.path("days_completed").asInt(), j.path("days_total").asInt(), j);
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("PostgreSQL built unreadable JSON", e);
+        }
+    }
+
+    private static String json(List<String> values) {
+        try {
+            return JSON.writeValueAsString(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static OffsetDateTime ts(Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+}
