@@ -21,7 +21,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * dead node left and another took over, commits nothing twice.
  */
 public final class BackfillStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // 2 decimals kept
     private final Jdbi jdbi;
 
     public BackfillStore(Jdbi jdbi) {
@@ -269,10 +270,10 @@ public final class BackfillStore {
     /** Locks the status row; true when it still names this run (and, with a day, that day as the next). */
     private static boolean current(Handle h, Row run, LocalDate day) {
         return h.createQuery("""
-                        select count(*) from backfill_status where account_id = :a and status = 'in_progress'
+                        select 1 from backfill_status where account_id = :a and status = 'in_progress'
                             and started_at = :s and (cast(:d as date) is null or next_day = :d) for update""")
                 .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("d", day)
-                .mapTo(Integer.class).one() == 1;
+                .mapTo(Integer.class).findOne().isPresent();
     }
 
     /** Per-day order count and revenue of the stored orders over [first, last]. */

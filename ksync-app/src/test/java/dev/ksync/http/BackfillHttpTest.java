@@ -1,0 +1,179 @@
+package dev.ksync.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.config.Secret;
+import dev.ksync.klaviyo.Filter;
+import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.KlaviyoClientConfig;
+import dev.ksync.klaviyo.ApiKey;
+import dev.ksync.klaviyo.Listings;
+import dev.ksync.klaviyo.Query;
+import dev.ksync.klaviyo.wire.Page;
+import dev.ksync.klaviyo.endpoint.Endpoints;
+import dev.ksync.sandbox.RateLimitMode;
+import dev.ksync.sandbox.SandboxOptions;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The backfill through its HTTP API against the sandbox, on a small account: a test backfill (7 days) runs to
+ * completion and its orders are the sandbox's Placed Order events of the day, field by field (acceptance 2).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackfillHttpTest {
+    static final String SECRET = "backfill-admin-secret";
+    static final ObjectMapper json = new ObjectMapper();
+    static final AccountId SHOP = new AccountId("shop");
+
+    @RegisterExtension
+    static final TestRig rig = TestRig.api().secret(SECRET).env("KLAVIYO_RATE_SCALE", "60")
+            .env("KSYNC_SCHEDULER_POLL_S", "1")
+            .sandbox(SandboxOptions.defaults().withProfiles(1500).withHistoryDays(60)
+                    .withRateLimits(RateLimitMode.scaled(60)));
+
+    @BeforeAll
+    static void account() {
+        rig.server().ksync.accounts().add(SHOP, "Shop", new Secret(TestRig.SANDBOX_KEY));
+        rig.server().ksync.scheduler().start();
+    }
+
+    @Test
+    @Order(1)
+    void a_test_backfill_runs_seven_days_to_completion_and_a_start_while_running_answers_409() throws Exception {
+        HttpResponse<String> started = post("/api/backfill/start/shop?years=1&include_orders=true&test_mode=true");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode s = json.readTree(started.body());
+        assertThat(s.path("days_total").asInt()).isEqualTo(7);
+        assertThat(s.path("status").asText()).isEqualTo("in_progress");
+        HttpResponse<String> again = post("/api/backfill/start/shop?test_mode=true");
+        if (again.statusCode() != 202) { // it may have finished already on a fast machine
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+            assertThat(json.readTree(again.body()).path("error").asText()).isEqualTo("backfill_running");
+        }
+        JsonNode done = awaitEnd();
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.path("days_completed").asInt()).isEqualTo(7);
+        assertThat(done.path("progress").asDouble()).isEqualTo(100.0);
+        assertThat(done.path("counts").path("orders").asLong()).isPositive();
+        assertThat(done.path("validation").path("mismatches")).as(done.toString()).isEmpty();
+        assertThat(done.path("validation").path("days_checked").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    @Order(2)
+    void orders_of_a_day_are_the_sandboxs_placed_order_events_field_by_field() throws Exception {
+        JsonNode status = json.readTree(get("/api/backfill/status/shop").body());
+        ZoneId zone = ZoneId.of(status.path("timezone").asText());
+        LocalDate day = LocalDate.parse(status.path("end_date").asText());
+        JsonNode answer = json.readTree(get("/api/backfill/data/shop/orders?date=" + day + "&limit=1000").body());
+        Map<String, JsonNode> ours = new TreeMap<>();
+        answer.path("orders").forEach(o -> ours.put(o.path("event_id").asText(), o));
+
+        Map<String, JsonNode> events = new TreeMap<>();
+        Map<String, String> emails = new TreeMap<>();
+        try (KlaviyoClient k = KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(rig.sandbox().baseUrl())),
+                ApiKey.of(TestRig.SANDBOX_KEY)).build()) {
+            String metric = k.list(Listings.METRICS, Query.all()).filter(m -> m.name().equals("Placed Order"))
+                    .findFirst().orElseThrow().id();
+            k.list(Listings.pages(Endpoints.EVENTS), Query.all().filter(Filter.equals("metric_id", metric))
+                    .filter(Filter.greaterOrEqual("datetime", day.atStartOfDay(zone).toInstant()))
+                    .filter(Filter.lessThan("datetime", day.plusDays(1).atStartOfDay(zone).toInstant()))
+                    .add("include", "profile")).forEach((Page p) -> {
+                        p.data().forEach(e -> {
+                            events.put(e.path("id").asText(), e);
+                            String pid = e.path("relationships").path("profile").path("data").path("id").asText();
+                            JsonNode prof = p.included().get("profile", pid);
+                            emails.put(pid, prof == null ? null : prof.path("attributes").path("email").asText(null));
+                        });
+                    });
+        }
+        assertThat(answer.path("count").asInt()).isEqualTo(events.size());
+        assertThat(ours.keySet()).containsExactlyElementsOf(events.keySet());
+        for (var e : events.entrySet()) {
+            JsonNode o = ours.get(e.getKey());
+            JsonNode a = e.getValue().path("attributes");
+            JsonNode p = a.path("event_properties");
+            String where = "order " + e.getKey();
+            assertThat(Instant.parse(o.path("time").asText()))
+                    .as(where).isEqualTo(Instant.parse(a.path("datetime").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            assertThat(o.path("date").asText()).isEqualTo(day.toString());
+            assertThat(o.path("order_id").asText()).as(where).isEqualTo(p.path("OrderId").asText());
+            assertThat(o.path("value").decimalValue()).as(where).isEqualByComparingTo(p.path("$value").decimalValue());
+            assertThat(o.path("currency").asText()).as(where).isEqualTo(p.path("$currency_code").asText());
+            String profile = e.getValue().path("relationships").path("profile").path("data").path("id").asText();
+            assertThat(o.path("customer").path("profile_id").asText()).as(where).isEqualTo(profile);
+            assertThat(o.path("customer").path("email").asText(null)).as(where).isEqualTo(emails.get(profile));
+            assertThat(o.path("utm").path("source").asText(null)).as(where).isEqualTo(p.path("utm_source").asText(null));
+            assertThat(o.path("utm").path("medium").asText(null)).as(where).isEqualTo(p.path("utm_medium").asText(null));
+            assertThat(o.path("utm").path("campaign").asText(null)).as(where).isEqualTo(p.path("utm_campaign").asText(null));
+            assertThat(o.path("discount_codes")).as(where).isEqualTo(p.path("Discount Codes"));
+            assertThat(o.path("total_discounts").decimalValue()).as(where)
+                    .isEqualByComparingTo(p.path("Total Discounts").decimalValue());
+            assertThat(o.path("shipping_total").decimalValue()).as(where)
+                    .isEqualByComparingTo(p.path("Shipping Rate").decimalValue());
+            assertThat(o.path("categories")).as(where).isEqualTo(p.path("Categories"));
+            assertThat(o.path("brands")).as(where).isEqualTo(p.path("Brands"));
+            assertThat(o.path("attribution").path("message").asText(null)).as(where)
+                    .isEqualTo(p.path("$attributed_message").asText(null));
+            assertThat(o.path("attribution").path("channel").asText(null)).as(where)
+                    .isEqualTo(p.path("$attributed_channel").asText(null));
+            assertThat(o.path("attribution").path("flow").asText(null)).as(where)
+                    .isEqualTo(p.path("$attributed_flow").asText(null));
+            JsonNode lines = p.path("$extra").path("line_items");
+            assertThat(o.path("items")).as(where).hasSize(lines.size());
+            int quantity = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                JsonNode item = o.path("items").get(i);
+                JsonNode line = lines.get(i);
+                assertThat(item.path("product_id").asText()).isEqualTo(line.path("product_id").asText());
+                assertThat(item.path("sku").asText()).isEqualTo(line.path("sku").asText());
+                assertThat(item.path("name").asText()).isEqualTo(line.path("name").asText());
+                assertThat(item.path("quantity").asInt()).isEqualTo(line.path("quantity").asInt());
+                assertThat(item.path("price").decimalValue()).isEqualByComparingTo(line.path("price").decimalValue());
+                assertThat(item.path("line_price").decimalValue())
+                        .isEqualByComparingTo(line.path("line_price").decimalValue());
+                assertThat(item.path("categories")).isEqualTo(line.path("categories"));
+                assertThat(item.path("brand").asText()).isEqualTo(line.path("vendor").asText());
+                quantity += line.path("quantity").asInt();
+            }
+            assertThat(o.path("item_count").asInt()).as(where).isEqualTo(quantity);
+        }
+    }
+
+    static JsonNode awaitEnd() throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        while (true) {
+            JsonNode s = json.readTree(get("/api/backfill/status/shop").body());
+            if (!s.path("status").asText().equals("in_progress") || Instant.now().isAfter(until)) return s;
+            Thread.sleep(200);
+        }
+    }
+
+    static HttpResponse<String> post(String path) throws Exception {
+        return rig.server().post(path, SECRET, "");
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return rig.server().get(path, SECRET);
+    }
+}
