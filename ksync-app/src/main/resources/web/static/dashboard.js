@@ -254,13 +254,13 @@
     return Math.max(260, el.clientWidth || el.parentElement.clientWidth - 32);
   }
 
-  function draw(name, el, series, values, axes) {
+  function draw(name, el, series, values, axes, scales) {
     if (state.charts[name]) state.charts[name].destroy();
     const opts = {
       width: chartWidth(el), height: 220,
       series: [{}].concat(series),
       axes: [{}].concat(axes),
-      scales: { x: { time: true } },
+      scales: Object.assign({ x: { time: true } }, scales || {}),
       legend: { live: true },
     };
     state.charts[name] = new uPlot(opts, values, el);
@@ -271,8 +271,11 @@
       value: (u, v) => v == null ? "–" : fmt[valueKind](v) };
   }
 
+  // Counts tick at whole numbers only (no "1, 1, 2" from rounding 0.5 steps).
+  const WHOLE = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
   function axis(kind, scale, side) {
-    return { scale: scale || "y", side: side || 3, size: 70,
+    return { scale: scale || "y", side: side || 3, size: 70, incrs: kind === "money" ? undefined : WHOLE,
       values: (u, vals) => vals.map((v) => kind === "money" ? compactMoney(v) : count.format(v)) };
   }
 
@@ -299,8 +302,11 @@
         [line("Unique opens", COLORS.opens, "count"), line("Unique clicks", COLORS.clicks, "count")],
         [xs, s.all.opens, s.all.clicks], [axis("count")]);
     draw("subscribers", $("chart-subscribers"),
-        [line("Subscribers", COLORS.total, "count", "total"), line("New per day", COLORS.fresh, "count", "fresh")],
-        [xs, s.subscribersTotal, s.newSubscribers], [axis("count", "total", 3), axis("count", "fresh", 1)]);
+        [line("Subscribers", COLORS.total, "count", "total"), Object.assign(
+            line("New per day", COLORS.fresh, "count", "fresh"),
+            { paths: uPlot.paths.bars({ size: [0.8, 40] }), fill: COLORS.fresh + "99", width: 1 })],
+        [xs, s.subscribersTotal, s.newSubscribers], [axis("count", "total", 3), axis("count", "fresh", 1)],
+        { fresh: { range: (u, min, max) => [0, Math.max(1, max)] } });
   }
 
   let resizing = null;

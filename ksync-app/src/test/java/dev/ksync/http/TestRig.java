@@ -129,6 +129,11 @@ public final class TestRig implements BeforeAllCallback, AfterAllCallback {
         return server;
     }
 
+    /** The running server's services, for tests outside this package (a browser test seeding its data). */
+    public dev.ksync.app.Ksync ksync() {
+        return server.ksync;
+    }
+
     public SandboxServer sandbox() {
         return sandbox;
     }
