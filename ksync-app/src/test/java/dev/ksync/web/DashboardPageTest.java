@@ -47,7 +47,7 @@ class DashboardPageTest {
 
     @RegisterExtension
     static final TestRig rig = TestRig.api().secret(SECRET)
-            .sandbox(SandboxOptions.defaults().withProfiles(1000).withRateLimits(RateLimitMode.OFF));
+            .sandbox(SandboxOptions.defaults().withProfiles(1000).withRateLimits(RateLimitMode.scaled(60))).env("KLAVIYO_RATE_SCALE", "60");
 
     @BeforeAll
     static void demoData() throws Exception {
