@@ -306,7 +306,7 @@
             line("New per day", COLORS.fresh, "count", "fresh"),
             { paths: uPlot.paths.bars({ size: [0.8, 40] }), fill: COLORS.fresh + "99", width: 1 })],
         [xs, s.subscribersTotal, s.newSubscribers], [axis("count", "total", 3), axis("count", "fresh", 1)],
-        { fresh: { range: (u, min, max) => [0, Math.max(1, max)] } });
+        { fresh: { range: (u, min, max) => [0, Math.max(1, max) * 1.15] } });
   }
 
   let resizing = null;
