@@ -43,6 +43,7 @@ import org.jdbi.v3.core.Jdbi;
  * statistics when it has any in the range, else from the newest ready snapshot's CSVs (its window only).
  */
 public final class Dashboard {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dashboard.class);
     private static final int TOP = 10;
     private static final String DEFAULT_CURRENCY = "USD";
 
@@ -79,9 +80,15 @@ public final class Dashboard {
             Top flows = top(h, backfill, "flow", id, range);
             Top campaigns = top(h, backfill, "campaign", id, range);
             if (flows.items().isEmpty() && campaigns.items().isEmpty() && ready.isPresent()) {
-                SnapshotTops fromCsv = SnapshotTops.read(files, ready.get().id(), range, TOP);
-                flows = fromCsv.flows();
-                campaigns = fromCsv.campaigns();
+                try {
+                    SnapshotTops fromCsv = SnapshotTops.read(files, ready.get().id(), range, TOP);
+                    flows = fromCsv.flows();
+                    campaigns = fromCsv.campaigns();
+                } catch (KsyncException e) {
+                    // the top lists are a side dish: an unreadable CSV must not take the series and totals down
+                    log.warn("Top flows and campaigns of {} from snapshot {} unavailable: {}", id, ready.get().id(),
+                            e.getMessage());
+                }
             }
             Optional<String> currency = backfill ? currency(h, id) : Optional.empty();
             return new DashboardView(id.value(), account.name(), zone.getId(), currency.orElse(DEFAULT_CURRENCY),
