@@ -2,6 +2,7 @@ package dev.ksync.app;
 
 import dev.ksync.cli.AccountsCommand;
 import dev.ksync.cli.AudienceCommand;
+import dev.ksync.cli.BackfillCommand;
 import dev.ksync.cli.CampaignsCommand;
 import dev.ksync.cli.CleanupCommand;
 import dev.ksync.cli.UpdateCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
         description = "Keeps a brand's Klaviyo data in its own hands: sync, store, report.",
         subcommands = {ServeCommand.class, DemoCommand.class, SandboxCommand.class, AudienceCommand.class, FlowsCommand.class,
                 CampaignsCommand.class, UpdateCommand.class, CleanupCommand.class, IngestCommand.class, AccountsCommand.class, DbCommand.class,
+                BackfillCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

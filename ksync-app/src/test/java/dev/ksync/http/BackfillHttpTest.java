@@ -160,6 +160,114 @@ class BackfillHttpTest {
         }
     }
 
+    @Test
+    @Order(3)
+    void validation_lists_a_day_whose_orders_differ_from_klaviyos_aggregates() throws Exception {
+        JsonNode status = json.readTree(get("/api/backfill/status/shop").body());
+        LocalDate day = LocalDate.parse(status.path("end_date").asText());
+        int deleted = rig.server().ksync.database().jdbi().withHandle(h -> h.createUpdate(
+                "delete from backfill_orders where account_id = 'shop' and event_id = (select min(event_id)"
+                        + " from backfill_orders where account_id = 'shop' and day = :d)")
+                .bind("d", day).execute());
+        assertThat(deleted).isEqualTo(1);
+        JsonNode v = rig.server().ksync.backfill().revalidate(SHOP).json().path("validation");
+        assertThat(v.path("mismatches")).hasSize(1);
+        JsonNode m = v.path("mismatches").get(0);
+        assertThat(m.path("date").asText()).isEqualTo(day.toString());
+        assertThat(m.path("orders").asLong()).isEqualTo(m.path("klaviyo_orders").asLong() - 1);
+    }
+
+    @Test
+    @Order(4)
+    void bad_input_answers_400_naming_the_field_and_unknowns_404() throws Exception {
+        assertError(post("/api/backfill/start/shop?years=0"), 400, "invalid_years");
+        assertError(post("/api/backfill/start/shop?include_orders=maybe"), 400, "invalid_include_orders");
+        assertError(post("/api/backfill/start/shop?yeers=1"), 400, "invalid_yeers");
+        assertError(get("/api/backfill/data/shop/orders?date=2024-13-01"), 400, "invalid_date");
+        assertError(get("/api/backfill/data/shop/orders?date=2024-12-01&limit=1001"), 400, "invalid_limit");
+        assertError(post("/api/backfill/start/nobody"), 404, "not_found");
+        assertError(rig.server().get("/api/backfill/status", null), 401, null);
+    }
+
+    @Test
+    @Order(5)
+    void a_cancelled_backfill_resumes_on_retry_and_clear_deletes_it() throws Exception {
+        JsonNode started = json.readTree(post("/api/backfill/start/shop?years=1").body());
+        assertThat(started.path("days_total").asInt()).isGreaterThan(360);
+        HttpResponse<String> cancelled = post("/api/backfill/cancel/shop");
+        JsonNode c = json.readTree(cancelled.body());
+        if (cancelled.statusCode() == 200) {
+            assertThat(c.path("status").asText()).isEqualTo("cancelled");
+            JsonNode stopped = awaitQuiet();
+            int done = stopped.path("days_completed").asInt();
+            JsonNode retried = json.readTree(post("/api/backfill/start/shop?years=1").body());
+            assertThat(retried.path("status").asText()).isEqualTo("in_progress");
+            assertThat(retried.path("start_date").asText()).isEqualTo(started.path("start_date").asText());
+            assertThat(retried.path("days_completed").asInt()).as("resumed, not restarted").isEqualTo(done);
+        }
+        JsonNode end = awaitEnd();
+        assertThat(end.path("status").asText()).as(end.toString()).isEqualTo("completed");
+        assertThat(end.path("days_completed").asInt()).isEqualTo(end.path("days_total").asInt());
+        JsonNode summary = json.readTree(get("/api/backfill/data/shop/summary").body());
+        assertThat(summary.path("orders").asLong()).isEqualTo(end.path("counts").path("orders").asLong());
+        assertThat(summary.path("revenue").decimalValue()).isEqualByComparingTo(end.path("revenue").decimalValue());
+        assertThat(summary.path("days")).isNotEmpty();
+
+        HttpResponse<String> cleared = post("/api/backfill/clear/shop");
+        assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+        assertThat(json.readTree(cleared.body()).path("cleared").asBoolean()).isTrue();
+        assertError(get("/api/backfill/status/shop"), 404, "backfill_not_found");
+        JsonNode all = json.readTree(get("/api/backfill/status").body());
+        assertThat(all.path("clients").get(0).path("status").asText()).isEqualTo("not_started");
+        long rows = rig.server().ksync.database().jdbi().withHandle(h -> h.createQuery(
+                "select (select count(*) from backfill_orders) + (select count(*) from backfill_flow_daily)"
+                        + " + (select count(*) from backfill_campaigns)").mapTo(Long.class).one());
+        assertThat(rows).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void a_spent_report_quota_makes_the_backfill_wait_until_it_resets_then_go_on() throws Exception {
+        var ksync = rig.server().ksync;
+        ksync.scheduler().close(); // this test runs the work itself
+        Instant reset = Instant.now().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        dev.ksync.backfill.Backfill spent = backfill(dev.ksync.reporting.ReportQuota.fixed(0, reset));
+        spent.start(SHOP, new dev.ksync.backfill.BackfillParams(1, true, true));
+        assertThat(spent.work(SHOP)).isEqualTo(reset);
+        JsonNode s = json.readTree(get("/api/backfill/status/shop").body());
+        assertThat(s.path("status").asText()).isEqualTo("in_progress");
+        assertThat(s.path("waiting").path("reason").asText()).isEqualTo("report_quota");
+        assertThat(Instant.parse(s.path("waiting").path("until").asText())).isEqualTo(reset);
+        assertThat(backfill(dev.ksync.reporting.ReportQuota.fixed(225, reset)).work(SHOP)).isNull();
+        JsonNode done = json.readTree(get("/api/backfill/status/shop").body());
+        assertThat(done.path("status").asText()).isEqualTo("completed");
+        assertThat(done.path("waiting").isNull()).isTrue();
+    }
+
+    private static dev.ksync.backfill.Backfill backfill(dev.ksync.reporting.ReportQuota quota) {
+        var ksync = rig.server().ksync;
+        return new dev.ksync.backfill.Backfill(new dev.ksync.backfill.Backfill.Settings(java.util.Optional.empty()),
+                new dev.ksync.backfill.BackfillStore(ksync.database().jdbi()), ksync.accounts(), ksync.klaviyo(), quota,
+                java.time.Clock.systemUTC(), dev.ksync.backfill.BackfillListener.NONE, () -> ksync.scheduler().client());
+    }
+
+    static void assertError(HttpResponse<String> r, int status, String code) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        if (code != null) assertThat(json.readTree(r.body()).path("error").asText()).as(r.body()).isEqualTo(code);
+    }
+
+    /** The status once the run has stopped writing (a cancelled run finishes its day, then stops). */
+    static JsonNode awaitQuiet() throws Exception {
+        JsonNode last = json.readTree(get("/api/backfill/status/shop").body());
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(100);
+            JsonNode now = json.readTree(get("/api/backfill/status/shop").body());
+            if (now.path("days_completed").equals(last.path("days_completed")) && i > 5) return now;
+            last = now;
+        }
+        return last;
+    }
+
     static JsonNode awaitEnd() throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(120));
         while (true) {

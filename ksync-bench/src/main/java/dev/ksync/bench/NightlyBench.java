@@ -205,7 +205,7 @@ public final class NightlyBench {
         return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

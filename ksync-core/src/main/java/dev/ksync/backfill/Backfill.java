@@ -171,8 +171,11 @@ public final class Backfill {
         return status(account);
     }
 
-    /** The task's work for one account: null when it is done, else when to run again. */
-    private Instant work(AccountId account) {
+    /**
+     * The task's work for one account, in this thread: null when it is done (completed, failed, cancelled), else when
+     * to run again (the report quota's reset).
+     */
+    public Instant work(AccountId account) {
         Optional<BackfillStore.Row> loaded = store.load(account);
         if (loaded.isEmpty() || !loaded.get().status().equals(BackfillStatus.IN_PROGRESS)) {
             return null;

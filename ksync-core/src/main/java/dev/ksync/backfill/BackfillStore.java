@@ -73,12 +73,15 @@ public final class BackfillStore {
                 .bind("a", account.value()).bind("now", ts(now)).execute()) == 1;
     }
 
-    /** Extends a completed backfill to {@code last} (the nightly continuation). False when there is nothing to do. */
+    /**
+     * Extends a completed backfill to {@code last} (the nightly continuation), the catalog fetched again for the
+     * campaigns sent since. False when there is nothing to do.
+     */
     boolean extend(AccountId account, LocalDate last, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate("""
                 update backfill_status set status = 'in_progress', next_day = last_day + 1, last_day = :l,
                     days_total = days_total + (:l - last_day), updated_at = :now, finished_at = null,
-                    started_at = :now, validation = null
+                    started_at = :now, validation = null, catalog_done = false
                 where account_id = :a and status = 'completed' and last_day < :l""")
                 .bind("a", account.value()).bind("l", last).bind("now", ts(now)).execute()) == 1;
     }
@@ -391,8 +394,8 @@ public final class BackfillStore {
 
     /** Every registered account, sorted by id: its status object, or not_started. */
     public List<JsonNode> statuses() {
-        return jdbi.withHandle(h -> h.createQuery("select coalesce(" + STATUS_OBJECT
-                        + ", jsonb_build_object('client_id', acc.id, 'name', acc.name, 'status', 'not_started'))::text"
+        return jdbi.withHandle(h -> h.createQuery("select (case when s.account_id is null then jsonb_build_object('client_id',"
+                        + " acc.id, 'name', acc.name, 'status', 'not_started') else " + STATUS_OBJECT + " end)::text"
                         + " from accounts acc left join backfill_status s on s.account_id = acc.id order by acc.id")
                 .mapTo(String.class).list()).stream().map(BackfillStore::parse).toList();
     }
