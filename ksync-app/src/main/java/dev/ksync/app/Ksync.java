@@ -16,7 +16,9 @@ import dev.ksync.campaigns.CampaignSync;
 import dev.ksync.cleanup.Cleanup;
 import dev.ksync.orchestrator.IdempotencyKeys;
 import dev.ksync.orchestrator.Orchestrator;
+import dev.ksync.snapshot.SnapshotFiles;
 import dev.ksync.snapshot.SnapshotProcessor;
+import dev.ksync.dashboard.Dashboard;
 import dev.ksync.snapshot.Snapshots;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
@@ -78,6 +80,8 @@ public final class Ksync implements AutoCloseable {
     private final SchedulerNode scheduler;
     private final ScheduleBoard schedules;
     private final Ingestion ingestion;
+    private final SnapshotFiles snapshotFiles;
+    private final Dashboard dashboard;
     private final Backfill backfill;
     private final OrderExport orderExport;
     private final Optional<AlertWebhook> alerts;
@@ -125,6 +129,8 @@ public final class Ksync implements AutoCloseable {
                 this::schedulerClient);
         this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks, List.of(backfill.task()));
         this.schedules = new ScheduleBoard(database.jdbi(), config.schedules(), nightlyRuns, clock);
+        this.snapshotFiles = new SnapshotFiles(snapshots, objectStore);
+        this.dashboard = new Dashboard(database.jdbi(), accounts, snapshots, snapshotFiles, schedules, clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -263,6 +269,16 @@ public final class Ksync implements AutoCloseable {
 
     public Snapshots snapshots() {
         return snapshots;
+    }
+
+    /** A snapshot's three CSVs, read back by snapshot id (downloads never expose bucket paths). */
+    public SnapshotFiles snapshotFiles() {
+        return snapshotFiles;
+    }
+
+    /** An account's dashboard over a range: series, totals, top flows and campaigns, computed in PostgreSQL. */
+    public Dashboard dashboard() {
+        return dashboard;
     }
 
     /** Turns an upload's three CSVs into a snapshot's series and totals. */

@@ -1,31 +1,43 @@
 package dev.ksync.cli;
 
 import dev.ksync.accounts.AccountId;
-import dev.ksync.audience.AudienceRequest;
-import dev.ksync.audience.AudienceResult;
-import dev.ksync.audience.AudienceSchema;
-import dev.ksync.audience.EnrichmentReport;
+import dev.ksync.app.Ksync;
+import dev.ksync.backfill.BackfillParams;
+import dev.ksync.backfill.BackfillStatus;
 import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
-import dev.ksync.klaviyo.stats.CallStats;
+import dev.ksync.dashboard.DashboardView;
+import dev.ksync.orchestrator.UpdateAnswer;
+import dev.ksync.orchestrator.UpdateProgress;
+import dev.ksync.orchestrator.UpdateRequest;
+import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
 import dev.ksync.sync.Mode;
-import java.nio.file.Path;
+import java.math.BigDecimal;
 import java.security.SecureRandom;
+import java.text.NumberFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Currency;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main job on embedded defaults: a Klaviyo sandbox, embedded PostgreSQL, filesystem buckets and the server; it
- * registers a demo account and runs a live audience sync against the sandbox, then keeps serving.
+ * The whole product on embedded defaults: a Klaviyo sandbox (rate limits scaled up so a year of history fits in
+ * minutes), embedded PostgreSQL, filesystem buckets and the server with its scheduler; registers a demo account, runs
+ * a live nightly update and a 1-year backfill, and prints where to look (dashboard, backfill manager, secret).
  */
-@Command(name = "demo", description = "Run ksync end to end on embedded defaults: Klaviyo sandbox, embedded"
-        + " PostgreSQL, filesystem buckets, server; registers a demo account and syncs its subscribers.")
+@Command(name = "demo", description = "Run ksync end to end on embedded defaults: Klaviyo sandbox (scaled rate"
+        + " limits), embedded PostgreSQL, filesystem buckets, server; registers a demo account, runs a live nightly"
+        + " update and a 1-year backfill, and prints the dashboard URL.")
 public final class DemoCommand implements Callable<Integer> {
     static final String ACCOUNT = "demo";
 
@@ -36,12 +48,22 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "5000")
     int profiles;
 
-    @Option(names = "--exit", description = "Stop after the demo run instead of serving.")
+    @Option(names = "--rate-scale", description = "The sandbox serves Klaviyo's rate limits multiplied by this, and"
+            + " ksync paces itself to match (default ${DEFAULT-VALUE}; 1 = Klaviyo's real limits, which make a year of"
+            + " backfill take days).", defaultValue = "60")
+    int rateScale;
+
+    @Option(names = "--exit", description = "Print the dashboard's headline numbers and stop instead of serving.")
     boolean exit;
 
     @Override
     public Integer call() throws Exception {
-        SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles));
+        if (rateScale < 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--rate-scale is " + rateScale + "; allowed: a whole number ≥ 1");
+        }
+        SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles)
+                .withRateLimits(rateScale == 1 ? RateLimitMode.REAL : RateLimitMode.scaled(rateScale)));
         Map<String, String> env = new HashMap<>(System.getenv());
         // The demo's API needs an admin secret; make one up for this run when none is set.
         boolean generated = env.get("ADMIN_JOB_SECRET") == null || env.get("ADMIN_JOB_SECRET").isBlank();
@@ -52,6 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         env.put("KLAVIYO_ENABLE", "true");
         env.put("KLAVIYO_BASE_URL", sandbox.baseUrl());
+        env.put("KLAVIYO_RATE_SCALE", Integer.toString(rateScale));
         AppConfig config = AppConfig.load(env);
         if (port != null) {
             config = config.withPort(port);
@@ -59,55 +82,137 @@ public final class DemoCommand implements Callable<Integer> {
             // the demo should just work: take any free port rather than fail on a busy default
             config = config.withPort(0);
         }
+        Instant began = Instant.now();
         ServeCommand.Running running = ServeCommand.Running.start(config, true);
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));
+        Ksync ksync = running.ksync();
 
         AccountId demo = new AccountId(ACCOUNT);
-        if (running.ksync().accounts().find(demo).isEmpty()) {
-            running.ksync().accounts().add(demo, "Demo store (sandbox)", new Secret(sandbox.options().apiKey()));
+        if (ksync.accounts().find(demo).isEmpty()) {
+            ksync.accounts().add(demo, "Demo store (sandbox)", new Secret(sandbox.options().apiKey()));
         }
-        System.out.println("Syncing subscribers of account '" + ACCOUNT + "' from the Klaviyo sandbox …");
-        AudienceRequest request = AudienceRequest.builder().mode(Mode.LIVE).source(AudienceRequest.Source.KLAVIYO)
-                .schema(AudienceSchema.REQUIRED).accountId(demo).enrichEvents(true).build();
-        Progress progress = new Progress("profiles scanned", profiles);
-        AudienceResult r = running.ksync().audience().live(request, progress);
-        progress.done();
-        Path csv = config.storage().s3().isPresent() ? null
-                : config.dataDir().resolve("buckets").resolve(r.bucket()).resolve(r.key());
+        System.out.println("Klaviyo sandbox at " + sandbox.baseUrl() + ": " + profiles + " profiles, rate limits "
+                + (rateScale == 1 ? "real" : "scaled ×" + rateScale + " (Klaviyo's real limits ×" + rateScale
+                + ", so a year of history fits in minutes)"));
+        System.out.println("1/2 Live nightly update of account '" + ACCOUNT + "' (flows.csv, campaigns.csv,"
+                + " subscribers.csv → snapshot) …");
+        UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(demo),
+                Optional.empty(), Optional.empty(), false, Optional.empty(), null), bars());
+        if (update.status() / 100 != 2) {
+            System.err.println("ksync demo: the update answered " + update.status() + ": " + update.text());
+            running.stop();
+            sandbox.close();
+            return 1;
+        }
+        System.out.println("    " + update.text());
 
+        System.out.println("2/2 Backfill of the last year, day by day (orders, flow and campaign statistics) …");
+        BackfillStatus status = backfill(ksync, demo);
+        System.out.println("    backfill " + status.status() + ": " + status.daysCompleted() + "/" + status.daysTotal()
+                + " days, " + status.json().path("counts").path("orders").asLong() + " orders, revenue "
+                + status.json().path("revenue").asText() + " " + status.json().path("currency").asText(""));
+
+        DashboardView d = ksync.dashboard().read(demo, Optional.empty(), Optional.empty());
+        String url = running.url();
+        String secret = config.http().adminJobSecret().orElseThrow().value();
         System.out.println();
-        System.out.println("ksync demo is running at " + running.url());
-        System.out.println("  Klaviyo sandbox:  " + sandbox.baseUrl() + " (" + profiles + " profiles, API key "
-                + sandbox.options().apiKey() + ")");
-        System.out.println("  subscribers.csv:  " + (csv != null ? csv : r.bucket() + "/" + r.key()) + "  (" + r.rows()
-                + " rows, " + r.bytes() + " bytes, sha256 " + r.sha256().substring(0, 12) + "…)");
-        System.out.println("  Klaviyo calls:    " + callSummary(r));
-        System.out.println("  database:         " + (running.ksync().database().isEmbedded() ? "embedded PostgreSQL in "
+        System.out.println("ksync demo is running at " + url + " (ready in "
+                + Duration.between(began, Instant.now()).toSeconds() + " s)");
+        System.out.println("  dashboard:         " + url + "/#account=" + ACCOUNT);
+        System.out.println("  backfill manager:  " + url + "/static/backfill_manager.html");
+        System.out.println("  API docs:          " + url + "/docs");
+        System.out.println("  admin secret:      " + secret + (generated ? "   (generated for this run;" : "   (from"
+                + " ADMIN_JOB_SECRET;") + " the pages ask for it once, the API takes it as x-admin-job-secret)");
+        System.out.println("  database:          " + (ksync.database().isEmbedded() ? "embedded PostgreSQL in "
                 + config.dataDir().resolve("pg") : "DATABASE_URL"));
-        if (generated) {
-            System.out.println("  admin secret:     " + config.http().adminJobSecret().orElseThrow().value()
-                    + "   (generated for this run; send it as x-admin-job-secret)");
-        }
-        System.out.println("  try:              curl " + running.url() + "/api/accounts -H 'x-admin-job-secret: "
-                + config.http().adminJobSecret().orElseThrow().value() + "'");
+        System.out.println("  Klaviyo sandbox:   " + sandbox.baseUrl() + " (rate limits "
+                + (rateScale == 1 ? "real" : "scaled ×" + rateScale) + ", API key " + sandbox.options().apiKey() + ")");
+        boolean numbers = headline(d);
         if (exit) {
             running.stop();
             sandbox.close();
-            return 0;
+            return numbers && status.status().equals(BackfillStatus.COMPLETED) ? 0 : 1;
         }
         System.out.println("Press Ctrl+C to stop.");
         running.awaitShutdown();
         return 0;
     }
 
-    private static String callSummary(AudienceResult r) {
-        CallStats calls = r.diagnostics().klaviyoCalls();
-        String total = calls == null ? "none" : calls.total().calls() + " calls";
-        EnrichmentReport e = r.diagnostics().enrichment();
-        if (e != null) {
-            total += "; enrichment plan " + e.plan() + " (" + e.planCalls() + " calls; the other plan ≈ "
-                    + e.otherPlanEstimatedCalls() + ")";
+    /** The update's per-producer bars (on a terminal). */
+    private static UpdateProgress bars() {
+        Map<String, Progress> bars = new ConcurrentHashMap<>();
+        return new UpdateProgress() {
+            @Override
+            public void expect(String producer, long total) {
+                bars.put(producer, new Progress(producer, total));
+            }
+
+            @Override
+            public void progress(String producer, long count) {
+                bars.computeIfAbsent(producer, p -> new Progress(p, 0)).accept(count);
+            }
+        };
+    }
+
+    /**
+     * Starts the 1-year backfill (the scheduler runs it) and follows it to its end: a bar on a terminal, and a line at
+     * every tenth so a log or pipe shows progress too. A demo database that already holds it resumes or keeps it.
+     */
+    private static BackfillStatus backfill(Ksync ksync, AccountId demo) throws InterruptedException {
+        BackfillParams params = new BackfillParams(1, true, false);
+        Optional<BackfillStatus> before = ksync.backfill().store().status(demo);
+        BackfillStatus s = before.filter(b -> b.status().equals(BackfillStatus.COMPLETED)
+                || b.running()).orElseGet(() -> ksync.backfill().start(demo, params));
+        Progress bar = new Progress("backfill days", s.daysTotal());
+        int tenth = -1;
+        while (true) {
+            s = ksync.backfill().status(demo);
+            bar.total(s.daysTotal());
+            bar.accept(s.daysCompleted());
+            int now = s.daysTotal() == 0 ? 0 : 10 * s.daysCompleted() / s.daysTotal();
+            if (now != tenth) {
+                tenth = now;
+                System.out.println("    backfill: " + s.daysCompleted() + "/" + s.daysTotal() + " days ("
+                        + (100 * s.daysCompleted() / Math.max(1, s.daysTotal())) + "%)");
+            }
+            if (!s.running()) {
+                break;
+            }
+            Thread.sleep(250); // polls the scheduler's progress in PostgreSQL
         }
-        return total;
+        bar.done();
+        return s;
+    }
+
+    /** Prints the dashboard's headline numbers (last 90 days); false when they are all zero. */
+    private static boolean headline(DashboardView d) {
+        NumberFormat money = NumberFormat.getCurrencyInstance(Locale.US);
+        try {
+            money.setCurrency(Currency.getInstance(d.currency()));
+        } catch (IllegalArgumentException e) {
+            // an unknown code: keep dollars
+        }
+        NumberFormat count = NumberFormat.getIntegerInstance(Locale.US);
+        DashboardView.SourceTotals all = d.totals().all();
+        System.out.println("Dashboard, " + d.start() + " – " + d.end() + " (" + d.timezone() + "):");
+        for (var e : Map.of("flows", d.totals().flows(), "campaigns", d.totals().campaigns(), "all", all)
+                .entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            DashboardView.SourceTotals t = e.getValue();
+            System.out.printf(Locale.US, "  %-10s revenue %14s  orders %8s  delivered %10s  open rate %s  click rate"
+                            + " %s%n", e.getKey(), money.format(t.revenue()), count.format(t.orders()),
+                    count.format(t.delivered()), rate(t.openRate()), rate(t.clickRate()));
+        }
+        System.out.println("  subscribers " + count.format(d.totals().subscribersTotal()) + " (+"
+                + count.format(d.totals().newSubscribers()) + " in the range)");
+        d.topFlows().items().stream().findFirst().ifPresent(f -> System.out.println("  top flow:     " + f.name()
+                + " (" + money.format(f.revenue()) + ")"));
+        d.topCampaigns().items().stream().findFirst().ifPresent(c -> System.out.println("  top campaign: " + c.name()
+                + " (" + money.format(c.revenue()) + ")"));
+        return all.revenue().compareTo(BigDecimal.ZERO) > 0 && all.orders() > 0 && all.delivered() > 0
+                && d.totals().subscribersTotal() > 0;
+    }
+
+    private static String rate(Optional<BigDecimal> r) {
+        return r.map(v -> v.movePointRight(2).setScale(2, java.math.RoundingMode.HALF_UP) + "%").orElse("–");
     }
 }

@@ -112,6 +112,7 @@ public final class HttpApi {
             SyncRoutes.register(c.routes, ksync, gate, bodies);
             new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock()).register(c.routes);
             new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
+            new DashboardRoutes(ksync.dashboard(), ksync.snapshotFiles()).register(c.routes);
             new CleanupRoutes(ksync.cleanup(), gate, bodies).register(c.routes);
             new ScheduleRoutes(ksync.schedules(), ksync.scheduler(), ksync.config().schedules().threads())
                     .register(c.routes);

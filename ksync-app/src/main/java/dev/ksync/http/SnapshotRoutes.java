@@ -56,7 +56,11 @@ record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodi
     }
 
     private void show(Context ctx) {
-        String raw = ctx.pathParam("id");
+        ctx.json(detail(snapshots.get(id(ctx.pathParam("id")))));
+    }
+
+    /** A snapshot id from the path: a positive whole number, else 400 naming {@code id}. */
+    static long id(String raw) {
         long id;
         try {
             id = Long.parseLong(raw);
@@ -67,7 +71,7 @@ record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodi
             throw KsyncException.badInput("id", raw.length() > 20 ? raw.substring(0, 20) + "…" : raw,
                     "a snapshot id (a positive whole number)");
         }
-        ctx.json(detail(snapshots.get(id)));
+        return id;
     }
 
     private static LocalDate day(String field, String v) {

@@ -80,7 +80,7 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         return QueryParams.of(ctx).get(name);
     }
 
-    private static void onlyQuery(Context ctx, Set<String> allowed) {
+    static void onlyQuery(Context ctx, Set<String> allowed) {
         Set<String> unknown = new TreeSet<>(QueryParams.of(ctx).names());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {

@@ -1,0 +1,234 @@
+package dev.ksync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.backfill.BackfillParams;
+import dev.ksync.backfill.BackfillStatus;
+import dev.ksync.config.Secret;
+import dev.ksync.http.TestRig;
+import dev.ksync.orchestrator.UpdateAnswer;
+import dev.ksync.orchestrator.UpdateRequest;
+import dev.ksync.sandbox.RateLimitMode;
+import dev.ksync.sandbox.SandboxOptions;
+import dev.ksync.sync.Mode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * Issue 15, acceptance 1: after a live update and a 1-year backfill against the sandbox, the dashboard at {@code /} in
+ * headless Chromium shows the API's totals, draws every chart, and fits a laptop and a phone (screenshots under
+ * target/screenshots).
+ */
+class DashboardPageTest {
+    private static final String SECRET = "page-secret";
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @RegisterExtension
+    static final TestRig rig = TestRig.api().secret(SECRET)
+            .sandbox(SandboxOptions.defaults().withProfiles(1000).withRateLimits(RateLimitMode.scaled(60))).env("KLAVIYO_RATE_SCALE", "60");
+
+    @BeforeAll
+    static void demoData() throws Exception {
+        var ksync = rig.ksync();
+        AccountId acme = new AccountId("acme");
+        ksync.accounts().add(new AccountId("beta"), "Beta (no data)", new Secret(TestRig.SANDBOX_KEY));
+        ksync.accounts().add(acme, "Acme", new Secret(TestRig.SANDBOX_KEY));
+        UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(acme), Optional.empty(),
+                Optional.empty(), false, Optional.empty(), null));
+        assertThat(update.status()).as(update.text()).isEqualTo(200);
+        ksync.scheduler().start();
+        try {
+            ksync.backfill().start(acme, new BackfillParams(1, true, false));
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+            BackfillStatus s = ksync.backfill().status(acme);
+            while (s.running()) {
+                assertThat(Instant.now()).as("the backfill ends within 4 minutes").isBefore(deadline);
+                Thread.sleep(200); // waits on the running scheduler, not on time
+                s = ksync.backfill().status(acme);
+            }
+            assertThat(s.status()).as(s.json().toString()).isEqualTo(BackfillStatus.COMPLETED);
+        } finally {
+            ksync.scheduler().close();
+        }
+    }
+
+    private static JsonNode api(String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(rig.uri(path))
+                .header("x-admin-job-secret", SECRET).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json.readTree(r.body());
+    }
+
+    /** Opens the page, types the secret once, picks {@code account}; answers the page's state once it has drawn. */
+    private static void open(Browser browser, String account) {
+        WebDriver d = browser.driver();
+        d.get(rig.uri("/").toString());
+        browser.await(x -> x.findElement(By.id("secret")).isDisplayed());
+        d.findElement(By.id("secret")).sendKeys(SECRET);
+        d.findElement(By.cssSelector("#secret-form button")).click();
+        browser.await(x -> x.findElements(By.cssSelector("#account option[value='" + account + "']")).size() == 1);
+        new Select(d.findElement(By.id("account"))).selectByValue(account);
+        awaitLoaded(browser, account, 90);
+    }
+
+    private static void awaitLoaded(Browser browser, String account, int days) {
+        browser.await(x -> Boolean.TRUE.equals(js(x, "const s = window.ksyncDashboard;"
+                + " return !!(s && s.data && s.data.accountId === arguments[0] && s.data.days === arguments[1]"
+                + " && Object.keys(s.charts).length === 4 && s.charts.revenue.data[0].length === arguments[1]);",
+                account, days)));
+    }
+
+    private static Object js(WebDriver d, String script, Object... args) {
+        return ((JavascriptExecutor) d).executeScript(script, args);
+    }
+
+    @Test
+    void the_dashboard_shows_the_apis_totals_and_draws_every_chart_on_a_laptop() throws Exception {
+        try (Browser browser = Browser.open(1440, 900)) {
+            WebDriver d = browser.driver();
+            open(browser, "acme");
+            d.findElement(By.cssSelector("[data-range='365']")).click();
+            awaitLoaded(browser, "acme", 365);
+
+            JsonNode shown = json.valueToTree(js(d, "return window.ksyncDashboard.data;"));
+            JsonNode answer = api("/api/accounts/acme/dashboard?start=" + shown.get("start").asText() + "&end="
+                    + shown.get("end").asText());
+            assertThat(answer.get("days").asInt()).isEqualTo(365);
+            assertThat(answer.get("backfill").asBoolean()).isTrue();
+            assertThat(answer.get("totals").get("all").get("revenue").decimalValue()).isPositive();
+            assertTotalsShown(d, answer.get("totals"));
+
+            // every chart: a canvas the width of its card with painted pixels, and a point per day of the range
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> charts = (List<Map<String, Object>>) js(d, """
+                    return Object.entries(window.ksyncDashboard.charts).map(([name, u]) => {
+                      const c = u.ctx.canvas, px = u.ctx.getImageData(0, 0, c.width, c.height).data;
+                      let painted = 0;
+                      for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) painted++;
+                      const values = u.data.slice(1).flat().filter(v => v > 0).length;
+                      return {name, points: u.data[0].length, series: u.data.length - 1, painted, values,
+                              inDom: document.body.contains(c), width: c.width};
+                    });""");
+            assertThat(charts).extracting(c -> c.get("name"))
+                    .containsExactlyInAnyOrder("revenue", "orders", "engagement", "subscribers");
+            for (Map<String, Object> c : charts) {
+                assertThat(c.get("points")).as("%s", c).isEqualTo(365L);
+                assertThat(c.get("series")).as("%s", c).isEqualTo(2L);
+                assertThat((Long) c.get("values")).as("%s has data", c).isPositive();
+                assertThat((Long) c.get("painted")).as("%s drew on its canvas", c).isGreaterThan(1000L);
+                assertThat(c.get("inDom")).as("%s", c).isEqualTo(true);
+            }
+            assertThat(d.findElements(By.cssSelector("#top-flows tbody tr"))).isNotEmpty();
+            assertThat(d.findElement(By.cssSelector("#top-flows tbody tr td")).getText())
+                    .isEqualTo(answer.get("topFlows").get("items").get(0).get("name").asText());
+            assertThat(d.findElements(By.cssSelector("#top-campaigns tbody tr"))).isNotEmpty();
+            assertThat(d.findElement(By.id("snapshot-text")).getText()).contains("ready");
+            assertThat(d.findElement(By.id("next-run")).getText()).contains("nightly");
+
+            // the CSV buttons fetch through the API with the header the page holds
+            Object csv = ((JavascriptExecutor) d).executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const f = window.ksyncDashboard.data.dataSnapshot.files[0];
+                    fetch(f.url, {headers: {'x-admin-job-secret': sessionStorage.getItem('ksync-admin-secret')}})
+                      .then(r => r.text().then(t => done(r.status + ' ' + t.slice(0, 4))));""");
+            assertThat(csv).isEqualTo("200 Day,");
+            assertThat(d.findElements(By.cssSelector("#csvs button"))).hasSize(3);
+
+            long before = answer.get("latestSnapshot").get("id").asLong();
+            d.findElement(By.id("run-update")).click();
+            browser.await(x -> x.findElement(By.id("update-result")).getText().startsWith("Snapshot #"));
+            awaitLoaded(browser, "acme", 365);
+            assertThat(api("/api/accounts/acme/dashboard").get("latestSnapshot").get("id").asLong())
+                    .isGreaterThan(before);
+            assertThat(d.findElement(By.cssSelector("[data-range='365']")).getAttribute("aria-pressed"))
+                    .isEqualTo("true");
+
+            // the custom range takes two days and asks for exactly them
+            d.findElement(By.cssSelector("[data-range='custom']")).click();
+            js(d, "document.getElementById('start').value = arguments[0];"
+                    + " document.getElementById('end').value = arguments[1];",
+                    shown.get("end").asText(), shown.get("end").asText());
+            d.findElement(By.cssSelector("#custom button")).click();
+            awaitLoaded(browser, "acme", 1);
+
+            d.findElement(By.cssSelector("[data-range='90']")).click();
+            awaitLoaded(browser, "acme", 90);
+            long height = (Long) js(d, "return document.documentElement.scrollHeight;");
+            d.manage().window().setSize(new Dimension(1440, (int) Math.min(3000, height + 120)));
+            browser.await(x -> (Long) js(x, "return window.innerHeight;") > 900);
+            Path shot = browser.screenshot(Path.of("target", "screenshots", "dashboard.png"));
+            assertThat(Files.size(shot)).isGreaterThan(20_000);
+            assertThat(browser.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void the_dashboard_fits_a_phone_width_and_switches_accounts() throws Exception {
+        try (Browser browser = Browser.open(500, 844)) {
+            WebDriver d = browser.driver();
+            // a desktop Chromium window is at least 500 px wide: emulate the phone's viewport instead
+            ((org.openqa.selenium.chrome.ChromeDriver) d).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                    Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+            open(browser, "acme");
+            assertThat((Long) js(d, "return window.innerWidth;")).isEqualTo(390L);
+            assertThat((Long) js(d, "return document.documentElement.scrollWidth;")).isLessThanOrEqualTo(390L);
+            for (String chart : List.of("revenue", "orders", "engagement", "subscribers")) {
+                assertThat((Long) js(d, "return window.ksyncDashboard.charts[arguments[0]].width;", chart))
+                        .as(chart).isLessThanOrEqualTo(390L);
+            }
+            browser.screenshot(Path.of("target", "screenshots", "dashboard-phone.png"));
+
+            new Select(d.findElement(By.id("account"))).selectByValue("beta");
+            awaitLoaded(browser, "beta", 90);
+            assertTotalsShown(d, api("/api/accounts/beta/dashboard").get("totals"));
+            assertThat(d.findElement(By.cssSelector("#top-flows tbody td")).getText()).contains("Nothing");
+            assertThat(browser.consoleErrors()).isEmpty();
+        }
+    }
+
+    /** Each total on the page, its formatting undone, equals the API's number (money to the cent, rates to 0.01 %). */
+    private static void assertTotalsShown(WebDriver d, JsonNode totals) {
+        List<WebElement> cells = d.findElements(By.cssSelector("[data-total]"));
+        assertThat(cells).hasSize(3 * 9 + 2);
+        for (WebElement cell : cells) {
+            String path = cell.getAttribute("data-total");
+            String kind = cell.getAttribute("data-kind");
+            JsonNode want = path.contains(".") ? totals.get(path.substring(0, path.indexOf('.')))
+                    .get(path.substring(path.indexOf('.') + 1)) : totals.get(path);
+            String text = cell.getText();
+            if (want == null || want.isNull()) {
+                assertThat(text).as(path).isEqualTo("–");
+                continue;
+            }
+            BigDecimal got = new BigDecimal(text.replaceAll("[^0-9.\\-]", ""));
+            BigDecimal expected = switch (kind) {
+                case "money" -> want.decimalValue().setScale(2, RoundingMode.HALF_UP);
+                case "rate" -> want.decimalValue().movePointRight(2).setScale(2, RoundingMode.HALF_UP);
+                default -> want.decimalValue();
+            };
+            assertThat(got).as("%s shown as '%s'", path, text).isEqualByComparingTo(expected);
+        }
+    }
+}
