@@ -8,7 +8,6 @@ import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
 import dev.ksync.dashboard.DashboardView;
 import dev.ksync.orchestrator.UpdateAnswer;
-import dev.ksync.orchestrator.UpdateProgress;
 import dev.ksync.orchestrator.UpdateRequest;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
@@ -26,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("1/2 Live nightly update of account '" + ACCOUNT + "' (flows.csv, campaigns.csv,"
                 + " subscribers.csv → snapshot) …");
         UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(demo),
-                Optional.empty(), Optional.empty(), false, Optional.empty(), null), bars());
+                Optional.empty(), Optional.empty(), false, Optional.empty(), null), new Progress.UpdateBars());
         if (update.status() / 100 != 2) {
             System.err.println("ksync demo: the update answered " + update.status() + ": " + update.text());
             running.stop();
@@ -138,21 +136,6 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The update's per-producer bars (on a terminal). */
-    private static UpdateProgress bars() {
-        Map<String, Progress> bars = new ConcurrentHashMap<>();
-        return new UpdateProgress() {
-            @Override
-            public void expect(String producer, long total) {
-                bars.put(producer, new Progress(producer, total));
-            }
-
-            @Override
-            public void progress(String producer, long count) {
-                bars.computeIfAbsent(producer, p -> new Progress(p, 0)).accept(count);
-            }
-        };
-    }
 
     /**
      * Starts the 1-year backfill (the scheduler runs it) and follows it to its end: a bar on a terminal, and a line at

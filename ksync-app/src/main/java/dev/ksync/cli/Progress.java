@@ -1,10 +1,13 @@
 package dev.ksync.cli;
 
 import dev.ksync.klaviyo.endpoint.RateTier;
+import dev.ksync.orchestrator.UpdateProgress;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 
 /**
@@ -109,6 +112,26 @@ final class Progress implements LongConsumer {
             return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
         } catch (ReflectiveOperationException e) {
             return true;
+        }
+    }
+
+    /** An update's bars, one per producer (flows, campaigns, subscribers), each appearing when it starts. */
+    static final class UpdateBars implements UpdateProgress {
+        private final Map<String, Progress> bars = new ConcurrentHashMap<>();
+
+        @Override
+        public void expect(String producer, long total) {
+            bars.put(producer, new Progress(producer, total));
+        }
+
+        @Override
+        public void progress(String producer, long count) {
+            bars.computeIfAbsent(producer, p -> new Progress(p, 0)).accept(count);
+        }
+
+        /** Closes every bar (the update has answered). */
+        void done() {
+            bars.values().forEach(Progress::done);
         }
     }
 }

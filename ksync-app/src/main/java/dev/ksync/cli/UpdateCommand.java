@@ -5,7 +5,6 @@ import dev.ksync.app.Ksync;
 import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.AppConfig;
 import dev.ksync.orchestrator.UpdateAnswer;
-import dev.ksync.orchestrator.UpdateProgress;
 import dev.ksync.orchestrator.UpdateRequest;
 import dev.ksync.request.Choices;
 import dev.ksync.sync.Mode;
@@ -13,7 +12,6 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,21 +54,10 @@ public final class UpdateCommand implements Callable<Integer> {
                 Optional.ofNullable(accountId).map(a -> AccountId.of("--account-id", a)), Optional.ofNullable(days),
                 Optional.ofNullable(timeframeKey), fast, Optional.ofNullable(idempotencyKey),
                 audienceSchema == null ? null : Choices.parse("--audience-schema", AudienceSchema.class, audienceSchema)));
-        Map<String, Progress> bars = new ConcurrentHashMap<>();
-        UpdateProgress progress = new UpdateProgress() {
-            @Override
-            public void expect(String producer, long total) {
-                bars.put(producer, new Progress(producer, total));
-            }
-
-            @Override
-            public void progress(String producer, long count) {
-                bars.computeIfAbsent(producer, p -> new Progress(p, 0)).accept(count);
-            }
-        };
+        Progress.UpdateBars bars = new Progress.UpdateBars();
         try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
-            UpdateAnswer a = ksync.orchestrator().run(req, progress);
-            bars.values().forEach(Progress::done);
+            UpdateAnswer a = ksync.orchestrator().run(req, bars);
+            bars.done();
             if (a.replayed()) {
                 System.err.println("ksync: idempotency key already done; its first answer follows");
             }

@@ -26,7 +26,7 @@ public final class CsvOut {
     }
 
     private CsvOut(OutputStream stream, int previewLines) {
-        this.out = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(new NonClosing(stream), StandardCharsets.UTF_8);
+        this.out = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(new KeepOpen(stream), StandardCharsets.UTF_8);
         this.previewLines = previewLines;
     }
 
@@ -67,23 +67,6 @@ public final class CsvOut {
             out.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** FastCSV closes what it wraps; the caller owns the stream. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ksync.backfill.export;
 
+import dev.ksync.csv.KeepOpen;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.csv.CsvOut;
 import dev.ksync.csv.CsvValues;
@@ -87,7 +88,7 @@ public final class OrderExport {
                     }
                 }
             });
-            book.write(new NonClosing(out));
+            book.write(new KeepOpen(out));
             return rows[0];
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -149,22 +150,5 @@ public final class OrderExport {
         if (a == null) return "";
         Object[] values = (Object[]) a.getArray();
         return String.join("; ", Arrays.stream(values).map(String::valueOf).toList());
-    }
-
-    /** POI closes the stream it writes; the caller owns it. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }
