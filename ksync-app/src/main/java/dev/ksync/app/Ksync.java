@@ -215,7 +215,9 @@ public final class Ksync implements AutoCloseable {
         // Fail on a missing KSYNC_SECRET_KEY before starting a database we would not be able to use.
         SecretBox box = SecretBox.forConfig(config);
         // each scheduler thread's update holds a connection for its whole run (its idempotency key's lock)
-        Database db = Database.open(config.database(), config.dataDir(), config.schedules().threads());
+        // long runs: the scheduler's threads and the HTTP API's concurrent updates each hold a key's lock connection
+        Database db = Database.open(config.database(), config.dataDir(),
+                config.schedules().threads() + config.http().maxConcurrentUpdates());
         try {
             return new Ksync(config, clock, db, box);
         } catch (RuntimeException e) {

@@ -14,11 +14,13 @@ import dev.ksync.sync.Mode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@code POST /api/dashboard/update} (secret in the header, parameters in the JSON body) and its cron-friendly
@@ -26,7 +28,20 @@ import java.util.TreeSet;
  * to {@code nightly-YYYY-MM-DD} UTC). Both reach Klaviyo, so both need KLAVIYO_ENABLE. The answer is the
  * orchestrator's bytes as they are, so a replay is byte for byte the first answer.
  */
-record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock) {
+record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock, Slots slots) {
+    /** How long a caller refused for a full house is told to wait before trying again. */
+    static final Duration BUSY_RETRY = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The updates this server runs at once (KSYNC_MAX_CONCURRENT_UPDATES). One more is refused at once with 429 and
+     * Retry-After rather than queued: each holds a pooled connection for its whole run.
+     */
+    record Slots(Semaphore permits, int size) {
+        Slots(int size) {
+            this(new Semaphore(size), size);
+        }
+    }
+
     static final String KEY_HEADER = "x-idempotency-key";
     static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema");
     static final Set<String> QUERY = Set.of("mode", "token", "accountId", "days", "timeframeKey", "fast",
@@ -46,7 +61,7 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         boolean fast = bodyFast(f.node("fast"));
         UpdateRequest req = new UpdateRequest(mode, account, f.integer("days", 1, UpdateRequest.MAX_DAYS),
                 f.text("timeframeKey"), fast, key(ctx), f.choice("audienceSchema", AudienceSchema.class, null));
-        answer(ctx, orchestrator.run(req));
+        answer(ctx, run(req));
     }
 
     private void get(Context ctx) {
@@ -60,7 +75,20 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         UpdateRequest req = new UpdateRequest(mode, account, days, query(ctx, "timeframeKey"), fast, key,
                 query(ctx, "audienceSchema").map(v -> Choices.parse("audienceSchema", AudienceSchema.class, v))
                         .orElse(null));
-        answer(ctx, orchestrator.run(req));
+        answer(ctx, run(req));
+    }
+
+    private UpdateAnswer run(UpdateRequest req) {
+        if (!slots.permits().tryAcquire()) {
+            throw new KsyncException(ErrorKind.RATE_LIMITED, ErrorKind.RATE_LIMITED.defaultBlame(), "too_many_updates", slots.size()
+                    + " update(s) are running on this server, its limit (KSYNC_MAX_CONCURRENT_UPDATES); try again later",
+                    Map.of("limit", slots.size()), Optional.of(clock.instant().plus(BUSY_RETRY)), null);
+        }
+        try {
+            return orchestrator.run(req);
+        } finally {
+            slots.permits().release();
+        }
     }
 
     private static void answer(Context ctx, UpdateAnswer a) {
