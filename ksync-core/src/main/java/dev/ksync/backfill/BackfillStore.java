@@ -358,25 +358,25 @@ public final class BackfillStore {
         }
     }
 
-    // ---- answers, built in SQL ----
+    // ---- answers, built in SQL (json, not jsonb, so keys keep the order written here) ----
 
     private static final String STATUS_OBJECT = """
-            jsonb_build_object(
+            json_build_object(
                 'client_id', s.account_id, 'name', acc.name, 'status', s.status, 'years', s.years,
                 'include_orders', s.include_orders, 'test_mode', s.test_mode, 'timezone', s.timezone,
                 'start_date', s.first_day, 'end_date', s.last_day, 'days_total', s.days_total,
                 'days_completed', s.days_done,
                 'current_date', case when s.status = 'in_progress' then s.next_day end,
                 'progress', round(100.0 * s.days_done / greatest(s.days_total, 1), 1),
-                'counts', jsonb_build_object('orders', s.orders, 'campaigns', s.campaigns, 'flows', s.flows,
+                'counts', json_build_object('orders', s.orders, 'campaigns', s.campaigns, 'flows', s.flows,
                     'campaign_stats', (select count(*) from backfill_campaign_daily c where c.account_id = s.account_id),
                     'flow_stats', (select count(*) from backfill_flow_daily f where f.account_id = s.account_id)),
                 'revenue', s.revenue, 'currency', s.currency,
-                'errors', (select coalesce(jsonb_agg(jsonb_build_object('at', e->'at', 'date', e->'day',
-                    'message', e->'message') order by n), '[]'::jsonb)
+                'errors', (select coalesce(json_agg(json_build_object('at', e->'at', 'date', e->'day',
+                    'message', e->'message') order by n), '[]'::json)
                     from jsonb_array_elements(s.errors) with ordinality as x(e, n)),
                 'attempts', s.attempts,
-                'waiting', case when s.waiting_reason is not null then jsonb_build_object('reason', s.waiting_reason,
+                'waiting', case when s.waiting_reason is not null then json_build_object('reason', s.waiting_reason,
                     'until', to_char(s.waiting_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) end,
                 'validation', s.validation,
                 'started_at', to_char(s.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -394,7 +394,7 @@ public final class BackfillStore {
 
     /** Every registered account, sorted by id: its status object, or not_started. */
     public List<JsonNode> statuses() {
-        return jdbi.withHandle(h -> h.createQuery("select (case when s.account_id is null then jsonb_build_object('client_id',"
+        return jdbi.withHandle(h -> h.createQuery("select (case when s.account_id is null then json_build_object('client_id',"
                         + " acc.id, 'name', acc.name, 'status', 'not_started') else " + STATUS_OBJECT + " end)::text"
                         + " from accounts acc left join backfill_status s on s.account_id = acc.id order by acc.id")
                 .mapTo(String.class).list()).stream().map(BackfillStore::parse).toList();
@@ -402,13 +402,13 @@ public final class BackfillStore {
 
     public JsonNode summary(AccountId account) {
         return parse(jdbi.withHandle(h -> h.createQuery("""
-                select jsonb_build_object('client_id', s.account_id, 'currency', s.currency,
+                select json_build_object('client_id', s.account_id, 'currency', s.currency,
                     'orders', coalesce(o.orders, 0), 'revenue', coalesce(o.revenue, 0),
                     'average_order_value', case when o.orders > 0 then round(o.revenue / o.orders, 2) end,
                     'campaigns', s.campaigns, 'flows', s.flows, 'first_date', s.first_day, 'last_date', s.last_day,
-                    'days', coalesce((select jsonb_agg(jsonb_build_object('date', day, 'orders', n, 'revenue', r)
+                    'days', coalesce((select json_agg(json_build_object('date', day, 'orders', n, 'revenue', r)
                         order by day) from (select day, count(*) n, coalesce(sum(value), 0) r from backfill_orders
-                        where account_id = s.account_id group by day) d), '[]'::jsonb))::text
+                        where account_id = s.account_id group by day) d), '[]'::json))::text
                 from backfill_status s
                 left join (select count(*) orders, coalesce(sum(value), 0) revenue from backfill_orders
                     where account_id = :a) o on true
