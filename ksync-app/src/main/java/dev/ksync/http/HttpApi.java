@@ -111,7 +111,8 @@ public final class HttpApi {
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             SyncRoutes.register(c.routes, ksync, gate, bodies);
             new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock(),
-                    new UpdateRoutes.Slots(ksync.config().http().maxConcurrentUpdates())).register(c.routes);
+                    new UpdateRoutes.Slots(ksync.config().http().maxConcurrentUpdates(), ksync.clock()))
+                    .register(c.routes);
             new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
             new DashboardRoutes(ksync.dashboard(), ksync.snapshotFiles()).register(c.routes);
             new CleanupRoutes(ksync.cleanup(), gate, bodies).register(c.routes);

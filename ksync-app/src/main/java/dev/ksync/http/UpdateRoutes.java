@@ -8,6 +8,7 @@ import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.orchestrator.Orchestrator;
 import dev.ksync.orchestrator.UpdateAnswer;
+import dev.ksync.orchestrator.UpdateProgress;
 import dev.ksync.orchestrator.UpdateRequest;
 import dev.ksync.request.Choices;
 import dev.ksync.sync.Mode;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /api/dashboard/update} (secret in the header, parameters in the JSON body) and its cron-friendly
@@ -30,15 +32,30 @@ import java.util.concurrent.Semaphore;
  */
 record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock, Slots slots) {
     /** How long a caller refused for a full house is told to wait before trying again. */
-    static final Duration BUSY_RETRY = java.time.Duration.ofSeconds(30);
+    static final Duration BUSY_RETRY = Duration.ofSeconds(30);
 
     /**
-     * The updates this server runs at once (KSYNC_MAX_CONCURRENT_UPDATES). One more is refused at once with 429 and
-     * Retry-After rather than queued: each holds a pooled connection for its whole run.
+     * The updates this server runs at once (KSYNC_MAX_CONCURRENT_UPDATES). One more that would start work is refused at
+     * once with 429 and Retry-After rather than queued: each holds a pooled connection for its whole run.
      */
-    record Slots(Semaphore permits, int size) {
-        Slots(int size) {
-            this(new Semaphore(size), size);
+    record Slots(Semaphore permits, int size, Clock clock) implements Orchestrator.Admission {
+        Slots(int size, Clock clock) {
+            this(new Semaphore(size), size, clock);
+        }
+
+        @Override
+        public <T> T admit(Supplier<T> work) {
+            if (!permits.tryAcquire()) {
+                throw new KsyncException(ErrorKind.RATE_LIMITED, ErrorKind.RATE_LIMITED.defaultBlame(),
+                        "too_many_updates", size + " update(s) are running on this server, its limit"
+                        + " (KSYNC_MAX_CONCURRENT_UPDATES); try again later", Map.of("limit", size),
+                        Optional.of(clock.instant().plus(BUSY_RETRY)), null);
+            }
+            try {
+                return work.get();
+            } finally {
+                permits.release();
+            }
         }
     }
 
@@ -78,17 +95,9 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         answer(ctx, run(req));
     }
 
+    /** Replays and keys held elsewhere answer at once; only an update about to work takes one of the slots. */
     private UpdateAnswer run(UpdateRequest req) {
-        if (!slots.permits().tryAcquire()) {
-            throw new KsyncException(ErrorKind.RATE_LIMITED, ErrorKind.RATE_LIMITED.defaultBlame(), "too_many_updates", slots.size()
-                    + " update(s) are running on this server, its limit (KSYNC_MAX_CONCURRENT_UPDATES); try again later",
-                    Map.of("limit", slots.size()), Optional.of(clock.instant().plus(BUSY_RETRY)), null);
-        }
-        try {
-            return orchestrator.run(req);
-        } finally {
-            slots.permits().release();
-        }
+        return orchestrator.run(req, UpdateProgress.NONE, slots);
     }
 
     private static void answer(Context ctx, UpdateAnswer a) {

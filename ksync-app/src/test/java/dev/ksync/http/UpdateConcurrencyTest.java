@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * KSYNC_MAX_CONCURRENT_UPDATES: each running update holds a pooled connection for its key's lock, so one past the
- * limit is refused at once with 429 {@code too_many_updates} and Retry-After instead of draining the pool; the slot
- * comes back when the running update answers.
+ * limit that would start work is refused at once with 429 {@code too_many_updates} and Retry-After instead of
+ * draining the pool; a call on a key already running or done takes no slot; the slot comes back when the running
+ * update answers.
  */
 class UpdateConcurrencyTest {
     private static final String SECRET = "busy-secret";
@@ -58,6 +59,9 @@ class UpdateConcurrencyTest {
         assertThat(e.path("message").asText()).contains("KSYNC_MAX_CONCURRENT_UPDATES");
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
         assertThat(first).as("the refusal came while the first still ran").isNotDone();
+        // a call on the running key takes no slot: it answers the key's own 409 (in progress), not the limit's 429
+        HttpResponse<String> sameKey = update("first");
+        assertThat(sameKey.statusCode()).as(sameKey.body()).isEqualTo(409);
 
         assertThat(first.get(120, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         HttpResponse<String> later = update("second");

@@ -46,6 +46,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,11 +103,32 @@ public final class Orchestrator {
      * key): a producer's names it in {@code details.producer}; the deadline is a 504.
      */
     public UpdateAnswer run(UpdateRequest req, UpdateProgress progress) {
+        return run(req, progress, Admission.ALWAYS);
+    }
+
+    /**
+     * Decides whether an update that is about to do work (not a replay, not a key another run holds) may start;
+     * it may refuse by throwing, or wrap the work (a door's limit on updates running at once).
+     */
+    public interface Admission {
+        Admission ALWAYS = new Admission() {
+            @Override
+            public <T> T admit(Supplier<T> work) {
+                return work.get();
+            }
+        };
+
+        <T> T admit(Supplier<T> work);
+    }
+
+    /** {@link #run(UpdateRequest, UpdateProgress)}, the work itself passing through {@code admission} first. */
+    public UpdateAnswer run(UpdateRequest req, UpdateProgress progress, Admission admission) {
         if (req.idempotencyKey().isEmpty()) {
-            return new UpdateAnswer(200, execute(req, progress, IdempotencyKeys.Completion.NONE), false);
+            return new UpdateAnswer(200, admission.admit(() -> execute(req, progress, IdempotencyKeys.Completion.NONE)),
+                    false);
         }
         IdempotencyKeys.Outcome o = keys.run(req.scope(), req.idempotencyKey().get(), req.fingerprint(),
-                completion -> new IdempotencyKeys.Answer(200, execute(req, progress, completion)));
+                completion -> admission.admit(() -> new IdempotencyKeys.Answer(200, execute(req, progress, completion))));
         if (o.replayed()) {
             log.info("Update {} of {}: key already done, first answer replayed", req.idempotencyKey().get(),
                     req.accountId().map(AccountId::value).orElse("(no account)"));
