@@ -27,7 +27,7 @@ public record AppConfig(
 
     public static final int DEFAULT_PORT = 3000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
-    public static final int DEFAULT_MAX_CONCURRENT_UPDATES = 4;
+    public static final int DEFAULT_MAX_CONCURRENT_UPDATES = 8;
     public static final String DEFAULT_KLAVIYO_BASE_URL = "https://a.klaviyo.com";
     /** Newest revision of the stored Klaviyo spec (spec/klaviyo/SOURCE.md). */
     public static final String DEFAULT_KLAVIYO_REVISION = KlaviyoClientConfig.REVISION;
@@ -114,7 +114,7 @@ public record AppConfig(
                 r.intIn("PORT", DEFAULT_PORT, 0, 65535),
                 r.longIn("KSYNC_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 1L << 34),
                 r.secret("ADMIN_JOB_SECRET"),
-                r.intIn("KSYNC_MAX_CONCURRENT_UPDATES", DEFAULT_MAX_CONCURRENT_UPDATES, 1, 8));
+                r.intIn("KSYNC_MAX_CONCURRENT_UPDATES", DEFAULT_MAX_CONCURRENT_UPDATES, 1, 64));
 
         Path dataDir = Path.of(r.string("KSYNC_DATA_DIR", "./data")).toAbsolutePath().normalize();
 

@@ -67,7 +67,7 @@ class AppConfigTest {
                 Map.entry("KSYNC_MAX_DURATION_S", "120"),
                 Map.entry("KSYNC_RETENTION_DAYS", "7"),
                 Map.entry("KSYNC_PATCH_DAYS", "3")));
-        assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 4));
+        assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 8));
         assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/ksync-x"));
         assertThat(c.database().url()).contains(new Secret("postgres://u:p@db:5432/k"));
         assertThat(c.storage().buckets().dataIngest()).isEqualTo("pre");
