@@ -1,5 +1,7 @@
 package dev.ksync.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.app.Ksync;
 import dev.ksync.backfill.BackfillParams;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,6 +62,12 @@ public final class DemoCommand implements Callable<Integer> {
         if (rateScale < 1) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--rate-scale is " + rateScale + "; allowed: a whole number ≥ 1");
+        }
+        // Until the server is up the demo's own lines tell the story; the services' INFO lines would bury them.
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level serving = root.getLevel();
+        if (System.getenv("KSYNC_LOG_LEVEL") == null) {
+            root.setLevel(Level.WARN);
         }
         SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles)
                 .withRateLimits(rateScale == 1 ? RateLimitMode.REAL : RateLimitMode.scaled(rateScale)));
@@ -132,6 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
             return numbers && status.status().equals(BackfillStatus.COMPLETED) ? 0 : 1;
         }
         System.out.println("Press Ctrl+C to stop.");
+        root.setLevel(serving); // the requests as they come
         running.awaitShutdown();
         return 0;
     }
