@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import dev.ksync.accounts.AccountId;
-import dev.ksync.db.TestPostgres;
 import dev.ksync.sandbox.FaultKind;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
 import dev.ksync.snapshot.Snapshot;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -19,18 +17,13 @@ import java.math.RoundingMode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Nightly Orchestrator runbook's example GETs as written, the snapshot they make, idempotency under repeats and
@@ -41,30 +34,12 @@ class DashboardUpdateHttpTest {
     private static final ObjectMapper json = new ObjectMapper();
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(400).withRateLimits(RateLimitMode.scaled(60)));
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
-                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox", "KLAVIYO_RATE_SCALE", "60"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+    static final TestRig rig = TestRig.api().secret(SECRET).sandbox(
+            SandboxOptions.defaults().withProfiles(400).withRateLimits(RateLimitMode.scaled(60))).env("KLAVIYO_RATE_SCALE", "60");
 
     @Test
     void runbook_dry_run_fast_answers_row_counts_and_header_previews() throws Exception {
-        HttpResponse<String> r = server.get("/api/dashboard/update?mode=dry-run&fast=1&days=7&token=" + SECRET
+        HttpResponse<String> r = rig.server().get("/api/dashboard/update?mode=dry-run&fast=1&days=7&token=" + SECRET
                 + "&idempotency=dry-fast-1", null);
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -81,7 +56,7 @@ class DashboardUpdateHttpTest {
     @Test
     void runbook_live_narrow_window_stores_three_csvs_and_a_ready_snapshot_whose_totals_are_their_sums()
             throws Exception {
-        HttpResponse<String> r = server.get("/api/dashboard/update?mode=live&accountId=acme&days=7"
+        HttpResponse<String> r = rig.server().get("/api/dashboard/update?mode=live&accountId=acme&days=7"
                 + "&timeframeKey=last_7_days&token=" + SECRET, null);
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -101,7 +76,7 @@ class DashboardUpdateHttpTest {
         long unsubs = flows.stream().mapToLong(f -> rateCount(f, "Unsub Rate")).sum() + sum(campaigns, "Unsubscribes");
         BigDecimal revenue = money(flows).add(money(campaigns));
 
-        HttpResponse<String> s = server.get("/api/snapshots/" + snapshotId, SECRET);
+        HttpResponse<String> s = rig.server().get("/api/snapshots/" + snapshotId, SECRET);
         assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
         JsonNode snap = json.readTree(s.body());
         assertThat(snap.path("status").asText()).isEqualTo("ready");
@@ -116,31 +91,31 @@ class DashboardUpdateHttpTest {
         assertThat(snap.path("series").path("flows").size()).isPositive();
 
         // the same GET again (same day, default key nightly-YYYY-MM-DD): the first answer byte for byte, no work
-        HttpResponse<String> again = server.get("/api/dashboard/update?mode=live&accountId=acme&days=7"
+        HttpResponse<String> again = rig.server().get("/api/dashboard/update?mode=live&accountId=acme&days=7"
                 + "&timeframeKey=last_7_days&token=" + SECRET, null);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).isEqualTo(r.body());
         assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
-        assertThat(server.ksync.snapshots().list(new AccountId("acme"))).hasSize(1);
+        assertThat(rig.server().ksync.snapshots().list(new AccountId("acme"))).hasSize(1);
         // the same key with other parameters
-        HttpResponse<String> other = server.get("/api/dashboard/update?mode=live&accountId=acme&days=3"
+        HttpResponse<String> other = rig.server().get("/api/dashboard/update?mode=live&accountId=acme&days=3"
                 + "&token=" + SECRET, null);
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(json.readTree(other.body()).path("error").asText()).isEqualTo("idempotency_key_reused");
 
         // a nightly of an account with a ready snapshot patches the recent days: at most 2 report calls
-        sandbox.resetStats();
-        HttpResponse<String> nightly = server.get("/api/dashboard/update?accountId=acme&idempotency=second-night"
+        rig.sandbox().resetStats();
+        HttpResponse<String> nightly = rig.server().get("/api/dashboard/update?accountId=acme&idempotency=second-night"
                 + "&token=" + SECRET, null);
         assertThat(nightly.statusCode()).as(nightly.body()).isEqualTo(200);
         JsonNode n = json.readTree(nightly.body());
         assertThat(n.path("patch").path("basedOn").asLong()).isEqualTo(snapshotId);
-        long reportCalls = sandbox.stats().get("pk_sandbox").entrySet().stream()
+        long reportCalls = rig.sandbox().stats().get("pk_sandbox").entrySet().stream()
                 .filter(e -> e.getKey().startsWith("query_flow") || e.getKey().startsWith("query_campaign"))
                 .mapToLong(e -> e.getValue().requests()).sum();
         assertThat(reportCalls).isLessThanOrEqualTo(2);
         assertThat(n.path("reportCalls").asLong()).isEqualTo(reportCalls);
-        JsonNode patched = json.readTree(server.get("/api/snapshots/" + n.path("snapshotId").asLong(), SECRET).body());
+        JsonNode patched = json.readTree(rig.server().get("/api/snapshots/" + n.path("snapshotId").asLong(), SECRET).body());
         assertThat(patched.path("status").asText()).isEqualTo("ready");
         // days before the window are carried over from the base snapshot
         assertThat(patched.path("series").path("flows").get(0)).isEqualTo(snap.path("series").path("flows").get(0));
@@ -151,7 +126,7 @@ class DashboardUpdateHttpTest {
         ExecutorService pool = Executors.newFixedThreadPool(20);
         List<Future<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            calls.add(pool.submit(() -> server.send(HttpRequest.newBuilder(server.uri("/api/dashboard/update"))
+            calls.add(pool.submit(() -> rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/dashboard/update"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"crowd\",\"fast\":true}"))
                     .header("content-type", "application/json").header("x-admin-job-secret", SECRET)
                     .header("x-idempotency-key", "crowd-key"))));
@@ -165,11 +140,11 @@ class DashboardUpdateHttpTest {
         assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).as(a.body()).isIn(200, 409));
         List<String> ok = answers.stream().filter(a -> a.statusCode() == 200).map(HttpResponse::body).distinct().toList();
         assertThat(ok).hasSize(1);
-        assertThat(server.ksync.snapshots().list(new AccountId("crowd"))).hasSize(1);
-        HttpResponse<String> after = server.post("/api/dashboard/update", SECRET,
+        assertThat(rig.server().ksync.snapshots().list(new AccountId("crowd"))).hasSize(1);
+        HttpResponse<String> after = rig.server().post("/api/dashboard/update", SECRET,
                 "{\"mode\":\"live\",\"accountId\":\"crowd\",\"fast\":true}");
         assertThat(after.statusCode()).isEqualTo(200); // no key: a new run
-        HttpResponse<String> replay = server.send(HttpRequest.newBuilder(server.uri("/api/dashboard/update"))
+        HttpResponse<String> replay = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/dashboard/update"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"crowd\",\"fast\":true}"))
                 .header("content-type", "application/json").header("x-admin-job-secret", SECRET)
                 .header("x-idempotency-key", "crowd-key"));
@@ -180,38 +155,38 @@ class DashboardUpdateHttpTest {
     void a_failing_producer_answers_502_naming_it_leaves_no_ready_snapshot_and_a_rerun_with_the_key_succeeds()
             throws Exception {
         // every attempt the client makes at the flow report fails
-        sandbox.injectFaults(FaultKind.ERROR_500, 6, "query_flow_series");
+        rig.sandbox().injectFaults(FaultKind.ERROR_500, 6, "query_flow_series");
         String path = "/api/dashboard/update?mode=live&accountId=faulty&days=3&idempotency=fault-key&token=" + SECRET;
-        HttpResponse<String> r = server.get(path, null);
+        HttpResponse<String> r = rig.server().get(path, null);
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
         JsonNode e = json.readTree(r.body());
         assertThat(e.path("details").path("producer").asText()).isEqualTo("flows");
         assertThat(e.path("details").path("klaviyoStatus").asInt()).isEqualTo(500);
         assertThat(e.path("message").asText()).contains("flows");
-        List<Snapshot> made = server.ksync.snapshots().list(new AccountId("faulty"));
+        List<Snapshot> made = rig.server().ksync.snapshots().list(new AccountId("faulty"));
         assertThat(made).isNotEmpty().allSatisfy(s -> assertThat(s.status()).isEqualTo(Snapshot.Status.FAILED));
-        assertThat(server.ksync.snapshots().series(made.get(0).id())).isEmpty();
+        assertThat(rig.server().ksync.snapshots().series(made.get(0).id())).isEmpty();
 
-        sandbox.clearFaults();
-        HttpResponse<String> rerun = server.get(path, null);
+        rig.sandbox().clearFaults();
+        HttpResponse<String> rerun = rig.server().get(path, null);
         assertThat(rerun.statusCode()).as(rerun.body()).isEqualTo(200);
-        assertThat(server.ksync.snapshots().newestReady(new AccountId("faulty"))).isPresent();
+        assertThat(rig.server().ksync.snapshots().newestReady(new AccountId("faulty"))).isPresent();
     }
 
     @Test
     void live_without_account_is_a_400_and_a_wrong_token_a_401() throws Exception {
-        assertThat(server.get("/api/dashboard/update?mode=live&token=" + SECRET, null).statusCode()).isEqualTo(400);
-        assertThat(server.get("/api/dashboard/update?mode=live&accountId=a&days=31&token=" + SECRET, null)
+        assertThat(rig.server().get("/api/dashboard/update?mode=live&token=" + SECRET, null).statusCode()).isEqualTo(400);
+        assertThat(rig.server().get("/api/dashboard/update?mode=live&accountId=a&days=31&token=" + SECRET, null)
                 .statusCode()).isEqualTo(400);
-        assertThat(server.get("/api/dashboard/update?mode=dry-run&token=wrong", null).statusCode()).isEqualTo(401);
-        assertThat(server.get("/api/dashboard/update?mode=dry-run&bogus=1&token=" + SECRET, null).statusCode())
+        assertThat(rig.server().get("/api/dashboard/update?mode=dry-run&token=wrong", null).statusCode()).isEqualTo(401);
+        assertThat(rig.server().get("/api/dashboard/update?mode=dry-run&bogus=1&token=" + SECRET, null).statusCode())
                 .isEqualTo(400);
     }
 
     private static List<NamedCsvRecord> csv(String key) throws Exception {
-        String bucket = server.ksync.config().storage().buckets().dataIngest();
-        try (InputStream in = server.ksync.objectStore().get(bucket, key).orElseThrow()) {
+        String bucket = rig.server().ksync.config().storage().buckets().dataIngest();
+        try (InputStream in = rig.server().ksync.objectStore().get(bucket, key).orElseThrow()) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             List<NamedCsvRecord> rows = new ArrayList<>();
             CsvReader.builder().ofNamedCsvRecord(text).forEach(rows::add);

@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.db.TestPostgres;
 import dev.ksync.sandbox.FaultKind;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
-import dev.ksync.sandbox.SandboxServer;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** POST /api/ingest and GET /api/ingest/log against a sandbox: answers, validation errors and a failed run. */
 class IngestHttpTest {
@@ -24,31 +17,13 @@ class IngestHttpTest {
     private static final ObjectMapper json = new ObjectMapper();
 
     @RegisterExtension
-    static final TestPostgres pg = new TestPostgres();
-
-    @TempDir
-    static Path dataDir;
-
-    static SandboxServer sandbox;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(200).withHistoryDays(30)
-                .withRateLimits(RateLimitMode.parse("off")));
-        server = new TestServer(pg.jdbcUrl(), dataDir, Map.of("ADMIN_JOB_SECRET", SECRET, "KLAVIYO_ENABLE", "true",
-                "KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+    static final TestRig rig = TestRig.api().secret(SECRET).sandbox(
+            SandboxOptions.defaults().withProfiles(200).withHistoryDays(30)
+            .withRateLimits(RateLimitMode.parse("off")));
 
     @Test
     void an_inc_run_answers_per_datasource_with_windows_in_the_runbook_form_and_the_log_shows_it() throws Exception {
-        HttpResponse<String> r = server.post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"accountId\":\"shop\",\"only\":[\"templates\",\"metrics\"]}");
+        HttpResponse<String> r = rig.server().post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"accountId\":\"shop\",\"only\":[\"templates\",\"metrics\"]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = json.readTree(r.body());
         assertThat(body.path("schema").asText()).isEqualTo("klaviyo_shop");
@@ -61,10 +36,10 @@ class IngestHttpTest {
         assertThat(t.path("status").asText()).isEqualTo("success");
         assertThat(t.has("rows") && t.has("durationMs") && t.has("error")).isTrue();
 
-        HttpResponse<String> log = server.get("/api/ingest/log?accountId=shop", SECRET);
+        HttpResponse<String> log = rig.server().get("/api/ingest/log?accountId=shop", SECRET);
         assertThat(log.statusCode()).isEqualTo(200);
         assertThat(json.readTree(log.body()).path("entries")).hasSize(2);
-        assertThat(server.get("/api/ingest/log", null).statusCode()).isEqualTo(401);
+        assertThat(rig.server().get("/api/ingest/log", null).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -72,34 +47,34 @@ class IngestHttpTest {
         String unknownName = "{\"mode\":\"inc\",\"datasources\":\"inc_datasources:\\n  - name: orders\\n    table_name: t\\n"
                 + "    config_file: klaviyo_lists_load.yml\\n    incremental_field: updated\\n    incremental_field_connector: updated\\n"
                 + "    default_start_time: \\\"2025-09-01T00:00:00.000000\\\"\\n    workflow_name: w\\n    mode: append\\n\"}";
-        HttpResponse<String> r = server.post("/api/ingest", SECRET, unknownName);
+        HttpResponse<String> r = rig.server().post("/api/ingest", SECRET, unknownName);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json.readTree(r.body()).path("message").asText()).contains("inc_datasources[0]").contains("orders");
 
         String noField = "{\"mode\":\"inc\",\"datasources\":{\"inc_datasources\":[{\"name\":\"profiles\",\"table_name\":\"p\","
                 + "\"config_file\":\"klaviyo_profiles_load.yml\",\"default_start_time\":\"2025-09-01T00:00:00.000000\","
                 + "\"workflow_name\":\"w\",\"mode\":\"append\"}]}}";
-        r = server.post("/api/ingest", SECRET, noField);
+        r = rig.server().post("/api/ingest", SECRET, noField);
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode err = json.readTree(r.body());
         assertThat(err.path("error").asText()).isEqualTo("invalid_datasources");
         assertThat(err.path("message").asText()).contains("inc_datasources[0] (profiles)").contains("incremental_field");
 
-        r = server.post("/api/ingest", SECRET, "{\"mode\":\"weekly\"}");
+        r = rig.server().post("/api/ingest", SECRET, "{\"mode\":\"weekly\"}");
         assertThat(r.statusCode()).isEqualTo(400);
-        r = server.post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"only\":[\"orders\"]}");
+        r = rig.server().post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"only\":[\"orders\"]}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("only");
     }
 
     @Test
     void a_run_with_a_failed_datasource_answers_502_with_every_result() throws Exception {
-        sandbox.injectFaults(FaultKind.ERROR_500, 6);
+        rig.sandbox().injectFaults(FaultKind.ERROR_500, 6);
         HttpResponse<String> r;
         try {
-            r = server.post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"accountId\":\"broken\",\"only\":\"templates\"}");
+            r = rig.server().post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"accountId\":\"broken\",\"only\":\"templates\"}");
         } finally {
-            sandbox.clearFaults();
+            rig.sandbox().clearFaults();
         }
         assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
         JsonNode err = json.readTree(r.body());
