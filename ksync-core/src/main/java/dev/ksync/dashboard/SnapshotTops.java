@@ -7,6 +7,7 @@ import dev.ksync.dashboard.DashboardView.Top;
 import dev.ksync.dashboard.DashboardView.TopItem;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.reporting.Statistic;
 import dev.ksync.snapshot.SnapshotFiles;
 import dev.ksync.snapshot.Upload;
 import java.io.IOException;
@@ -59,11 +60,11 @@ record SnapshotTops(Top flows, Top campaigns) {
                 }
                 Sum s = sums.computeIfAbsent(id, k -> new Sum());
                 s.name = r.findField(kind + " Name").orElse(s.name);
-                s.delivered += whole(r, "Delivered");
-                s.opens += whole(r, "Unique Opens");
-                s.clicks += whole(r, "Unique Clicks");
-                s.orders += whole(r, "Placed Order");
-                String revenue = r.findField("Revenue").orElse("");
+                s.delivered += whole(r, Statistic.DELIVERED.header());
+                s.opens += whole(r, Statistic.UNIQUE_OPENS.header());
+                s.clicks += whole(r, Statistic.UNIQUE_CLICKS.header());
+                s.orders += whole(r, Statistic.PLACED_ORDER.header());
+                String revenue = r.findField(Statistic.REVENUE.header()).orElse("");
                 if (!revenue.isEmpty()) {
                     s.revenue = s.revenue.add(new BigDecimal(revenue));
                 }
