@@ -68,17 +68,16 @@ public final class Dashboard {
     public DashboardView read(AccountId id, Optional<String> start, Optional<String> end) {
         Account account = accounts.find(id).orElseThrow(() -> KsyncException.notFound("account", id.value()));
         return jdbi.withHandle(h -> {
-            boolean backfill = backfillTables(h);
-            ZoneId zone = zone(h, id, backfill);
+            ZoneId zone = zone(h, id);
             DashboardRange range = DashboardRange.of(start, end, LocalDate.now(clock.withZone(zone)).minusDays(1));
             Optional<Snapshot> ready = snapshots.newestReady(id);
             Optional<Snapshot> latest = snapshots.list(id).stream().findFirst();
             long snapshotId = ready.map(Snapshot::id).orElse(-1L);
-            String mail = mailSql(backfill);
+            String mail = mailSql();
             Series series = series(h, mail, id, range, snapshotId);
             Totals totals = totals(h, mail, id, range, snapshotId, series);
-            Top flows = top(h, backfill, "flow", id, range);
-            Top campaigns = top(h, backfill, "campaign", id, range);
+            Top flows = top(h, "flow", id, range);
+            Top campaigns = top(h, "campaign", id, range);
             if (flows.items().isEmpty() && campaigns.items().isEmpty() && ready.isPresent()) {
                 try {
                     SnapshotTops fromCsv = SnapshotTops.read(files, ready.get().id(), range, TOP);
@@ -90,11 +89,11 @@ public final class Dashboard {
                             e.getMessage());
                 }
             }
-            Optional<String> currency = backfill ? currency(h, id) : Optional.empty();
+            Optional<String> currency = currency(h, id);
             return new DashboardView(id.value(), account.name(), zone.getId(), currency.orElse(DEFAULT_CURRENCY),
                     currency.isPresent() ? "backfill" : "default", range.start(), range.end(), series, totals, flows,
                     campaigns, ready.map(s -> info(s, Upload.FILES)), latest.map(s -> info(s, List.of())),
-                    backfill && hasBackfill(h, id), nextRun());
+                    hasBackfill(h, id), nextRun());
         });
     }
 
@@ -109,25 +108,17 @@ public final class Dashboard {
                 .findFirst();
     }
 
-    /** Before the backfill's migration has run (or on a database without it) the dashboard reads snapshots alone. */
-    private static boolean backfillTables(Handle h) {
-        return h.createQuery("select to_regclass('backfill_flow_daily') is not null"
-                        + " and to_regclass('backfill_campaign_daily') is not null"
-                        + " and to_regclass('backfill_status') is not null")
-                .mapTo(Boolean.class).one();
-    }
-
     private static boolean hasBackfill(Handle h, AccountId id) {
         return h.createQuery("select exists (select 1 from backfill_status where account_id = :a)")
                 .bind("a", id.value()).mapTo(Boolean.class).one();
     }
 
     /** The timezone the account's days are counted in: its newest upload's, else its backfill's, else UTC. */
-    private static ZoneId zone(Handle h, AccountId id, boolean backfill) {
+    private static ZoneId zone(Handle h, AccountId id) {
         Optional<String> name = h.createQuery("select u.timezone from snapshots s join uploads u on u.id = s.upload_id"
                         + " where s.account_id = :a order by s.id desc limit 1")
                 .bind("a", id.value()).mapTo(String.class).findOne();
-        if (name.isEmpty() && backfill) {
+        if (name.isEmpty()) {
             name = h.createQuery("select timezone from backfill_status where account_id = :a and timezone is not null")
                     .bind("a", id.value()).mapTo(String.class).findOne();
         }
@@ -148,16 +139,13 @@ public final class Dashboard {
      * The {@code mail} CTE: one row per day of the range and source (flows, campaigns), from the snapshot's series row
      * where it has one, else from the backfill's daily statistics summed over messages.
      */
-    private static String mailSql(boolean backfill) {
+    private static String mailSql() {
         String stats = "sum(delivered) as delivered, sum(opens_unique) as opens, sum(clicks_unique) as clicks,"
                 + " sum(conversions) as orders, sum(conversion_value) as revenue";
-        String bf = backfill
-                ? "select day, 'flows' as source, " + stats + " from backfill_flow_daily"
-                        + " where account_id = :account and day between :start and :end group by day"
-                        + " union all select day, 'campaigns' as source, " + stats + " from backfill_campaign_daily"
-                        + " where account_id = :account and day between :start and :end group by day"
-                : "select null::date as day, null::text as source, 0::numeric as delivered, 0::numeric as opens,"
-                        + " 0::numeric as clicks, 0::numeric as orders, 0::numeric as revenue where false";
+        String bf = "select day, 'flows' as source, " + stats + " from backfill_flow_daily"
+                + " where account_id = :account and day between :start and :end group by day"
+                + " union all select day, 'campaigns' as source, " + stats + " from backfill_campaign_daily"
+                + " where account_id = :account and day between :start and :end group by day";
         return """
                 with days as (
                     select g::date as day from generate_series(cast(:start as date), cast(:end as date),
@@ -269,20 +257,14 @@ public final class Dashboard {
     }
 
     /** Top flows ({@code kind} "flow") or campaigns ("campaign") by revenue from the backfill's daily statistics. */
-    private static Top top(Handle h, boolean backfill, String kind, AccountId id, DashboardRange range) {
-        if (!backfill) {
-            return new Top("none", List.of());
-        }
+    private static Top top(Handle h, String kind, AccountId id, DashboardRange range) {
         String daily = "backfill_" + kind + "_daily", names = "backfill_" + kind + "s", key = kind + "_id";
-        String named = "to_regclass('" + names + "') is not null";
-        boolean hasNames = h.createQuery("select " + named).mapTo(Boolean.class).one();
         List<TopItem> items = h.createQuery("select d." + key + " as id, "
-                        + (hasNames ? "coalesce(max(n.name), d." + key + ")" : "d." + key) + " as name,"
+                        + "coalesce(max(n.name), d." + key + ") as name,"
                         + " coalesce(sum(d.delivered), 0) as delivered, coalesce(sum(d.opens_unique), 0) as opens,"
                         + " coalesce(sum(d.clicks_unique), 0) as clicks, coalesce(sum(d.conversions), 0) as orders,"
                         + " coalesce(sum(d.conversion_value), 0) as revenue from " + daily + " d"
-                        + (hasNames ? " left join " + names + " n on n.account_id = d.account_id and n." + key
-                                + " = d." + key : "")
+                        + " left join " + names + " n on n.account_id = d.account_id and n." + key + " = d." + key
                         + " where d.account_id = :account and d.day between :start and :end group by d." + key
                         + " order by revenue desc, delivered desc, id limit " + TOP)
                 .bind("account", id.value()).bind("start", range.start()).bind("end", range.end())
