@@ -1,6 +1,6 @@
 package dev.ksync.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.klaviyo.wire.RawResource;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Spliterators;
@@ -21,8 +21,8 @@ public final class CopyLoadProbe {
      * Loads every record into {@code schema.table} (an events table, keyed on id), telling {@code backendPid} the
      * PostgreSQL backend that does the work; the rows inserted.
      */
-    public static long load(Jdbi jdbi, String schema, String table, int batchRows, Iterator<JsonNode> records,
-                            Function<JsonNode, Instant> datetime, IntConsumer backendPid) {
+    public static long load(Jdbi jdbi, String schema, String table, int batchRows, Iterator<RawResource> records,
+                            Function<RawResource, Instant> datetime, IntConsumer backendPid) {
         RawTable t = new RawTable(schema, table, "datetime", RawTable.Key.ID);
         jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
         return jdbi.inTransaction(h -> {

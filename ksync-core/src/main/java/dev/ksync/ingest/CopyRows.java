@@ -1,12 +1,9 @@
 package dev.ksync.ingest;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import dev.ksync.klaviyo.wire.RawResource;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -22,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Raw records as rows of PostgreSQL's COPY text format, a batch at a time: {@code id}, the incremental field, the
  * record's scalar top-level attributes already typed (so PostgreSQL parses each value once, instead of extracting it
- * again from the stored jsonb), the record's JSON and {@code time}. Each record is serialized once, straight into the
- * batch. A batch has one column list: an attribute first seen mid-batch ends the batch, and the next one has it.
+ * again from the stored jsonb), the record's JSON and {@code time}. The record's JSON is Klaviyo's own bytes, escaped
+ * for COPY on their way into the batch, never built as a tree or serialized again. A batch has one column list: an attribute first seen mid-batch ends the batch, and the next one has it.
  * Confined to one thread.
  */
 final class CopyRows {
@@ -33,7 +30,6 @@ final class CopyRows {
     /** Rows ready for COPY: the attribute columns they carry (between the field and {@code record}), the bytes. */
     record Batch(List<Column> columns, byte[] bytes, int length, int rows) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DATETIME = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})[T ](\\d{2}):(\\d{2})(:(\\d{2})(\\.\\d+)?)?(Z|[+-](\\d{2})(:?(\\d{2}))?)?");
     private static final int SKIP = -1;
@@ -48,7 +44,6 @@ final class CopyRows {
     private final Map<String, Integer> positions = new HashMap<>();
     private final List<Column> columns = new ArrayList<>();
     private final Bytes out = new Bytes();
-    private final JsonGenerator json;
     private JsonNode[] values = new JsonNode[8];
     private int rows;
 
@@ -63,19 +58,13 @@ final class CopyRows {
         this.batchRows = batchRows;
         this.types = new HashMap<>(tableTypes);
         this.sink = sink;
-        try {
-            this.json = JSON.getFactory().createGenerator(out.escaping);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        json.setRootValueSeparator(null);
     }
 
-    void add(JsonNode record, Instant fieldValue) {
-        String id = record.path("id").asText(null);
+    void add(RawResource record, Instant fieldValue) {
+        String id = record.id();
         if (id == null) throw new IllegalStateException("a Klaviyo record without an id");
         Arrays.fill(values, 0, columns.size(), null);
-        for (var it = record.path("attributes").fields(); it.hasNext(); ) {
+        for (var it = record.scalarAttributes().fields(); it.hasNext(); ) {
             var e = it.next();
             Integer p = positions.get(e.getKey());
             if (p == null) p = place(e.getKey(), e.getValue());
@@ -94,12 +83,7 @@ final class CopyRows {
             else out.text(v);
         }
         out.tab();
-        try {
-            JSON.writeTree(json, record);
-            json.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.escaped(record.json());
         out.tab();
         out.ascii(Long.toString(uploadTime));
         out.newline();
@@ -173,30 +157,6 @@ final class CopyRows {
     private static final class Bytes {
         private byte[] buf = new byte[1 << 16];
         private int len;
-        /** What the JSON generator writes through: JSON text has no raw control characters, only backslashes. */
-        final OutputStream escaping = new OutputStream() {
-            @Override
-            public void write(int b) {
-                if (b == '\\') put((byte) '\\');
-                put((byte) b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int n) {
-                ensure(n * 2);
-                int end = off + n;
-                int from = off;
-                for (int i = off; i < end; i++) {
-                    if (b[i] != '\\') continue;
-                    System.arraycopy(b, from, buf, len, i + 1 - from); // backslashes are rare: copy runs between them
-                    len += i + 1 - from;
-                    buf[len++] = '\\';
-                    from = i + 1;
-                }
-                System.arraycopy(b, from, buf, len, end - from);
-                len += end - from;
-            }
-        };
 
         void reset(int capacity) {
             buf = new byte[capacity];
@@ -269,17 +229,34 @@ final class CopyRows {
         }
 
         void text(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            ensure(b.length * 2);
-            for (byte c : b) {
-                switch (c) {
-                    case '\\' -> { buf[len++] = '\\'; buf[len++] = '\\'; }
-                    case '\n' -> { buf[len++] = '\\'; buf[len++] = 'n'; }
-                    case '\r' -> { buf[len++] = '\\'; buf[len++] = 'r'; }
-                    case '\t' -> { buf[len++] = '\\'; buf[len++] = 't'; }
-                    default -> buf[len++] = c;
-                }
+            escaped(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /**
+         * UTF-8 bytes with COPY's escapes. Runs between the characters to escape are copied whole: in JSON they are
+         * the backslashes of its own escapes and whitespace between tokens, a few a record.
+         */
+        void escaped(ByteBuffer b) {
+            int n = b.remaining();
+            ensure(n * 2);
+            int from = b.position();
+            int end = b.limit();
+            for (int i = from; i < end; i++) {
+                byte c = b.get(i);
+                if (c != '\\' && c != '\n' && c != '\r' && c != '\t') continue;
+                b.get(from, buf, len, i - from);
+                len += i - from;
+                buf[len++] = '\\';
+                buf[len++] = switch (c) {
+                    case '\n' -> (byte) 'n';
+                    case '\r' -> (byte) 'r';
+                    case '\t' -> (byte) 't';
+                    default -> (byte) '\\';
+                };
+                from = i + 1;
             }
+            b.get(from, buf, len, end - from);
+            len += end - from;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.ksync.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.accounts.Account;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
@@ -17,6 +16,7 @@ import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
+import dev.ksync.klaviyo.wire.RawResource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,7 +188,7 @@ public final class Ingestion {
                 window[0] = new IngestReport.Window(start == null ? "" : RunbookTime.format(start), RunbookTime.format(end));
                 ingestionLog.window(logId, window[0]);
                 if (start != null && !start.isBefore(end)) return 0L;
-                try (Stream<JsonNode> records = fetch(client, d, start, end)) {
+                try (Stream<RawResource> records = fetch(client, d, start, end)) {
                     return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d));
                 }
             });
@@ -217,10 +217,10 @@ public final class Ingestion {
     }
 
     /** A record's incremental value (null for a full load). */
-    private static Function<JsonNode, Instant> valueOf(Datasource d) {
+    private static Function<RawResource, Instant> valueOf(Datasource d) {
         if (!d.loadType().incremental()) return rec -> null;
         String attribute = attribute(d);
-        return rec -> KlaviyoTime.parse(Source.attributeOf(rec, attribute).asText(null));
+        return rec -> KlaviyoTime.parse(rec.attribute(attribute).asText(null));
     }
 
     /**
@@ -228,16 +228,16 @@ public final class Ingestion {
      * greater-than a second earlier (Klaviyo's filters take whole seconds); less-than where it has it, else ascending
      * order up to the first record past the end. Events are read without related objects, full loads unfiltered.
      */
-    private Stream<JsonNode> fetch(KlaviyoClient client, Datasource d, Instant start, Instant end) {
+    private Stream<RawResource> fetch(KlaviyoClient client, Datasource d, Instant start, Instant end) {
         Source s = d.source();
         Endpoint ep = s.endpoint();
         if (!d.loadType().incremental()) return client.list(Listings.raw(ep), Query.all());
         String attribute = attribute(d);
-        Function<JsonNode, Instant> value = valueOf(d);
+        Function<RawResource, Instant> value = valueOf(d);
         List<Filter> channels = s.channels().isEmpty() ? Arrays.asList((Filter) null) : s.channels();
         return channels.stream().flatMap(channel -> {
-            Listing<JsonNode> listing = channel == null ? Listings.raw(ep) : Listings.raw(ep).always(channel);
-            Stream<JsonNode> records;
+            Listing<RawResource> listing = channel == null ? Listings.raw(ep) : Listings.raw(ep).always(channel);
+            Stream<RawResource> records;
             if (PARTITIONED.contains(ep) && Duration.between(start, end).compareTo(settings.partitionAbove()) > 0) {
                 records = client.list(listing.slicedBy(attribute, value),
                         Query.all().partitioned(Partitioning.between(start, end)));

@@ -1,6 +1,7 @@
 package dev.ksync.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.klaviyo.wire.RawResource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,7 +104,7 @@ final class RawTable {
      * batches ahead of this one, which COPYs them: paging Klaviyo and writing PostgreSQL overlap, and memory holds at
      * most {@link #QUEUED} + 2 batches whatever the number of rows.
      */
-    long load(Handle h, long uploadTime, int batchRows, Stream<JsonNode> records, Function<JsonNode, Instant> fieldValue) {
+    long load(Handle h, long uploadTime, int batchRows, Stream<RawResource> records, Function<RawResource, Instant> fieldValue) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         Map<String, String> tableTypes = columns(h);
         AtomicBoolean stopped = new AtomicBoolean();

@@ -1,6 +1,5 @@
 package dev.ksync.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.Filter;
 import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
@@ -66,10 +65,5 @@ public enum Source {
     /** One filter per listing the source needs (campaigns: one per channel); empty = one listing without. */
     List<Filter> channels() {
         return channels;
-    }
-
-    /** A raw record's value of a top-level attribute, or a missing node. */
-    static JsonNode attributeOf(JsonNode record, String attribute) {
-        return record.path("attributes").path(attribute);
     }
 }

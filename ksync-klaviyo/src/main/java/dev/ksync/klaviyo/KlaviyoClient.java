@@ -181,7 +181,7 @@ public final class KlaviyoClient implements AutoCloseable {
         }
         query.put("sort", q.sort());
         boolean predictive = q.predictive();
-        PageSource source = u -> Page.from(caller.get(ep, u, predictive));
+        PageSource source = page(listing, predictive);
         Function<Page, List<T>> decode = p -> listing.decoder().decode(p, q.parentId());
         if (q.partitioning() == null) {
             query.put("filter", Filter.render(filters));
@@ -235,6 +235,13 @@ public final class KlaviyoClient implements AutoCloseable {
         return PartitionedPager.stream(ep.operationId(), slices, source, decode, key, listener, concurrency, 2, q.sort() != null);
     }
 
+    /** One page of a listing, read as its decoder takes it (raw or as a tree). */
+    private PageSource page(Listing<?> listing, boolean predictive) {
+        Endpoint ep = listing.endpoint();
+        if (listing.decoder().raw()) return u -> caller.get(ep, u, predictive, Page::raw);
+        return u -> Page.from(caller.get(ep, u, predictive));
+    }
+
     /** Where slices start when the caller gave no {@code from}: the oldest record's value, one call. */
     private <T> Instant oldest(Listing<T> listing, String field, Function<T, Instant> key, List<Filter> filters, String parentId) {
         Endpoint ep = listing.endpoint();
@@ -245,7 +252,7 @@ public final class KlaviyoClient implements AutoCloseable {
         query.put("sort", field);
         if (ep.pageSize() != null) query.put("page[size]", String.valueOf(ep.pageSize().min()));
         query.put("filter", Filter.render(filters));
-        List<T> first = listing.decoder().decode(Page.from(caller.get(ep, uri(ep, parentId, query), false)), parentId);
+        List<T> first = listing.decoder().decode(page(listing, false).fetch(uri(ep, parentId, query)), parentId);
         return first.isEmpty() ? null : key.apply(first.getFirst());
     }
 

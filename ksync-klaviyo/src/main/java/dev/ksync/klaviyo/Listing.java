@@ -42,6 +42,26 @@ public record Listing<T>(Endpoint endpoint, Decoder<T> decoder, Map<String, Func
         static <T> Decoder<T> page(Function<Page, List<T>> f) {
             return (page, parent) -> f.apply(page);
         }
+
+        /** Whether pages reach this decoder {@link Page#raw raw}: resources as sent, not as trees. */
+        default boolean raw() {
+            return false;
+        }
+
+        /** The whole page, read raw. */
+        static <T> Decoder<T> rawPage(Function<Page, List<T>> f) {
+            return new Decoder<>() {
+                @Override
+                public List<T> decode(Page page, String parentId) {
+                    return f.apply(page);
+                }
+
+                @Override
+                public boolean raw() {
+                    return true;
+                }
+            };
+        }
     }
 
     public Listing {

@@ -1,7 +1,6 @@
 package dev.ksync.klaviyo;
 
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.Listing.Decoder;
 import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
@@ -14,6 +13,7 @@ import dev.ksync.klaviyo.wire.FlowMessage;
 import dev.ksync.klaviyo.wire.KlaviyoList;
 import dev.ksync.klaviyo.wire.Metric;
 import dev.ksync.klaviyo.wire.Profile;
+import dev.ksync.klaviyo.wire.RawResource;
 import dev.ksync.klaviyo.wire.Segment;
 import dev.ksync.klaviyo.wire.Tag;
 import dev.ksync.klaviyo.wire.Template;
@@ -72,7 +72,7 @@ public final class Listings {
     }
 
     /** Any GET listing as raw resources, for raw ingestion: each {@code data[]} item exactly as Klaviyo sent it. */
-    public static Listing<JsonNode> raw(Endpoint endpoint) {
-        return Listing.of(endpoint, Decoder.page(dev.ksync.klaviyo.wire.Page::data));
+    public static Listing<RawResource> raw(Endpoint endpoint) {
+        return Listing.of(endpoint, Decoder.rawPage(dev.ksync.klaviyo.wire.Page::raw));
     }
 }

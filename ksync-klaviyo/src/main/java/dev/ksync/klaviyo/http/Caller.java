@@ -57,19 +57,35 @@ public final class Caller {
         this.s = Objects.requireNonNull(setup, "setup is null");
     }
 
+    /**
+     * How a 2xx body becomes the answer. An {@link IOException} says the body does not parse: it was cut off
+     * mid-way, and the same call again is safe.
+     */
+    @FunctionalInterface
+    public interface Body<T> {
+        T read(byte[] body, ObjectMapper json) throws IOException;
+    }
+
+    /** The answer as a Jackson tree (a null node for an empty body). */
+    public static final Body<JsonNode> TREE = (body, json) -> body.length == 0 ? json.nullNode() : json.readTree(body);
+
     public JsonNode get(Endpoint endpoint, URI uri, boolean predictive) {
-        return execute(endpoint, "GET", uri, null, predictive);
+        return get(endpoint, uri, predictive, TREE);
+    }
+
+    public <T> T get(Endpoint endpoint, URI uri, boolean predictive, Body<T> body) {
+        return execute(endpoint, "GET", uri, null, predictive, body);
     }
 
     public JsonNode post(Endpoint endpoint, URI uri, JsonNode body) {
         try {
-            return execute(endpoint, "POST", uri, s.json().writeValueAsBytes(body), false);
+            return execute(endpoint, "POST", uri, s.json().writeValueAsBytes(body), false, TREE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new KlaviyoException.Protocol(endpoint.operationId(), "cannot write request body", e);
         }
     }
 
-    private JsonNode execute(Endpoint ep, String method, URI uri, byte[] body, boolean predictive) {
+    private <T> T execute(Endpoint ep, String method, URI uri, byte[] body, boolean predictive, Body<T> reader) {
         String op = ep.operationId();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", s.apiKey().authorizationHeader());
@@ -109,9 +125,8 @@ public final class Caller {
                 int status = answer.status();
                 if (status >= 200 && status < 300) {
                     try {
-                        return answer.body().length == 0 ? s.json().nullNode() : s.json().readTree(answer.body());
+                        return reader.read(answer.body(), s.json());
                     } catch (IOException e) {
-                        // a 2xx whose body does not parse was cut off mid-way: the same call again is safe
                         retryReason = "cut body";
                     }
                 } else if (status == 429) {

@@ -96,6 +96,16 @@ class CallerTest {
     }
 
     @Test
+    void a_cut_body_of_a_listing_read_raw_is_retried_too() {
+        transport.then(c -> json(200, TAGS.substring(0, TAGS.length() - 2)))
+                .then(c -> json(200, TAGS));
+        var tags = client.list(Listings.raw(dev.ksync.klaviyo.endpoint.Endpoints.TAGS), Query.all()).toList();
+        assertThat(tags).hasSize(1);
+        assertThat(tags.getFirst().tree().path("type").asText()).isEqualTo("tag");
+        assertThat(client.callStats().endpoint("get_tags").retries()).isEqualTo(1);
+    }
+
+    @Test
     void persistent_io_errors_end_as_transport_error() {
         transport.thenAlways(c -> { throw new IOException("Connection refused"); });
         assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList()).isInstanceOf(KlaviyoException.Transport.class)

@@ -78,6 +78,46 @@ class RecordingsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("recordings")
+    void a_page_read_raw_keeps_each_resource_byte_for_byte_with_its_id_and_scalar_attributes(Path file) throws Exception {
+        HttpAnswer a = answer(file);
+        if (a.status() != 200) return;
+        // as recorded (compact) and pretty-printed: whitespace and newlines between tokens are Klaviyo's to send
+        byte[] pretty = SpecFiles.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(SpecFiles.JSON.readTree(a.body()));
+        for (byte[] body : List.of(a.body(), pretty)) {
+            Page tree = Page.from(SpecFiles.JSON.readTree(body));
+            Page raw = Page.raw(body, SpecFiles.JSON);
+            assertThat(raw.data()).isEmpty();
+            assertThat(raw.next()).isEqualTo(tree.next());
+            assertThat(raw.included().size()).isEqualTo(tree.included().size());
+            assertThat(raw.raw()).hasSameSizeAs(tree.data());
+            for (int i = 0; i < tree.data().size(); i++) {
+                JsonNode expected = tree.data().get(i);
+                RawResource r = raw.raw().get(i);
+                assertThat(r.tree()).isEqualTo(expected);
+                assertThat(r.id()).isEqualTo(expected.path("id").asText());
+                assertThat(r.type()).isEqualTo(expected.path("type").asText());
+                expected.path("attributes").properties().forEach(e -> {
+                    if (e.getValue().isContainerNode()) assertThat(r.attribute(e.getKey()).isMissingNode()).isTrue();
+                    else if (e.getValue().isNumber()) assertThat(r.attribute(e.getKey()).decimalValue()).as(e.getKey())
+                            .isEqualByComparingTo(e.getValue().decimalValue());
+                    else assertThat(r.attribute(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+                });
+            }
+        }
+    }
+
+    @Test
+    void a_raw_page_cut_off_mid_way_is_refused_as_unreadable() throws Exception {
+        byte[] body = answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")).body();
+        for (int cut : new int[] {0, 1, body.length / 3, body.length / 2, body.length - 1}) {
+            byte[] part = java.util.Arrays.copyOf(body, cut);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Page.raw(part, SpecFiles.JSON))
+                    .as("cut at " + cut).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
     @Test
     void events_page_attaches_included_metric_and_profile() {
         transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__get_events.200.json")));
