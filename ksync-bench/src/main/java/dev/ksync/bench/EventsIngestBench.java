@@ -156,23 +156,33 @@ public final class EventsIngestBench {
                 rows.add(RawResource.of(json.writeValueAsBytes(n)));
             }
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            System.gc(); // the records built above are not the loader's garbage
             long cpu0 = os.getProcessCpuTime();
             long c0 = System.nanoTime();
             int[] backend = {0};
             double[] backendCpu0 = {0};
-            long loaded = CopyLoadProbe.load(db.jdbi(), "klaviyo_bench", "copy_bench", Ingestion.Settings.DEFAULT.batchRows(),
-                    rows.iterator(), n -> KlaviyoTime.parse(n.attribute("datetime").asText(null)), pid -> {
+            long[] loaded = {0};
+            CpuMeter meter = new CpuMeter(postmasterPid(dir.resolve("pg")));
+            // on a thread named as the ingestion's own, so the meter counts it as the loader
+            Thread.ofPlatform().name("ksync-ingest-probe").start(() -> loaded[0] = CopyLoadProbe.load(db.jdbi(),
+                    "klaviyo_bench", "copy_bench", Ingestion.Settings.DEFAULT.batchRows(), rows.iterator(),
+                    n -> KlaviyoTime.parse(n.attribute("datetime").asText(null)), pid -> {
                         backend[0] = pid;
                         backendCpu0[0] = cpuSeconds(pid);
-                    });
+                    })).join();
             double secs = (System.nanoTime() - c0) / 1e9;
+            double pgBackend = cpuSeconds(backend[0]) - backendCpu0[0];
+            Map<String, Double> parts = meter.stop();
             double jvmCpu = (os.getProcessCpuTime() - cpu0) / 1e9; // the whole JVM (the sandbox is idle by now)
-            double pgCpu = cpuSeconds(backend[0]) - backendCpu0[0];
-            if (loaded > 0) System.out.printf("loader only: %,d rows in %.1f s wall = %,.0f rows/s on one connection; CPU: JVM %.1f s"
-                    + " (%.1f us a row) + PostgreSQL backend %.1f s (%.1f us a row) = %,.0f rows per CPU-second"
-                    + " (PostgreSQL's alone: %,.0f; batches of %d; load average %s on %d cores)%n",
-                    loaded, secs, loaded / secs, jvmCpu, jvmCpu * 1e6 / loaded, pgCpu, pgCpu * 1e6 / loaded,
-                    loaded / (jvmCpu + pgCpu), loaded / pgCpu, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(),
+            double threads = parts.getOrDefault("ingest encoder", 0.0) + parts.getOrDefault("ingest loader", 0.0);
+            double pgCpu = parts.get("PostgreSQL"); // every PostgreSQL process: the backend, WAL writer, checkpointer
+            long n = loaded[0];
+            if (n > 0) System.out.printf("loader only: %,d rows in %.1f s wall = %,.0f rows/s on one connection;"
+                    + " CPU a row: encoder + loader threads %.1f us + PostgreSQL %.1f us (its backend %.1f) ="
+                    + " %,.0f rows per CPU-second (PostgreSQL's alone: %,.0f; the whole JVM, GC and JIT included,"
+                    + " %.1f us a row); batches of %d; load average %s on %d cores%n",
+                    n, secs, n / secs, threads * 1e6 / n, pgCpu * 1e6 / n, pgBackend * 1e6 / n, n / (threads + pgCpu),
+                    n / pgCpu, jvmCpu * 1e6 / n, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(),
                     os.getAvailableProcessors());
         } finally {
             try (var files = Files.walk(dir)) {

@@ -1,10 +1,13 @@
 package dev.ksync.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.klaviyo.wire.KlaviyoTime;
 import dev.ksync.klaviyo.wire.RawResource;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -17,17 +20,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Raw records as rows of PostgreSQL's COPY text format, a batch at a time: {@code id}, the incremental field, the
- * record's scalar top-level attributes already typed (so PostgreSQL parses each value once, instead of extracting it
- * again from the stored jsonb), the record's JSON and {@code time}. The record's JSON is Klaviyo's own bytes, escaped
- * for COPY on their way into the batch, never built as a tree or serialized again. A batch has one column list: an attribute first seen mid-batch ends the batch, and the next one has it.
- * Confined to one thread.
+ * Raw records as rows of PostgreSQL's binary COPY format, a batch at a time: {@code id}, the incremental field, the
+ * record's scalar top-level attributes already typed (so PostgreSQL parses no value twice, nor extracts it again from
+ * the stored jsonb), the record's JSON and {@code time}. The JSON is Klaviyo's own bytes, copied into the batch as
+ * they came, never built as a tree or serialized again. Binary rather than text: PostgreSQL then has no line to
+ * split and unescape and no datetime or number to parse, about a third less of its CPU a row. A batch has one
+ * column list: an attribute first seen mid-batch ends the batch, and the next one has it. Confined to one thread.
  */
 final class CopyRows {
     /** An attribute column: its name, SQL type, and whether the table lacks it yet (the loader adds it). */
     record Column(String name, String type, boolean added) {}
 
-    /** Rows ready for COPY: the attribute columns they carry (between the field and {@code record}), the bytes. */
+    /** A whole binary COPY stream: the attribute columns its rows carry (between the field and {@code record}). */
     record Batch(List<Column> columns, byte[] bytes, int length, int rows) {}
 
     private static final Pattern DATETIME = Pattern.compile(
@@ -43,7 +47,7 @@ final class CopyRows {
     /** Attribute key → position in {@link #columns}, or {@link #SKIP} (reserved, the field, or folds onto another). */
     private final Map<String, Integer> positions = new HashMap<>();
     private final List<Column> columns = new ArrayList<>();
-    private final Bytes out = new Bytes();
+    private final Binary out = new Binary();
     private JsonNode[] values = new JsonNode[8];
     private int rows;
 
@@ -70,29 +74,20 @@ final class CopyRows {
             if (p == null) p = place(e.getKey(), e.getValue());
             if (p != SKIP) values[p] = e.getValue();
         }
+        if (rows == 0) out.header();
+        out.int16((field == null ? 3 : 4) + columns.size());
         out.text(id);
-        if (field != null) {
-            out.tab();
-            if (fieldValue == null) out.nul();
-            else out.instant(fieldValue);
-        }
-        for (int i = 0; i < columns.size(); i++) {
-            out.tab();
-            String v = values[i] == null ? null : text(values[i], columns.get(i).type());
-            if (v == null) out.nul();
-            else out.text(v);
-        }
-        out.tab();
-        out.escaped(record.json());
-        out.tab();
-        out.ascii(Long.toString(uploadTime));
-        out.newline();
+        if (field != null) out.timestamptz(fieldValue);
+        for (int i = 0; i < columns.size(); i++) value(values[i], columns.get(i).type());
+        out.jsonb(record.json());
+        out.int64(uploadTime);
         if (++rows >= batchRows) flush();
     }
 
     /** Hands over what is pending. */
     void flush() {
         if (rows == 0) return;
+        out.int16(-1); // the stream's trailer
         sink.accept(new Batch(List.copyOf(columns), out.buf, out.len, rows));
         // later batches only add columns the table has by then
         columns.replaceAll(c -> c.added() ? new Column(c.name(), c.type(), false) : c);
@@ -120,23 +115,44 @@ final class CopyRows {
     }
 
     /**
-     * A value as its column's type, null where its JSON type does not fit (the record keeps it): numbers as
-     * PostgreSQL prints a jsonb number, booleans, datetimes PostgreSQL reads as they are, any scalar as text.
+     * A value as its column's type, null where its JSON type does not fit (the record keeps it): numbers with the
+     * digits Klaviyo sent, booleans, datetimes (no offset: UTC, as Klaviyo means it), any scalar as text.
      */
-    static String text(JsonNode v, String type) {
-        return switch (type) {
-            case "numeric" -> v.isNumber() ? number(v) : null;
-            case "boolean" -> v.isBoolean() ? String.valueOf(v.booleanValue()) : null;
-            case "timestamptz" -> v.isTextual() && isDatetime(v.textValue()) ? v.textValue() : null;
-            case "text" -> v.isTextual() ? v.textValue() : v.isNumber() ? number(v) : v.isBoolean()
-                    ? String.valueOf(v.booleanValue()) : null;
-            default -> null;
-        };
+    private void value(JsonNode v, String type) {
+        if (v == null) {
+            out.nul();
+            return;
+        }
+        switch (type) {
+            case "numeric" -> out.numeric(v.isNumber() ? v.decimalValue() : null);
+            case "boolean" -> {
+                if (v.isBoolean()) out.bool(v.booleanValue());
+                else out.nul();
+            }
+            case "timestamptz" -> out.timestamptz(v.isTextual() ? datetime(v.textValue()) : null);
+            case "text" -> {
+                String t = v.isTextual() ? v.textValue() : v.isNumber() ? numberText(v.decimalValue())
+                        : v.isBoolean() ? String.valueOf(v.booleanValue()) : null;
+                if (t == null) out.nul();
+                else out.text(t);
+            }
+            default -> out.nul();
+        }
     }
 
-    private static String number(JsonNode v) {
-        String s = v.asText();
-        return s.indexOf('E') >= 0 || s.indexOf('e') >= 0 ? new BigDecimal(s).toPlainString() : s;
+    /** A number as PostgreSQL prints a jsonb number: plain digits, unless that would take thousands of them. */
+    private static String numberText(BigDecimal d) {
+        return Math.abs((long) d.precision() - d.scale()) > 1_000 || d.scale() > 1_000 ? d.toString() : d.toPlainString();
+    }
+
+    /** A datetime value as an instant, null when it is none of Klaviyo's forms or a field is out of range. */
+    static Instant datetime(String s) {
+        if (!isDatetime(s)) return null;
+        try {
+            return KlaviyoTime.parse(s);
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     /** Klaviyo's datetime forms whose fields are in range (PostgreSQL would refuse the batch otherwise). */
@@ -153,8 +169,15 @@ final class CopyRows {
                 && (m.group(12) == null || Integer.parseInt(m.group(12)) <= 59);
     }
 
-    /** A growable byte buffer with COPY text escaping (backslash, newline, carriage return, tab). */
-    private static final class Bytes {
+    /** A growable buffer of binary COPY: the stream header, then per field its length (-1: null) and bytes. */
+    private static final class Binary {
+        private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+        /** PostgreSQL's epoch for timestamps, 2000-01-01T00:00:00Z, in Unix seconds. */
+        private static final long PG_EPOCH = 946_684_800L;
+        private static final int NUMERIC_POSITIVE = 0x0000;
+        private static final int NUMERIC_NEGATIVE = 0x4000;
+        private static final BigInteger GROUP = BigInteger.valueOf(10_000);
+
         private byte[] buf = new byte[1 << 16];
         private int len;
 
@@ -163,100 +186,114 @@ final class CopyRows {
             len = 0;
         }
 
+        void header() {
+            ensure(SIGNATURE.length + 8);
+            System.arraycopy(SIGNATURE, 0, buf, len, SIGNATURE.length);
+            len += SIGNATURE.length;
+            int32(0); // flags: no OIDs
+            int32(0); // no header extension
+        }
+
         private void ensure(int n) {
             if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
         }
 
-        private void put(byte b) {
-            ensure(1);
-            buf[len++] = b;
+        void int16(int v) {
+            ensure(2);
+            buf[len++] = (byte) (v >>> 8);
+            buf[len++] = (byte) v;
         }
 
-        void tab() {
-            put((byte) '\t');
+        void int32(int v) {
+            ensure(4);
+            buf[len++] = (byte) (v >>> 24);
+            buf[len++] = (byte) (v >>> 16);
+            buf[len++] = (byte) (v >>> 8);
+            buf[len++] = (byte) v;
         }
 
-        void newline() {
-            put((byte) '\n');
+        private void rawInt64(long v) {
+            int32((int) (v >>> 32));
+            int32((int) v);
         }
 
         void nul() {
-            ensure(2);
-            buf[len++] = '\\';
-            buf[len++] = 'N';
+            int32(-1);
         }
 
-        /** Text known to be ASCII without characters to escape (numbers, instants). */
-        void ascii(String s) {
-            ensure(s.length());
-            for (int i = 0; i < s.length(); i++) buf[len++] = (byte) s.charAt(i);
+        void int64(long v) {
+            int32(8);
+            rawInt64(v);
         }
 
-        /** {@code 2024-03-26T17:24:42Z}; whole seconds of years 1 to 9999 without the general formatter. */
-        void instant(Instant t) {
-            long sec = t.getEpochSecond();
-            long day = Math.floorDiv(sec, 86_400);
-            int secOfDay = (int) Math.floorMod(sec, 86_400);
-            if (t.getNano() != 0 || day < MIN_DAY || day > MAX_DAY) {
-                ascii(t.toString());
-                return;
-            }
-            java.time.LocalDate d = java.time.LocalDate.ofEpochDay(day);
-            ensure(20);
-            digits(d.getYear(), 4);
-            buf[len++] = '-';
-            digits(d.getMonthValue(), 2);
-            buf[len++] = '-';
-            digits(d.getDayOfMonth(), 2);
-            buf[len++] = 'T';
-            digits(secOfDay / 3600, 2);
-            buf[len++] = ':';
-            digits(secOfDay / 60 % 60, 2);
-            buf[len++] = ':';
-            digits(secOfDay % 60, 2);
-            buf[len++] = 'Z';
-        }
-
-        private static final long MIN_DAY = java.time.LocalDate.of(1, 1, 1).toEpochDay();
-        private static final long MAX_DAY = java.time.LocalDate.of(9999, 12, 31).toEpochDay();
-
-        private void digits(int v, int width) {
-            for (int i = width - 1; i >= 0; i--) {
-                buf[len + i] = (byte) ('0' + v % 10);
-                v /= 10;
-            }
-            len += width;
+        void bool(boolean v) {
+            int32(1);
+            ensure(1);
+            buf[len++] = (byte) (v ? 1 : 0);
         }
 
         void text(String s) {
-            escaped(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            int32(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        /** jsonb's binary form: version 1, then the JSON text. */
+        void jsonb(ByteBuffer json) {
+            int n = json.remaining();
+            int32(n + 1);
+            ensure(n + 1);
+            buf[len++] = 1;
+            json.get(json.position(), buf, len, n);
+            len += n;
         }
 
         /**
-         * UTF-8 bytes with COPY's escapes. Runs between the characters to escape are copied whole: in JSON they are
-         * the backslashes of its own escapes and whitespace between tokens, a few a record.
+         * Microseconds since PostgreSQL's epoch; the fraction of a second rounded as PostgreSQL rounds one it reads
+         * ({@code rint} of the fraction as a double times a million).
          */
-        void escaped(ByteBuffer b) {
-            int n = b.remaining();
-            ensure(n * 2);
-            int from = b.position();
-            int end = b.limit();
-            for (int i = from; i < end; i++) {
-                byte c = b.get(i);
-                if (c != '\\' && c != '\n' && c != '\r' && c != '\t') continue;
-                b.get(from, buf, len, i - from);
-                len += i - from;
-                buf[len++] = '\\';
-                buf[len++] = switch (c) {
-                    case '\n' -> (byte) 'n';
-                    case '\r' -> (byte) 'r';
-                    case '\t' -> (byte) 't';
-                    default -> (byte) '\\';
-                };
-                from = i + 1;
+        void timestamptz(Instant t) {
+            if (t == null) {
+                nul();
+                return;
             }
-            b.get(from, buf, len, end - from);
-            len += end - from;
+            int32(8);
+            rawInt64((t.getEpochSecond() - PG_EPOCH) * 1_000_000L + (long) Math.rint(t.getNano() / 1e9 * 1e6));
+        }
+
+        /**
+         * numeric's binary form: base-10,000 digit groups, the weight of the first, the sign and the display scale
+         * (the decimal places as sent). Null for a value past numeric's range (the record still holds it).
+         */
+        void numeric(BigDecimal d) {
+            if (d == null || d.precision() - d.scale() > 131_072 || d.scale() > 16_383) {
+                nul();
+                return;
+            }
+            if (d.scale() < 0) d = d.setScale(0);
+            int dscale = d.scale();
+            // shift the point right to a whole number of groups: value = unscaled × 10,000^-fractionGroups
+            int fractionGroups = (dscale + 3) / 4;
+            BigInteger unscaled = d.unscaledValue().abs().multiply(BigInteger.TEN.pow(fractionGroups * 4 - dscale));
+            int sign = d.signum() < 0 ? NUMERIC_NEGATIVE : NUMERIC_POSITIVE;
+            List<Integer> groups = new ArrayList<>(); // least significant first
+            while (unscaled.signum() > 0) {
+                BigInteger[] qr = unscaled.divideAndRemainder(GROUP);
+                groups.add(qr[1].intValue());
+                unscaled = qr[0];
+            }
+            int weight = groups.size() - 1 - fractionGroups;
+            int low = 0;
+            while (low < groups.size() && groups.get(low) == 0) low++; // trailing zero groups are implied
+            int n = groups.size() - low;
+            int32(8 + 2 * n);
+            int16(n);
+            int16(n == 0 ? 0 : weight);
+            int16(n == 0 ? NUMERIC_POSITIVE : sign);
+            int16(dscale);
+            for (int i = groups.size() - 1; i >= low; i--) int16(groups.get(i));
         }
     }
 }

@@ -241,7 +241,7 @@ final class RawTable {
 
     private static long copyIn(Connection conn, String target, CharSequence cols, CopyRows.Batch b) throws SQLException {
         try {
-            return conn.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + target + " (" + cols + ") from stdin",
+            return conn.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + target + " (" + cols + ") from stdin with (format binary)",
                     new ByteArrayInputStream(b.bytes(), 0, b.length()), 1 << 16);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

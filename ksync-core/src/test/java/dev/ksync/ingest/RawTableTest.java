@@ -107,6 +107,31 @@ class RawTableTest {
     }
 
     @Test
+    void numbers_and_datetimes_in_typed_columns_equal_what_postgresql_reads_from_the_stored_record() {
+        RawTable t = new RawTable("raw_test", "numbers", "created", RawTable.Key.ID);
+        List<String> numbers = List.of("0", "-0.0", "7", "-3", "1.50", "0.0001", "0.00001", "1e-5", "1.0E20", "-2.5E-3",
+                "12345.6789", "10000", "100000000", "99999999.99999", "0.1234", "123456789012345678901234567890.123456789",
+                "-1234567890123456789012345678901234567890.5", "9223372036854775807", "9223372036854775808", "1E+3");
+        List<String> times = List.of("2024-03-26T17:24:42+00:00", "2024-03-26T17:24:42.123456Z", "2024-03-26 17:24",
+                "2024-03-26T17:24:42.1234567+05:30", "1999-12-31T23:59:59-0800", "2000-01-01T00:00:00+02",
+                "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2024-03-26T17:24:42.0000005Z");
+        List<RawResource> records = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.max(numbers.size(), times.size()); i++) {
+            records.add(record("x" + i, "{\"created\":\"2024-01-01T00:00:00Z\",\"v\":" + numbers.get(i % numbers.size())
+                    + ",\"at\":\"" + times.get(i % times.size()) + "\"}"));
+        }
+        assertThat(load(t, 4, records.stream())).isEqualTo(records.size());
+        List<String> differing = jdbi.withHandle(h -> h.createQuery("select id || ': ' || v::text || ' vs ' || (record->'attributes'->>'v')"
+                + " || ', ' || coalesce(at::text, '-') || ' vs ' || (record->'attributes'->>'at') from raw_test.numbers"
+                + " where v::text is distinct from (record->'attributes'->>'v')::numeric::text"
+                + " or at is distinct from (record->'attributes'->>'at')::timestamptz order by id").mapTo(String.class).list());
+        assertThat(differing).isEmpty();
+        String sent = jdbi.withHandle(h -> h.createQuery("select v::text from raw_test.numbers where id = 'x4'")
+                .mapTo(String.class).one());
+        assertThat(sent).isEqualTo("1.50");
+    }
+
+    @Test
     void a_failure_in_postgresql_stops_the_reading_of_an_endless_stream_and_commits_nothing() {
         RawTable t = new RawTable("raw_test", "refused", "created", RawTable.Key.ID);
         String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";

@@ -99,7 +99,7 @@ public final class RawResource {
                 case LONG -> f.numberNode(p.getLongValue());
                 default -> f.numberNode(p.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> f.numberNode(p.getDecimalValue());
+            case VALUE_NUMBER_FLOAT -> com.fasterxml.jackson.databind.node.DecimalNode.valueOf(p.getDecimalValue());
             case VALUE_TRUE -> f.booleanNode(true);
             case VALUE_FALSE -> f.booleanNode(false);
             case VALUE_NULL -> f.nullNode();
