@@ -116,7 +116,8 @@ public final class Ksync implements AutoCloseable {
         this.cleanup = new Cleanup(database.jdbi(), objectStore, config.storage().buckets(), idempotencyKeys, clock,
                 config.jobs().retentionDays());
         this.ingestion = new Ingestion(database.jdbi(), Ingestion.Clients.of(klaviyo), accounts,
-                new Ingestion.Settings(config.jobs().ingestSchema(), 3, 5_000, Ingestion.Settings.DEFAULT.partitionAbove()),
+                new Ingestion.Settings(config.jobs().ingestSchema(), Ingestion.Settings.DEFAULT.parallel(), 5_000,
+                        Ingestion.Settings.DEFAULT.partitionAbove()),
                 clock);
         this.orderExport = new OrderExport(database.jdbi());
         this.alerts = AlertWebhook.forUrl(config.alerts().webhookUrl());
@@ -214,10 +215,11 @@ public final class Ksync implements AutoCloseable {
     public static Ksync start(AppConfig config, Clock clock) {
         // Fail on a missing KSYNC_SECRET_KEY before starting a database we would not be able to use.
         SecretBox box = SecretBox.forConfig(config);
-        // each scheduler thread's update holds a connection for its whole run (its idempotency key's lock)
-        // long runs: the scheduler's threads and the HTTP API's concurrent updates each hold a key's lock connection
-        Database db = Database.open(config.database(), config.dataDir(),
-                config.schedules().threads() + config.http().maxConcurrentUpdates());
+        // Long runs hold a connection for their whole length: each scheduler thread's and each concurrent HTTP update
+        // its idempotency key's lock; each concurrent HTTP ingest run one per datasource it loads at once.
+        Database db = Database.open(config.database(), config.dataDir(), config.schedules().threads()
+                + config.http().maxConcurrentUpdates()
+                + config.http().maxConcurrentIngests() * Ingestion.Settings.DEFAULT.parallel());
         try {
             return new Ksync(config, clock, db, box);
         } catch (RuntimeException e) {

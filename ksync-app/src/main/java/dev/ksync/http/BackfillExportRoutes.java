@@ -9,6 +9,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Set;
 
 /**
  * {@code GET /api/backfill/data/{client_id}/orders.csv?start=&end=} and {@code .../orders.xlsx?start=&end=}: a
@@ -26,7 +27,7 @@ record BackfillExportRoutes(OrderExport export, AccountService accounts) {
 
     private void download(Context ctx, String format, String contentType) throws IOException {
         AccountId account = AccountId.of("client_id", ctx.pathParam("client_id"));
-        QueryParams query = QueryParams.of(ctx);
+        QueryParams query = QueryParams.only(ctx, Set.of("start", "end"));
         DayRange days = DayRange.parse(query.get("start").orElse(null), query.get("end").orElse(null));
         if (accounts.find(account).isEmpty()) {
             throw KsyncException.notFound("account", account.value());

@@ -10,7 +10,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,16 +32,16 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
     }
 
     private void start(Context ctx) {
-        QueryParams q = query(ctx, START_FIELDS);
+        QueryParams q = QueryParams.only(ctx, START_FIELDS);
         AccountId account = account(ctx);
-        BackfillParams params = new BackfillParams(integer(q.get("years"), "years", 1, BackfillParams.MAX_YEARS, 1),
-                bool(q.get("include_orders"), "include_orders", true), bool(q.get("test_mode"), "test_mode", false));
+        BackfillParams params = new BackfillParams(q.integer("years", 1, BackfillParams.MAX_YEARS).orElse(1),
+                q.bool("include_orders").orElse(true), q.bool("test_mode").orElse(false));
         gate.requireKlaviyoEnabled();
         ctx.status(202).json(backfill.start(account, params));
     }
 
     private void startAll(Context ctx) {
-        query(ctx, Set.of());
+        QueryParams.only(ctx, Set.of());
         Fields f = new Fields(bodies.object(ctx, START_FIELDS));
         BackfillParams params = new BackfillParams(f.integer("years", 1, BackfillParams.MAX_YEARS).orElse(1),
                 f.bool("include_orders", true), f.bool("test_mode", false));
@@ -51,12 +50,12 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
     }
 
     private void cancel(Context ctx) {
-        query(ctx, Set.of());
+        QueryParams.only(ctx, Set.of());
         ctx.json(backfill.cancel(account(ctx)));
     }
 
     private void clear(Context ctx) {
-        query(ctx, Set.of());
+        QueryParams.only(ctx, Set.of());
         AccountId account = account(ctx);
         backfill.clear(account);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -66,22 +65,22 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
     }
 
     private void status(Context ctx) {
-        query(ctx, Set.of());
+        QueryParams.only(ctx, Set.of());
         ctx.json(backfill.status(account(ctx)));
     }
 
     private void statuses(Context ctx) {
-        query(ctx, Set.of());
+        QueryParams.only(ctx, Set.of());
         ctx.json(Map.of("clients", backfill.statuses()));
     }
 
     private void summary(Context ctx) {
-        query(ctx, Set.of());
+        QueryParams.only(ctx, Set.of());
         ctx.json(backfill.summary(account(ctx)));
     }
 
     private void orders(Context ctx) {
-        QueryParams q = query(ctx, Set.of("date", "limit"));
+        QueryParams q = QueryParams.only(ctx, Set.of("date", "limit"));
         AccountId account = account(ctx);
         String raw = q.get("date").orElseThrow(() -> KsyncException.badInput("date", null, "a day as YYYY-MM-DD"));
         LocalDate day;
@@ -90,42 +89,10 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
         } catch (DateTimeParseException e) {
             throw KsyncException.badInput("date", raw, "a day as YYYY-MM-DD");
         }
-        ctx.json(backfill.orders(account, day, integer(q.get("limit"), "limit", 1, 1000, 100)));
+        ctx.json(backfill.orders(account, day, q.integer("limit", 1, 1000).orElse(100)));
     }
 
     private static AccountId account(Context ctx) {
         return AccountId.of("client_id", ctx.pathParam("client_id"));
-    }
-
-    /** The query parameters, refusing one the route does not know (a typo would otherwise pass unnoticed). */
-    private static QueryParams query(Context ctx, Set<String> allowed) {
-        QueryParams q = QueryParams.of(ctx);
-        for (String name : q.names()) {
-            if (!allowed.contains(name)) {
-                throw KsyncException.badInput(name, "(unknown parameter)", allowed.isEmpty() ? "no query parameters"
-                        : "the parameters " + new java.util.TreeSet<>(allowed));
-            }
-        }
-        return q;
-    }
-
-    private static int integer(Optional<String> raw, String field, int min, int max, int fallback) {
-        if (raw.isEmpty()) return fallback;
-        try {
-            int v = Integer.parseInt(raw.get().strip());
-            if (v >= min && v <= max) return v;
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw KsyncException.badInput(field, raw.get(), "a whole number from " + min + " to " + max);
-    }
-
-    private static boolean bool(Optional<String> raw, String field, boolean fallback) {
-        if (raw.isEmpty()) return fallback;
-        return switch (raw.get().strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "1" -> true;
-            case "false", "0" -> false;
-            default -> throw KsyncException.badInput(field, raw.get(), "true or false");
-        };
     }
 }

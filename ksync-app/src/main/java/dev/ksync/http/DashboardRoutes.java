@@ -38,9 +38,8 @@ record DashboardRoutes(Dashboard dashboard, SnapshotFiles files) {
     }
 
     private void show(Context ctx) {
-        UpdateRoutes.onlyQuery(ctx, Set.of("start", "end"));
+        QueryParams q = QueryParams.only(ctx, Set.of("start", "end"));
         AccountId id = AccountId.of("accountId", ctx.pathParam("accountId"));
-        QueryParams q = QueryParams.of(ctx);
         ctx.json(view(dashboard.read(id, q.get("start"), q.get("end"))));
     }
 

@@ -111,14 +111,16 @@ public final class HttpApi {
             new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
             SyncRoutes.register(c.routes, ksync, gate, bodies);
             new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock(),
-                    new UpdateRoutes.Slots(ksync.config().http().maxConcurrentUpdates(), ksync.clock()))
+                    new Slots(ksync.config().http().maxConcurrentUpdates(), Slots.Kind.UPDATES, ksync.clock()))
                     .register(c.routes);
             new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
             new DashboardRoutes(ksync.dashboard(), ksync.snapshotFiles()).register(c.routes);
             new CleanupRoutes(ksync.cleanup(), gate, bodies).register(c.routes);
             new ScheduleRoutes(ksync.schedules(), ksync.scheduler(), ksync.config().schedules().threads())
                     .register(c.routes);
-            new IngestRoutes(ksync.ingestion(), gate, bodies).register(c.routes);
+            new IngestRoutes(ksync.ingestion(), gate, bodies,
+                    new Slots(ksync.config().http().maxConcurrentIngests(), Slots.Kind.INGESTS, ksync.clock()))
+                    .register(c.routes);
             new BackfillRoutes(ksync.backfill(), gate, bodies).register(c.routes);
             new BackfillExportRoutes(ksync.orderExport(), ksync.accounts()).register(c.routes);
             docs.register(c.routes);

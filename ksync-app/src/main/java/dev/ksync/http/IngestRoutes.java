@@ -23,8 +23,10 @@ import java.util.Set;
  * {@code POST /api/ingest} runs the raw ingestion (PRODUCT.md §8) and answers per datasource; a run in which any
  * datasource failed answers {@code ingest_failed} with the same per-datasource results in its details.
  * {@code GET /api/ingest/log} shows {@code ingestion_log}. Both need the admin secret; the run needs KLAVIYO_ENABLE.
+ * A run holds a connection per datasource it loads at once, so runs past KSYNC_MAX_CONCURRENT_INGESTS are refused
+ * ({@link Slots}).
  */
-record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies) {
+record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slots slots) {
     static final Set<String> FIELDS = Set.of("mode", "accountId", "datasources", "only");
 
     void register(RoutesConfig routes) {
@@ -35,7 +37,7 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies) {
     private void run(Context ctx) {
         gate.requireKlaviyoEnabled();
         IngestRequest req = parse(bodies.object(ctx, FIELDS));
-        IngestReport report = ingestion.run(req);
+        IngestReport report = slots.admit(() -> ingestion.run(req));
         if (report.failed()) {
             throw failed(report);
         }
@@ -84,40 +86,8 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies) {
     }
 
     private void log(Context ctx) {
-        Map<String, String> query = query(ctx.queryString());
-        String account = query.get("accountId");
-        if (account != null) {
-            account = AccountId.of("accountId", account).value();
-        }
-        String limitText = query.get("limit");
-        int limit = 100;
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 10_000) throw KsyncException.badInput("limit", null, "a whole number 1..10000");
-        }
-        ctx.json(Map.of("entries", ingestion.log().recent(account, limit)));
-    }
-
-    /** The query's parameters (first value of each), read here: the framework's parser fails on some broken ones. */
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new java.util.HashMap<>();
-        if (raw == null || raw.isEmpty()) return out;
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            try {
-                String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-                out.putIfAbsent(k, v);
-            } catch (IllegalArgumentException e) {
-                throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_query", "The query string is not valid"
-                        + " URL encoding", Map.of("allowed", "accountId, limit, percent-encoded"));
-            }
-        }
-        return out;
+        QueryParams q = QueryParams.only(ctx, Set.of("accountId", "limit"));
+        String account = q.get("accountId").map(v -> AccountId.of("accountId", v).value()).orElse(null);
+        ctx.json(Map.of("entries", ingestion.log().recent(account, q.integer("limit", 1, 10_000).orElse(100))));
     }
 }

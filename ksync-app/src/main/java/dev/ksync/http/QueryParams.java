@@ -6,15 +6,22 @@ import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A request's query parameters, decoded as UTF-8 from the raw query string (the framework's own parser consults the
  * Content-Type charset and fails on a malformed one); the first value of a repeated name wins. A broken %-escape is
- * a 400 that does not echo the query.
+ * a 400 that does not echo the query. Routes read theirs with {@link #only}, so a typo is refused rather than
+ * ignored, and the typed readers, so a bad value is a 400 naming the parameter and what is allowed.
  */
 final class QueryParams {
+    private static final int SHOWN = 20;
+
     private final Map<String, String> values = new LinkedHashMap<>();
 
     private QueryParams(String raw) {
@@ -30,16 +37,60 @@ final class QueryParams {
         }
     }
 
+    /** Every parameter, unchecked: for the gate, which reads {@code token} before a route decides what it allows. */
     static QueryParams of(Context ctx) {
         return new QueryParams(ctx.req().getQueryString());
+    }
+
+    /** The parameters, refusing any name outside {@code allowed} (400 {@code unknown_parameter}, listing both). */
+    static QueryParams only(Context ctx, Set<String> allowed) {
+        QueryParams q = of(ctx);
+        Set<String> unknown = new TreeSet<>(q.values.keySet());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            List<String> names = unknown.stream().map(n -> n.length() > 40 ? n.substring(0, 40) + "…" : n).toList();
+            List<String> known = List.copyOf(new TreeSet<>(allowed));
+            throw new KsyncException(ErrorKind.BAD_INPUT, "unknown_parameter", "Unknown query parameter(s) " + names
+                    + "; allowed: " + (known.isEmpty() ? "none" : known), Map.of("parameters", names, "allowed", known));
+        }
+        return q;
     }
 
     Optional<String> get(String name) {
         return Optional.ofNullable(values.get(name));
     }
 
-    java.util.Set<String> names() {
-        return values.keySet();
+    /** A whole number in {@code min..max}; else 400 {@code invalid_<name>}. */
+    Optional<Integer> integer(String name, int min, int max) {
+        return get(name).map(raw -> {
+            try {
+                int v = Integer.parseInt(raw.strip());
+                if (v >= min && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw KsyncException.badInput(name, shown(raw), "a whole number from " + min + " to " + max);
+        });
+    }
+
+    /**
+     * true/1 or false/0 (any case; {@code fast=1} as the runbook writes it); an empty value reads as absent, so the
+     * route's default applies. Anything else is 400 {@code invalid_<name>}.
+     */
+    Optional<Boolean> bool(String name) {
+        return get(name).filter(raw -> !raw.isBlank()).map(raw ->
+                switch (raw.strip().toLowerCase(Locale.ROOT)) {
+                    case "true", "1" -> true;
+                    case "false", "0" -> false;
+                    default -> throw KsyncException.badInput(name, shown(raw), "true, false, 1 or 0");
+                });
+    }
+
+    /** An echoed value is cut short: the error is logged, and a query can be long. */
+    private static String shown(String raw) {
+        return raw.length() > SHOWN ? raw.substring(0, SHOWN) + "…" : raw;
     }
 
     private static String decode(String s) {

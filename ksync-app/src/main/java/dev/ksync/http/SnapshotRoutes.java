@@ -50,7 +50,7 @@ record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodi
     }
 
     private void list(Context ctx) {
-        String account = QueryParams.of(ctx).get("accountId").orElse(null);
+        String account = QueryParams.only(ctx, Set.of("accountId")).get("accountId").orElse(null);
         AccountId id = AccountId.of("accountId", account);
         ctx.json(Map.of("snapshots", snapshots.list(id).stream().map(SnapshotRoutes::view).toList()));
     }

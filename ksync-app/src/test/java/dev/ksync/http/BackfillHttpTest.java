@@ -182,7 +182,7 @@ class BackfillHttpTest {
     void bad_input_answers_400_naming_the_field_and_unknowns_404() throws Exception {
         assertError(post("/api/backfill/start/shop?years=0"), 400, "invalid_years");
         assertError(post("/api/backfill/start/shop?include_orders=maybe"), 400, "invalid_include_orders");
-        assertError(post("/api/backfill/start/shop?yeers=1"), 400, "invalid_yeers");
+        assertError(post("/api/backfill/start/shop?yeers=1"), 400, "unknown_parameter");
         assertError(get("/api/backfill/data/shop/orders?date=2024-13-01"), 400, "invalid_date");
         assertError(get("/api/backfill/data/shop/orders?date=2024-12-01&limit=1001"), 400, "invalid_limit");
         assertError(post("/api/backfill/start/nobody"), 404, "not_found");

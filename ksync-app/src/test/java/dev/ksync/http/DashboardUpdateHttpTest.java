@@ -180,8 +180,10 @@ class DashboardUpdateHttpTest {
         assertThat(rig.server().get("/api/dashboard/update?mode=live&accountId=a&days=31&token=" + SECRET, null)
                 .statusCode()).isEqualTo(400);
         assertThat(rig.server().get("/api/dashboard/update?mode=dry-run&token=wrong", null).statusCode()).isEqualTo(401);
-        assertThat(rig.server().get("/api/dashboard/update?mode=dry-run&bogus=1&token=" + SECRET, null).statusCode())
-                .isEqualTo(400);
+        HttpResponse<String> unknown = rig.server().get("/api/dashboard/update?mode=dry-run&bogus=1&token=" + SECRET, null);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(unknown.body()).path("error").asText()).isEqualTo("unknown_parameter");
+        assertThat(unknown.body()).contains("bogus").contains("timeframeKey");
     }
 
     private static List<NamedCsvRecord> csv(String key) throws Exception {

@@ -28,6 +28,7 @@ public record AppConfig(
     public static final int DEFAULT_PORT = 3000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_UPDATES = 8;
+    public static final int DEFAULT_MAX_CONCURRENT_INGESTS = 2;
     public static final String DEFAULT_KLAVIYO_BASE_URL = "https://a.klaviyo.com";
     /** Newest revision of the stored Klaviyo spec (spec/klaviyo/SOURCE.md). */
     public static final String DEFAULT_KLAVIYO_REVISION = KlaviyoClientConfig.REVISION;
@@ -35,8 +36,11 @@ public record AppConfig(
     /**
      * @param maxConcurrentUpdates KSYNC_MAX_CONCURRENT_UPDATES: updates the HTTP API runs at once; each holds a pooled
      *                             connection for its idempotency key's lock, so a crowd of them must not drain the pool
+     * @param maxConcurrentIngests KSYNC_MAX_CONCURRENT_INGESTS: raw ingest runs the HTTP API runs at once; each holds a
+     *                             pooled connection per datasource it loads at once, so the same holds for them
      */
-    public record HttpSettings(int port, long maxBodyBytes, Optional<Secret> adminJobSecret, int maxConcurrentUpdates) {}
+    public record HttpSettings(int port, long maxBodyBytes, Optional<Secret> adminJobSecret, int maxConcurrentUpdates,
+                               int maxConcurrentIngests) {}
 
     /** {@code url} is empty for the embedded PostgreSQL under {@code dataDir/pg}. It may hold a password: a Secret. */
     public record DatabaseSettings(Optional<Secret> url) {
@@ -114,7 +118,8 @@ public record AppConfig(
                 r.intIn("PORT", DEFAULT_PORT, 0, 65535),
                 r.longIn("KSYNC_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 1L << 34),
                 r.secret("ADMIN_JOB_SECRET"),
-                r.intIn("KSYNC_MAX_CONCURRENT_UPDATES", DEFAULT_MAX_CONCURRENT_UPDATES, 1, 64));
+                r.intIn("KSYNC_MAX_CONCURRENT_UPDATES", DEFAULT_MAX_CONCURRENT_UPDATES, 1, 64),
+                r.intIn("KSYNC_MAX_CONCURRENT_INGESTS", DEFAULT_MAX_CONCURRENT_INGESTS, 1, 16));
 
         Path dataDir = Path.of(r.string("KSYNC_DATA_DIR", "./data")).toAbsolutePath().normalize();
 
@@ -205,8 +210,8 @@ public record AppConfig(
 
     /** A copy with another HTTP port (for {@code ksync serve --port}). */
     public AppConfig withPort(int port) {
-        return new AppConfig(new HttpSettings(port, http.maxBodyBytes(), http.adminJobSecret(), http.maxConcurrentUpdates()), dataDir, database,
-                secretKey, storage, klaviyo, jobs, schedules, alerts);
+        return new AppConfig(new HttpSettings(port, http.maxBodyBytes(), http.adminJobSecret(), http.maxConcurrentUpdates(),
+                http.maxConcurrentIngests()), dataDir, database, secretKey, storage, klaviyo, jobs, schedules, alerts);
     }
 
     public AppConfig withKlaviyo(KlaviyoSettings k) {

@@ -67,7 +67,7 @@ class AppConfigTest {
                 Map.entry("KSYNC_MAX_DURATION_S", "120"),
                 Map.entry("KSYNC_RETENTION_DAYS", "7"),
                 Map.entry("KSYNC_PATCH_DAYS", "3")));
-        assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 8));
+        assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 8, 2));
         assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/ksync-x"));
         assertThat(c.database().url()).contains(new Secret("postgres://u:p@db:5432/k"));
         assertThat(c.storage().buckets().dataIngest()).isEqualTo("pre");
@@ -126,6 +126,15 @@ class AppConfigTest {
                             .contains("KSYNC_SCHEDULER_THREADS is out of range")
                             .doesNotContain("61 3", "every night");
                 });
+    }
+
+    @Test
+    void a_concurrency_limit_out_of_range_stops_the_start_naming_the_variable_and_its_range() {
+        assertThatThrownBy(() -> AppConfig.load(Map.of(
+                "KSYNC_MAX_CONCURRENT_INGESTS", "0", "KSYNC_MAX_CONCURRENT_UPDATES", "65")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KSYNC_MAX_CONCURRENT_INGESTS is out of range; allowed: a whole number from 1 to 16")
+                .hasMessageContaining("KSYNC_MAX_CONCURRENT_UPDATES is out of range; allowed: a whole number from 1 to 64");
     }
 
     @Test
