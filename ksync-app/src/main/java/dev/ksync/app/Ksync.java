@@ -216,10 +216,12 @@ public final class Ksync implements AutoCloseable {
         // Fail on a missing KSYNC_SECRET_KEY before starting a database we would not be able to use.
         SecretBox box = SecretBox.forConfig(config);
         // Long runs hold a connection for their whole length: each scheduler thread's and each concurrent HTTP update
-        // its idempotency key's lock; each concurrent HTTP ingest run one per datasource it loads at once.
+        // its idempotency key's lock; each ingest run one per datasource it loads at once (the scheduled one runs on a
+        // scheduler thread, counted above, and needs the rest of its datasources' beside it).
+        int ingest = Ingestion.Settings.DEFAULT.parallel();
         Database db = Database.open(config.database(), config.dataDir(), config.schedules().threads()
                 + config.http().maxConcurrentUpdates()
-                + config.http().maxConcurrentIngests() * Ingestion.Settings.DEFAULT.parallel());
+                + config.http().maxConcurrentIngests() * ingest + (ingest - 1));
         try {
             return new Ksync(config, clock, db, box);
         } catch (RuntimeException e) {

@@ -37,6 +37,7 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
     private void run(Context ctx) {
         gate.requireKlaviyoEnabled();
         IngestRequest req = parse(bodies.object(ctx, FIELDS));
+        ingestion.check(req); // a mistake is a 400 even when every slot is taken
         IngestReport report = slots.admit(() -> ingestion.run(req));
         if (report.failed()) {
             throw failed(report);

@@ -71,6 +71,16 @@ class IngestConcurrencyTest {
             assertThat(e.path("message").asText()).contains("KSYNC_MAX_CONCURRENT_INGESTS");
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
             assertThat(first).as("the refusal came while the first still ran").isNotDone();
+            // a mistake in the request is the caller's to fix, not a reason to retry later: 400 even when full
+            HttpResponse<String> wrong = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return rig.server().post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"only\":[\"tempaltes\"]}");
+                } catch (Exception x) {
+                    throw new IllegalStateException(x);
+                }
+            }).get(30, TimeUnit.SECONDS);
+            assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
+            assertThat(json.readTree(wrong.body()).path("details").path("field").asText()).isEqualTo("only");
             hold.rollback();
         }
 

@@ -119,10 +119,21 @@ public final class Ingestion {
         return reports;
     }
 
+    /**
+     * Refuses a request whose datasources file lacks the mode's list or whose {@code only} names a datasource it does
+     * not have, before any work (a caller checks before it takes a slot).
+     */
+    public void check(IngestRequest r) {
+        chosen(r);
+    }
+
+    private static List<Datasource> chosen(IngestRequest r) {
+        return choose(r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode()), r);
+    }
+
     /** One run; its report says per datasource what loaded or failed ({@link IngestReport#failed()}). */
     public IngestReport run(IngestRequest r) {
-        DatasourceFile file = r.datasources().orElseGet(DatasourceFile::builtIn);
-        List<Datasource> chosen = choose(file.forMode(r.mode()), r);
+        List<Datasource> chosen = chosen(r);
         String account = r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
         String schema = schemaOf(account);
         KlaviyoClient client = clients.client(r.accountId());
