@@ -39,7 +39,8 @@ class DashboardStoredTopsTest {
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     @RegisterExtension
-    static final TestRig rig = TestRig.api().secret(SECRET).sandbox(SandboxOptions.defaults().withProfiles(300)
+    static final TestRig rig = TestRig.api().secret(SECRET).env("KLAVIYO_RATE_SCALE", "60") // several updates, no budget waits
+            .sandbox(SandboxOptions.defaults().withProfiles(300)
             .withRateLimits(RateLimitMode.OFF).withCurrency("EUR"));
 
     private static JsonNode update(String account) throws Exception {
