@@ -131,7 +131,7 @@ public final class Ksync implements AutoCloseable {
         this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks, List.of(backfill.task()));
         this.schedules = new ScheduleBoard(database.jdbi(), config.schedules(), nightlyRuns, clock);
         this.snapshotFiles = new SnapshotFiles(snapshots, objectStore);
-        this.dashboard = new Dashboard(database.jdbi(), accounts, snapshots, snapshotFiles, schedules, clock);
+        this.dashboard = new Dashboard(database.jdbi(), accounts, snapshots, snapshotProcessor, schedules, clock);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);

@@ -15,7 +15,7 @@ import dev.ksync.error.KsyncException;
 import dev.ksync.schedule.ScheduleBoard;
 import dev.ksync.schedule.ScheduledTasks;
 import dev.ksync.snapshot.Snapshot;
-import dev.ksync.snapshot.SnapshotFiles;
+import dev.ksync.snapshot.SnapshotProcessor;
 import dev.ksync.snapshot.Snapshots;
 import dev.ksync.snapshot.Upload;
 import java.math.BigDecimal;
@@ -40,7 +40,9 @@ import org.jdbi.v3.core.Jdbi;
  * <p>Where the numbers come from, per day and source (flows, campaigns): the newest ready snapshot's series row when
  * it has one (the nightly update keeps its recent days patched, so it is fresher), else the sums of the backfill's
  * daily statistics. Subscriber counts come from the snapshot. Top flows and campaigns come from the backfill's daily
- * statistics when it has any in the range, else from the newest ready snapshot's CSVs (its window only).
+ * statistics when it has any in the range, else from the newest ready snapshot's sums per flow and campaign and day
+ * (table snapshot_tops, stored when the snapshot was made ready; its days only). The currency is Klaviyo's account
+ * currency as the newest update read it, else the backfill's orders', else USD.
  */
 public final class Dashboard {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dashboard.class);
@@ -50,16 +52,16 @@ public final class Dashboard {
     private final Jdbi jdbi;
     private final AccountService accounts;
     private final Snapshots snapshots;
-    private final SnapshotFiles files;
+    private final SnapshotProcessor processor;
     private final ScheduleBoard schedules;
     private final Clock clock;
 
-    public Dashboard(Jdbi jdbi, AccountService accounts, Snapshots snapshots, SnapshotFiles files,
+    public Dashboard(Jdbi jdbi, AccountService accounts, Snapshots snapshots, SnapshotProcessor processor,
             ScheduleBoard schedules, Clock clock) {
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.snapshots = snapshots;
-        this.files = files;
+        this.processor = processor;
         this.schedules = schedules;
         this.clock = clock;
     }
@@ -78,20 +80,14 @@ public final class Dashboard {
             Totals totals = totals(h, mail, id, range, snapshotId, series);
             Top flows = top(h, "flow", id, range);
             Top campaigns = top(h, "campaign", id, range);
-            if (flows.items().isEmpty() && campaigns.items().isEmpty() && ready.isPresent()) {
-                try {
-                    SnapshotTops fromCsv = SnapshotTops.read(files, ready.get().id(), range, TOP);
-                    flows = fromCsv.flows();
-                    campaigns = fromCsv.campaigns();
-                } catch (KsyncException e) {
-                    // the top lists are a side dish: an unreadable CSV must not take the series and totals down
-                    log.warn("Top flows and campaigns of {} from snapshot {} unavailable: {}", id, ready.get().id(),
-                            e.getMessage());
-                }
+            if (flows.items().isEmpty() && campaigns.items().isEmpty() && ready.isPresent()
+                    && topsStored(ready.get().id())) {
+                flows = snapshotTop(h, "flow", ready.get().id(), range);
+                campaigns = snapshotTop(h, "campaign", ready.get().id(), range);
             }
-            Optional<String> currency = currency(h, id);
-            return new DashboardView(id.value(), account.name(), zone.getId(), currency.orElse(DEFAULT_CURRENCY),
-                    currency.isPresent() ? "backfill" : "default", range.start(), range.end(), series, totals, flows,
+            Currency currency = currency(h, id);
+            return new DashboardView(id.value(), account.name(), zone.getId(), currency.code(), currency.source(),
+                    range.start(), range.end(), series, totals, flows,
                     campaigns, ready.map(s -> info(s, Upload.FILES)), latest.map(s -> info(s, List.of())),
                     hasBackfill(h, id), nextRun());
         });
@@ -129,10 +125,59 @@ public final class Dashboard {
         }
     }
 
-    /** The currency the backfill found the account's revenue in (Klaviyo's account currency), when it ran. */
-    private static Optional<String> currency(Handle h, AccountId id) {
-        return h.createQuery("select currency from backfill_status where account_id = :a and currency ~ '^[A-Z]{3}$'")
+    private record Currency(String code, String source) {}
+
+    /**
+     * Klaviyo's account currency as the account's newest update to read it stored it with its upload ("account"),
+     * else the currency of the backfill's orders ("backfill"), else USD ("default").
+     */
+    private static Currency currency(Handle h, AccountId id) {
+        Optional<String> account = h.createQuery("select u.currency from snapshots s join uploads u on u.id = s.upload_id"
+                        + " where s.account_id = :a and u.currency is not null order by s.id desc limit 1")
                 .bind("a", id.value()).mapTo(String.class).findOne();
+        if (account.isPresent()) {
+            return new Currency(account.get(), "account");
+        }
+        return h.createQuery("select currency from backfill_status where account_id = :a and currency ~ '^[A-Z]{3}$'")
+                .bind("a", id.value()).mapTo(String.class).findOne().map(c -> new Currency(c, "backfill"))
+                .orElse(new Currency(DEFAULT_CURRENCY, "default"));
+    }
+
+    /**
+     * Whether the snapshot's top sums are stored; a snapshot made ready before they were stored with it gets them
+     * computed from its CSVs now, once.
+     */
+    private boolean topsStored(long snapshotId) {
+        try {
+            processor.storeTopsOnce(snapshotId);
+            return true;
+        } catch (KsyncException e) {
+            // the top lists are a side dish: an unreadable CSV must not take the series and totals down
+            log.warn("Top flows and campaigns of snapshot {} unavailable: {}", snapshotId, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Top flows ({@code kind} "flow") or campaigns ("campaign") by revenue from a snapshot's sums: counts summed, the
+     * revenue summed then rounded to cents, the name of the item's latest day in the range (its id when blank).
+     */
+    private static Top snapshotTop(Handle h, String kind, long snapshotId, DashboardRange range) {
+        List<TopItem> items = h.createQuery("""
+                        select item_id as id,
+                               coalesce(nullif((array_agg(name order by day desc))[1], ''), item_id) as name,
+                               sum(delivered) as delivered, sum(opens) as opens, sum(clicks) as clicks,
+                               sum(orders) as orders, round(sum(revenue), 2) as revenue
+                        from snapshot_tops
+                        where snapshot_id = :snapshot and kind = :kind and day between :start and :end
+                        group by item_id
+                        order by revenue desc, delivered desc, item_id collate "C"
+                        limit\s""" + TOP)
+                .bind("snapshot", snapshotId).bind("kind", kind).bind("start", range.start()).bind("end", range.end())
+                .map((rs, ctx) -> new TopItem(rs.getString("id"), rs.getString("name"), rs.getLong("delivered"),
+                        rs.getLong("opens"), rs.getLong("clicks"), rs.getLong("orders"), rs.getBigDecimal("revenue")))
+                .list();
+        return new Top(items.isEmpty() ? "none" : "snapshot", items);
     }
 
     /**

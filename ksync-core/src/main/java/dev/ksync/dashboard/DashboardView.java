@@ -11,7 +11,8 @@ import java.util.Optional;
  * day), the shape a chart takes as it is.
  *
  * @param currency       ISO 4217 code the revenue is in; {@code currencySource} says where it came from
- *                       ("backfill" orders, or "default" when nothing has told us)
+ *                       ("account": Klaviyo's preferred_currency as the newest update read it, "backfill": the
+ *                       backfill's orders, "default": USD when nothing has told us)
  * @param dataSnapshot   the newest ready snapshot, whose series the dashboard reads (empty when there is none)
  * @param latestSnapshot the newest snapshot in any status (it may be running or failed)
  */

@@ -109,8 +109,8 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
             }
             context.progress(i + 1);
         }
-        return new FlowSyncReport(rows, flowIds.size(), window, account.zone(), account.zoneSource(), metric, plan,
-                sel.caps(), walks.fetched(), sample.rows(), start.calls());
+        return new FlowSyncReport(rows, flowIds.size(), window, account.zone(), account.zoneSource(),
+                account.currency(), metric, plan, sel.caps(), walks.fetched(), sample.rows(), start.calls());
     }
 
     private FlowRow row(FlowReports.Line l, FlowInfo flow, boolean enrich, KlaviyoClient client,

@@ -9,6 +9,7 @@ import dev.ksync.reporting.ReportWindow;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a flow sync did: rows written, the window and timezone, the conversion metric and how it was chosen, the
@@ -18,8 +19,10 @@ import java.util.Map;
  * @param caps         caps that left something out, e.g. {@code limitFlows → 5 flows left out}
  * @param flowsWalked  flows whose actions were walked for names (enrichMessageNames)
  * @param sample       the first rows, header → cell
+ * @param currency     the account's currency as the same account call read it (see {@code AccountZone})
  */
 public record FlowSyncReport(long rows, int flows, ReportWindow window, ZoneId zone, String zoneSource,
+                             Optional<String> currency,
                              ConversionMetric conversionMetric, ReportPlan plan, Map<String, String> caps,
                              List<String> flowsWalked, List<Map<String, String>> sample, CallStats calls)
         implements ReportSyncResult.Details {

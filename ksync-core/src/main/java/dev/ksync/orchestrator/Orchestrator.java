@@ -189,10 +189,13 @@ public final class Orchestrator {
                 patch.map(Window::end));
         try {
             Map<String, Produced> done = produce(plan(req, patch), false, progress, deadline, upload);
-            ZoneId zone = ((FlowSyncReport) done.get("flows").report().details()).zone();
+            // the flows producer read Klaviyo's account for its timezone: that call's currency comes for free
+            FlowSyncReport flows = (FlowSyncReport) done.get("flows").report().details();
+            ZoneId zone = flows.zone();
             if (!zone.equals(upload.zone())) {
                 snapshots.setZone(uploadId, zone);
             }
+            flows.currency().ifPresent(c -> snapshots.setCurrency(uploadId, c));
             checkDeadline(deadline, "processing");
             byte[][] answer = new byte[1][];
             // the answer is recorded under the key in the transaction that makes the snapshot ready: a node that

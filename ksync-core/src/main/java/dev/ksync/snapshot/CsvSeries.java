@@ -25,6 +25,9 @@ import java.util.function.Predicate;
  * Turns the three CSVs of an upload into daily series, reading each file once as a stream (memory holds one entry
  * per day, not per row). A count comes from its count column when the file has one (campaigns.csv's Unsubscribes),
  * else from its rate × Delivered, rounded to a whole number per row (flows.csv carries only Unsub Rate).
+ *
+ * <p>The same pass sums each flow's and campaign's days for the dashboard's top lists ({@link TopRow}): only the
+ * count columns themselves (no rate stands in), and revenue unrounded.
  */
 final class CsvSeries {
     /** A count and the rate column that stands in for it where a file lacks the count. */
@@ -39,11 +42,29 @@ final class CsvSeries {
     private static final String CREATED = "Profile Created On";
 
     private final Map<Source, TreeMap<LocalDate, Counts>> mail = new TreeMap<>();
+    private final Map<Source, TreeMap<ItemDay, ItemSums>> items = new TreeMap<>();
+
+    private record ItemDay(LocalDate day, String itemId) implements Comparable<ItemDay> {
+        @Override
+        public int compareTo(ItemDay o) {
+            int c = day.compareTo(o.day);
+            return c != 0 ? c : itemId.compareTo(o.itemId);
+        }
+    }
+
+    /** One item's day being summed. */
+    private static final class ItemSums {
+        String name;
+        long delivered, opens, clicks, orders;
+        BigDecimal revenue = BigDecimal.ZERO;
+    }
     private final TreeMap<LocalDate, Long> created = new TreeMap<>();
 
     /** Adds flows.csv or campaigns.csv (both dated by their Day column). */
     void readMail(Source source, String file, InputStream in) {
         TreeMap<LocalDate, Counts> days = mail.computeIfAbsent(source, s -> new TreeMap<>());
+        TreeMap<ItemDay, ItemSums> byItem = items.computeIfAbsent(source, s -> new TreeMap<>());
+        String label = source == Source.FLOWS ? "Flow" : "Campaign";
         try (CsvReader<NamedCsvRecord> csv = CsvReader.builder().ofNamedCsvRecord(reader(in))) {
             for (NamedCsvRecord r : csv) {
                 String dayCell = r.findField("Day").orElse("");
@@ -56,6 +77,19 @@ final class CsvSeries {
                         count(file, r, ORDERS, delivered), revenue(file, r, delivered), count(file, r, UNSUBS, delivered),
                         count(file, r, COMPLAINTS, delivered), count(file, r, BOUNCES, delivered));
                 days.merge(day, c, Counts::plus);
+                String id = r.findField(label + " ID").orElse("");
+                if (!id.isEmpty()) {
+                    ItemSums t = byItem.computeIfAbsent(new ItemDay(day, id), k -> new ItemSums());
+                    t.name = r.findField(label + " Name").orElse(t.name);
+                    t.delivered += delivered;
+                    t.opens += whole(file, r, OPENS.count());
+                    t.clicks += whole(file, r, CLICKS.count());
+                    t.orders += whole(file, r, ORDERS.count());
+                    String revenue = r.findField("Revenue").orElse("");
+                    if (!revenue.isEmpty()) {
+                        t.revenue = t.revenue.add(decimal(file, r, "Revenue", revenue));
+                    }
+                }
             }
         } catch (java.io.IOException | CsvParseException e) {
             throw unreadable(file, e.getMessage());
@@ -106,6 +140,18 @@ final class CsvSeries {
                 out.add(new SeriesRow(e.getKey(), Source.ALL, e.getValue(), Optional.of(fresh), Optional.of(running)));
             }
         }
+        return out;
+    }
+
+    /** Each flow's and campaign's days that {@code keep} accepts, by kind, day and id. */
+    List<TopRow> tops(Predicate<LocalDate> keep) {
+        List<TopRow> out = new ArrayList<>();
+        items.forEach((source, days) -> days.forEach((k, t) -> {
+            if (keep.test(k.day())) {
+                out.add(new TopRow(TopRow.kind(source), k.itemId(), k.day(), t.name, t.delivered, t.opens, t.clicks,
+                        t.orders, t.revenue));
+            }
+        }));
         return out;
     }
 

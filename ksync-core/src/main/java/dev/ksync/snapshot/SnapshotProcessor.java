@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a snapshot's upload (its three CSVs in the ingest bucket) into series and totals. The series, the totals and
- * the status ready are written in one transaction, so a reader sees the old rows or the new ones, and a failure
+ * Turns a snapshot's upload (its three CSVs in the ingest bucket) into series, totals and the top lists' sums per
+ * flow and campaign. They and the status ready are written in one transaction, so a reader sees the old rows or the new ones, and a failure
  * leaves none of its rows, only status failed with the error. Two processors of one snapshot take turns (a row lock).
  */
 public final class SnapshotProcessor {
@@ -86,10 +86,22 @@ public final class SnapshotProcessor {
                 CsvSeries csv = read(upload);
                 Predicate<LocalDate> inWindow = d -> start.isEmpty() || !d.isBefore(start.get()) && !d.isAfter(end.get());
                 List<SeriesRow> rows = csv.rows(inWindow);
+                // a snapshot made ready before V8, patched in place, has no top sums to keep outside the window:
+                // its own files give them all
+                boolean allTops = base.isEmpty() && start.isPresent() && !Snapshots.topsStored(h, s.id());
                 if (base.isPresent()) {
                     Snapshots.copySeries(h, base.get(), s.id());
+                    try {
+                        storeTopsOnce(h, base.get());
+                    } catch (KsyncException e) {
+                        // the top lists are a side dish: a base whose files are gone still patches, its tops the window's
+                        log.warn("Top sums of base snapshot {} unavailable: {}", base.get(), e.getMessage());
+                    }
+                    Snapshots.copyTops(h, base.get(), s.id());
                 }
                 Snapshots.replaceSeries(h, s.id(), start, end, rows);
+                Snapshots.replaceTops(h, s.id(), allTops ? Optional.empty() : start,
+                        allTops ? Optional.empty() : end, csv.tops(allTops ? d -> true : inWindow));
                 Snapshots.finish(h, s.id(), clock.instant());
                 onReady.inTransaction(h, Snapshots.lock(h, s.id()).orElseThrow());
             });
@@ -103,6 +115,33 @@ public final class SnapshotProcessor {
         log.info("Snapshot {} of {} ready ({}){}", s.id(), s.accountId(), upload.id(),
                 start.map(d -> ", window " + d + ".." + end.get()).orElse(""));
         return done;
+    }
+
+    /**
+     * Stores the top sums of a ready snapshot made before they were stored with it (V8), computed once from its
+     * flows.csv and campaigns.csv; a no-op when they are stored. Readers call it instead of rereading the CSVs.
+     */
+    public void storeTopsOnce(long id) {
+        snapshots.jdbi().useTransaction(h -> storeTopsOnce(h, id));
+    }
+
+    private void storeTopsOnce(Handle h, long id) {
+        if (Snapshots.topsStored(h, id)) {
+            return;
+        }
+        Snapshot s = Snapshots.lock(h, id).orElseThrow(() -> KsyncException.notFound("snapshot", Long.toString(id)));
+        if (s.status() != Snapshot.Status.READY || Snapshots.topsStored(h, id)) {
+            return; // another reader stored them while this one waited for the lock
+        }
+        Upload upload = snapshots.upload(s.uploadId()).orElseThrow(() -> KsyncException.notFound("upload",
+                s.uploadId().value()));
+        CsvSeries csv = new CsvSeries();
+        withFile(upload, Upload.FLOWS, in -> csv.readMail(Source.FLOWS, Upload.FLOWS, in));
+        withFile(upload, Upload.CAMPAIGNS, in -> csv.readMail(Source.CAMPAIGNS, Upload.CAMPAIGNS, in));
+        Snapshots.replaceTops(h, id, Optional.empty(), Optional.empty(), csv.tops(d -> true));
+        Snapshots.markTopsStored(h, id);
+        log.info("Snapshot {} of {}: top sums computed from its CSVs once (made ready before they were stored)", id,
+                s.accountId());
     }
 
     /** Reads the three files, each as a stream; a missing one fails the snapshot (no ready snapshot without all three). */

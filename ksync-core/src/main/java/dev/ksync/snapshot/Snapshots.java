@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/** The uploads, snapshots, series and totals tables: every SQL statement on them is here. */
+/** The uploads, snapshots, series, totals and tops tables: every SQL statement writing them is here. */
 public final class Snapshots {
     private static final String SNAPSHOT = "select id, account_id, upload_id, status, error, last_email_date, based_on,"
             + " patch_start, patch_end, created_at, updated_at from snapshots";
@@ -51,6 +51,12 @@ public final class Snapshots {
     public void setZone(UploadId id, ZoneId zone) {
         jdbi.useHandle(h -> h.createUpdate("update uploads set timezone = :zone where id = :id")
                 .bind("zone", zone.getId()).bind("id", id.value()).execute());
+    }
+
+    /** Records Klaviyo's account currency (ISO 4217 code) as the upload's producers read it. */
+    public void setCurrency(UploadId id, String currency) {
+        jdbi.useHandle(h -> h.createUpdate("update uploads set currency = :currency where id = :id")
+                .bind("currency", currency).bind("id", id.value()).execute());
     }
 
     public Optional<Upload> upload(UploadId id) {
@@ -177,6 +183,47 @@ public final class Snapshots {
                 .bind("from", from).bind("to", to).execute();
     }
 
+    /** Whether snapshot_tops holds the snapshot's sums (false for snapshots made ready before V8). */
+    static boolean topsStored(Handle h, long id) {
+        return h.createQuery("select tops_stored from snapshots where id = :id").bind("id", id).mapTo(Boolean.class)
+                .findOne().orElse(false);
+    }
+
+    /** Inside a transaction: replaces the top sums of the days in the window (all when empty). */
+    static void replaceTops(Handle h, long id, Optional<LocalDate> start, Optional<LocalDate> end, List<TopRow> rows) {
+        if (start.isPresent()) {
+            h.createUpdate("delete from snapshot_tops where snapshot_id = :id and day between :start and :end")
+                    .bind("id", id).bind("start", start.get()).bind("end", end.orElseThrow()).execute();
+        } else {
+            h.createUpdate("delete from snapshot_tops where snapshot_id = :id").bind("id", id).execute();
+        }
+        var batch = h.prepareBatch("insert into snapshot_tops (snapshot_id, kind, day, item_id, name, delivered, opens,"
+                + " clicks, orders, revenue) values (:id, :kind, :day, :item, :name, :delivered, :opens, :clicks,"
+                + " :orders, :revenue)");
+        for (TopRow r : rows) {
+            batch.bind("id", id).bind("kind", r.kind()).bind("day", r.day()).bind("item", r.itemId())
+                    .bind("name", r.name()).bind("delivered", r.delivered()).bind("opens", r.opens())
+                    .bind("clicks", r.clicks()).bind("orders", r.orders()).bind("revenue", r.revenue()).add();
+        }
+        if (!rows.isEmpty()) {
+            batch.execute();
+        }
+    }
+
+    /** Inside the processing transaction: a patch snapshot starts from its base's top sums, as from its series. */
+    static void copyTops(Handle h, long from, long to) {
+        h.createUpdate("delete from snapshot_tops where snapshot_id = :to").bind("to", to).execute();
+        h.createUpdate("insert into snapshot_tops (snapshot_id, kind, day, item_id, name, delivered, opens, clicks,"
+                        + " orders, revenue) select :to, kind, day, item_id, name, delivered, opens, clicks, orders,"
+                        + " revenue from snapshot_tops where snapshot_id = :from")
+                .bind("from", from).bind("to", to).execute();
+    }
+
+    /** Inside the transaction that computed a ready snapshot's top sums after the fact. */
+    static void markTopsStored(Handle h, long id) {
+        h.createUpdate("update snapshots set tops_stored = true where id = :id").bind("id", id).execute();
+    }
+
     /** Inside the processing transaction: totals from the series as they now stand, then status ready. */
     static void finish(Handle h, long id, Instant now) {
         h.createUpdate("delete from snapshot_totals where snapshot_id = :id").bind("id", id).execute();
@@ -200,7 +247,8 @@ public final class Snapshots {
                     .bind("complaintRate", t.complaintRate().orElse(null))
                     .bind("bounceRate", t.bounceRate().orElse(null)).execute();
         }
-        h.createUpdate("update snapshots set status = 'ready', error = null, updated_at = :now, last_email_date ="
+        h.createUpdate("update snapshots set status = 'ready', error = null, updated_at = :now, tops_stored = true,"
+                        + " last_email_date ="
                         + " (select max(day) from snapshot_series where snapshot_id = :id and source = 'all'"
                         + " and delivered > 0) where id = :id")
                 .bind("id", id).bind("now", ts(now)).execute();

@@ -6,15 +6,17 @@ package dev.ksync.sandbox;
  * @param apiKey the private key clients must send; several comma-separated keys act as several
  *               accounts over the same data, each with its own rate-limit budget
  * @param faults fraction (0..1) of API answers that fail like a stressed Klaviyo
+ * @param currency the account's {@code preferred_currency} (ISO 4217), also the currency its orders are placed in
  */
 public record SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey,
-                             RateLimitMode rateLimits, int latencyMs, double faults) {
+                             RateLimitMode rateLimits, int latencyMs, double faults, String currency) {
 
     public static final int DEFAULT_PORT = 0;
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_PROFILES = 5000;
     public static final int DEFAULT_HISTORY_DAYS = 730;
     public static final String DEFAULT_API_KEY = "pk_sandbox";
+    public static final String DEFAULT_CURRENCY = "USD";
 
     public SandboxOptions {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -24,6 +26,13 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
         if (rateLimits == null) throw new IllegalArgumentException("rate-limits is null");
         if (latencyMs < 0) throw new IllegalArgumentException("latency-ms must be >= 0, got " + latencyMs);
         if (!(faults >= 0.0 && faults <= 1.0)) throw new IllegalArgumentException("faults must be 0.0..1.0, got " + faults);
+        if (currency == null || !currency.matches("[A-Z]{3}")) throw new IllegalArgumentException("currency must be an ISO 4217 code like EUR, got " + currency);
+    }
+
+    /** The options in the account's default currency. */
+    public SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey, RateLimitMode rateLimits,
+                          int latencyMs, double faults) {
+        this(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, DEFAULT_CURRENCY);
     }
 
     public static SandboxOptions defaults() {
@@ -31,12 +40,13 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
                 RateLimitMode.REAL, 0, 0.0);
     }
 
-    public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults); }
-    public SandboxOptions withSeed(long s) { return new SandboxOptions(port, s, profiles, historyDays, apiKey, rateLimits, latencyMs, faults); }
-    public SandboxOptions withProfiles(int n) { return new SandboxOptions(port, seed, n, historyDays, apiKey, rateLimits, latencyMs, faults); }
-    public SandboxOptions withHistoryDays(int d) { return new SandboxOptions(port, seed, profiles, d, apiKey, rateLimits, latencyMs, faults); }
-    public SandboxOptions withApiKey(String k) { return new SandboxOptions(port, seed, profiles, historyDays, k, rateLimits, latencyMs, faults); }
-    public SandboxOptions withRateLimits(RateLimitMode m) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, m, latencyMs, faults); }
-    public SandboxOptions withLatencyMs(int ms) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, ms, faults); }
-    public SandboxOptions withFaults(double p) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, p); }
+    public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency); }
+    public SandboxOptions withSeed(long s) { return new SandboxOptions(port, s, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency); }
+    public SandboxOptions withProfiles(int n) { return new SandboxOptions(port, seed, n, historyDays, apiKey, rateLimits, latencyMs, faults, currency); }
+    public SandboxOptions withHistoryDays(int d) { return new SandboxOptions(port, seed, profiles, d, apiKey, rateLimits, latencyMs, faults, currency); }
+    public SandboxOptions withApiKey(String k) { return new SandboxOptions(port, seed, profiles, historyDays, k, rateLimits, latencyMs, faults, currency); }
+    public SandboxOptions withRateLimits(RateLimitMode m) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, m, latencyMs, faults, currency); }
+    public SandboxOptions withLatencyMs(int ms) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, ms, faults, currency); }
+    public SandboxOptions withFaults(double p) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, p, currency); }
+    public SandboxOptions withCurrency(String c) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, c); }
 }

@@ -32,14 +32,14 @@ public record Catalog(Account account, List<Metric> metrics, List<TagGroup> tagG
             {FAILED_SMS, "klaviyo"}, {UNSUBSCRIBED_SMS, "klaviyo"}, {PLACED_ORDER, "shopify"}, {ORDERED_PRODUCT, "shopify"},
             {STARTED_CHECKOUT, "shopify"}, {FULFILLED_ORDER, "shopify"}, {VIEWED_PRODUCT, "api"}, {SUBSCRIBED_TO_LIST, "klaviyo"}};
 
-    public static Catalog generate(long seed, ZoneId zone, LocalDate firstDay, int days) {
+    public static Catalog generate(long seed, ZoneId zone, String currency, LocalDate firstDay, int days) {
         Rng.Stream r = new Rng.Stream(Rng.hash(seed, 7_000));
         ZoneId z = zone;
         Instant historyStart = firstDay.atStartOfDay(z).toInstant();
         Instant historyEnd = firstDay.plusDays(days).atStartOfDay(z).toInstant();
         Instant accountCreated = historyStart.minus(400, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
 
-        Account account = new Account(Ids.short6(Rng.hash(seed, 1)), "Northwind Outfitters", z, "USD",
+        Account account = new Account(Ids.short6(Rng.hash(seed, 1)), "Northwind Outfitters", z, currency,
                 Ids.short6(Rng.hash(seed, 1)), "Northwind Outfitters", "hello@northwind-outfitters.example",
                 "https://northwind-outfitters.example", "Apparel & Accessories", "en-US",
                 "125 Harbor Way", "Portland", "OR", "US", "97204");

@@ -189,7 +189,7 @@ public final class EventLog {
         Map<String, Object> props = new LinkedHashMap<>();
         String eventId = eventId(d, pos);
         switch (mi) {
-            case PLACED_ORDER -> props = Orders.placedOrderProperties(Orders.order(e.aux[pos] & ~0xFL, channel, name), messageId, flowId, channel);
+            case PLACED_ORDER -> props = Orders.placedOrderProperties(Orders.order(e.aux[pos] & ~0xFL, channel, name), catalog.account().currency(), messageId, flowId, channel);
             case ORDERED_PRODUCT -> props = Orders.orderedProductProperties(Orders.order(e.aux[pos] & ~0xFL, channel, name),
                     (int) (e.aux[pos] & 0xF), messageId, flowId, channel);
             case VIEWED_PRODUCT, STARTED_CHECKOUT -> {

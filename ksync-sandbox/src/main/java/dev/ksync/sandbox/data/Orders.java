@@ -81,11 +81,11 @@ public final class Orders {
         return new Order(orderId, List.copyOf(items), code, discount, shipping, value, source, medium, campaign);
     }
 
-    static Map<String, Object> placedOrderProperties(Order o, String attributedMessage, String attributedFlow, String channel) {
+    static Map<String, Object> placedOrderProperties(Order o, String currency, String attributedMessage, String attributedFlow, String channel) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("$event_id", o.orderId());
         p.put("$value", o.value());
-        p.put("$currency_code", "USD");
+        p.put("$currency_code", currency);
         p.put("OrderId", o.orderId());
         p.put("Items", o.items().stream().map(Item::name).toList());
         p.put("ItemNames", o.items().stream().map(Item::name).toList());

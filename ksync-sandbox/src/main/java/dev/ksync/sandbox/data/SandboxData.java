@@ -49,10 +49,15 @@ public final class SandboxData {
     }
 
     public static SandboxData generate(long seed, int profileCount, int historyDays, Clock clock) {
+        return generate(seed, profileCount, historyDays, dev.ksync.sandbox.SandboxOptions.DEFAULT_CURRENCY, clock);
+    }
+
+    /** {@code currency}: the account's preferred currency, which its orders are placed in too. */
+    public static SandboxData generate(long seed, int profileCount, int historyDays, String currency, Clock clock) {
         ZoneId zone = ZoneId.of(ZONES[Rng.below(Rng.hash(seed, 0), ZONES.length)]);
         LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         LocalDate firstDay = today.minusDays(historyDays);
-        Catalog catalog = Catalog.generate(seed, zone, firstDay, historyDays);
+        Catalog catalog = Catalog.generate(seed, zone, currency, firstDay, historyDays);
         Instant historyStart = firstDay.atStartOfDay(zone).toInstant();
         Instant end = today.atStartOfDay(zone).toInstant();
         // A third of the profiles predate the history window: they were active before it.
