@@ -51,10 +51,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the client's paging, the ingestion's encoder and loader threads, the JVM, PostgreSQL; per page fetched, against the
  * CPU a page may take at the ceiling on this machine.
  *
- * <p><b>Loader only</b>: {@code copyRows} rows (the loaded events, given fresh ids) through the same loader
- * ({@code RawTable.load}: encoder thread, COPY straight into the table) on one connection, no Klaviyo in the loop:
- * rows per CPU-second of the JVM and its PostgreSQL backend, which a shared machine does not distort as it does
- * wall-clock rows/s.
+ * <p><b>Loader only</b>: {@code copyRows} rows (the loaded events, given fresh Klaviyo-like ids) through the same
+ * loader ({@code RawTable.load}: encoder thread, binary COPY straight into the table) on one connection, no Klaviyo
+ * in the loop, twice: a first load (the table created in the loading transaction) and an append to the filled table.
+ * Rows per CPU-second of the loader's threads and PostgreSQL's processes, which a shared machine does not distort as
+ * it does wall-clock rows/s.
  *
  * <p>Args: [profiles] [historyDays] [latencyMs] [copyRows].
  */
@@ -148,48 +149,63 @@ public final class EventsIngestBench {
             List<JsonNode> base = db.jdbi().withHandle(h -> h.createQuery(
                     "select record::text from klaviyo_bench.klaviyo_events_hist order by id limit 5000")
                     .mapTo(String.class).list()).stream().map(s -> read(json, s)).toList();
-            // The records with fresh ids, built before the clock starts: what the loader is handed in a real run
-            // (the page's bytes, parsed once by the client), not the work of making test data
-            List<RawResource> rows = new ArrayList<>(copyRows);
-            for (int i = 0; i < copyRows; i++) {
-                ObjectNode n = ((ObjectNode) base.get(i % base.size())).put("id", "bench-" + i);
-                rows.add(RawResource.of(json.writeValueAsBytes(n)));
-            }
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            System.gc(); // the records built above are not the loader's garbage
-            long cpu0 = os.getProcessCpuTime();
-            long c0 = System.nanoTime();
-            int[] backend = {0};
-            double[] backendCpu0 = {0};
-            long[] loaded = {0};
-            CpuMeter meter = new CpuMeter(postmasterPid(dir.resolve("pg")));
-            // on a thread named as the ingestion's own, so the meter counts it as the loader
-            Thread.ofPlatform().name("ksync-ingest-probe").start(() -> loaded[0] = CopyLoadProbe.load(db.jdbi(),
-                    "klaviyo_bench", "copy_bench", Ingestion.Settings.DEFAULT.batchRows(), rows.iterator(),
-                    n -> KlaviyoTime.parse(n.attribute("datetime").asText(null)), pid -> {
-                        backend[0] = pid;
-                        backendCpu0[0] = cpuSeconds(pid);
-                    })).join();
-            double secs = (System.nanoTime() - c0) / 1e9;
-            double pgBackend = cpuSeconds(backend[0]) - backendCpu0[0];
-            Map<String, Double> parts = meter.stop();
-            double jvmCpu = (os.getProcessCpuTime() - cpu0) / 1e9; // the whole JVM (the sandbox is idle by now)
-            double threads = parts.getOrDefault("ingest encoder", 0.0) + parts.getOrDefault("ingest loader", 0.0);
-            double pgCpu = parts.get("PostgreSQL"); // every PostgreSQL process: the backend, WAL writer, checkpointer
-            long n = loaded[0];
-            if (n > 0) System.out.printf("loader only: %,d rows in %.1f s wall = %,.0f rows/s on one connection;"
-                    + " CPU a row: encoder + loader threads %.1f us + PostgreSQL %.1f us (its backend %.1f) ="
-                    + " %,.0f rows per CPU-second (PostgreSQL's alone: %,.0f; the whole JVM, GC and JIT included,"
-                    + " %.1f us a row); batches of %d; load average %s on %d cores%n",
-                    n, secs, n / secs, threads * 1e6 / n, pgCpu * 1e6 / n, pgBackend * 1e6 / n, n / (threads + pgCpu),
-                    n / pgCpu, jvmCpu * 1e6 / n, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(),
-                    os.getAvailableProcessors());
+            java.util.Random random = new java.util.Random(42);
+            int postmaster = postmasterPid(dir.resolve("pg"));
+            // A first load creates the table in the transaction that fills it (no WAL on the embedded server); an
+            // append writes into a table that holds rows already, as every later window does.
+            loaderOnly(db, postmaster, "first load (new table)", records(json, base, copyRows, random));
+            loaderOnly(db, postmaster, "append (existing table)", records(json, base, copyRows, random));
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * {@code n} records with fresh ids shaped like Klaviyo's (random base62, so the unique index takes them in no
+     * order), built before the clock starts: what the loader is handed in a real run (the page's bytes, parsed once
+     * by the client), not the work of making test data.
+     */
+    private static List<RawResource> records(ObjectMapper json, List<JsonNode> base, int n, java.util.Random random)
+            throws java.io.IOException {
+        String digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        List<RawResource> rows = new ArrayList<>(n);
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            id.setLength(0);
+            for (int k = 0; k < 11; k++) id.append(digits.charAt(random.nextInt(digits.length())));
+            ObjectNode node = ((ObjectNode) base.get(i % base.size())).put("id", id.append('-').append(i).toString());
+            rows.add(RawResource.of(json.writeValueAsBytes(node)));
+        }
+        return rows;
+    }
+
+    /** The loader alone on one connection into {@code klaviyo_bench.copy_bench}: rows per CPU-second. */
+    private static void loaderOnly(Database db, int postmaster, String label, List<RawResource> rows) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        System.gc(); // the records built before are not the loader's garbage
+        long c0 = System.nanoTime();
+        long[] loaded = {0};
+        CpuMeter meter = new CpuMeter(postmaster);
+        // on a thread named as the ingestion's own, so the meter counts it as the loader
+        Thread.ofPlatform().name("ksync-ingest-probe").start(() -> loaded[0] = CopyLoadProbe.load(db.jdbi(),
+                "klaviyo_bench", "copy_bench", Ingestion.Settings.DEFAULT.batchRows(), rows.iterator(),
+                r -> KlaviyoTime.parse(r.attribute("datetime").asText(null)))).join();
+        double secs = (System.nanoTime() - c0) / 1e9;
+        Map<String, Double> parts = meter.stop();
+        double threads = parts.getOrDefault("ingest encoder", 0.0) + parts.getOrDefault("ingest loader", 0.0);
+        double pgCpu = parts.get("PostgreSQL"); // every PostgreSQL process: the backend, WAL writer, checkpointer
+        double jvmOther = parts.getOrDefault("JVM (GC, JIT, other)", 0.0);
+        long n = loaded[0];
+        if (n == 0) return;
+        System.out.printf("loader only, %s: %,d rows in %.1f s wall = %,.0f rows/s on one connection; CPU a row:"
+                        + " encoder + loader threads %.1f us + PostgreSQL %.1f us = %,.0f rows per CPU-second"
+                        + " (PostgreSQL's alone: %,.0f; the JVM's GC and JIT besides: %.1f us a row); batches of %d;"
+                        + " load average %s on %d cores%n",
+                label, n, secs, n / secs, threads * 1e6 / n, pgCpu * 1e6 / n, n / (threads + pgCpu), n / pgCpu,
+                jvmOther * 1e6 / n, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(), os.getAvailableProcessors());
     }
 
     /**
@@ -208,6 +224,10 @@ public final class EventsIngestBench {
         private final Map<String, Double> spent = new java.util.TreeMap<>();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Thread sampler;
+
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final long process0 = os.getProcessCpuTime();
 
         CpuMeter(int postmaster) {
             this.postmaster = postmaster;
@@ -261,6 +281,9 @@ public final class EventsIngestBench {
             sampler.interrupt();
             sample(false);
             Map<String, Double> out = new java.util.TreeMap<>(spent);
+            // GC and compiler threads are no Java threads the bean lists: the process's CPU beyond its threads' is theirs
+            double threadsTotal = spent.values().stream().mapToDouble(Double::doubleValue).sum();
+            out.merge("JVM (GC, JIT, other)", Math.max(0, (os.getProcessCpuTime() - process0) / 1e9 - threadsTotal), Double::sum);
             out.put("PostgreSQL", pgCpu.entrySet().stream()
                     .mapToDouble(e -> e.getValue() - pgStart.getOrDefault(e.getKey(), 0.0)).sum());
             return out;
@@ -302,11 +325,6 @@ public final class EventsIngestBench {
         }
     }
 
-    /** A process's user + system CPU seconds from /proc (Linux), NaN if unreadable. */
-    private static double cpuSeconds(int pid) {
-        double[] st = stat(pid);
-        return st == null ? Double.NaN : st[1];
-    }
 
     private static JsonNode read(ObjectMapper json, String s) {
         try {

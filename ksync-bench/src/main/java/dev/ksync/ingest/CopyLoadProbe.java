@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Spliterators;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 import java.util.stream.StreamSupport;
 import org.jdbi.v3.core.Jdbi;
 
@@ -18,15 +17,14 @@ public final class CopyLoadProbe {
     private CopyLoadProbe() {}
 
     /**
-     * Loads every record into {@code schema.table} (an events table, keyed on id), telling {@code backendPid} the
-     * PostgreSQL backend that does the work; the rows inserted.
+     * Loads every record into {@code schema.table} (an events table, keyed on id; created in the same transaction
+     * when missing, as a first window creates it); the rows inserted.
      */
     public static long load(Jdbi jdbi, String schema, String table, int batchRows, Iterator<RawResource> records,
-                            Function<RawResource, Instant> datetime, IntConsumer backendPid) {
+                            Function<RawResource, Instant> datetime) {
         RawTable t = new RawTable(schema, table, "datetime", RawTable.Key.ID);
         jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
         return jdbi.inTransaction(h -> {
-            backendPid.accept(h.createQuery("select pg_backend_pid()").mapTo(Integer.class).one());
             t.createIfMissing(h);
             return t.load(h, Instant.now().getEpochSecond(), batchRows,
                     StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, 0), false), datetime);
