@@ -124,7 +124,10 @@ final class CopyRows {
             return;
         }
         switch (type) {
-            case "numeric" -> out.numeric(v.isNumber() ? v.decimalValue() : null);
+            case "numeric" -> {
+                if (v.isIntegralNumber() && v.canConvertToLong()) out.numeric(v.longValue());
+                else out.numeric(v.isNumber() ? v.decimalValue() : null);
+            }
             case "boolean" -> {
                 if (v.isBoolean()) out.bool(v.booleanValue());
                 else out.nul();
@@ -261,6 +264,29 @@ final class CopyRows {
             }
             int32(8);
             rawInt64((t.getEpochSecond() - PG_EPOCH) * 1_000_000L + (long) Math.rint(t.getNano() / 1e9 * 1e6));
+        }
+
+        /** A whole number in numeric's binary form, without BigDecimal (an event's timestamp, a count). */
+        void numeric(long v) {
+            if (v == Long.MIN_VALUE) {
+                numeric(BigDecimal.valueOf(v));
+                return;
+            }
+            long abs = Math.abs(v);
+            short[] groups = new short[5]; // least significant first; a long has at most 19 digits
+            int n = 0;
+            while (abs > 0) {
+                groups[n++] = (short) (abs % 10_000);
+                abs /= 10_000;
+            }
+            int low = 0;
+            while (low < n && groups[low] == 0) low++; // trailing zero groups are implied
+            int32(8 + 2 * (n - low));
+            int16(n - low);
+            int16(n == 0 ? 0 : n - 1);
+            int16(v < 0 ? NUMERIC_NEGATIVE : NUMERIC_POSITIVE);
+            int16(0);
+            for (int i = n - 1; i >= low; i--) int16(groups[i]);
         }
 
         /**
