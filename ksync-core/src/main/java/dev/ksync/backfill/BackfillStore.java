@@ -87,8 +87,9 @@ public final class BackfillStore {
                 update backfill_status set status = 'in_progress', next_day = last_day + 1, last_day = :l,
                     days_total = days_total + (:l - last_day), updated_at = :now, finished_at = null,
                     started_at = :now, validation = null, catalog_done = false,
-                    refresh_from = case when greatest(first_day, cast(:r as date)) <= last_day
-                        then greatest(first_day, cast(:r as date)) end
+                    refresh_from = case when cast(:r as date) is not null
+                        and greatest(first_day, cast(:r as date)) <= last_day
+                        then greatest(first_day, cast(:r as date)) end -- greatest() skips a null
                 where account_id = :a and status = 'completed' and last_day < :l""")
                 .bind("a", account.value()).bind("l", last).bind("r", refreshFirst).bind("now", ts(now))
                 .execute()) == 1;
