@@ -125,7 +125,8 @@ public final class Ksync implements AutoCloseable {
         ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
                 () -> cleanup.run(false), this::scheduledIngest, new NightlyMetrics(metrics), clock,
                 SchedulerNode.localName());
-        this.backfill = new Backfill(new Backfill.Settings(config.klaviyo().placedOrderMetricId()),
+        this.backfill = new Backfill(new Backfill.Settings(config.klaviyo().placedOrderMetricId(),
+                config.jobs().backfillRefreshDays()),
                 new BackfillStore(database.jdbi()), accounts, klaviyo, quota, clock, backfillListener(),
                 this::schedulerClient);
         this.scheduler = new SchedulerNode(database.dataSource(), config.schedules(), tasks, List.of(backfill.task()));

@@ -32,8 +32,26 @@ import org.slf4j.LoggerFactory;
 public final class Backfill {
     private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
-    /** @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID, else Placed Order is looked up by name */
-    public record Settings(Optional<String> placedOrderMetricId) {}
+    /**
+     * @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID, else Placed Order is looked up by name
+     * @param refreshDays         KSYNC_BACKFILL_REFRESH_DAYS: the nightly continuation fetches again the flow and
+     *                            campaign statistics of the days stored among the last this many (0: none)
+     */
+    public record Settings(Optional<String> placedOrderMetricId, int refreshDays) {
+        public static final int DEFAULT_REFRESH_DAYS = dev.ksync.config.AppConfig.DEFAULT_BACKFILL_REFRESH_DAYS;
+        /** The refresh window and the new days are read with one flow series report, which covers 60 days. */
+        public static final int MAX_REFRESH_DAYS = dev.ksync.config.AppConfig.MAX_BACKFILL_REFRESH_DAYS;
+
+        public Settings {
+            if (refreshDays < 0 || refreshDays > MAX_REFRESH_DAYS) {
+                throw new IllegalArgumentException("refreshDays must be 0.." + MAX_REFRESH_DAYS + ", got " + refreshDays);
+            }
+        }
+
+        public Settings(Optional<String> placedOrderMetricId) {
+            this(placedOrderMetricId, DEFAULT_REFRESH_DAYS);
+        }
+    }
 
     private final Settings settings;
     private final BackfillStore store;
@@ -149,15 +167,17 @@ public final class Backfill {
     }
 
     /**
-     * The nightly continuation: a completed backfill is extended to yesterday (account timezone) and run. True when
-     * there were days to add.
+     * The nightly continuation: a completed backfill is extended to yesterday (account timezone) and run; the
+     * statistics of its stored days among the last {@link Settings#refreshDays()} are fetched again and replace
+     * theirs. True when there were days to add.
      */
     public boolean extend(AccountId account) {
         Optional<BackfillStore.Row> row = store.load(account);
         if (row.isEmpty() || !row.get().status().equals(BackfillStatus.COMPLETED)) return false;
         LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneId.of(row.get().timezone())).minusDays(1);
-        if (!store.extend(account, yesterday, clock.instant())) return false;
-        log.info("Backfill of {} extended to {}", account, yesterday);
+        LocalDate refreshFirst = settings.refreshDays() == 0 ? null : yesterday.minusDays(settings.refreshDays() - 1);
+        if (!store.extend(account, yesterday, refreshFirst, clock.instant())) return false;
+        log.info("Backfill of {} extended to {}, statistics refreshed from {}", account, yesterday, refreshFirst);
         schedule(account);
         return true;
     }

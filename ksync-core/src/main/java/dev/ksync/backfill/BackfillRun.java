@@ -36,7 +36,10 @@ import java.util.stream.Stream;
  * flows) once, campaign statistics (one values report a year, each message dated to its campaign's send day), then
  * day by day the orders (Placed Order events, paged 1000 at a time in windows sized by their density) with the
  * flow statistics (daily series reports, 60 days a call), each day committed with its progress; at the end the
- * validation against Klaviyo's metric aggregates.
+ * validation against Klaviyo's metric aggregates. A nightly continuation first replaces the statistics of its
+ * stored days from refresh_from on (Klaviyo keeps attributing events to recent sends): the same two reports, started
+ * at refresh_from, serve those days and the new ones, so the refresh costs no report call of its own while the
+ * window and the new days fit one flow series call.
  */
 final class BackfillRun {
     /** Flow series reports cover at most this many days per call (Klaviyo's limit for a daily interval). */
@@ -141,13 +144,21 @@ final class BackfillRun {
     }
 
     private void days() {
-        Map<LocalDate, List<DailyStat>> campaignStats = campaignStats();
+        LocalDate from = run.refreshFrom() != null ? run.refreshFrom() : run.nextDay();
+        Map<LocalDate, List<DailyStat>> campaignStats = campaignStats(from);
         Map<String, String> campaignOfMessage = store.campaignOfMessage(run.account());
         double perDay = -1; // Placed Order events a day, learnt from the windows read so far
-        LocalDate day = run.nextDay();
+        LocalDate day = from;
         while (!day.isAfter(run.lastDay())) {
             LocalDate flowEnd = min(day.plusDays(FLOW_WINDOW_DAYS), run.lastDay().plusDays(1));
             Map<LocalDate, List<DailyStat>> flowStats = flowStats(new ReportWindow(day, flowEnd));
+            for (; day.isBefore(run.nextDay()) && day.isBefore(flowEnd); day = day.plusDays(1)) {
+                at = day;
+                if (!store.refreshDay(run, day, flowStats.getOrDefault(day, List.of()),
+                        campaignStats.getOrDefault(day, List.of()), clock.instant())) {
+                    throw new NotCurrent();
+                }
+            }
             while (day.isBefore(flowEnd)) {
                 int span = (int) (flowEnd.toEpochDay() - day.toEpochDay());
                 int windowDays = perDay < 0 ? Math.min(span, 7)
@@ -242,14 +253,14 @@ final class BackfillRun {
     }
 
     /**
-     * Campaign statistics per message over the whole backfill (one values report per year of it, summed), each dated
-     * to its campaign's send day; only days still to do are kept.
+     * Campaign statistics per message of the campaigns sent from {@code from} to the last day (one values report per
+     * year of it, summed: a message's events follow its send), each dated to its campaign's send day.
      */
-    private Map<LocalDate, List<DailyStat>> campaignStats() {
+    private Map<LocalDate, List<DailyStat>> campaignStats(LocalDate from) {
         Map<String, LocalDate> sendDays = store.campaignSendDays(run.account(), run.timezone());
         Map<String, Map<String, Double>> sums = new TreeMap<>();
         Map<String, String[]> keys = new HashMap<>();
-        for (ReportWindow w : new ReportWindow(run.firstDay(), run.lastDay().plusDays(1)).splitYears()) {
+        for (ReportWindow w : new ReportWindow(from, run.lastDay().plusDays(1)).splitYears()) {
             spend(Endpoints.CAMPAIGN_VALUES_REPORT.operationId());
             ReportRequest r = ReportRequest.values(DailyStat.STATISTICS, w.timeframe(), metricId)
                     .withGroupBy(List.of("campaign_id", "campaign_message_id", "send_channel"));
@@ -265,7 +276,7 @@ final class BackfillRun {
         sums.forEach((message, sum) -> {
             String[] k = keys.get(message);
             LocalDate day = sendDays.get(k[0]);
-            if (day == null || day.isBefore(run.nextDay()) || day.isAfter(run.lastDay())) return;
+            if (day == null || day.isBefore(from) || day.isAfter(run.lastDay())) return;
             DailyStat s = DailyStat.of(day, k[0], message, k[1], sum::get);
             if (s.active()) out.computeIfAbsent(day, d -> new ArrayList<>()).add(s);
         });

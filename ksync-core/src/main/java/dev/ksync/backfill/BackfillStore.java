@@ -29,9 +29,12 @@ public final class BackfillStore {
         this.jdbi = jdbi;
     }
 
-    /** The status row as the job reads it. */
+    /**
+     * The status row as the job reads it. {@code refreshFrom}: the first stored day whose statistics the nightly
+     * continuation still replaces (days before {@code nextDay}), null when none.
+     */
     record Row(AccountId account, String status, BackfillParams params, String timezone, LocalDate firstDay,
-               LocalDate lastDay, LocalDate nextDay, Instant startedAt, boolean catalogDone) {}
+               LocalDate lastDay, LocalDate nextDay, Instant startedAt, boolean catalogDone, LocalDate refreshFrom) {}
 
     Optional<Row> load(AccountId account) {
         return jdbi.withHandle(h -> h.createQuery("select * from backfill_status where account_id = :a")
@@ -40,7 +43,8 @@ public final class BackfillStore {
                         new BackfillParams(rs.getInt("years"), rs.getBoolean("include_orders"), rs.getBoolean("test_mode")),
                         rs.getString("timezone"), rs.getObject("first_day", LocalDate.class),
                         rs.getObject("last_day", LocalDate.class), rs.getObject("next_day", LocalDate.class),
-                        rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getBoolean("catalog_done")))
+                        rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getBoolean("catalog_done"),
+                        rs.getObject("refresh_from", LocalDate.class)))
                 .findOne());
     }
 
@@ -75,15 +79,20 @@ public final class BackfillStore {
 
     /**
      * Extends a completed backfill to {@code last} (the nightly continuation), the catalog fetched again for the
-     * campaigns sent since. False when there is nothing to do.
+     * campaigns sent since, and marks its stored days from {@code refreshFirst} on (none when null) for their
+     * statistics to be fetched again. False when there is nothing to do.
      */
-    boolean extend(AccountId account, LocalDate last, Instant now) {
+    boolean extend(AccountId account, LocalDate last, LocalDate refreshFirst, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate("""
                 update backfill_status set status = 'in_progress', next_day = last_day + 1, last_day = :l,
                     days_total = days_total + (:l - last_day), updated_at = :now, finished_at = null,
-                    started_at = :now, validation = null, catalog_done = false
+                    started_at = :now, validation = null, catalog_done = false,
+                    refresh_from = case when cast(:r as date) is not null
+                        and greatest(first_day, cast(:r as date)) <= last_day
+                        then greatest(first_day, cast(:r as date)) end -- greatest() skips a null
                 where account_id = :a and status = 'completed' and last_day < :l""")
-                .bind("a", account.value()).bind("l", last).bind("now", ts(now)).execute()) == 1;
+                .bind("a", account.value()).bind("l", last).bind("r", refreshFirst).bind("now", ts(now))
+                .execute()) == 1;
     }
 
     /** Campaigns and flows (full objects), once per backfill. False when the run is no longer current. */
@@ -227,8 +236,8 @@ public final class BackfillStore {
         /** Writes the day's statistics and the progress, and commits. False when the run is no longer current. */
         boolean finish(List<DailyStat> flowStats, List<DailyStat> campaignStats, Instant now) {
             if (!open()) return false;
-            stats(handle, "backfill_flow_daily", "flow_id", flowStats);
-            stats(handle, "backfill_campaign_daily", "campaign_id", campaignStats);
+            insertStats(handle, run, "backfill_flow_daily", "flow_id", flowStats);
+            insertStats(handle, run, "backfill_campaign_daily", "campaign_id", campaignStats);
             handle.createUpdate("""
                     update backfill_status set next_day = case when :d < last_day then :d + 1 end,
                         days_done = days_done + 1, orders = orders + :n, revenue = revenue + :r,
@@ -238,23 +247,6 @@ public final class BackfillStore {
                     .bind("r", revenue).bind("c", currency).bind("now", ts(now)).execute();
             handle.commit();
             return true;
-        }
-
-        private void stats(Handle h, String table, String parent, List<DailyStat> rows) {
-            if (rows.isEmpty()) return;
-            PreparedBatch b = h.prepareBatch("insert into " + table + " (account_id, day, " + parent + """
-                    , message_id, channel, recipients, delivered, opens_unique, clicks_unique, conversions, unsubscribes,
-                        spam_complaints, bounced, conversion_value)
-                    values (:a, :d, :p, :m, :ch, :rec, :del, :op, :cl, :conv, :un, :sp, :bo, :val)
-                    on conflict do nothing""");
-            for (DailyStat s : rows) {
-                b.bind("a", run.account().value()).bind("d", s.day()).bind("p", s.parentId()).bind("m", s.messageId())
-                        .bind("ch", s.channel()).bind("rec", s.recipients()).bind("del", s.delivered())
-                        .bind("op", s.opensUnique()).bind("cl", s.clicksUnique()).bind("conv", s.conversions())
-                        .bind("un", s.unsubscribes()).bind("sp", s.spamComplaints()).bind("bo", s.bounced())
-                        .bind("val", s.conversionValue()).add();
-            }
-            b.execute();
         }
 
         @Override
@@ -268,6 +260,52 @@ public final class BackfillStore {
 
     DayTx day(Row run, LocalDate day) {
         return new DayTx(run, day);
+    }
+
+    /**
+     * Replaces a stored day's flow and campaign statistics (its orders stay) and moves the refresh past it, in one
+     * transaction: a crash leaves the day's old statistics or its new ones. False when the run is no longer current
+     * or another node refreshed the day.
+     */
+    boolean refreshDay(Row run, LocalDate day, List<DailyStat> flowStats, List<DailyStat> campaignStats, Instant now) {
+        return jdbi.inTransaction(h -> {
+            boolean current = h.createQuery("""
+                            select 1 from backfill_status where account_id = :a and status = 'in_progress'
+                                and started_at = :s and refresh_from = :d for update""")
+                    .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("d", day)
+                    .mapTo(Integer.class).findOne().isPresent();
+            if (!current) return false;
+            for (String t : List.of("backfill_flow_daily", "backfill_campaign_daily")) {
+                h.createUpdate("delete from " + t + " where account_id = :a and day = :d")
+                        .bind("a", run.account().value()).bind("d", day).execute();
+            }
+            insertStats(h, run, "backfill_flow_daily", "flow_id", flowStats);
+            insertStats(h, run, "backfill_campaign_daily", "campaign_id", campaignStats);
+            h.createUpdate("""
+                    update backfill_status set refresh_from = case when :d + 1 < next_day then :d + 1 end,
+                        updated_at = :now, waiting_until = null, waiting_reason = null
+                    where account_id = :a""").bind("a", run.account().value()).bind("d", day)
+                    .bind("now", ts(now)).execute();
+            return true;
+        });
+    }
+
+    /** Inserts a day's statistics rows of a message table ({@code parent}: flow_id or campaign_id). */
+    private static void insertStats(Handle h, Row run, String table, String parent, List<DailyStat> rows) {
+        if (rows.isEmpty()) return;
+        PreparedBatch b = h.prepareBatch("insert into " + table + " (account_id, day, " + parent + """
+                , message_id, channel, recipients, delivered, opens_unique, clicks_unique, conversions, unsubscribes,
+                    spam_complaints, bounced, conversion_value)
+                values (:a, :d, :p, :m, :ch, :rec, :del, :op, :cl, :conv, :un, :sp, :bo, :val)
+                on conflict do nothing""");
+        for (DailyStat s : rows) {
+            b.bind("a", run.account().value()).bind("d", s.day()).bind("p", s.parentId()).bind("m", s.messageId())
+                    .bind("ch", s.channel()).bind("rec", s.recipients()).bind("del", s.delivered())
+                    .bind("op", s.opensUnique()).bind("cl", s.clicksUnique()).bind("conv", s.conversions())
+                    .bind("un", s.unsubscribes()).bind("sp", s.spamComplaints()).bind("bo", s.bounced())
+                    .bind("val", s.conversionValue()).add();
+        }
+        b.execute();
     }
 
     /** Locks the status row; true when it still names this run (and, with a day, that day as the next). */
@@ -295,7 +333,8 @@ public final class BackfillStore {
         return jdbi.inTransaction(h -> {
             if (!current(h, run, null)) return false;
             h.createUpdate("""
-                    update backfill_status set status = 'completed', next_day = null, validation = cast(:v as jsonb),
+                    update backfill_status set status = 'completed', next_day = null, refresh_from = null,
+                        validation = cast(:v as jsonb),
                         updated_at = :now, finished_at = :now, waiting_until = null, waiting_reason = null
                     where account_id = :a""").bind("a", run.account().value())
                     .bind("v", validation == null ? null : validation.toString()).bind("now", ts(now)).execute();

@@ -75,13 +75,19 @@ public record AppConfig(
      * @param retentionDays KSYNC_RETENTION_DAYS: what cleanup removes is older than this
      * @param patchDays     KSYNC_PATCH_DAYS: the days an update of an account with a ready snapshot fetches again
      * @param ingestSchema  KSYNC_INGEST_SCHEMA: the raw ingestion's schema per account, {@code {accountId}} replaced
+     * @param backfillRefreshDays KSYNC_BACKFILL_REFRESH_DAYS: the nightly continuation of a completed backfill fetches
+     *                      again the flow and campaign statistics of its days among the last this many (0: none)
      */
     public record JobSettings(int flowRowBudget, java.time.Duration maxDuration, int retentionDays, int patchDays,
-                              String ingestSchema) {}
+                              String ingestSchema, int backfillRefreshDays) {}
 
     public static final int DEFAULT_MAX_DURATION_S = 800;
     public static final int DEFAULT_RETENTION_DAYS = 30;
     public static final int DEFAULT_PATCH_DAYS = 6;
+    /** Klaviyo attributes conversions for days after a send (5 by default) and opens keep arriving. */
+    public static final int DEFAULT_BACKFILL_REFRESH_DAYS = 14;
+    /** One flow series report (60 days) reads the refresh window with the new days. */
+    public static final int MAX_BACKFILL_REFRESH_DAYS = 60;
 
     public static final String DEFAULT_NIGHTLY_CRON = "5 3 * * *";
     public static final String DEFAULT_CLEANUP_CRON = "0 2 * * *";
@@ -172,7 +178,8 @@ public record AppConfig(
                 java.time.Duration.ofSeconds(r.intIn("KSYNC_MAX_DURATION_S", DEFAULT_MAX_DURATION_S, 1, 86_400)),
                 r.intIn("KSYNC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650),
                 r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30),
-                r.string("KSYNC_INGEST_SCHEMA", "klaviyo_{accountId}"));
+                r.string("KSYNC_INGEST_SCHEMA", "klaviyo_{accountId}"),
+                r.intIn("KSYNC_BACKFILL_REFRESH_DAYS", DEFAULT_BACKFILL_REFRESH_DAYS, 0, MAX_BACKFILL_REFRESH_DAYS));
 
         ScheduleSettings schedules = new ScheduleSettings(
                 cron(r, "KSYNC_NIGHTLY_CRON").orElseGet(() -> new Cron(DEFAULT_NIGHTLY_CRON)),

@@ -35,6 +35,7 @@ class AppConfigTest {
         assertThat(c.jobs().maxDuration()).isEqualTo(java.time.Duration.ofSeconds(800));
         assertThat(c.jobs().retentionDays()).isEqualTo(30);
         assertThat(c.jobs().patchDays()).isEqualTo(6);
+        assertThat(c.jobs().backfillRefreshDays()).isEqualTo(14);
         assertThat(c.alerts().webhookUrl()).isEmpty();
     }
 
@@ -66,7 +67,8 @@ class AppConfigTest {
                 Map.entry("FLOW_ROW_BUDGET", "10"),
                 Map.entry("KSYNC_MAX_DURATION_S", "120"),
                 Map.entry("KSYNC_RETENTION_DAYS", "7"),
-                Map.entry("KSYNC_PATCH_DAYS", "3")));
+                Map.entry("KSYNC_PATCH_DAYS", "3"),
+                Map.entry("KSYNC_BACKFILL_REFRESH_DAYS", "0")));
         assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 8, 2));
         assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/ksync-x"));
         assertThat(c.database().url()).contains(new Secret("postgres://u:p@db:5432/k"));
@@ -84,7 +86,17 @@ class AppConfigTest {
         assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
         assertThat(c.klaviyo().rateScale()).isEqualTo(60);
         assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, java.time.Duration.ofSeconds(120), 7, 3,
-                "klaviyo_{accountId}"));
+                "klaviyo_{accountId}", 0));
+    }
+
+    @Test
+    void a_backfill_refresh_window_past_one_flow_report_is_refused_by_name() {
+        assertThatThrownBy(() -> AppConfig.load(Map.of("KSYNC_BACKFILL_REFRESH_DAYS", "61")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KSYNC_BACKFILL_REFRESH_DAYS is out of range; allowed: a whole number from 0 to 60");
+        assertThatThrownBy(() -> AppConfig.load(Map.of("KSYNC_BACKFILL_REFRESH_DAYS", "a week")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KSYNC_BACKFILL_REFRESH_DAYS is not a whole number");
     }
 
     @Test

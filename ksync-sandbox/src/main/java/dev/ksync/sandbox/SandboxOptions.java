@@ -7,9 +7,12 @@ package dev.ksync.sandbox;
  *               accounts over the same data, each with its own rate-limit budget
  * @param faults fraction (0..1) of API answers that fail like a stressed Klaviyo
  * @param currency the account's {@code preferred_currency} (ISO 4217), also the currency its orders are placed in
+ * @param trailDays days after its send day over which a campaign send's opens, clicks, orders, unsubscribes and spam
+ *                  complaints arrive (0, the default: all on the send day); with a clock ahead of a client's, a
+ *                  client then sees a recent campaign's statistics grow as its own days pass, as Klaviyo's do
  */
 public record SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey,
-                             RateLimitMode rateLimits, int latencyMs, double faults, String currency) {
+                             RateLimitMode rateLimits, int latencyMs, double faults, String currency, int trailDays) {
 
     public static final int DEFAULT_PORT = 0;
     public static final long DEFAULT_SEED = 42;
@@ -27,6 +30,13 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
         if (latencyMs < 0) throw new IllegalArgumentException("latency-ms must be >= 0, got " + latencyMs);
         if (!(faults >= 0.0 && faults <= 1.0)) throw new IllegalArgumentException("faults must be 0.0..1.0, got " + faults);
         if (currency == null || !currency.matches("[A-Z]{3}")) throw new IllegalArgumentException("currency must be an ISO 4217 code like EUR, got " + currency);
+        if (trailDays < 0 || trailDays > 30) throw new IllegalArgumentException("trail-days must be 0..30, got " + trailDays);
+    }
+
+    /** The options with a campaign's events all on its send day. */
+    public SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey, RateLimitMode rateLimits,
+                          int latencyMs, double faults, String currency) {
+        this(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, 0);
     }
 
     /** The options in the account's default currency. */
@@ -40,13 +50,14 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
                 RateLimitMode.REAL, 0, 0.0);
     }
 
-    public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency); }
-    public SandboxOptions withSeed(long s) { return new SandboxOptions(port, s, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency); }
-    public SandboxOptions withProfiles(int n) { return new SandboxOptions(port, seed, n, historyDays, apiKey, rateLimits, latencyMs, faults, currency); }
-    public SandboxOptions withHistoryDays(int d) { return new SandboxOptions(port, seed, profiles, d, apiKey, rateLimits, latencyMs, faults, currency); }
-    public SandboxOptions withApiKey(String k) { return new SandboxOptions(port, seed, profiles, historyDays, k, rateLimits, latencyMs, faults, currency); }
-    public SandboxOptions withRateLimits(RateLimitMode m) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, m, latencyMs, faults, currency); }
-    public SandboxOptions withLatencyMs(int ms) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, ms, faults, currency); }
-    public SandboxOptions withFaults(double p) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, p, currency); }
-    public SandboxOptions withCurrency(String c) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, c); }
+    public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
+    public SandboxOptions withSeed(long s) { return new SandboxOptions(port, s, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
+    public SandboxOptions withProfiles(int n) { return new SandboxOptions(port, seed, n, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
+    public SandboxOptions withHistoryDays(int d) { return new SandboxOptions(port, seed, profiles, d, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
+    public SandboxOptions withApiKey(String k) { return new SandboxOptions(port, seed, profiles, historyDays, k, rateLimits, latencyMs, faults, currency, trailDays); }
+    public SandboxOptions withRateLimits(RateLimitMode m) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, m, latencyMs, faults, currency, trailDays); }
+    public SandboxOptions withLatencyMs(int ms) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, ms, faults, currency, trailDays); }
+    public SandboxOptions withFaults(double p) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, p, currency, trailDays); }
+    public SandboxOptions withTrailDays(int d) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, d); }
+    public SandboxOptions withCurrency(String c) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, c, trailDays); }
 }

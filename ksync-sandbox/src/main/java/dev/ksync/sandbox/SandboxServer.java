@@ -58,7 +58,8 @@ public final class SandboxServer implements AutoCloseable {
         this.apiKeys = java.util.Arrays.stream(options.apiKey().split(",")).map(String::trim).filter(k -> !k.isEmpty())
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         long t0 = System.nanoTime();
-        this.data = SandboxData.generate(options.seed(), options.profiles(), options.historyDays(), options.currency(), clock);
+        this.data = SandboxData.generate(options.seed(), options.profiles(), options.historyDays(), options.currency(),
+                options.trailDays(), clock);
         this.limiter = new RateLimiter(options.rateLimits(), clock);
         this.faults = new Faults(options.seed(), options.faults());
         Endpoints endpoints = new Endpoints();

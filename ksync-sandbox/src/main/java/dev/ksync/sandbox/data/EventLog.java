@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Events over the history, generated one account-timezone day at a time from (seed, day): campaign
  * sends to their audiences, flow sends to daily entrants, and what follows each send that day
- * (opens, clicks, bounces, unsubscribes, spam complaints, attributed orders), plus organic orders.
+ * (opens, clicks, bounces, unsubscribes, spam complaints, attributed orders; with trail days, a campaign send's
+ * follow-ups spread over that many days after its send day), plus organic orders.
  * Days are cached in a bounded LRU, so memory stays flat however long the history is.
  */
 public final class EventLog {
@@ -27,6 +28,8 @@ public final class EventLog {
     private final Catalog catalog;
     private final Profiles profiles;
     private final int days;
+    /** Days after its send day a campaign send's follow-up events may fall on. */
+    private final int trailDays;
     private final long[] dayStart; // epoch seconds, days + 1 entries
     private final List<List<Send>> sendsByDay = new ArrayList<>();
     /** Every sent campaign message, newest first, for the per-profile last event. */
@@ -46,7 +49,12 @@ public final class EventLog {
     private volatile int[] lastDrawn;
 
     EventLog(long seed, Catalog catalog, Profiles profiles, ZoneId zone, LocalDate firstDay, int days) {
+        this(seed, catalog, profiles, zone, firstDay, days, 0);
+    }
+
+    EventLog(long seed, Catalog catalog, Profiles profiles, ZoneId zone, LocalDate firstDay, int days, int trailDays) {
         this.seed = seed;
+        this.trailDays = trailDays;
         this.catalog = catalog;
         this.profiles = profiles;
         this.days = days;
@@ -279,9 +287,14 @@ public final class EventLog {
     private DayEvents generate(int d) {
         Builder b = new Builder();
         // The order of the parts is the order of equal-time events in the day; keep it.
-        for (Send s : sendsByDay.get(d)) {
-            int max = profiles.countCreatedBy(s.second() * 1000);
-            for (int i = 0; i < max; i++) campaignSend(b, s, i);
+        long start = dayStart[d], end = dayStart[d + 1];
+        // sends of the trailing days before leave on this day only their events that fall on it
+        Sink onDay = trailDays == 0 ? b : (t, p, m, msg, a) -> { if (t >= start && t < end) b.add(t, p, m, msg, a); };
+        for (int k = Math.max(0, d - trailDays); k <= d; k++) {
+            for (Send s : sendsByDay.get(k)) {
+                int max = profiles.countCreatedBy(s.second() * 1000);
+                for (int i = 0; i < max; i++) campaignSend(onDay, s, i);
+            }
         }
         flowSends(b, d);
         consentChanges(b, d);
@@ -294,10 +307,14 @@ public final class EventLog {
         if (!inAudience(s.campaign(), i)) return;
         long t0 = s.second();
         if (s.email() ? !profiles.emailReachable(i, t0 * 1000) : !profiles.smsReachable(i, t0 * 1000)) return;
-        long last = dayStart[s.day() + 1] - 1;
         long h = Rng.hash(seed, 31, s.message().index(), i);
-        long t = Math.min(last, t0 + Rng.below(h, 600)); // a campaign goes out over ~10 minutes
-        chain(b, s.email(), s.message().index(), i, t, last, h);
+        long t = Math.min(dayStart[s.day() + 1] - 1, t0 + Rng.below(h, 600)); // a campaign goes out over ~10 minutes
+        chain(b, s.email(), s.message().index(), i, t, trailEnd(s) - 1, h);
+    }
+
+    /** Where a campaign send's follow-up events end (exclusive): its day's end, or its trail's, within the history. */
+    private long trailEnd(Send s) {
+        return dayStart[Math.min(days, s.day() + 1 + trailDays)];
     }
 
     /** Flow sends: a day's entrants drawn among the profiles that existed then. */
@@ -377,8 +394,8 @@ public final class EventLog {
         best = Math.max(best, consentChangeSecond(i));
         Latest latest = new Latest();
         for (Send s : sendsNewestFirst) {
-            // A send's events stay on its day: once that day ends before the best, no older send can win.
-            if (dayStart[s.day() + 1] <= best) break;
+            // A send's events end with its trail: once that ends before the best, no older send can win.
+            if (trailEnd(s) <= best) break;
             if (profiles.createdMillis(i) > s.second() * 1000) continue;
             campaignSend(latest, s, i);
             best = Math.max(best, latest.max);
@@ -445,7 +462,7 @@ public final class EventLog {
         return a >= b ? b : a + r.below((int) Math.min(Integer.MAX_VALUE, b - a + 1));
     }
 
-    /** What one send leads to, all within the send's day. */
+    /** What one send leads to, all by {@code last} (its day's end, or its trail's). */
     private void chain(Sink b, boolean email, int msg, int i, long t, long last, long h) {
         Rng.Stream r = new Rng.Stream(h);
         if (email) {

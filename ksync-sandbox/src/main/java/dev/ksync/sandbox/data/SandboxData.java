@@ -54,6 +54,12 @@ public final class SandboxData {
 
     /** {@code currency}: the account's preferred currency, which its orders are placed in too. */
     public static SandboxData generate(long seed, int profileCount, int historyDays, String currency, Clock clock) {
+        return generate(seed, profileCount, historyDays, currency, 0, clock);
+    }
+
+    /** {@code trailDays}: days after its send day over which a campaign send's follow-up events arrive. */
+    public static SandboxData generate(long seed, int profileCount, int historyDays, String currency, int trailDays,
+                                       Clock clock) {
         ZoneId zone = ZoneId.of(ZONES[Rng.below(Rng.hash(seed, 0), ZONES.length)]);
         LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         LocalDate firstDay = today.minusDays(historyDays);
@@ -64,7 +70,7 @@ public final class SandboxData {
         Instant createdFrom = historyStart.minusSeconds((end.getEpochSecond() - historyStart.getEpochSecond()) / 2);
         Profiles profiles = new Profiles(seed, profileCount, createdFrom, end, catalog.lists(), catalog.segments(),
                 catalog.importListIndex(), catalog.smsListIndex());
-        EventLog events = new EventLog(seed, catalog, profiles, zone, firstDay, historyDays);
+        EventLog events = new EventLog(seed, catalog, profiles, zone, firstDay, historyDays, trailDays);
         return new SandboxData(seed, catalog, profiles, events, firstDay, historyDays);
     }
 
