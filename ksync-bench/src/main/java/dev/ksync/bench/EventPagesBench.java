@@ -64,6 +64,7 @@ public final class EventPagesBench {
 
         Map<String, Mode> modes = new LinkedHashMap<>();
         modes.put("tree", r -> mapper.writeValueAsBytes(api.handle("get_events", r)));
+        modes.put("answer", r -> api.answer("get_events", r));
         for (int round = 0; round < rounds; round++) {
             for (var m : modes.entrySet()) {
                 var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
