@@ -26,7 +26,7 @@ import java.util.Map;
  *
  * <p>Args: [profiles] [historyDays] [pages] [rounds] [extra queries, ';' between them, e.g.
  * {@code include=metric,profile;sort=-datetime}]. Each mode prints its bodies' SHA-256, so a run on two commits shows
- * whether any byte changed.
+ * whether any byte changed. {@code -DanswerOnly=true} leaves the tree path out (for a profile of the answer alone).
  */
 public final class EventPagesBench {
     public static void main(String[] args) throws Exception {
@@ -63,7 +63,7 @@ public final class EventPagesBench {
         System.out.printf("profiles=%d days=%d pages=%d events=%d query=%s%n", profiles, days, requests.size(), events, extra);
 
         Map<String, Mode> modes = new LinkedHashMap<>();
-        modes.put("tree", r -> mapper.writeValueAsBytes(api.handle("get_events", r)));
+        if (!Boolean.getBoolean("answerOnly")) modes.put("tree", r -> mapper.writeValueAsBytes(api.handle("get_events", r)));
         modes.put("answer", r -> api.answer("get_events", r));
         for (int round = 0; round < rounds; round++) {
             for (var m : modes.entrySet()) {

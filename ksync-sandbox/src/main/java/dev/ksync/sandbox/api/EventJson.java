@@ -1,6 +1,7 @@
 package dev.ksync.sandbox.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -22,11 +23,21 @@ final class EventJson {
     /** Attributes in Klaviyo's order; fields[event] picks a subset in the order it names them. */
     static final List<String> ATTRIBUTES = List.of("timestamp", "event_properties", "datetime", "uuid");
 
-    private record Relationship(String name, boolean toOne, boolean alwaysData) {}
+    private record Relationship(String name, SerializedString field, boolean toOne, boolean alwaysData) {
+        Relationship(String name, boolean toOne, boolean alwaysData) { this(name, new SerializedString(name), toOne, alwaysData); }
+    }
 
     private static final List<Relationship> RELATIONSHIPS = List.of(
             new Relationship("profile", true, true), new Relationship("metric", true, true),
             new Relationship("attributions", false, false));
+
+    // names written for every event, encoded once
+    private static final SerializedString TYPE = new SerializedString("type"), ID = new SerializedString("id"),
+            ATTRIBUTES_FIELD = new SerializedString("attributes"), TIMESTAMP = new SerializedString("timestamp"),
+            EVENT_PROPERTIES = new SerializedString("event_properties"), DATETIME = new SerializedString("datetime"),
+            UUID = new SerializedString("uuid"), RELATIONSHIPS_FIELD = new SerializedString("relationships"),
+            DATA = new SerializedString("data"), LINKS = new SerializedString("links"), SELF = new SerializedString("self"),
+            RELATED = new SerializedString("related");
 
     private final Links links;
     private final ObjectMapper mapper;
@@ -56,31 +67,34 @@ final class EventJson {
      */
     void write(JsonGenerator g, Event e, Set<String> withData, Collection<String> wanted) throws IOException {
         g.writeStartObject();
-        g.writeStringField("type", "event");
-        g.writeStringField("id", e.id());
-        g.writeObjectFieldStart("attributes");
+        field(g, TYPE, "event");
+        field(g, ID, e.id());
+        g.writeFieldName(ATTRIBUTES_FIELD);
+        g.writeStartObject();
         for (String a : wanted == null || wanted.isEmpty() ? ATTRIBUTES : wanted) {
             switch (a) {
                 case "timestamp" -> {
-                    g.writeFieldName(a);
+                    g.writeFieldName(TIMESTAMP);
                     g.writeNumber(e.time().getEpochSecond());
                 }
                 case "event_properties" -> {
-                    g.writeFieldName(a);
+                    g.writeFieldName(EVENT_PROPERTIES);
                     value(g, e.properties());
                 }
-                case "datetime" -> g.writeStringField(a, Json.time(e.time()));
-                case "uuid" -> g.writeStringField(a, e.uuid());
+                case "datetime" -> field(g, DATETIME, Json.time(e.time()));
+                case "uuid" -> field(g, UUID, e.uuid());
                 default -> { } // "id" is no attribute
             }
         }
         g.writeEndObject();
-        g.writeObjectFieldStart("relationships");
+        g.writeFieldName(RELATIONSHIPS_FIELD);
+        g.writeStartObject();
         for (Relationship r : RELATIONSHIPS) {
-            g.writeObjectFieldStart(r.name());
+            g.writeFieldName(r.field());
+            g.writeStartObject();
             if (r.alwaysData() || withData.contains(r.name())) {
                 List<Documents.Ref> refs = related(e, r.name());
-                g.writeFieldName("data");
+                g.writeFieldName(DATA);
                 if (r.toOne()) {
                     if (refs.isEmpty()) g.writeNull();
                     else ref(g, refs.get(0));
@@ -90,17 +104,24 @@ final class EventJson {
                     g.writeEndArray();
                 }
             }
-            g.writeObjectFieldStart("links");
-            g.writeStringField("self", links.relationshipSelf("events", e.id(), r.name()));
-            g.writeStringField("related", links.related("events", e.id(), r.name()));
+            g.writeFieldName(LINKS);
+            g.writeStartObject();
+            field(g, SELF, links.relationshipSelf("events", e.id(), r.name()));
+            field(g, RELATED, links.related("events", e.id(), r.name()));
             g.writeEndObject();
             g.writeEndObject();
         }
         g.writeEndObject();
-        g.writeObjectFieldStart("links");
-        g.writeStringField("self", links.self("events", e.id()));
+        g.writeFieldName(LINKS);
+        g.writeStartObject();
+        field(g, SELF, links.self("events", e.id()));
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    private static void field(JsonGenerator g, SerializedString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
     }
 
     /** The same event as nodes, read back from {@link #write}'s tokens. */
@@ -115,8 +136,8 @@ final class EventJson {
 
     private static void ref(JsonGenerator g, Documents.Ref r) throws IOException {
         g.writeStartObject();
-        g.writeStringField("type", r.type());
-        g.writeStringField("id", r.id());
+        field(g, TYPE, r.type());
+        field(g, ID, r.id());
         g.writeEndObject();
     }
 

@@ -61,7 +61,7 @@ final class EventPages {
         Set<String> inc = Set.copyOf(q.include());
         List<ObjectNode> included = Documents.included(p.events(), q.include(), EventJson::related, resources, q);
         EventJson events = resources.events();
-        ByteArrayBuilder out = new ByteArrayBuilder(p.events().size() * 1200 + 512);
+        ByteArrayBuilder out = new ByteArrayBuilder(64 * 1024);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             Documents.writeCollection(g, p.events(), (gen, ev) -> events.write(gen, ev, inc, wanted), included,
                     !q.include().isEmpty(), self(r), nextUrl(r, p));
