@@ -174,8 +174,7 @@ public final class SandboxServer implements AutoCloseable {
                 return;
             }
             if (fault == FaultKind.SLOW) sleep(SLOW_FAULT_MILLIS);
-            ObjectNode doc = api.handle(e.operationId(), new ApiRequest(ctx.path(), ctx.pathParamMap(), query, ctx.body()));
-            byte[] body = mapper.writeValueAsBytes(doc);
+            byte[] body = api.answer(e.operationId(), new ApiRequest(ctx.path(), ctx.pathParamMap(), query, ctx.body()));
             if (fault == FaultKind.CUT) {
                 cut(ctx, body);
                 return;

@@ -19,6 +19,7 @@ import dev.ksync.sandbox.query.Endpoints;
 import dev.ksync.sandbox.query.QueryParams;
 import dev.ksync.sandbox.reports.Reports;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ public final class Api {
     private final dev.ksync.sandbox.reports.MetricAggregates aggregates;
     private final ProfilePages profiles;
     private final EventPages events;
+    private final ObjectMapper mapper;
 
     public Api(SandboxData data, Endpoints endpoints, Links links, ObjectMapper mapper, java.time.Clock clock) {
         this.data = data;
@@ -47,10 +49,21 @@ public final class Api {
         this.aggregates = new dev.ksync.sandbox.reports.MetricAggregates(data, links, mapper);
         this.profiles = new ProfilePages(data, resources, links);
         this.events = new EventPages(data, resources, links);
+        this.mapper = mapper;
     }
 
     public Endpoints endpoints() { return endpoints; }
 
+    /**
+     * The answer's body: event pages (the sandbox's bulk work) stream straight to JSON; the rest serialize
+     * {@link #handle}'s document. Both give the same bytes.
+     */
+    public byte[] answer(String operationId, ApiRequest r) throws IOException {
+        if (operationId.equals("get_events")) return events.answer(endpoints.get(operationId), r, mapper);
+        return mapper.writeValueAsBytes(handle(operationId, r));
+    }
+
+    /** The answer as a document of nodes. */
     public ObjectNode handle(String operationId, ApiRequest r) {
         Endpoint e = endpoints.get(operationId);
         return switch (operationId) {

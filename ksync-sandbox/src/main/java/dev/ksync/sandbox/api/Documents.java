@@ -1,10 +1,12 @@
 package dev.ksync.sandbox.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.sandbox.query.QueryParams;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,11 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Assembles JSON:API documents: data, included (deduplicated), sparse fieldsets and links. */
 final class Documents {
     private Documents() {}
 
+    /** {@link #writeCollection} streams the same shape; EventPageRenderingTest holds them to the same bytes. */
     static ObjectNode collection(List<ObjectNode> data, List<ObjectNode> included, boolean withIncluded, String self, String next) {
         ObjectNode doc = Json.obj();
         ArrayNode a = doc.putArray("data");
@@ -43,24 +47,60 @@ final class Documents {
         return doc;
     }
 
+    /** A resource identifier, as relationship data names it. */
+    record Ref(String type, String id) {}
+
     /** Resources named in the data's relationships for each included relationship, first-seen order. */
     static List<ObjectNode> included(List<ObjectNode> data, List<String> include, Resources resources, QueryParams q) {
-        Map<String, ObjectNode> out = new LinkedHashMap<>();
-        for (ObjectNode d : data) {
+        return included(data, include, Documents::refs, resources, q);
+    }
+
+    /** The same, for data that are not nodes: {@code refs} gives what an item's relationship names. */
+    static <T> List<ObjectNode> included(List<T> data, List<String> include, BiFunction<T, String, List<Ref>> refs,
+                                         Resources resources, QueryParams q) {
+        Map<Ref, ObjectNode> out = new LinkedHashMap<>();
+        for (T d : data) {
             for (String rel : include) {
-                JsonNode r = d.path("relationships").path(rel).path("data");
-                List<JsonNode> refs = new ArrayList<>();
-                if (r.isArray()) r.forEach(refs::add);
-                else if (r.isObject()) refs.add(r);
-                for (JsonNode ref : refs) {
-                    String key = ref.get("type").asText() + ":" + ref.get("id").asText();
-                    if (out.containsKey(key)) continue;
-                    ObjectNode res = resources.byType(ref.get("type").asText(), ref.get("id").asText());
-                    if (res != null) out.put(key, sparse(res, q));
+                for (Ref ref : refs.apply(d, rel)) {
+                    if (out.containsKey(ref)) continue;
+                    ObjectNode res = resources.byType(ref.type(), ref.id());
+                    if (res != null) out.put(ref, sparse(res, q));
                 }
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    private static List<Ref> refs(ObjectNode d, String rel) {
+        JsonNode r = d.path("relationships").path(rel).path("data");
+        List<Ref> refs = new ArrayList<>();
+        if (r.isArray()) r.forEach(x -> refs.add(new Ref(x.get("type").asText(), x.get("id").asText())));
+        else if (r.isObject()) refs.add(new Ref(r.get("type").asText(), r.get("id").asText()));
+        return refs;
+    }
+
+    /** Streams the shape {@link #collection} builds, with data items written by {@code item}. */
+    static <T> void writeCollection(JsonGenerator g, List<T> data, ItemWriter<T> item, List<ObjectNode> included,
+                                    boolean withIncluded, String self, String next) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("data");
+        for (T d : data) item.write(g, d);
+        g.writeEndArray();
+        if (withIncluded) {
+            g.writeArrayFieldStart("included");
+            for (ObjectNode n : included) g.writeTree(n);
+            g.writeEndArray();
+        }
+        g.writeObjectFieldStart("links");
+        g.writeStringField("self", self);
+        g.writeStringField("next", next);
+        g.writeNullField("prev");
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    interface ItemWriter<T> {
+        void write(JsonGenerator g, T item) throws IOException;
     }
 
     /** Applies fields[type]=a,b.c to a resource's attributes. */

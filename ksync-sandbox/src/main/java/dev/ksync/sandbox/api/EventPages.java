@@ -1,7 +1,11 @@
 package dev.ksync.sandbox.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.sandbox.data.DayEvents;
+import dev.ksync.sandbox.data.Event;
 import dev.ksync.sandbox.data.EventLog;
 import dev.ksync.sandbox.data.SandboxData;
 import dev.ksync.sandbox.query.ApiException;
@@ -10,6 +14,7 @@ import dev.ksync.sandbox.query.Cursors;
 import dev.ksync.sandbox.query.Endpoint;
 import dev.ksync.sandbox.query.QueryParams;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,8 +37,46 @@ final class EventPages {
     private String self(ApiRequest r) { return Documents.self(links, r); }
 
 
+    /** The page as a document of nodes (the tree path: every query, and the reference for {@link #answer}). */
     ObjectNode page(Endpoint e, ApiRequest r) {
         QueryParams q = QueryParams.parse(e, "event", r.query());
+        Page p = scan(q);
+        Set<String> inc = Set.copyOf(q.include());
+        List<ObjectNode> page = new ArrayList<>(p.events().size());
+        for (Event ev : p.events()) page.add(resources.event(ev, inc));
+        List<ObjectNode> included = Documents.included(page, q.include(), resources, q);
+        page.replaceAll(x -> Documents.sparse(x, q));
+        return Documents.collection(page, included, !q.include().isEmpty(), self(r), nextUrl(r, p));
+    }
+
+    /**
+     * The page's body, byte for byte what {@link #page} serializes: events are written straight to the generator
+     * (no nodes per event); included resources stay nodes. Sparse fields it cannot cut exactly take the tree path.
+     */
+    byte[] answer(Endpoint e, ApiRequest r, ObjectMapper mapper) throws IOException {
+        QueryParams q = QueryParams.parse(e, "event", r.query());
+        Set<String> wanted = q.fields().get("event");
+        if (!EventJson.writesSparse(wanted)) return mapper.writeValueAsBytes(page(e, r));
+        Page p = scan(q);
+        Set<String> inc = Set.copyOf(q.include());
+        List<ObjectNode> included = Documents.included(p.events(), q.include(), EventJson::related, resources, q);
+        EventJson events = resources.events();
+        ByteArrayBuilder out = new ByteArrayBuilder(64 * 1024);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            Documents.writeCollection(g, p.events(), (gen, ev) -> events.write(gen, ev, inc, wanted), included,
+                    !q.include().isEmpty(), self(r), nextUrl(r, p));
+        }
+        return out.toByteArray();
+    }
+
+    private String nextUrl(ApiRequest r, Page p) {
+        return p.next() == null ? null : Documents.url(links.base(), r.path(), r.query(), CURSOR, p.next());
+    }
+
+    /** A page's events in order, and the encoded cursor of the next page (null on the last). */
+    private record Page(List<Event> events, String next) {}
+
+    private Page scan(QueryParams q) {
         EventLog log = data.events();
         long from = Long.MIN_VALUE, to = Long.MAX_VALUE; // [from, to) in epoch seconds
         Integer metric = null;
@@ -61,7 +104,6 @@ final class EventPages {
             }
         }
         boolean desc = q.sortDescending();
-        Set<String> inc = Set.copyOf(q.include());
         int days = log.days();
         int d0 = from == Long.MIN_VALUE ? 0 : log.firstDayFrom(from);
         int d1 = to == Long.MAX_VALUE ? days - 1 : Math.min(days - 1, log.firstDayFrom(to - 1));
@@ -80,7 +122,7 @@ final class EventPages {
             day = desc ? d1 : d0;
             pos = desc ? Integer.MAX_VALUE : 0;
         }
-        List<ObjectNode> page = new ArrayList<>();
+        List<Event> page = new ArrayList<>();
         String next = null;
         boolean noMatch = (metric != null && metric < 0) || profile == -1;
         outer:
@@ -96,13 +138,11 @@ final class EventPages {
                     next = Cursors.encode("e:" + day + ":" + p);
                     break outer;
                 }
-                page.add(resources.event(log.event(day, p), inc));
+                page.add(log.event(day, p));
             }
             day += desc ? -1 : 1;
             pos = desc ? Integer.MAX_VALUE : 0;
         }
-        List<ObjectNode> included = Documents.included(page, q.include(), resources, q);
-        page.replaceAll(x -> Documents.sparse(x, q));
-        String nextUrl = next == null ? null : Documents.url(links.base(), r.path(), r.query(), CURSOR, next);
-        return Documents.collection(page, included, !q.include().isEmpty(), self(r), nextUrl);
-    }}
+        return new Page(page, next);
+    }
+}

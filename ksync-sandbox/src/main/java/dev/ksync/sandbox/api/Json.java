@@ -27,9 +27,34 @@ public final class Json {
         return m;
     }
 
+    /** Seconds of 10000-01-01T00:00:00Z: up to there the year has four digits. */
+    private static final long YEAR_10000 = 253_402_300_800L;
+
     /** Klaviyo's datetime form, e.g. 2024-03-26T17:24:42+00:00; null stays null. */
     public static String time(Instant t) {
-        return t == null ? null : KLAVIYO_TIME.format(t);
+        if (t == null) return null;
+        long s = t.getEpochSecond();
+        // every event and page renders times: digits by hand, the formatter only outside 1970-9999
+        if (s < 0 || s >= YEAR_10000) return KLAVIYO_TIME.format(t);
+        java.time.LocalDate d = java.time.LocalDate.ofEpochDay(s / 86_400);
+        int sec = (int) (s % 86_400);
+        byte[] b = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', '+', '0', '0', ':', '0', '0'};
+        int y = d.getYear();
+        b[0] += (byte) (y / 1000);
+        b[1] += (byte) (y / 100 % 10);
+        b[2] += (byte) (y / 10 % 10);
+        b[3] += (byte) (y % 10);
+        two(b, 5, d.getMonthValue());
+        two(b, 8, d.getDayOfMonth());
+        two(b, 11, sec / 3600);
+        two(b, 14, sec / 60 % 60);
+        two(b, 17, sec % 60);
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static void two(byte[] b, int at, int v) {
+        b[at] += (byte) (v / 10);
+        b[at + 1] += (byte) (v % 10);
     }
 
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");

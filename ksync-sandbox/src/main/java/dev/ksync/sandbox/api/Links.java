@@ -26,8 +26,16 @@ public final class Links {
     public ObjectNode relationship(String collection, String id, String rel) {
         ObjectNode r = Json.obj();
         ObjectNode l = r.putObject("links");
-        l.put("self", base.get() + "/api/" + collection + "/" + id + "/relationships/" + rel + "/");
-        l.put("related", base.get() + "/api/" + collection + "/" + id + "/" + rel + "/");
+        l.put("self", relationshipSelf(collection, id, rel));
+        l.put("related", related(collection, id, rel));
         return r;
+    }
+
+    public String relationshipSelf(String collection, String id, String rel) {
+        return base.get() + "/api/" + collection + "/" + id + "/relationships/" + rel + "/";
+    }
+
+    public String related(String collection, String id, String rel) {
+        return base.get() + "/api/" + collection + "/" + id + "/" + rel + "/";
     }
 }

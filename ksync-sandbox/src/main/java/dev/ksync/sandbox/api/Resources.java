@@ -32,12 +32,17 @@ public final class Resources {
     private final SandboxData data;
     private final Links links;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final EventJson events;
 
     public Resources(SandboxData data, Links links, com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.data = data;
         this.links = links;
         this.mapper = mapper;
+        this.events = new EventJson(links, mapper);
     }
+
+    /** The event resource's one definition, for pages that stream it. */
+    EventJson events() { return events; }
 
     private ObjectNode shell(String type, String id) {
         ObjectNode o = obj();
@@ -208,18 +213,7 @@ public final class Resources {
     }
 
     public ObjectNode event(Event e, Set<String> withData) {
-        ObjectNode o = shell("event", e.id());
-        ObjectNode at = o.putObject("attributes");
-        at.put("timestamp", e.time().getEpochSecond());
-        at.set("event_properties", mapper.valueToTree(e.properties()));
-        at.put("datetime", time(e.time()));
-        at.put("uuid", e.uuid());
-        ObjectNode rels = relationships(o);
-        toOne(rels, "events", e.id(), "profile", "profile", e.profileId(), true);
-        toOne(rels, "events", e.id(), "metric", "metric", e.metric().id(), true);
-        toMany(rels, "events", e.id(), "attributions", "attribution", List.of(), withData.contains("attributions"));
-        o.set("links", links.selfLinks("events", e.id()));
-        return o;
+        return events.tree(e, withData);
     }
 
     public ObjectNode metric(Metric m, Set<String> withData) {

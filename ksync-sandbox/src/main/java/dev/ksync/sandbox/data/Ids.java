@@ -57,9 +57,15 @@ public final class Ids {
     public static String base62(long v, int width) {
         char[] c = new char[width];
         long x = v;
-        for (int i = width - 1; i >= 0; i--) {
+        int i = width - 1;
+        // unsigned division is slow; once the value is non-negative, signed division by a constant gives the same digits
+        for (; i >= 0 && x < 0; i--) {
             c[i] = ALNUM[(int) Long.remainderUnsigned(x, 62)];
             x = Long.divideUnsigned(x, 62);
+        }
+        for (; i >= 0; i--) {
+            c[i] = ALNUM[(int) (x % 62)];
+            x /= 62;
         }
         return new String(c);
     }
