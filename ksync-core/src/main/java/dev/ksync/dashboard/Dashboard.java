@@ -81,7 +81,7 @@ public final class Dashboard {
             Top flows = top(h, "flow", id, range);
             Top campaigns = top(h, "campaign", id, range);
             if (flows.items().isEmpty() && campaigns.items().isEmpty() && ready.isPresent()
-                    && topsStored(ready.get().id())) {
+                    && topsStored(h, ready.get().id())) {
                 flows = snapshotTop(h, "flow", ready.get().id(), range);
                 campaigns = snapshotTop(h, "campaign", ready.get().id(), range);
             }
@@ -147,9 +147,9 @@ public final class Dashboard {
      * Whether the snapshot's top sums are stored; a snapshot made ready before they were stored with it gets them
      * computed from its CSVs now, once.
      */
-    private boolean topsStored(long snapshotId) {
+    private boolean topsStored(Handle h, long snapshotId) {
         try {
-            processor.storeTopsOnce(snapshotId);
+            processor.storeTopsOnce(h, snapshotId);
             return true;
         } catch (KsyncException e) {
             // the top lists are a side dish: an unreadable CSV must not take the series and totals down

@@ -92,7 +92,7 @@ public final class SnapshotProcessor {
                 if (base.isPresent()) {
                     Snapshots.copySeries(h, base.get(), s.id());
                     try {
-                        storeTopsOnce(h, base.get());
+                        storeTopsOnceLocked(h, base.get());
                     } catch (KsyncException e) {
                         // the top lists are a side dish: a base whose files are gone still patches, its tops the window's
                         log.warn("Top sums of base snapshot {} unavailable: {}", base.get(), e.getMessage());
@@ -119,13 +119,17 @@ public final class SnapshotProcessor {
 
     /**
      * Stores the top sums of a ready snapshot made before they were stored with it (V8), computed once from its
-     * flows.csv and campaigns.csv; a no-op when they are stored. Readers call it instead of rereading the CSVs.
+     * flows.csv and campaigns.csv; a no-op when they are stored. Readers call it, on their own connection, instead of
+     * rereading the CSVs.
      */
-    public void storeTopsOnce(long id) {
-        snapshots.jdbi().useTransaction(h -> storeTopsOnce(h, id));
+    public void storeTopsOnce(Handle h, long id) {
+        if (Snapshots.topsStored(h, id)) {
+            return; // every snapshot made ready since V8: one query on the reader's own connection
+        }
+        h.useTransaction(t -> storeTopsOnceLocked(t, id));
     }
 
-    private void storeTopsOnce(Handle h, long id) {
+    private void storeTopsOnceLocked(Handle h, long id) {
         if (Snapshots.topsStored(h, id)) {
             return;
         }
