@@ -279,10 +279,6 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
-     * Starts the server on the loopback port asked for, or a free one (0); retries, since a killed server's processes
-     * may take a moment to go.
-     */
-    /**
      * Nothing replicates or archives this server's WAL, so it keeps only what crash recovery needs: a table created
      * in the transaction that fills it (raw ingestion's first load of a table) is then written once and synced at
      * commit, not written twice (heap and WAL), a quarter less of PostgreSQL's work a row.
@@ -300,6 +296,10 @@ public final class EmbeddedServer implements AutoCloseable {
         return Math.max(128, Math.min(1024, total / 8));
     }
 
+    /**
+     * Starts the server on the loopback port asked for, or a free one (0); retries, since a killed server's processes
+     * may take a moment to go.
+     */
     private static int start(PostgresBinaries binaries, Path dataDir, int wanted) throws IOException {
         IOException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {

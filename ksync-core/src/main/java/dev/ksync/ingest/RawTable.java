@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
 
 /**
@@ -78,19 +80,55 @@ final class RawTable {
         h.execute("create schema if not exists " + quote(schema));
     }
 
-    /** The runbook's "create table if missing" (in the schema of {@link #createSchema}). */
-    void createIfMissing(Handle h) {
+    /**
+     * The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}); whether
+     * this transaction created it. A table created now gets its unique key from {@link #load}, after the rows.
+     */
+    boolean createIfMissing(Handle h) {
+        boolean exists = h.createQuery("select to_regclass(:t) is not null").bind("t", qualified())
+                .mapTo(Boolean.class).one();
+        if (exists) return false;
         h.execute("create table if not exists " + qualified() + " (id text not null"
                 + (field == null ? "" : ", " + quote(field) + " timestamptz")
                 + ", record jsonb not null, time bigint not null)");
-        String cols = switch (key) {
-            case ID -> "id";
-            case ID_AND_FIELD -> "id, " + quote(field);
-            case ID_AND_TIME -> "id, time";
-        };
-        String index = (table.length() > 50 ? table.substring(0, 50) : table) + "_ksync_key";
-        h.execute("create unique index if not exists " + quote(index) + " on " + qualified() + " (" + cols + ")");
+        return true;
     }
+
+    /**
+     * Builds the unique key of a table created in this transaction, keeping the first loaded of any rows sharing a
+     * key (as a loaded batch would have kept them); the rows dropped so. Sorting the keys once costs PostgreSQL about
+     * a fifth of what inserting each row's key into a growing index costs while loading, whose random ids miss its
+     * cache more as it grows.
+     */
+    private long buildKey(Handle h) throws SQLException {
+        List<String> cols = switch (key) {
+            case ID -> List.of("id");
+            case ID_AND_FIELD -> List.of("id", quote(field));
+            case ID_AND_TIME -> List.of("id", "time");
+        };
+        String index = quote((table.length() > 50 ? table.substring(0, 50) : table) + "_ksync_key");
+        String create = "create unique index " + index + " on " + qualified() + " (" + String.join(", ", cols) + ")";
+        // the keys sorted in memory rather than in temporary files, for this transaction only
+        h.execute("set local maintenance_work_mem = '" + KEY_SORT_MEMORY + "'");
+        Connection conn = h.getConnection();
+        Savepoint sp = conn.setSavepoint();
+        try {
+            h.execute(create);
+            conn.releaseSavepoint(sp);
+            return 0;
+        } catch (UnableToExecuteStatementException e) {
+            if (!(e.getCause() instanceof SQLException s) || !UNIQUE_VIOLATION.equals(s.getSQLState())) throw e;
+            conn.rollback(sp);
+        }
+        // a record Klaviyo listed twice in the window (it moved between pages while they were read)
+        String same = String.join(" and ", cols.stream().map(c -> "a." + c + " = b." + c).toList());
+        int dropped = h.execute("delete from " + qualified() + " a using " + qualified() + " b where " + same
+                + " and a.ctid > b.ctid");
+        h.execute(create);
+        return dropped;
+    }
+
+    private static final String KEY_SORT_MEMORY = "256MB";
 
     /** The largest incremental value held, if any. */
     Optional<Instant> max(Handle h) {
@@ -103,8 +141,12 @@ final class RawTable {
      * the table did not hold yet. Reading and encoding the records runs on a thread of its own, a bounded queue of
      * batches ahead of this one, which COPYs them: paging Klaviyo and writing PostgreSQL overlap, and memory holds at
      * most {@link #QUEUED} + 2 batches whatever the number of rows.
+     *
+     * @param created whether this transaction created the table ({@link #createIfMissing}): its unique key is built
+     *                once the rows are in
      */
-    long load(Handle h, long uploadTime, int batchRows, Stream<RawResource> records, Function<RawResource, Instant> fieldValue) {
+    long load(Handle h, long uploadTime, int batchRows, Stream<RawResource> records, Function<RawResource, Instant> fieldValue,
+              boolean created) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         Map<String, String> tableTypes = columns(h);
         AtomicBoolean stopped = new AtomicBoolean();
@@ -132,7 +174,7 @@ final class RawTable {
         try {
             while (true) {
                 Object item = queue.take();
-                if (item == END) return loader.inserted;
+                if (item == END) return created ? loader.inserted - buildKey(h) : loader.inserted;
                 if (item instanceof RuntimeException e) throw e;
                 if (item instanceof Error e) throw e;
                 loader.copy((CopyRows.Batch) item);
@@ -140,6 +182,8 @@ final class RawTable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading " + qualified(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the unique key of " + qualified() + " could not be built: " + e.getMessage(), e);
         } finally {
             // The producer ends at its next record or wait; what it still hands over is dropped, so it cannot block
             stopped.set(true);

@@ -38,8 +38,8 @@ class RawTableTest {
 
     private static long load(RawTable t, int batchRows, Stream<RawResource> records) {
         return jdbi.inTransaction(h -> {
-            t.createIfMissing(h);
-            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created);
+            boolean created = t.createIfMissing(h);
+            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created, created);
         });
     }
 
@@ -104,6 +104,31 @@ class RawTableTest {
         assertThat(load(t, 3, again)).isEqualTo(7);
         List<String> ids = jdbi.withHandle(h -> h.createQuery("select id from raw_test.held order by id").mapTo(String.class).list());
         assertThat(ids).hasSize(17).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void a_first_load_keeps_the_first_of_repeated_records_and_leaves_the_table_with_its_unique_key() {
+        RawTable t = new RawTable("raw_test", "first", "created", RawTable.Key.ID_AND_FIELD);
+        // the first window's records go in before the table has its key: repeats (same id and created) meet it only
+        // when it is built; the same id with another created is an update, a row of its own
+        Stream<RawResource> window = Stream.of(
+                record("a", "{\"created\":\"2024-01-01T00:00:00Z\",\"v\":\"first\"}"),
+                record("b", "{\"created\":\"2024-01-01T00:00:00Z\",\"v\":\"first\"}"),
+                record("a", "{\"created\":\"2024-01-01T00:00:00Z\",\"v\":\"repeat\"}"),
+                record("a", "{\"created\":\"2024-01-02T00:00:00Z\",\"v\":\"update\"}"),
+                record("b", "{\"created\":\"2024-01-01T00:00:00Z\",\"v\":\"repeat\"}"),
+                record("c", "{\"created\":\"2024-01-03T00:00:00Z\",\"v\":\"first\"}"));
+        assertThat(load(t, 2, window)).isEqualTo(4);
+        List<String> rows = jdbi.withHandle(h -> h.createQuery("select id || ' ' || created::date || ' ' || v"
+                + " from raw_test.first order by id, created").mapTo(String.class).list());
+        assertThat(rows).containsExactly("a 2024-01-01 first", "a 2024-01-02 update", "b 2024-01-01 first",
+                "c 2024-01-03 first");
+        String key = jdbi.withHandle(h -> h.createQuery("select indexdef from pg_indexes"
+                + " where schemaname = 'raw_test' and tablename = 'first'").mapTo(String.class).one());
+        assertThat(key).contains("UNIQUE").contains("(id, created)");
+        // the next window appends against the key
+        assertThat(load(t, 2, Stream.of(record("a", "{\"created\":\"2024-01-02T00:00:00Z\",\"v\":\"again\"}"),
+                record("d", "{\"created\":\"2024-01-04T00:00:00Z\"}")))).isEqualTo(1);
     }
 
     @Test
