@@ -82,21 +82,24 @@ final class RawTable {
 
     /**
      * The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}); whether
-     * this transaction created it. A table created now gets its unique key from {@link #load}, after the rows.
+     * the table lacks its unique key: one created now (or one whose key was dropped) gets it from {@link #load},
+     * after the rows.
      */
     boolean createIfMissing(Handle h) {
-        boolean exists = h.createQuery("select to_regclass(:t) is not null").bind("t", qualified())
-                .mapTo(Boolean.class).one();
-        if (exists) return false;
         h.execute("create table if not exists " + qualified() + " (id text not null"
                 + (field == null ? "" : ", " + quote(field) + " timestamptz")
                 + ", record jsonb not null, time bigint not null)");
-        return true;
+        return h.createQuery("select to_regclass(:key) is null").bind("key", quote(schema) + "." + keyIndex())
+                .mapTo(Boolean.class).one();
+    }
+
+    private String keyIndex() {
+        return quote((table.length() > 50 ? table.substring(0, 50) : table) + "_ksync_key");
     }
 
     /**
-     * Builds the unique key of a table created in this transaction, keeping the first loaded of any rows sharing a
-     * key (as a loaded batch would have kept them); the rows dropped so. Sorting the keys once costs PostgreSQL about
+     * Builds the unique key of a table that lacks it (created in this transaction), keeping the first loaded of any
+     * rows sharing a key (as a loaded batch would have kept them); the rows dropped so. Sorting the keys once costs PostgreSQL about
      * a fifth of what inserting each row's key into a growing index costs while loading, whose random ids miss its
      * cache more as it grows.
      */
@@ -106,8 +109,7 @@ final class RawTable {
             case ID_AND_FIELD -> List.of("id", quote(field));
             case ID_AND_TIME -> List.of("id", "time");
         };
-        String index = quote((table.length() > 50 ? table.substring(0, 50) : table) + "_ksync_key");
-        String create = "create unique index " + index + " on " + qualified() + " (" + String.join(", ", cols) + ")";
+        String create = "create unique index " + keyIndex() + " on " + qualified() + " (" + String.join(", ", cols) + ")";
         // the keys sorted in memory rather than in temporary files, for this transaction only
         h.execute("set local maintenance_work_mem = '" + KEY_SORT_MEMORY + "'");
         Connection conn = h.getConnection();
@@ -142,11 +144,11 @@ final class RawTable {
      * batches ahead of this one, which COPYs them: paging Klaviyo and writing PostgreSQL overlap, and memory holds at
      * most {@link #QUEUED} + 2 batches whatever the number of rows.
      *
-     * @param created whether this transaction created the table ({@link #createIfMissing}): its unique key is built
-     *                once the rows are in
+     * @param keyless whether the table lacks its unique key ({@link #createIfMissing}): it is built once the rows
+     *                are in
      */
     long load(Handle h, long uploadTime, int batchRows, Stream<RawResource> records, Function<RawResource, Instant> fieldValue,
-              boolean created) {
+              boolean keyless) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         Map<String, String> tableTypes = columns(h);
         AtomicBoolean stopped = new AtomicBoolean();
@@ -174,7 +176,7 @@ final class RawTable {
         try {
             while (true) {
                 Object item = queue.take();
-                if (item == END) return created ? loader.inserted - buildKey(h) : loader.inserted;
+                if (item == END) return keyless ? loader.inserted - buildKey(h) : loader.inserted;
                 if (item instanceof RuntimeException e) throw e;
                 if (item instanceof Error e) throw e;
                 loader.copy((CopyRows.Batch) item);

@@ -38,8 +38,8 @@ class RawTableTest {
 
     private static long load(RawTable t, int batchRows, Stream<RawResource> records) {
         return jdbi.inTransaction(h -> {
-            boolean created = t.createIfMissing(h);
-            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created, created);
+            boolean keyless = t.createIfMissing(h);
+            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created, keyless);
         });
     }
 
@@ -129,6 +129,14 @@ class RawTableTest {
         // the next window appends against the key
         assertThat(load(t, 2, Stream.of(record("a", "{\"created\":\"2024-01-02T00:00:00Z\",\"v\":\"again\"}"),
                 record("d", "{\"created\":\"2024-01-04T00:00:00Z\"}")))).isEqualTo(1);
+        // a table whose key was dropped by hand gets it back, the held row kept over the repeat
+        jdbi.useHandle(h -> h.execute("drop index raw_test.first_ksync_key"));
+        assertThat(load(t, 2, Stream.of(record("c", "{\"created\":\"2024-01-03T00:00:00Z\",\"v\":\"repeat\"}"),
+                record("e", "{\"created\":\"2024-01-05T00:00:00Z\"}")))).isEqualTo(1);
+        assertThat(jdbi.withHandle(h -> h.createQuery("select v from raw_test.first where id = 'c'").mapTo(String.class).list()))
+                .containsExactly("first");
+        assertThat(jdbi.withHandle(h -> h.createQuery("select count(*) from pg_indexes where schemaname = 'raw_test'"
+                + " and tablename = 'first' and indexdef like '%UNIQUE%'").mapTo(Integer.class).one())).isEqualTo(1);
     }
 
     @Test
