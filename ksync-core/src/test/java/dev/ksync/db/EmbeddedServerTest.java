@@ -42,6 +42,9 @@ class EmbeddedServerTest {
                 assertThat(show(c, "fsync")).isEqualTo("on");
                 // nothing replicates it: a table filled in its creating transaction skips the WAL
                 assertThat(show(c, "wal_level")).isEqualTo("minimal");
+                // a big append logs whole index pages once per checkpoint, not once per 1 GB
+                assertThat(show(c, "max_wal_size")).isEqualTo("4GB");
+                assertThat(show(c, "checkpoint_timeout")).isEqualTo("15min");
                 assertThat(show(c, "listen_addresses")).isEqualTo("127.0.0.1");
                 assertThat(show(c, "password_encryption")).isEqualTo("scram-sha-256");
             }

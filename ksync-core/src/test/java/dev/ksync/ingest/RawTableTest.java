@@ -133,10 +133,12 @@ class RawTableTest {
         jdbi.useHandle(h -> h.execute("drop index raw_test.first_ksync_key"));
         assertThat(load(t, 2, Stream.of(record("c", "{\"created\":\"2024-01-03T00:00:00Z\",\"v\":\"repeat\"}"),
                 record("e", "{\"created\":\"2024-01-05T00:00:00Z\"}")))).isEqualTo(1);
-        assertThat(jdbi.withHandle(h -> h.createQuery("select v from raw_test.first where id = 'c'").mapTo(String.class).list()))
-                .containsExactly("first");
-        assertThat(jdbi.withHandle(h -> h.createQuery("select count(*) from pg_indexes where schemaname = 'raw_test'"
-                + " and tablename = 'first' and indexdef like '%UNIQUE%'").mapTo(Integer.class).one())).isEqualTo(1);
+        List<String> c = jdbi.withHandle(h -> h.createQuery("select v from raw_test.first where id = 'c'")
+                .mapTo(String.class).list());
+        assertThat(c).containsExactly("first");
+        int keys = jdbi.withHandle(h -> h.createQuery("select count(*) from pg_indexes where schemaname = 'raw_test'"
+                + " and tablename = 'first' and indexdef like '%UNIQUE%'").mapTo(Integer.class).one());
+        assertThat(keys).isEqualTo(1);
     }
 
     @Test
