@@ -86,14 +86,15 @@ public final class EventsIngestBench {
                     ApiKey.of("pk_bench")).clock(clock).build();
             AccountService accounts = new AccountService(db.jdbi(), SecretBox.fromPassphrase(new Secret("bench passphrase 123")), clock);
             Ingestion ingestion = new Ingestion(db.jdbi(), id -> client, accounts, Ingestion.Settings.DEFAULT, clock);
-            TreeMap<Long, long[]> samples = new TreeMap<>(); // ms → {calls, 429s}
+            TreeMap<Long, long[]> samples = new TreeMap<>(); // ms → {calls, 429s, machine busy, machine idle (1/100 s)}
             AtomicBoolean done = new AtomicBoolean();
             Thread monitor = Thread.ofPlatform().daemon().name("bench-monitor").start(() -> {
                 while (!done.get()) {
                     CallCounters.Operation op = Optional.ofNullable(sandbox.stats().get("pk_bench"))
                             .map(m -> m.get("get_events")).orElse(new CallCounters.Operation(0, 0, 0));
+                    long[] machine = machineCpu();
                     synchronized (samples) {
-                        samples.put(clock.millis(), new long[] {op.requests(), op.throttled()});
+                        samples.put(clock.millis(), new long[] {op.requests(), op.throttled(), machine[0], machine[1]});
                     }
                     try {
                         Thread.sleep(100); // sampling period of a counter, not a wait for an outcome
@@ -121,11 +122,21 @@ public final class EventsIngestBench {
                     r.error() == null ? "" : ", error " + r.error());
             List<Long> whole = new ArrayList<>();
             for (long w = t0 / WINDOW_MS + 1; (w + 1) * WINDOW_MS <= t1; w++) {
-                long calls = at(samples, (w + 1) * WINDOW_MS) - at(samples, w * WINDOW_MS);
+                long[] from = at(samples, w * WINDOW_MS), to = at(samples, (w + 1) * WINDOW_MS);
+                long calls = to[0] - from[0];
                 whole.add(calls);
-                System.out.printf("  minute %d: %,d calls = %.3f of the ceiling%n", whole.size(), calls,
-                        calls / CEILING_CALLS_PER_MINUTE);
+                // the whole machine: what the kernel spends writing PostgreSQL's files back shows here, not in any process
+                System.out.printf("  minute %d: %,d calls = %.3f of the ceiling; the machine busy %.2f cores, idle %.2f%n",
+                        whole.size(), calls, calls / CEILING_CALLS_PER_MINUTE, (to[2] - from[2]) / 6000.0,
+                        (to[3] - from[3]) / 6000.0);
             }
+            long lastCall;
+            synchronized (samples) {
+                lastCall = samples.entrySet().stream().filter(e -> e.getValue()[0] == last[0]).findFirst().orElseThrow().getKey();
+            }
+            System.out.printf("last call at %.1f s: %.3f of the ceiling while paging; the %.1f s after it build the unique"
+                            + " key and commit%n", (lastCall - t0) / 1000.0,
+                    last[0] * 60_000.0 / (lastCall - t0) / CEILING_CALLS_PER_MINUTE, (t1 - lastCall) / 1000.0);
             double sustained = whole.stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
             double overall = last[0] * 60_000.0 / (t1 - t0);
             System.out.printf("calls/min: sustained %.0f = %.3f of the ceiling over %d whole minutes; overall %.0f = %.3f%n",
@@ -318,10 +329,23 @@ public final class EventsIngestBench {
     }
 
     /** Cumulative calls at {@code ms}: the last sample taken at or before it. */
-    private static long at(TreeMap<Long, long[]> samples, long ms) {
+    private static long[] at(TreeMap<Long, long[]> samples, long ms) {
         synchronized (samples) {
             Map.Entry<Long, long[]> e = samples.floorEntry(ms);
-            return e == null ? 0 : e.getValue()[0];
+            return e == null ? new long[4] : e.getValue();
+        }
+    }
+
+    /** {busy, idle} CPU of the whole machine in 1/100 s since boot (/proc/stat; iowait counts as idle). */
+    private static long[] machineCpu() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long busy = 0;
+            for (int i = 1; i <= 8; i++) busy += Long.parseLong(f[i]); // user .. steal (guest is inside user)
+            return new long[] {busy - idle, idle};
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

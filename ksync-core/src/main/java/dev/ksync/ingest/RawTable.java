@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One raw table of a datasource in the account's schema: {@code id}, the incremental field ({@code timestamptz}), the
@@ -33,6 +35,7 @@ import org.postgresql.PGConnection;
  * {@code time} (one snapshot per run).
  */
 final class RawTable {
+    private static final Logger log = LoggerFactory.getLogger(RawTable.class);
     /** Columns ksync keeps itself: no attribute or incremental field may take their names. */
     static final Set<String> RESERVED = Set.of("id", "record", "time");
 
@@ -112,21 +115,24 @@ final class RawTable {
         String create = "create unique index " + keyIndex() + " on " + qualified() + " (" + String.join(", ", cols) + ")";
         // the keys sorted in memory rather than in temporary files, for this transaction only
         h.execute("set local maintenance_work_mem = '" + KEY_SORT_MEMORY + "'");
+        long t0 = System.nanoTime();
         Connection conn = h.getConnection();
         Savepoint sp = conn.setSavepoint();
+        int dropped = 0;
         try {
             h.execute(create);
             conn.releaseSavepoint(sp);
-            return 0;
         } catch (UnableToExecuteStatementException e) {
             if (!(e.getCause() instanceof SQLException s) || !UNIQUE_VIOLATION.equals(s.getSQLState())) throw e;
             conn.rollback(sp);
+            // a record Klaviyo listed twice in the window (it moved between pages while they were read)
+            String same = String.join(" and ", cols.stream().map(c -> "a." + c + " = b." + c).toList());
+            dropped = h.execute("delete from " + qualified() + " a using " + qualified() + " b where " + same
+                    + " and a.ctid > b.ctid");
+            h.execute(create);
         }
-        // a record Klaviyo listed twice in the window (it moved between pages while they were read)
-        String same = String.join(" and ", cols.stream().map(c -> "a." + c + " = b." + c).toList());
-        int dropped = h.execute("delete from " + qualified() + " a using " + qualified() + " b where " + same
-                + " and a.ctid > b.ctid");
-        h.execute(create);
+        log.info("Built the unique key of {} in {} ms ({} repeated rows dropped)", qualified(),
+                (System.nanoTime() - t0) / 1_000_000, dropped);
         return dropped;
     }
 
