@@ -86,7 +86,7 @@ public final class EventsIngestBench {
                     ApiKey.of("pk_bench")).clock(clock).build();
             AccountService accounts = new AccountService(db.jdbi(), SecretBox.fromPassphrase(new Secret("bench passphrase 123")), clock);
             Ingestion ingestion = new Ingestion(db.jdbi(), id -> client, accounts, Ingestion.Settings.DEFAULT, clock);
-            TreeMap<Long, long[]> samples = new TreeMap<>(); // ms → {calls, 429s, machine busy, machine idle (1/100 s)}
+            TreeMap<Long, long[]> samples = new TreeMap<>(); // ms → {calls, 429s, machine busy, idle, stolen (1/100 s)}
             AtomicBoolean done = new AtomicBoolean();
             Thread monitor = Thread.ofPlatform().daemon().name("bench-monitor").start(() -> {
                 while (!done.get()) {
@@ -94,7 +94,7 @@ public final class EventsIngestBench {
                             .map(m -> m.get("get_events")).orElse(new CallCounters.Operation(0, 0, 0));
                     long[] machine = machineCpu();
                     synchronized (samples) {
-                        samples.put(clock.millis(), new long[] {op.requests(), op.throttled(), machine[0], machine[1]});
+                        samples.put(clock.millis(), new long[] {op.requests(), op.throttled(), machine[0], machine[1], machine[2]});
                     }
                     try {
                         Thread.sleep(100); // sampling period of a counter, not a wait for an outcome
@@ -126,9 +126,9 @@ public final class EventsIngestBench {
                 long calls = to[0] - from[0];
                 whole.add(calls);
                 // the whole machine: what the kernel spends writing PostgreSQL's files back shows here, not in any process
-                System.out.printf("  minute %d: %,d calls = %.3f of the ceiling; the machine busy %.2f cores, idle %.2f%n",
-                        whole.size(), calls, calls / CEILING_CALLS_PER_MINUTE, (to[2] - from[2]) / 6000.0,
-                        (to[3] - from[3]) / 6000.0);
+                System.out.printf("  minute %d: %,d calls = %.3f of the ceiling; the machine busy %.2f cores, idle %.2f,"
+                                + " stolen by the host %.2f%n", whole.size(), calls, calls / CEILING_CALLS_PER_MINUTE,
+                        (to[2] - from[2]) / 6000.0, (to[3] - from[3]) / 6000.0, (to[4] - from[4]) / 6000.0);
             }
             long lastCall;
             synchronized (samples) {
@@ -198,6 +198,7 @@ public final class EventsIngestBench {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.gc(); // the records built before are not the loader's garbage
         long c0 = System.nanoTime();
+        long[] machine0 = machineCpu();
         long[] loaded = {0};
         CpuMeter meter = new CpuMeter(postmaster);
         // on a thread named as the ingestion's own, so the meter counts it as the loader
@@ -206,6 +207,7 @@ public final class EventsIngestBench {
                 r -> KlaviyoTime.parse(r.attribute("datetime").asText(null)))).join();
         double secs = (System.nanoTime() - c0) / 1e9;
         Map<String, Double> parts = meter.stop();
+        double stolen = (machineCpu()[2] - machine0[2]) / 100.0 / secs;
         double threads = parts.getOrDefault("ingest encoder", 0.0) + parts.getOrDefault("ingest loader", 0.0);
         double pgCpu = parts.get("PostgreSQL"); // every PostgreSQL process: the backend, WAL writer, checkpointer
         double jvmOther = parts.getOrDefault("JVM (GC, JIT, other)", 0.0);
@@ -214,9 +216,9 @@ public final class EventsIngestBench {
         System.out.printf("loader only, %s: %,d rows in %.1f s wall = %,.0f rows/s on one connection; CPU a row:"
                         + " encoder + loader threads %.1f us + PostgreSQL %.1f us = %,.0f rows per CPU-second"
                         + " (PostgreSQL's alone: %,.0f; the JVM's GC and JIT besides: %.1f us a row); batches of %d;"
-                        + " load average %s on %d cores%n",
+                        + " load average %s on %d cores, %.2f of them stolen by the host%n",
                 label, n, secs, n / secs, threads * 1e6 / n, pgCpu * 1e6 / n, n / (threads + pgCpu), n / pgCpu,
-                jvmOther * 1e6 / n, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(), os.getAvailableProcessors());
+                jvmOther * 1e6 / n, Ingestion.Settings.DEFAULT.batchRows(), loadAverage(), os.getAvailableProcessors(), stolen);
     }
 
     /**
@@ -332,18 +334,22 @@ public final class EventsIngestBench {
     private static long[] at(TreeMap<Long, long[]> samples, long ms) {
         synchronized (samples) {
             Map.Entry<Long, long[]> e = samples.floorEntry(ms);
-            return e == null ? new long[4] : e.getValue();
+            return e == null ? new long[5] : e.getValue();
         }
     }
 
-    /** {busy, idle} CPU of the whole machine in 1/100 s since boot (/proc/stat; iowait counts as idle). */
+    /**
+     * {busy, idle, stolen} CPU of the whole machine in 1/100 s since boot (/proc/stat; iowait counts as idle; stolen:
+     * time the virtual machine's host ran something else while this machine wanted a core).
+     */
     private static long[] machineCpu() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long steal = Long.parseLong(f[8]);
             long busy = 0;
-            for (int i = 1; i <= 8; i++) busy += Long.parseLong(f[i]); // user .. steal (guest is inside user)
-            return new long[] {busy - idle, idle};
+            for (int i = 1; i <= 7; i++) busy += Long.parseLong(f[i]); // user .. softirq (guest is inside user)
+            return new long[] {busy - idle, idle, steal};
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
