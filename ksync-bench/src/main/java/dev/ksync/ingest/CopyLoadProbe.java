@@ -25,9 +25,9 @@ public final class CopyLoadProbe {
         RawTable t = new RawTable(schema, table, "datetime", RawTable.Key.ID);
         jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
         return jdbi.inTransaction(h -> {
-            boolean keyless = t.createIfMissing(h);
+            RawTable.State state = t.createIfMissing(h);
             return t.load(h, Instant.now().getEpochSecond(), batchRows,
-                    StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, 0), false), datetime, keyless);
+                    StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, 0), false), datetime, state);
         });
     }
 }

@@ -190,7 +190,7 @@ public final class Ingestion {
                 table.lock(h);
                 int stale = ingestionLog.abandonStale(schema, d.tableName(), logId, clock.instant());
                 if (stale > 0) log.warn("Marked {} unfinished earlier run(s) of {}.{} abandoned", stale, schema, d.tableName());
-                boolean keyless = table.createIfMissing(h);
+                RawTable.State state = table.createIfMissing(h);
                 Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 Instant start = d.loadType().incremental()
                         ? table.max(h).map(m -> m.truncatedTo(ChronoUnit.SECONDS))
@@ -200,7 +200,7 @@ public final class Ingestion {
                 ingestionLog.window(logId, window[0]);
                 if (start != null && !start.isBefore(end)) return 0L;
                 try (Stream<RawResource> records = fetch(client, d, start, end)) {
-                    return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d), keyless);
+                    return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d), state);
                 }
             });
             long ms = (System.nanoTime() - t0) / 1_000_000;

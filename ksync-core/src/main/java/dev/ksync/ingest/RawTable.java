@@ -83,17 +83,29 @@ final class RawTable {
         h.execute("create schema if not exists " + quote(schema));
     }
 
-    /**
-     * The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}); whether
-     * the table lacks its unique key: one created now (or one whose key was dropped) gets it from {@link #load},
-     * after the rows.
-     */
-    boolean createIfMissing(Handle h) {
-        h.execute("create table if not exists " + qualified() + " (id text not null"
-                + (field == null ? "" : ", " + quote(field) + " timestamptz")
-                + ", record jsonb not null, time bigint not null)");
+    /** The table as a window finds it, which decides how {@link #load} writes. */
+    enum State {
+        /**
+         * Created by this transaction: its rows are written frozen (visible to all once committed, so no reader or
+         * vacuum rewrites its pages later) and its unique key is built after them.
+         */
+        CREATED,
+        /** Held before, its unique key dropped by hand: the key is built again after the rows. */
+        KEYLESS,
+        /** Held before with its unique key: a batch meeting held rows goes through a staging table. */
+        KEYED
+    }
+
+    /** The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}). */
+    State createIfMissing(Handle h) {
+        if (h.createQuery("select to_regclass(:t) is null").bind("t", qualified()).mapTo(Boolean.class).one()) {
+            h.execute("create table " + qualified() + " (id text not null"
+                    + (field == null ? "" : ", " + quote(field) + " timestamptz")
+                    + ", record jsonb not null, time bigint not null)");
+            return State.CREATED;
+        }
         return h.createQuery("select to_regclass(:key) is null").bind("key", quote(schema) + "." + keyIndex())
-                .mapTo(Boolean.class).one();
+                .mapTo(Boolean.class).one() ? State.KEYLESS : State.KEYED;
     }
 
     private String keyIndex() {
@@ -150,11 +162,10 @@ final class RawTable {
      * batches ahead of this one, which COPYs them: paging Klaviyo and writing PostgreSQL overlap, and memory holds at
      * most {@link #QUEUED} + 2 batches whatever the number of rows.
      *
-     * @param keyless whether the table lacks its unique key ({@link #createIfMissing}): it is built once the rows
-     *                are in
+     * @param state as {@link #createIfMissing} found the table
      */
     long load(Handle h, long uploadTime, int batchRows, Stream<RawResource> records, Function<RawResource, Instant> fieldValue,
-              boolean keyless) {
+              State state) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         Map<String, String> tableTypes = columns(h);
         AtomicBoolean stopped = new AtomicBoolean();
@@ -178,11 +189,11 @@ final class RawTable {
                 // the loader gave up first
             }
         });
-        Loader loader = new Loader(h, tableTypes.keySet());
+        Loader loader = new Loader(h, tableTypes.keySet(), state);
         try {
             while (true) {
                 Object item = queue.take();
-                if (item == END) return keyless ? loader.inserted - buildKey(h) : loader.inserted;
+                if (item == END) return state == State.KEYED ? loader.inserted : loader.inserted - buildKey(h);
                 if (item instanceof RuntimeException e) throw e;
                 if (item instanceof Error e) throw e;
                 loader.copy((CopyRows.Batch) item);
@@ -227,23 +238,26 @@ final class RawTable {
     }
 
     /**
-     * COPYs each batch straight into the table under a savepoint: a first load, or any window whose records the
-     * table does not hold, costs PostgreSQL one pass. A batch that meets a held row (the records sharing a
-     * window's start second, fetched again by design) rolls back to its savepoint and goes through a staging table,
-     * inserted skipping the rows the table holds; the next batch goes straight in again once a staged one skipped
-     * nothing.
+     * COPYs each batch straight into the table: into a table without its unique key as it comes (frozen when this
+     * transaction created the table, which a savepoint would forbid); into a keyed one under a savepoint, so any
+     * window whose records the table does not hold costs PostgreSQL one pass. A batch that meets a held row (the
+     * records sharing a window's start second, fetched again by design) rolls back to its savepoint and goes through
+     * a staging table, inserted skipping the rows the table holds; the next batch goes straight in again once a
+     * staged one skipped nothing.
      */
     private final class Loader {
         private final Handle h;
         private final Set<String> existing;
+        private final State state;
         private long inserted;
         private boolean direct = true;
         /** The column list the staging table was made with, null before it is needed. */
         private String staged;
 
-        Loader(Handle h, Set<String> existing) {
+        Loader(Handle h, Set<String> existing, State state) {
             this.h = h;
             this.existing = new java.util.HashSet<>(existing);
+            this.state = state;
         }
 
         void copy(CopyRows.Batch b) {
@@ -259,10 +273,14 @@ final class RawTable {
             cols.append(", record, time");
             try {
                 Connection conn = h.getConnection();
+                if (state != State.KEYED) {
+                    inserted += copyIn(conn, qualified() + " (" + cols + ")", state == State.CREATED ? ", freeze" : "", b);
+                    return;
+                }
                 if (direct) {
                     Savepoint sp = conn.setSavepoint();
                     try {
-                        inserted += copyIn(conn, qualified(), cols, b);
+                        inserted += copyIn(conn, qualified() + " (" + cols + ")", "", b);
                         conn.releaseSavepoint(sp);
                         return;
                     } catch (SQLException e) {
@@ -277,7 +295,7 @@ final class RawTable {
                     h.execute("create temporary table ksync_ingest_stage (like " + qualified() + ") on commit drop");
                     staged = cols.toString();
                 }
-                copyIn(conn, "ksync_ingest_stage", cols, b);
+                copyIn(conn, "ksync_ingest_stage (" + cols + ")", "", b);
                 int n = h.execute("insert into " + qualified() + " (" + cols + ") select " + cols
                         + " from ksync_ingest_stage on conflict do nothing");
                 h.execute("truncate ksync_ingest_stage");
@@ -291,9 +309,10 @@ final class RawTable {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private static long copyIn(Connection conn, String target, CharSequence cols, CopyRows.Batch b) throws SQLException {
+    /** @param target the table and its column list; @param options more COPY options after the format */
+    private static long copyIn(Connection conn, String target, String options, CopyRows.Batch b) throws SQLException {
         try {
-            return conn.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + target + " (" + cols + ") from stdin with (format binary)",
+            return conn.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + target + " from stdin with (format binary" + options + ")",
                     new ByteArrayInputStream(b.bytes(), 0, b.length()), 1 << 16);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,8 +40,8 @@ class RawTableTest {
 
     private static long load(RawTable t, int batchRows, Stream<RawResource> records) {
         return jdbi.inTransaction(h -> {
-            boolean keyless = t.createIfMissing(h);
-            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created, keyless);
+            RawTable.State state = t.createIfMissing(h);
+            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created, state);
         });
     }
 
@@ -139,6 +141,23 @@ class RawTableTest {
         int keys = jdbi.withHandle(h -> h.createQuery("select count(*) from pg_indexes where schemaname = 'raw_test'"
                 + " and tablename = 'first' and indexdef like '%UNIQUE%'").mapTo(Integer.class).one());
         assertThat(keys).isEqualTo(1);
+    }
+
+    @Test
+    void a_first_load_writes_its_rows_frozen_and_later_windows_do_not() {
+        RawTable t = new RawTable("raw_test", "frozen", "created", RawTable.Key.ID);
+        String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
+        try (Handle before = jdbi.open()) {
+            // a snapshot taken before the load: only frozen rows are visible to it once committed
+            before.setTransactionIsolationLevel(TransactionIsolationLevel.REPEATABLE_READ);
+            before.begin();
+            before.createQuery("select 1").mapTo(Integer.class).one();
+            assertThat(load(t, 3, IntStream.range(0, 10).mapToObj(i -> record("z" + i, at)))).isEqualTo(10);
+            assertThat(load(t, 3, IntStream.range(10, 15).mapToObj(i -> record("z" + i, at)))).isEqualTo(5);
+            int seen = before.createQuery("select count(*) from raw_test.frozen").mapTo(Integer.class).one();
+            assertThat(seen).as("the first window's rows, not the second's").isEqualTo(10);
+            before.rollback();
+        }
     }
 
     @Test
