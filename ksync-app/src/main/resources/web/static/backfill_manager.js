@@ -179,6 +179,7 @@
           el("b", {}, count(s.days_completed) + " / " + count(s.days_total)), " days",
           s.start_date ? " · " + s.start_date + " → " + s.end_date : "",
           s.current_date ? " · working on " + s.current_date : "",
+          s.refresh_from ? " · refreshing statistics from " + s.refresh_from : "",
           s.eta_seconds !== null && s.eta_seconds !== undefined ? " · ~" + duration(s.eta_seconds) + " left" : ""),
         el("p", { class: "facts" },
           el("b", {}, count(s.counts && s.counts.orders)), " orders · ",

@@ -136,6 +136,8 @@ class BackfillRefreshTest {
             JsonNode failed = ksync.backfill().status(shop).json();
             assertThat(failed.path("status").asText()).isEqualTo("failed");
             assertThat(failed.path("errors").get(0).path("date").asText()).isEqualTo(s.plusDays(1).toString());
+            assertThat(failed.path("refresh_from").asText()).as("the day the retry refreshes next")
+                    .isEqualTo(s.plusDays(1).toString());
             assertThat(rows(ksync, "backfill_flow_daily", "flow_id", shop, s, s))
                     .as("the day refreshed before the crash").isEqualTo(expectedFlows(data, s, s.plusDays(1)));
             assertThat(stats(ksync, shop, s.plusDays(1), s.plusDays(1))).as("the day the crash hit: all old")
@@ -144,7 +146,9 @@ class BackfillRefreshTest {
             clock.advance(Duration.ofMinutes(2));
             ksync.backfill().start(shop, TEST_BACKFILL); // a retry resumes the same run
             assertThat(ksync.backfill().work(shop)).isNull();
-            assertThat(ksync.backfill().status(shop).json().path("status").asText()).isEqualTo("completed");
+            JsonNode done = ksync.backfill().status(shop).json();
+            assertThat(done.path("status").asText()).isEqualTo("completed");
+            assertThat(done.path("refresh_from").isNull()).as("nothing left to refresh").isTrue();
             assertThat(rows(ksync, "backfill_flow_daily", "flow_id", shop, s, s.plusDays(1)))
                     .isEqualTo(expectedFlows(data, s, s.plusDays(2)));
             assertThat(rows(ksync, "backfill_campaign_daily", "campaign_id", shop, s, s.plusDays(1)))

@@ -406,6 +406,7 @@ public final class BackfillStore {
                 'start_date', s.first_day, 'end_date', s.last_day, 'days_total', s.days_total,
                 'days_completed', s.days_done,
                 'current_date', case when s.status = 'in_progress' then s.next_day end,
+                'refresh_from', s.refresh_from,
                 'progress', round(100.0 * s.days_done / greatest(s.days_total, 1), 1),
                 'counts', json_build_object('orders', s.orders, 'campaigns', s.campaigns, 'flows', s.flows,
                     'campaign_stats', (select count(*) from backfill_campaign_daily c where c.account_id = s.account_id),
