@@ -44,12 +44,21 @@ public final class SandboxCommand implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}).", defaultValue = "0.0")
     double faults;
 
+    @Option(names = "--currency", description = "The account's currency, that of its orders too (ISO 4217;"
+            + " default ${DEFAULT-VALUE}).", defaultValue = SandboxOptions.DEFAULT_CURRENCY)
+    String currency;
+
+    @Option(names = "--trail-days", description = "Days after a campaign's send over which its opens, clicks and"
+            + " orders spread, as Klaviyo keeps attributing them (default ${DEFAULT-VALUE}: all on the send day).",
+            defaultValue = "0")
+    int trailDays;
+
     @Override
     public Integer call() throws InterruptedException {
         SandboxOptions options;
         try {
             options = new SandboxOptions(port, seed, profiles, historyDays, apiKey, RateLimitMode.parse(rateLimits),
-                    latencyMs, faults);
+                    latencyMs, faults, currency, trailDays);
         } catch (IllegalArgumentException e) {
             throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", e.getMessage(), Map.of());
         }
@@ -61,8 +70,8 @@ public final class SandboxCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sandbox-shutdown"));
         System.out.println(server.baseUrl());
-        System.err.printf("Klaviyo sandbox: %d profiles, seed %d, %d days of history, rate limits %s; started in %d ms."
-                        + " API key: %s%n", profiles, seed, historyDays, rateLimits,
+        System.err.printf("Klaviyo sandbox: %d profiles, seed %d, %d days of history, rate limits %s, currency %s;"
+                        + " started in %d ms. API key: %s%n", profiles, seed, historyDays, rateLimits, currency,
                 Duration.between(t0, Instant.now()).toMillis(), apiKey);
         stopped.await();
         return 0;
