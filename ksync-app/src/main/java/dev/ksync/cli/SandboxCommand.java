@@ -50,7 +50,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Option(names = "--trail-days", description = "Days after a campaign's send over which its opens, clicks and"
             + " orders spread, as Klaviyo keeps attributing them (default ${DEFAULT-VALUE}: all on the send day).",
-            defaultValue = "0")
+            defaultValue = "" + SandboxOptions.DEFAULT_TRAIL_DAYS)
     int trailDays;
 
     @Override
@@ -70,9 +70,9 @@ public final class SandboxCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sandbox-shutdown"));
         System.out.println(server.baseUrl());
-        System.err.printf("Klaviyo sandbox: %d profiles, seed %d, %d days of history, rate limits %s, currency %s;"
-                        + " started in %d ms. API key: %s%n", profiles, seed, historyDays, rateLimits, currency,
-                Duration.between(t0, Instant.now()).toMillis(), apiKey);
+        System.err.printf("Klaviyo sandbox: %d profiles, seed %d, %d days of history, rate limits %s, currency %s,"
+                        + " trail days %d; started in %d ms. API key: %s%n", profiles, seed, historyDays, rateLimits,
+                currency, trailDays, Duration.between(t0, Instant.now()).toMillis(), apiKey);
         stopped.await();
         return 0;
     }

@@ -20,6 +20,7 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
     public static final int DEFAULT_HISTORY_DAYS = 730;
     public static final String DEFAULT_API_KEY = "pk_sandbox";
     public static final String DEFAULT_CURRENCY = "USD";
+    public static final int DEFAULT_TRAIL_DAYS = 0;
 
     public SandboxOptions {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -33,21 +34,9 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
         if (trailDays < 0 || trailDays > 30) throw new IllegalArgumentException("trail-days must be 0..30, got " + trailDays);
     }
 
-    /** The options with a campaign's events all on its send day. */
-    public SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey, RateLimitMode rateLimits,
-                          int latencyMs, double faults, String currency) {
-        this(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, 0);
-    }
-
-    /** The options in the account's default currency. */
-    public SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey, RateLimitMode rateLimits,
-                          int latencyMs, double faults) {
-        this(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, DEFAULT_CURRENCY);
-    }
-
     public static SandboxOptions defaults() {
         return new SandboxOptions(DEFAULT_PORT, DEFAULT_SEED, DEFAULT_PROFILES, DEFAULT_HISTORY_DAYS, DEFAULT_API_KEY,
-                RateLimitMode.REAL, 0, 0.0);
+                RateLimitMode.REAL, 0, 0.0, DEFAULT_CURRENCY, DEFAULT_TRAIL_DAYS);
     }
 
     public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }

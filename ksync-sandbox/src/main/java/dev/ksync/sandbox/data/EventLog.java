@@ -48,10 +48,6 @@ public final class EventLog {
     private final Object lastDrawnLock = new Object();
     private volatile int[] lastDrawn;
 
-    EventLog(long seed, Catalog catalog, Profiles profiles, ZoneId zone, LocalDate firstDay, int days) {
-        this(seed, catalog, profiles, zone, firstDay, days, 0);
-    }
-
     EventLog(long seed, Catalog catalog, Profiles profiles, ZoneId zone, LocalDate firstDay, int days, int trailDays) {
         this.seed = seed;
         this.trailDays = trailDays;
