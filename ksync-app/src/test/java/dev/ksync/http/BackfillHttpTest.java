@@ -246,7 +246,8 @@ class BackfillHttpTest {
 
     private static dev.ksync.backfill.Backfill backfill(dev.ksync.reporting.ReportQuota quota) {
         var ksync = rig.server().ksync;
-        return new dev.ksync.backfill.Backfill(new dev.ksync.backfill.Backfill.Settings(java.util.Optional.empty()),
+        return new dev.ksync.backfill.Backfill(new dev.ksync.backfill.Backfill.Settings(java.util.Optional.empty(),
+                dev.ksync.config.AppConfig.DEFAULT_BACKFILL_REFRESH_DAYS),
                 new dev.ksync.backfill.BackfillStore(ksync.database().jdbi()), ksync.accounts(), ksync.klaviyo(), quota,
                 java.time.Clock.systemUTC(), dev.ksync.backfill.BackfillListener.NONE, () -> ksync.scheduler().client());
     }

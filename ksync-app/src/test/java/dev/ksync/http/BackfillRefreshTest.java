@@ -14,6 +14,7 @@ import dev.ksync.klaviyo.budget.ManualClock;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.data.Campaign;
+import dev.ksync.sandbox.query.Endpoints;
 import dev.ksync.sandbox.data.SandboxData;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -25,8 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +51,8 @@ class BackfillRefreshTest {
 
     @RegisterExtension
     static final TestRig rig = TestRig.cli().sandbox(SandboxOptions.defaults().withProfiles(1000).withHistoryDays(40)
-            .withRateLimits(RateLimitMode.OFF).withTrailDays(TRAIL_DAYS), Clock.fixed(SANDBOX_NOW, java.time.ZoneOffset.UTC));
+            .withRateLimits(RateLimitMode.OFF).withTrailDays(TRAIL_DAYS), Clock.fixed(SANDBOX_NOW, java.time.ZoneOffset.UTC))
+            .env("KSYNC_BACKFILL_REFRESH_DAYS", String.valueOf(REFRESH_DAYS));
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -72,13 +72,11 @@ class BackfillRefreshTest {
     @Test
     void the_nightly_continuation_replaces_the_statistics_of_its_window_with_klaviyos_current_ones() throws Exception {
         SandboxData data = rig.sandbox().data();
-        ZoneId zone = data.timezone();
         LocalDate s = watchedSendDay(data);
         AccountId acme = new AccountId("acme");
-        ManualClock clock = new ManualClock(s.plusDays(2).atTime(12, 0).atZone(zone).toInstant());
+        ManualClock clock = firstRun(data, s, 12);
         try (Ksync ksync = start(clock)) {
-            completedBackfill(ksync, acme);
-            tamperFlowStats(ksync, acme, s);
+            completedAndTampered(ksync, acme, s);
             Map<String, String> campaignsBefore = rows(ksync, "backfill_campaign_daily", "campaign_id", acme, s, s.plusDays(1));
             Map<String, String> outsideBefore = outside(ksync, acme, s);
             List<String> ordersBefore = orders(ksync, acme, s.plusDays(1));
@@ -110,14 +108,12 @@ class BackfillRefreshTest {
     @Test
     void a_refresh_that_dies_inside_a_day_leaves_its_old_statistics_and_the_retry_finishes_it() throws Exception {
         SandboxData data = rig.sandbox().data();
-        ZoneId zone = data.timezone();
         LocalDate s = watchedSendDay(data);
         AccountId shop = new AccountId("crashy");
-        // minutes apart from the other test, whose report calls count in the same database's windows
-        ManualClock clock = new ManualClock(s.plusDays(2).atTime(13, 0).atZone(zone).toInstant());
+        // an hour apart from the other test, whose report calls count in the same database's windows
+        ManualClock clock = firstRun(data, s, 13);
         try (Ksync ksync = start(clock)) {
-            completedBackfill(ksync, shop);
-            tamperFlowStats(ksync, shop, s);
+            completedAndTampered(ksync, shop, s);
             Map<String, String> secondDayBefore = stats(ksync, shop, s.plusDays(1), s.plusDays(1));
             ksync.database().jdbi().useHandle(h -> h.execute("""
                     create function refresh_dies() returns trigger language plpgsql as $$ begin
@@ -157,9 +153,18 @@ class BackfillRefreshTest {
     }
 
     private Ksync start(Clock clock) {
-        Map<String, String> env = new HashMap<>(rig.env());
-        env.put("KSYNC_BACKFILL_REFRESH_DAYS", String.valueOf(REFRESH_DAYS));
-        return Ksync.start(AppConfig.load(env), clock);
+        return Ksync.start(AppConfig.load(rig.env()), clock);
+    }
+
+    /** ksync's clock at {@code hour} on S + 2, the day of the first run. */
+    private static ManualClock firstRun(SandboxData data, LocalDate s, int hour) {
+        return new ManualClock(s.plusDays(2).atTime(hour, 0).atZone(data.timezone()).toInstant());
+    }
+
+    /** A completed test backfill whose flow statistics of S and S + 1 were then made wrong. */
+    private static void completedAndTampered(Ksync ksync, AccountId account, LocalDate s) {
+        completedBackfill(ksync, account);
+        tamperFlowStats(ksync, account, s);
     }
 
     /** A test backfill run to completion in this thread (no scheduler runs in this class). */
@@ -289,7 +294,7 @@ class BackfillRefreshTest {
         if (filter != null) a.put("filter", filter);
         String path = type.equals("flow-series-report") ? "/api/flow-series-reports" : "/api/campaign-values-reports";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rig.sandbox().baseUrl() + path))
-                .header("Authorization", "Klaviyo-API-Key " + TestRig.SANDBOX_KEY).header("revision", "2026-07-15")
+                .header("Authorization", "Klaviyo-API-Key " + TestRig.SANDBOX_KEY).header("revision", Endpoints.REVISION)
                 .header("Accept", "application/vnd.api+json").header("Content-Type", "application/vnd.api+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -38,18 +38,11 @@ public final class Backfill {
      *                            campaign statistics of the days stored among the last this many (0: none)
      */
     public record Settings(Optional<String> placedOrderMetricId, int refreshDays) {
-        public static final int DEFAULT_REFRESH_DAYS = dev.ksync.config.AppConfig.DEFAULT_BACKFILL_REFRESH_DAYS;
-        /** The refresh window and the new days are read with one flow series report, which covers 60 days. */
-        public static final int MAX_REFRESH_DAYS = dev.ksync.config.AppConfig.MAX_BACKFILL_REFRESH_DAYS;
-
         public Settings {
-            if (refreshDays < 0 || refreshDays > MAX_REFRESH_DAYS) {
-                throw new IllegalArgumentException("refreshDays must be 0.." + MAX_REFRESH_DAYS + ", got " + refreshDays);
+            int max = dev.ksync.config.AppConfig.MAX_BACKFILL_REFRESH_DAYS;
+            if (refreshDays < 0 || refreshDays > max) {
+                throw new IllegalArgumentException("refreshDays must be 0.." + max + ", got " + refreshDays);
             }
-        }
-
-        public Settings(Optional<String> placedOrderMetricId) {
-            this(placedOrderMetricId, DEFAULT_REFRESH_DAYS);
         }
     }
 
@@ -177,7 +170,8 @@ public final class Backfill {
         LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneId.of(row.get().timezone())).minusDays(1);
         LocalDate refreshFirst = settings.refreshDays() == 0 ? null : yesterday.minusDays(settings.refreshDays() - 1);
         if (!store.extend(account, yesterday, refreshFirst, clock.instant())) return false;
-        log.info("Backfill of {} extended to {}, statistics refreshed from {}", account, yesterday, refreshFirst);
+        log.info("Backfill of {} extended to {}{}", account, yesterday,
+                refreshFirst == null ? "" : ", statistics refreshed from " + refreshFirst);
         schedule(account);
         return true;
     }

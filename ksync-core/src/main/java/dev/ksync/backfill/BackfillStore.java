@@ -101,7 +101,7 @@ public final class BackfillStore {
 
     boolean saveCatalog(Row run, List<CampaignObject> campaigns, List<JsonNode> flows, Instant now) {
         return jdbi.inTransaction(h -> {
-            if (!current(h, run, null)) {
+            if (!current(h, run)) {
                 return false;
             }
             PreparedBatch c = h.prepareBatch("""
@@ -187,14 +187,11 @@ public final class BackfillStore {
             if (handle == null) {
                 handle = jdbi.open();
                 handle.begin();
-                if (!current(handle, run, day)) {
+                if (!current(handle, run, "next_day", day)) {
                     return false;
                 }
                 // a part-written day of a killed run cannot exist (it rolled back); rows a zombie left cannot either
-                for (String t : List.of("backfill_orders", "backfill_flow_daily", "backfill_campaign_daily")) {
-                    handle.createUpdate("delete from " + t + " where account_id = :a and day = :d")
-                            .bind("a", run.account().value()).bind("d", day).execute();
-                }
+                deleteDay(handle, run, day, "backfill_orders", "backfill_flow_daily", "backfill_campaign_daily");
             }
             return true;
         }
@@ -269,16 +266,8 @@ public final class BackfillStore {
      */
     boolean refreshDay(Row run, LocalDate day, List<DailyStat> flowStats, List<DailyStat> campaignStats, Instant now) {
         return jdbi.inTransaction(h -> {
-            boolean current = h.createQuery("""
-                            select 1 from backfill_status where account_id = :a and status = 'in_progress'
-                                and started_at = :s and refresh_from = :d for update""")
-                    .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("d", day)
-                    .mapTo(Integer.class).findOne().isPresent();
-            if (!current) return false;
-            for (String t : List.of("backfill_flow_daily", "backfill_campaign_daily")) {
-                h.createUpdate("delete from " + t + " where account_id = :a and day = :d")
-                        .bind("a", run.account().value()).bind("d", day).execute();
-            }
+            if (!current(h, run, "refresh_from", day)) return false;
+            deleteDay(h, run, day, "backfill_flow_daily", "backfill_campaign_daily");
             insertStats(h, run, "backfill_flow_daily", "flow_id", flowStats);
             insertStats(h, run, "backfill_campaign_daily", "campaign_id", campaignStats);
             h.createUpdate("""
@@ -308,13 +297,28 @@ public final class BackfillStore {
         b.execute();
     }
 
-    /** Locks the status row; true when it still names this run (and, with a day, that day as the next). */
-    private static boolean current(Handle h, Row run, LocalDate day) {
-        return h.createQuery("""
-                        select 1 from backfill_status where account_id = :a and status = 'in_progress'
-                            and started_at = :s and (cast(:d as date) is null or next_day = :d) for update""")
+    /** Locks the status row; true when it still names this run. */
+    private static boolean current(Handle h, Row run) {
+        return current(h, run, "next_day", null);
+    }
+
+    /**
+     * Locks the status row; true when it still names this run (and, with a day, that day in {@code dayColumn}:
+     * {@code next_day} for the day being worked, {@code refresh_from} for the day being refreshed).
+     */
+    private static boolean current(Handle h, Row run, String dayColumn, LocalDate day) {
+        return h.createQuery("select 1 from backfill_status where account_id = :a and status = 'in_progress'"
+                        + " and started_at = :s and (cast(:d as date) is null or " + dayColumn + " = :d) for update")
                 .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("d", day)
                 .mapTo(Integer.class).findOne().isPresent();
+    }
+
+    /** Deletes a day's rows of this run's account from {@code tables}. */
+    private static void deleteDay(Handle h, Row run, LocalDate day, String... tables) {
+        for (String t : tables) {
+            h.createUpdate("delete from " + t + " where account_id = :a and day = :d")
+                    .bind("a", run.account().value()).bind("d", day).execute();
+        }
     }
 
     /** Per-day order count and revenue of the stored orders over [first, last]. */
@@ -331,7 +335,7 @@ public final class BackfillStore {
     /** The run's end: completed with its validation. False when the run is no longer current. */
     boolean complete(Row run, JsonNode validation, Instant now) {
         return jdbi.inTransaction(h -> {
-            if (!current(h, run, null)) return false;
+            if (!current(h, run)) return false;
             h.createUpdate("""
                     update backfill_status set status = 'completed', next_day = null, refresh_from = null,
                         validation = cast(:v as jsonb),
