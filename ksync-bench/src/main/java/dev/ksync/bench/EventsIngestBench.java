@@ -330,7 +330,7 @@ public final class EventsIngestBench {
         }
     }
 
-    /** Cumulative calls at {@code ms}: the last sample taken at or before it. */
+    /** The last sample taken at or before {@code ms} (calls, 429s, machine CPU: all cumulative), zeros before any. */
     private static long[] at(TreeMap<Long, long[]> samples, long ms) {
         synchronized (samples) {
             Map.Entry<Long, long[]> e = samples.floorEntry(ms);
@@ -345,16 +345,13 @@ public final class EventsIngestBench {
     private static long[] machineCpu() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            long steal = Long.parseLong(f[8]);
             long busy = 0;
-            for (int i = 1; i <= 7; i++) busy += Long.parseLong(f[i]); // user .. softirq (guest is inside user)
-            return new long[] {busy - idle, idle, steal};
+            for (int i : new int[] {1, 2, 3, 6, 7}) busy += Long.parseLong(f[i]); // user, nice, system, irq, softirq
+            return new long[] {busy, Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8])};
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
-
 
     private static JsonNode read(ObjectMapper json, String s) {
         try {

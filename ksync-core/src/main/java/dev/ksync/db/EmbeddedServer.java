@@ -294,7 +294,7 @@ public final class EmbeddedServer implements AutoCloseable {
      * ingestion's unique indexes take ids in random order; once an index outgrows the cache, every row costs a page
      * read and a write-back, and a long load slows down as its table grows.
      */
-    static long sharedBuffersMb() {
+    private static long sharedBuffersMb() {
         long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getTotalMemorySize() / (1024 * 1024);
         return Math.max(128, Math.min(1024, total / 8));

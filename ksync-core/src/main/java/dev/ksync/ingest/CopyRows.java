@@ -149,7 +149,7 @@ final class CopyRows {
     }
 
     /** A datetime value as an instant, null when it is none of Klaviyo's forms or a field is out of range. */
-    static Instant datetime(String s) {
+    private static Instant datetime(String s) {
         if (!isDatetime(s)) return null;
         try {
             return KlaviyoTime.parse(s);
@@ -158,7 +158,10 @@ final class CopyRows {
         }
     }
 
-    /** Klaviyo's datetime forms whose fields are in range (PostgreSQL would refuse the batch otherwise). */
+    /**
+     * Klaviyo's datetime forms whose fields are in range: what makes an attribute a timestamptz column, and a value
+     * PostgreSQL reads from the stored record the same way.
+     */
     static boolean isDatetime(String s) {
         Matcher m = DATETIME.matcher(s);
         if (!m.matches()) return false;

@@ -40,12 +40,20 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
         inc = List.copyOf(inc);
     }
 
-    /** The runbook's file, built in. */
+    /** The runbook's file, built in (read once: a request checks it and then runs it). */
     public static DatasourceFile builtIn() {
-        try (InputStream in = DatasourceFile.class.getResourceAsStream(RESOURCE)) {
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return BuiltIn.FILE;
+    }
+
+    private static final class BuiltIn {
+        static final DatasourceFile FILE = read();
+
+        private static DatasourceFile read() {
+            try (InputStream in = DatasourceFile.class.getResourceAsStream(RESOURCE)) {
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -90,7 +90,10 @@ final class RawTable {
          * vacuum rewrites its pages later) and its unique key is built after them.
          */
         CREATED,
-        /** Held before, its unique key dropped by hand: the key is built again after the rows. */
+        /**
+         * Held before without its unique key (dropped by hand, or the table was made by a window that loaded nothing):
+         * the key is built after the rows.
+         */
         KEYLESS,
         /** Held before with its unique key: a batch meeting held rows goes through a staging table. */
         KEYED
@@ -138,8 +141,9 @@ final class RawTable {
             conn.rollback(sp);
             // a record Klaviyo listed twice in the window (it moved between pages while they were read)
             String same = String.join(" and ", cols.stream().map(c -> "a." + c + " = b." + c).toList());
+            // held rows (an earlier upload time) before this window's; within one window, the first written
             dropped = h.execute("delete from " + qualified() + " a using " + qualified() + " b where " + same
-                    + " and a.ctid > b.ctid");
+                    + " and (a.time, a.ctid) > (b.time, b.ctid)");
             h.execute(create);
         }
         log.info("Built the unique key of {} in {} ms ({} repeated rows dropped)", qualified(),
