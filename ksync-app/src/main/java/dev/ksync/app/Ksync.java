@@ -116,7 +116,8 @@ public final class Ksync implements AutoCloseable {
         this.cleanup = new Cleanup(database.jdbi(), objectStore, config.storage().buckets(), idempotencyKeys, clock,
                 config.jobs().retentionDays());
         this.ingestion = new Ingestion(database.jdbi(), Ingestion.Clients.of(klaviyo), accounts,
-                new Ingestion.Settings(config.jobs().ingestSchema(), Ingestion.Settings.DEFAULT.parallel(), 5_000,
+                new Ingestion.Settings(config.jobs().ingestSchema(), Ingestion.Settings.DEFAULT.parallel(),
+                        Ingestion.Settings.DEFAULT.batchRows(),
                         Ingestion.Settings.DEFAULT.partitionAbove()),
                 clock);
         this.orderExport = new OrderExport(database.jdbi());

@@ -48,7 +48,7 @@ final class QueryParams {
         Set<String> unknown = new TreeSet<>(q.values.keySet());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            List<String> names = unknown.stream().map(n -> n.length() > 40 ? n.substring(0, 40) + "…" : n).toList();
+            List<String> names = unknown.stream().map(n -> cut(n, 40)).toList();
             List<String> known = List.copyOf(new TreeSet<>(allowed));
             throw new KsyncException(ErrorKind.BAD_INPUT, "unknown_parameter", "Unknown query parameter(s) " + names
                     + "; allowed: " + (known.isEmpty() ? "none" : known), Map.of("parameters", names, "allowed", known));
@@ -71,7 +71,7 @@ final class QueryParams {
             } catch (NumberFormatException e) {
                 // answered below
             }
-            throw KsyncException.badInput(name, shown(raw), "a whole number from " + min + " to " + max);
+            throw KsyncException.badInput(name, cut(raw, SHOWN), "a whole number from " + min + " to " + max);
         });
     }
 
@@ -84,13 +84,13 @@ final class QueryParams {
                 switch (raw.strip().toLowerCase(Locale.ROOT)) {
                     case "true", "1" -> true;
                     case "false", "0" -> false;
-                    default -> throw KsyncException.badInput(name, shown(raw), "true, false, 1 or 0");
+                    default -> throw KsyncException.badInput(name, cut(raw, SHOWN), "true, false, 1 or 0");
                 });
     }
 
-    /** An echoed value is cut short: the error is logged, and a query can be long. */
-    private static String shown(String raw) {
-        return raw.length() > SHOWN ? raw.substring(0, SHOWN) + "…" : raw;
+    /** An echoed name or value is cut short: the error is logged, and a query can be long. */
+    private static String cut(String raw, int max) {
+        return raw.length() > max ? raw.substring(0, max) + "…" : raw;
     }
 
     private static String decode(String s) {

@@ -130,9 +130,6 @@ public final class SnapshotProcessor {
     }
 
     private void storeTopsOnceLocked(Handle h, long id) {
-        if (Snapshots.topsStored(h, id)) {
-            return;
-        }
         Snapshot s = Snapshots.lock(h, id).orElseThrow(() -> KsyncException.notFound("snapshot", Long.toString(id)));
         if (s.status() != Snapshot.Status.READY || Snapshots.topsStored(h, id)) {
             return; // another reader stored them while this one waited for the lock
