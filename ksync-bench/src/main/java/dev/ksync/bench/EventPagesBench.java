@@ -2,7 +2,6 @@ package dev.ksync.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ksync.klaviyo.http.Urls;
 import dev.ksync.sandbox.api.Api;
 import dev.ksync.sandbox.api.ApiRequest;
 import dev.ksync.sandbox.api.Json;
@@ -10,6 +9,8 @@ import dev.ksync.sandbox.api.Links;
 import dev.ksync.sandbox.data.SandboxData;
 import dev.ksync.sandbox.query.Endpoints;
 import java.lang.management.ManagementFactory;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -57,7 +58,7 @@ public final class EventPagesBench {
             events += doc.get("data").size();
             String next = doc.path("links").path("next").asText(null);
             if (next == null) break;
-            cursor = Urls.queryOf(Urls.parseLink(next)).get("page[cursor]");
+            cursor = URLDecoder.decode(next.substring(next.indexOf("page%5Bcursor%5D=") + 17), StandardCharsets.UTF_8);
         }
         System.out.printf("profiles=%d days=%d pages=%d events=%d query=%s%n", profiles, days, requests.size(), events, extra);
 
