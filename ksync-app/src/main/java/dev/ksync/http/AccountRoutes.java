@@ -9,7 +9,6 @@ import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.request.Choices;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Set;
@@ -20,11 +19,11 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
     private static final Set<String> CHANGES = Set.of("enabled", "nightlyDays", "nightlyTimeframeKey",
             "nightlyAudienceSchema");
 
-    void register(RoutesConfig routes) {
-        routes.post("/api/accounts", this::add, Access.ADMIN);
-        routes.get("/api/accounts", this::list, Access.ADMIN);
-        routes.patch("/api/accounts/{id}", this::change, Access.ADMIN);
-        routes.delete("/api/accounts/{id}", this::remove, Access.ADMIN);
+    void register(ApiRoutes routes) {
+        routes.post("/api/accounts", Access.ADMIN, this::add);
+        routes.get("/api/accounts", Access.ADMIN, this::list);
+        routes.patch("/api/accounts/{id}", Access.ADMIN, this::change);
+        routes.delete("/api/accounts/{id}", Access.ADMIN, this::remove);
     }
 
     /**

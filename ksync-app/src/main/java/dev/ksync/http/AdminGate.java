@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class AdminGate {
     static final String HEADER = "x-admin-job-secret";
+    /** The query parameter that carries the secret on {@link Access#ADMIN_OR_TOKEN} routes. */
+    static final String TOKEN = "token";
 
     private final Optional<Secret> secret;
     private final boolean klaviyoEnabled;
@@ -53,7 +55,7 @@ final class AdminGate {
     /** For cron-style GET routes: the header, or {@code ?token=}. */
     void requireSecretOrToken(Context ctx) {
         String given = ctx.header(HEADER);
-        check(given != null ? given : QueryParams.of(ctx).get("token").orElse(null));
+        check(given != null ? given : QueryParams.of(ctx).get(TOKEN).orElse(null));
     }
 
     void requireKlaviyoEnabled() {

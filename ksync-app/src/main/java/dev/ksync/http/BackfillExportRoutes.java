@@ -5,7 +5,6 @@ import dev.ksync.accounts.AccountService;
 import dev.ksync.backfill.export.DayRange;
 import dev.ksync.backfill.export.OrderExport;
 import dev.ksync.error.KsyncException;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,15 +18,17 @@ import java.util.Set;
 record BackfillExportRoutes(OrderExport export, AccountService accounts) {
     static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/backfill/data/{client_id}/orders.csv", ctx -> download(ctx, "csv", "text/csv; charset=utf-8"),
-                Access.ADMIN);
-        routes.get("/api/backfill/data/{client_id}/orders.xlsx", ctx -> download(ctx, "xlsx", XLSX), Access.ADMIN);
+    private static final Set<String> DAYS = Set.of("start", "end");
+
+    void register(ApiRoutes routes) {
+        routes.get("/api/backfill/data/{client_id}/orders.csv", Access.ADMIN, DAYS,
+                (ctx, query) -> download(ctx, query, "csv", "text/csv; charset=utf-8"));
+        routes.get("/api/backfill/data/{client_id}/orders.xlsx", Access.ADMIN, DAYS,
+                (ctx, query) -> download(ctx, query, "xlsx", XLSX));
     }
 
-    private void download(Context ctx, String format, String contentType) throws IOException {
+    private void download(Context ctx, QueryParams query, String format, String contentType) throws IOException {
         AccountId account = AccountId.of("client_id", ctx.pathParam("client_id"));
-        QueryParams query = QueryParams.only(ctx, Set.of("start", "end"));
         DayRange days = DayRange.parse(query.get("start").orElse(null), query.get("end").orElse(null));
         if (accounts.find(account).isEmpty()) {
             throw KsyncException.notFound("account", account.value());

@@ -4,7 +4,6 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.backfill.Backfill;
 import dev.ksync.backfill.BackfillParams;
 import dev.ksync.error.KsyncException;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -20,19 +19,18 @@ import java.util.Set;
 record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
     static final Set<String> START_FIELDS = Set.of("years", "include_orders", "test_mode");
 
-    void register(RoutesConfig routes) {
-        routes.post("/api/backfill/start/{client_id}", this::start, Access.ADMIN);
-        routes.post("/api/backfill/start-all", this::startAll, Access.ADMIN);
-        routes.post("/api/backfill/cancel/{client_id}", this::cancel, Access.ADMIN);
-        routes.post("/api/backfill/clear/{client_id}", this::clear, Access.ADMIN);
-        routes.get("/api/backfill/status/{client_id}", this::status, Access.ADMIN);
-        routes.get("/api/backfill/status", this::statuses, Access.ADMIN);
-        routes.get("/api/backfill/data/{client_id}/summary", this::summary, Access.ADMIN);
-        routes.get("/api/backfill/data/{client_id}/orders", this::orders, Access.ADMIN);
+    void register(ApiRoutes routes) {
+        routes.post("/api/backfill/start/{client_id}", Access.ADMIN, START_FIELDS, this::start);
+        routes.post("/api/backfill/start-all", Access.ADMIN, this::startAll);
+        routes.post("/api/backfill/cancel/{client_id}", Access.ADMIN, this::cancel);
+        routes.post("/api/backfill/clear/{client_id}", Access.ADMIN, this::clear);
+        routes.get("/api/backfill/status/{client_id}", Access.ADMIN, this::status);
+        routes.get("/api/backfill/status", Access.ADMIN, this::statuses);
+        routes.get("/api/backfill/data/{client_id}/summary", Access.ADMIN, this::summary);
+        routes.get("/api/backfill/data/{client_id}/orders", Access.ADMIN, Set.of("date", "limit"), this::orders);
     }
 
-    private void start(Context ctx) {
-        QueryParams q = QueryParams.only(ctx, START_FIELDS);
+    private void start(Context ctx, QueryParams q) {
         AccountId account = account(ctx);
         BackfillParams params = new BackfillParams(q.integer("years", 1, BackfillParams.MAX_YEARS).orElse(1),
                 q.bool("include_orders").orElse(true), q.bool("test_mode").orElse(false));
@@ -41,7 +39,6 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
     }
 
     private void startAll(Context ctx) {
-        QueryParams.only(ctx, Set.of());
         Fields f = new Fields(bodies.object(ctx, START_FIELDS));
         BackfillParams params = new BackfillParams(f.integer("years", 1, BackfillParams.MAX_YEARS).orElse(1),
                 f.bool("include_orders", true), f.bool("test_mode", false));
@@ -50,12 +47,10 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
     }
 
     private void cancel(Context ctx) {
-        QueryParams.only(ctx, Set.of());
         ctx.json(backfill.cancel(account(ctx)));
     }
 
     private void clear(Context ctx) {
-        QueryParams.only(ctx, Set.of());
         AccountId account = account(ctx);
         backfill.clear(account);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -65,22 +60,18 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
     }
 
     private void status(Context ctx) {
-        QueryParams.only(ctx, Set.of());
         ctx.json(backfill.status(account(ctx)));
     }
 
     private void statuses(Context ctx) {
-        QueryParams.only(ctx, Set.of());
         ctx.json(Map.of("clients", backfill.statuses()));
     }
 
     private void summary(Context ctx) {
-        QueryParams.only(ctx, Set.of());
         ctx.json(backfill.summary(account(ctx)));
     }
 
-    private void orders(Context ctx) {
-        QueryParams q = QueryParams.only(ctx, Set.of("date", "limit"));
+    private void orders(Context ctx, QueryParams q) {
         AccountId account = account(ctx);
         String raw = q.get("date").orElseThrow(() -> KsyncException.badInput("date", null, "a day as YYYY-MM-DD"));
         LocalDate day;

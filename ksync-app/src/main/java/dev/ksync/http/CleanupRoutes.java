@@ -1,7 +1,6 @@
 package dev.ksync.http;
 
 import dev.ksync.cleanup.Cleanup;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Set;
 
@@ -11,8 +10,8 @@ import java.util.Set;
  */
 record CleanupRoutes(Cleanup cleanup, AdminGate gate, JsonBodies bodies) {
 
-    void register(RoutesConfig routes) {
-        routes.post("/api/cleanup", this::run, Access.ADMIN);
+    void register(ApiRoutes routes) {
+        routes.post("/api/cleanup", Access.ADMIN, this::run);
     }
 
     private void run(Context ctx) {

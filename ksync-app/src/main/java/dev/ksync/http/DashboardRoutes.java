@@ -8,7 +8,6 @@ import dev.ksync.dashboard.DashboardView.SnapshotInfo;
 import dev.ksync.dashboard.DashboardView.SourceTotals;
 import dev.ksync.dashboard.DashboardView.Top;
 import dev.ksync.snapshot.SnapshotFiles;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.InputStream;
 import java.time.LocalDate;
@@ -23,10 +22,10 @@ import java.util.Set;
  */
 record DashboardRoutes(Dashboard dashboard, SnapshotFiles files) {
 
-    void register(RoutesConfig routes) {
-        routes.get("/", DashboardRoutes::page, Access.OPEN);
-        routes.get("/api/accounts/{accountId}/dashboard", this::show, Access.ADMIN);
-        routes.get("/api/snapshots/{id}/files/{name}", this::file, Access.ADMIN);
+    void register(ApiRoutes routes) {
+        routes.page("/", DashboardRoutes::page);
+        routes.get("/api/accounts/{accountId}/dashboard", Access.ADMIN, Set.of("start", "end"), this::show);
+        routes.get("/api/snapshots/{id}/files/{name}", Access.ADMIN, this::file);
     }
 
     /** The page itself holds no data (it asks the API with the secret the user types), so it is open. */
@@ -37,8 +36,7 @@ record DashboardRoutes(Dashboard dashboard, SnapshotFiles files) {
         ctx.result(java.util.Objects.requireNonNull(page, "web/index.html is missing from the classpath"));
     }
 
-    private void show(Context ctx) {
-        QueryParams q = QueryParams.only(ctx, Set.of("start", "end"));
+    private void show(Context ctx, QueryParams q) {
         AccountId id = AccountId.of("accountId", ctx.pathParam("accountId"));
         ctx.json(view(dashboard.read(id, q.get("start"), q.get("end"))));
     }

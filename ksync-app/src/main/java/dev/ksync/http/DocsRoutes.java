@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,10 +36,10 @@ record DocsRoutes(byte[] document, String html, String webjarFolder) {
         }
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(document), Access.OPEN);
-        routes.get("/docs", ctx -> ctx.contentType("text/html; charset=utf-8").result(html), Access.OPEN);
-        routes.get("/docs/{asset}", this::asset, Access.OPEN);
+    void register(ApiRoutes routes) {
+        routes.page("/openapi.json", ctx -> ctx.contentType("application/json").result(document));
+        routes.page("/docs", ctx -> ctx.contentType("text/html; charset=utf-8").result(html));
+        routes.page("/docs/{asset}", this::asset);
     }
 
     private void asset(Context ctx) {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -107,24 +108,25 @@ public final class HttpApi {
                 }
             });
             ErrorMapper.register(c.routes, ksync.clock());
-            new OpsRoutes(ksync.database(), ksync.metrics()).register(c.routes);
-            new AccountRoutes(ksync.accounts(), bodies).register(c.routes);
-            SyncRoutes.register(c.routes, ksync, gate, bodies);
+            ApiRoutes routes = new ApiRoutes(c.routes);
+            new OpsRoutes(ksync.database(), ksync.metrics()).register(routes);
+            new AccountRoutes(ksync.accounts(), bodies).register(routes);
+            SyncRoutes.register(routes, ksync, gate, bodies);
             new UpdateRoutes(ksync.orchestrator(), gate, bodies, ksync.clock(),
                     new Slots(ksync.config().http().maxConcurrentUpdates(), Slots.Kind.UPDATES, ksync.clock()))
-                    .register(c.routes);
-            new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(c.routes);
-            new DashboardRoutes(ksync.dashboard(), ksync.snapshotFiles()).register(c.routes);
-            new CleanupRoutes(ksync.cleanup(), gate, bodies).register(c.routes);
+                    .register(routes);
+            new SnapshotRoutes(ksync.snapshots(), ksync.snapshotProcessor(), bodies).register(routes);
+            new DashboardRoutes(ksync.dashboard(), ksync.snapshotFiles()).register(routes);
+            new CleanupRoutes(ksync.cleanup(), gate, bodies).register(routes);
             new ScheduleRoutes(ksync.schedules(), ksync.scheduler(), ksync.config().schedules().threads())
-                    .register(c.routes);
+                    .register(routes);
             new IngestRoutes(ksync.ingestion(), gate, bodies,
                     new Slots(ksync.config().http().maxConcurrentIngests(), Slots.Kind.INGESTS, ksync.clock()))
-                    .register(c.routes);
-            new BackfillRoutes(ksync.backfill(), gate, bodies).register(c.routes);
-            new BackfillExportRoutes(ksync.orderExport(), ksync.accounts()).register(c.routes);
-            docs.register(c.routes);
-            requireDeclaredAccess(c.unsafe.internalRouter);
+                    .register(routes);
+            new BackfillRoutes(ksync.backfill(), gate, bodies).register(routes);
+            new BackfillExportRoutes(ksync.orderExport(), ksync.accounts()).register(routes);
+            docs.register(routes);
+            requireDeclarations(c.unsafe.internalRouter);
             answerHeadAsGet(c.unsafe.internalRouter);
         });
     }
@@ -142,48 +144,57 @@ public final class HttpApi {
         };
     }
 
-    /** A route the router holds: its method, its path in Javalin's form ({@code /api/accounts/{id}}), who may call it. */
-    record Route(HandlerType method, String path, Access access) {}
+    /**
+     * A route the router holds: its method, its path in Javalin's form ({@code /api/accounts/{id}}), who may call it
+     * and what it declared about its query ({@link ApiRoutes}).
+     */
+    record Route(HandlerType method, String path, Access access, ApiRoutes.Query query) {}
 
     /**
-     * Every HTTP route of a created app with its {@link Access}, sorted by path and method: the registry that tests
-     * walk (the OpenAPI document, the fuzzer), so a route added later is covered without an edit there. HEAD routes
-     * are listed too; those added for GET routes answer as GET.
+     * Every HTTP route of a created app with its {@link Access} and query, sorted by path and method: the registry
+     * that tests walk (the OpenAPI document, the fuzzer), so a route added later is covered without an edit there.
+     * HEAD routes are listed too; those added for GET routes answer as GET.
      */
     static List<Route> routes(Javalin app) {
         return app.unsafe.internalRouter.allHttpHandlers().stream().map(p -> p.endpoint)
                 .filter(e -> e.method.isHttpMethod())
-                .map(e -> new Route(e.method, e.path, e.metadata(Roles.class).getRoles().stream()
-                        .filter(Access.class::isInstance).map(Access.class::cast).findFirst().orElseThrow()))
+                .map(e -> new Route(e.method, e.path, access(e).orElseThrow(), e.metadata(ApiRoutes.Query.class)))
                 .sorted(Comparator.comparing(Route::path).thenComparing(r -> r.method().name()))
                 .toList();
     }
 
-    /** Every route says who may call it (an {@link Access}); one that does not is a programming error, found at start. */
-    private static void requireDeclaredAccess(InternalRouter router) {
+    /**
+     * Every route was registered through {@link ApiRoutes}: it says who may call it (one {@link Access}) and what its
+     * query takes, which is checked before its handler runs. One added another way is a programming error, found at
+     * start rather than by a caller whose typo is ignored.
+     */
+    static void requireDeclarations(InternalRouter router) {
         for (ParsedEndpoint p : router.allHttpHandlers()) {
             Endpoint e = p.endpoint;
-            if (!e.method.isHttpMethod()) {
-                continue;
-            }
-            Roles roles = e.metadata(Roles.class);
-            long declared = roles == null ? 0 : roles.getRoles().stream().filter(Access.class::isInstance).count();
-            if (declared != 1) {
-                throw new IllegalStateException("Route " + e.method + " " + e.path
-                        + " must declare exactly one dev.ksync.http.Access role");
+            if (e.method.isHttpMethod() && (access(e).isEmpty() || e.metadata(ApiRoutes.Query.class) == null)) {
+                throw new IllegalStateException("Route " + e.method + " " + e.path + " must be registered through"
+                        + " dev.ksync.http.ApiRoutes, declaring exactly one Access and its query parameters");
             }
         }
+    }
+
+    /** The route's one {@link Access}; empty when it declares none or several. */
+    private static Optional<Access> access(Endpoint e) {
+        Roles roles = e.metadata(Roles.class);
+        List<Access> declared = roles == null ? List.of() : roles.getRoles().stream()
+                .filter(Access.class::isInstance).map(Access.class::cast).toList();
+        return declared.size() == 1 ? Optional.of(declared.get(0)) : Optional.empty();
     }
 
     /** HEAD runs GET's handler and gates (Jetty drops the body), so it answers GET's status and headers. */
     private static void answerHeadAsGet(InternalRouter router) {
         Set<String> heads = router.allHttpHandlers().stream().map(p -> p.endpoint)
                 .filter(e -> e.method.equals(HandlerType.HEAD)).map(e -> e.path).collect(Collectors.toSet());
-        for (ParsedEndpoint p : java.util.List.copyOf(router.allHttpHandlers())) {
+        for (ParsedEndpoint p : List.copyOf(router.allHttpHandlers())) {
             Endpoint get = p.endpoint;
             if (get.method.equals(HandlerType.GET) && !heads.contains(get.path)) {
                 router.addHttpEndpoint(new Endpoint(HandlerType.HEAD, get.path, get.handler,
-                        Set.of(get.metadata(Roles.class))));
+                        Set.of(get.metadata(Roles.class), get.metadata(ApiRoutes.Query.class))));
             }
         }
     }

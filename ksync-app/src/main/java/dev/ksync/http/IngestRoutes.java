@@ -11,7 +11,6 @@ import dev.ksync.ingest.IngestReport;
 import dev.ksync.ingest.IngestRequest;
 import dev.ksync.ingest.Ingestion;
 import dev.ksync.request.Choices;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,9 +28,9 @@ import java.util.Set;
 record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slots slots) {
     static final Set<String> FIELDS = Set.of("mode", "accountId", "datasources", "only");
 
-    void register(RoutesConfig routes) {
-        routes.post("/api/ingest", this::run, Access.ADMIN);
-        routes.get("/api/ingest/log", this::log, Access.ADMIN);
+    void register(ApiRoutes routes) {
+        routes.post("/api/ingest", Access.ADMIN, this::run);
+        routes.get("/api/ingest/log", Access.ADMIN, Set.of("accountId", "limit"), this::log);
     }
 
     private void run(Context ctx) {
@@ -86,8 +85,7 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
         return new IngestRequest(Choices.parse("mode", IngestMode.class, mode), account, file, only);
     }
 
-    private void log(Context ctx) {
-        QueryParams q = QueryParams.only(ctx, Set.of("accountId", "limit"));
+    private void log(Context ctx, QueryParams q) {
         String account = q.get("accountId").map(v -> AccountId.of("accountId", v).value()).orElse(null);
         ctx.json(Map.of("entries", ingestion.log().recent(account, q.integer("limit", 1, 10_000).orElse(100))));
     }

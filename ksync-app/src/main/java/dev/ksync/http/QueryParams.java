@@ -16,8 +16,9 @@ import java.util.TreeSet;
 /**
  * A request's query parameters, decoded as UTF-8 from the raw query string (the framework's own parser consults the
  * Content-Type charset and fails on a malformed one); the first value of a repeated name wins. A broken %-escape is
- * a 400 that does not echo the query. Routes read theirs with {@link #only}, so a typo is refused rather than
- * ignored, and the typed readers, so a bad value is a 400 naming the parameter and what is allowed.
+ * a 400 that does not echo the query. Every route's are checked with {@link #only} before its handler runs
+ * ({@link ApiRoutes}), so a typo is refused rather than ignored; handlers read them with the typed readers, so a bad
+ * value is a 400 naming the parameter and what is allowed.
  */
 final class QueryParams {
     private static final int SHOWN = 20;

@@ -3,7 +3,6 @@ package dev.ksync.http;
 import dev.ksync.schedule.NightlyRuns;
 import dev.ksync.schedule.ScheduleBoard;
 import dev.ksync.schedule.SchedulerNode;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.Optional;
  */
 record ScheduleRoutes(ScheduleBoard board, SchedulerNode node, int threads) {
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/schedules", this::show, Access.ADMIN);
+    void register(ApiRoutes routes) {
+        routes.get("/api/schedules", Access.ADMIN, this::show);
     }
 
     record ScheduleView(String name, String cron, String timezone, boolean enabled, String nextRun, String lastRun,

@@ -9,7 +9,6 @@ import dev.ksync.snapshot.SnapshotProcessor;
 import dev.ksync.snapshot.Snapshots;
 import dev.ksync.snapshot.Source;
 import dev.ksync.snapshot.Totals;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -27,10 +26,10 @@ import java.util.Set;
 record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodies bodies) {
     private static final Set<String> PROCESS_FIELDS = Set.of("snapshotId", "start", "end");
 
-    void register(RoutesConfig routes) {
-        routes.post("/api/snapshots/process", this::process, Access.ADMIN);
-        routes.get("/api/snapshots", this::list, Access.ADMIN);
-        routes.get("/api/snapshots/{id}", this::show, Access.ADMIN);
+    void register(ApiRoutes routes) {
+        routes.post("/api/snapshots/process", Access.ADMIN, this::process);
+        routes.get("/api/snapshots", Access.ADMIN, Set.of("accountId"), this::list);
+        routes.get("/api/snapshots/{id}", Access.ADMIN, this::show);
     }
 
     private void process(Context ctx) {
@@ -49,9 +48,8 @@ record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodi
         ctx.json(detail(s));
     }
 
-    private void list(Context ctx) {
-        String account = QueryParams.only(ctx, Set.of("accountId")).get("accountId").orElse(null);
-        AccountId id = AccountId.of("accountId", account);
+    private void list(Context ctx, QueryParams q) {
+        AccountId id = AccountId.of("accountId", q.get("accountId").orElse(null));
         ctx.json(Map.of("snapshots", snapshots.list(id).stream().map(SnapshotRoutes::view).toList()));
     }
 

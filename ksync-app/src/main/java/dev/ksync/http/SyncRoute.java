@@ -7,7 +7,6 @@ import dev.ksync.sync.SyncJob;
 import dev.ksync.sync.SyncReport;
 import dev.ksync.sync.SyncRequest;
 import dev.ksync.sync.SyncRunner;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,9 +48,9 @@ record SyncRoute<R extends SyncRequest, D>(
         return new SyncRoute<>(path, gatedWork, fields, parser, format, job, bucket, answer);
     }
 
-    void register(RoutesConfig routes, SyncRunner runner, AdminGate gate, JsonBodies bodies) {
-        routes.post(path, ctx -> handle(ctx, runner, gate, bodies),
-                gatedWork == null ? Access.ADMIN : Access.ADMIN_FOR_GATED_WORK);
+    void register(ApiRoutes routes, SyncRunner runner, AdminGate gate, JsonBodies bodies) {
+        routes.post(path, gatedWork == null ? Access.ADMIN : Access.ADMIN_FOR_GATED_WORK,
+                ctx -> handle(ctx, runner, gate, bodies));
     }
 
     private void handle(Context ctx, SyncRunner runner, AdminGate gate, JsonBodies bodies) throws IOException {

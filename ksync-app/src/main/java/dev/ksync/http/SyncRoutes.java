@@ -7,7 +7,6 @@ import dev.ksync.campaigns.CampaignSyncRequest;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSyncRequest;
 import dev.ksync.reporting.ReportSyncResult;
-import io.javalin.config.RoutesConfig;
 import java.util.List;
 
 /**
@@ -19,7 +18,7 @@ import java.util.List;
 final class SyncRoutes {
     private SyncRoutes() {}
 
-    static void register(RoutesConfig routes, Ksync ksync, AdminGate gate, JsonBodies bodies) {
+    static void register(ApiRoutes routes, Ksync ksync, AdminGate gate, JsonBodies bodies) {
         AppConfig.Buckets buckets = ksync.config().storage().buckets();
         List.of(
                 SyncRoute.gatedWhen(AudienceRequest::gated, "/api/klaviyo/audience-sync",

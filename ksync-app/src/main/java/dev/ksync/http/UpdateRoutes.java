@@ -10,7 +10,6 @@ import dev.ksync.orchestrator.UpdateProgress;
 import dev.ksync.orchestrator.UpdateRequest;
 import dev.ksync.request.Choices;
 import dev.ksync.sync.Mode;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Optional;
@@ -25,17 +24,17 @@ import java.util.Set;
 record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock, Slots slots) {
     static final String KEY_HEADER = "x-idempotency-key";
     static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema");
-    static final Set<String> QUERY = Set.of("mode", "token", "accountId", "days", "timeframeKey", "fast",
-            "audienceSchema", "idempotency");
+    /** The cron GET's parameters; {@code token} comes with its {@link Access#ADMIN_OR_TOKEN}. */
+    static final Set<String> QUERY = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema",
+            "idempotency");
 
-    void register(RoutesConfig routes) {
-        routes.post("/api/dashboard/update", this::post, Access.ADMIN);
-        routes.get("/api/dashboard/update", this::get, Access.ADMIN_OR_TOKEN);
+    void register(ApiRoutes routes) {
+        routes.post("/api/dashboard/update", Access.ADMIN, Set.of("idempotency"), this::post);
+        routes.get("/api/dashboard/update", Access.ADMIN_OR_TOKEN, QUERY, this::get);
     }
 
-    private void post(Context ctx) {
+    private void post(Context ctx, QueryParams q) {
         gate.requireKlaviyoEnabled();
-        QueryParams q = QueryParams.only(ctx, Set.of("idempotency"));
         Fields f = new Fields(bodies.object(ctx, BODY_FIELDS));
         Mode mode = f.choice("mode", Mode.class, Mode.DRY_RUN);
         Optional<AccountId> account = f.text("accountId").map(v -> AccountId.of("accountId", v));
@@ -45,9 +44,8 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         answer(ctx, run(req));
     }
 
-    private void get(Context ctx) {
+    private void get(Context ctx, QueryParams q) {
         gate.requireKlaviyoEnabled();
-        QueryParams q = QueryParams.only(ctx, QUERY);
         Mode mode = q.get("mode").map(v -> Choices.parse("mode", Mode.class, v)).orElse(Mode.LIVE);
         Optional<AccountId> account = q.get("accountId").map(v -> AccountId.of("accountId", v));
         Optional<Integer> days = q.integer("days", 1, UpdateRequest.MAX_DAYS);

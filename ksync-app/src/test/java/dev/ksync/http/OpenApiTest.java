@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /openapi.json} against the routes the router actually holds ({@link HttpApi#routes}, with their
- * {@link Access}): none missing, none extra, each operation with a summary, its answers (errors in the
- * {@code {error, message, details}} shape) and the security its Access needs; and the merge of base and fragments,
+ * {@link Access} and declared query): none missing, none extra, each operation with a summary, its answers (errors in
+ * the {@code {error, message, details}} shape), the security its Access needs, its path parameters and the query
+ * parameters it takes (the ones {@link ApiRoutes} lets through); and the merge of base and fragments,
  * which stops the start on a path declared twice or a {@code $ref} to nothing.
  */
 class OpenApiTest {
@@ -62,7 +63,8 @@ class OpenApiTest {
     void a_route_added_without_its_description_is_reported_missing() throws Exception {
         Javalin app = new HttpApi(rig.server().ksync).create();
         app.unsafe.internalRouter.addHttpEndpoint(new Endpoint(HandlerType.POST, "/api/undescribed/{id}",
-                ctx -> ctx.status(204), Set.of(new Roles(Set.<RouteRole>of(Access.ADMIN)))));
+                ctx -> ctx.status(204), Set.of(new Roles(Set.<RouteRole>of(Access.ADMIN)),
+                        new ApiRoutes.Query(Set.of(), false))));
         Set<String> missing = difference(documentable(HttpApi.routes(app)), documented(served()));
         assertThat(missing).containsExactly("POST /api/undescribed/{id}");
     }
@@ -108,16 +110,19 @@ class OpenApiTest {
             if (r.access() != Access.OPEN && !codes.contains("401")) {
                 problems.add(route + ": needs the admin secret but documents no 401");
             }
-            Set<String> params = new TreeSet<>();
-            for (JsonNode p : concat(item.path("parameters"), op.path("parameters"))) {
-                JsonNode param = resolve(doc, p);
-                if (param.path("in").asText().equals("path")) {
-                    params.add(param.path("name").asText());
-                }
+            if (!r.query().ignored() && !codes.contains("400")) {
+                problems.add(route + ": refuses a query parameter it does not take, but documents no 400");
             }
+            Set<String> params = documentedParams(doc, item, op, "path");
             if (!params.equals(pathParams(r.path()))) {
                 problems.add(route + ": path parameters documented " + params + ", in the path "
                         + pathParams(r.path()));
+            }
+            // ?token= is documented once, as the adminToken scheme its Access brings (checked above)
+            Set<String> query = documentedParams(doc, item, op, "query");
+            if (!query.equals(new TreeSet<>(r.query().names()))) {
+                problems.add(route + ": query parameters documented " + query + ", declared where it is registered "
+                        + new TreeSet<>(r.query().names()));
             }
         }
         assertThat(problems).isEmpty();
@@ -264,6 +269,18 @@ class OpenApiTest {
     /** Javalin's {@code {id}} is OpenAPI's; its {@code <id>} (a parameter that may hold slashes) is written the same. */
     private static String openApiPath(String javalinPath) {
         return javalinPath.replaceAll("<([^>]+)>", "{$1}");
+    }
+
+    /** The names of an operation's parameters that are {@code in} the given place, its path item's included. */
+    private static Set<String> documentedParams(JsonNode doc, JsonNode item, JsonNode op, String in) {
+        Set<String> out = new TreeSet<>();
+        for (JsonNode p : concat(item.path("parameters"), op.path("parameters"))) {
+            JsonNode param = resolve(doc, p);
+            if (param.path("in").asText().equals(in)) {
+                out.add(param.path("name").asText());
+            }
+        }
+        return out;
     }
 
     private static Set<String> pathParams(String javalinPath) {
