@@ -116,10 +116,7 @@ public final class Ksync implements AutoCloseable {
         this.cleanup = new Cleanup(database.jdbi(), objectStore, config.storage().buckets(), idempotencyKeys, clock,
                 config.jobs().retentionDays());
         this.ingestion = new Ingestion(database.jdbi(), Ingestion.Clients.of(klaviyo), accounts,
-                new Ingestion.Settings(config.jobs().ingestSchema(), Ingestion.Settings.DEFAULT.parallel(),
-                        Ingestion.Settings.DEFAULT.batchRows(),
-                        Ingestion.Settings.DEFAULT.partitionAbove()),
-                clock);
+                ingestSettings(config), clock);
         this.orderExport = new OrderExport(database.jdbi());
         this.alerts = AlertWebhook.forUrl(config.alerts().webhookUrl());
         NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
@@ -209,6 +206,11 @@ public final class Ksync implements AutoCloseable {
         ingestion.runAll(IngestMode.INC);
     }
 
+    /** The runbook's ingestion settings in the configured schema; the connection pool is sized from the same. */
+    private static Ingestion.Settings ingestSettings(AppConfig config) {
+        return Ingestion.Settings.DEFAULT.inSchema(config.jobs().ingestSchema());
+    }
+
     /** Starts everything: opens (or starts) PostgreSQL and migrates it. */
     public static Ksync start(AppConfig config) {
         return start(config, Clock.systemUTC());
@@ -220,7 +222,7 @@ public final class Ksync implements AutoCloseable {
         // Long runs hold a connection for their whole length: each scheduler thread's and each concurrent HTTP update
         // its idempotency key's lock; each ingest run one per datasource it loads at once (the scheduled one runs on a
         // scheduler thread, counted above, and needs the rest of its datasources' beside it).
-        int ingest = Ingestion.Settings.DEFAULT.parallel();
+        int ingest = ingestSettings(config).parallel();
         Database db = Database.open(config.database(), config.dataDir(), config.schedules().threads()
                 + config.http().maxConcurrentUpdates()
                 + config.http().maxConcurrentIngests() * ingest + (ingest - 1));

@@ -30,8 +30,8 @@ public final class AudienceRequestParser {
     public static AudienceRequest parse(ObjectNode body) {
         Fields f = new Fields(body);
         AudienceRequest.Builder b = AudienceRequest.builder();
-        b.mode(f.choice("mode", Mode.class, Mode.DRY_RUN));
-        Source source = f.choice("source", Source.class, Source.PROFILES);
+        b.mode(mode(f));
+        Source source = source(f);
         b.source(source);
         if (source == Source.PROFILES) {
             JsonNode p = f.node("profiles");
@@ -54,11 +54,32 @@ public final class AudienceRequestParser {
                 .maxPages(f.integer("maxPages", 0, Integer.MAX_VALUE).orElse(null))
                 .sortDir(f.choice("sortDir", SortDir.class, SortDir.ASC))
                 .includeSuppressed(f.bool("includeSuppressed", false))
-                .enrichEvents(f.bool("enrichEvents", false))
+                .enrichEvents(enrichEvents(f))
                 .enrichProfileLimit(f.integer("enrichProfileLimit", 0, Integer.MAX_VALUE).orElse(null))
                 .enrichEventsMaxPages(f.integer("enrichEventsMaxPages", 0, Integer.MAX_VALUE).orElse(null))
                 .overwrite(f.bool("overwrite", false))
                 .build();
+    }
+
+    /**
+     * Whether the body asks for work that reaches Klaviyo or writes storage, read from those fields alone: the route
+     * decides on its gates before the rest of the body is checked, so a caller without the secret learns nothing of it.
+     */
+    public static boolean gated(ObjectNode body) {
+        Fields f = new Fields(body);
+        return AudienceRequest.gated(source(f), mode(f), enrichEvents(f));
+    }
+
+    private static Mode mode(Fields f) {
+        return f.choice("mode", Mode.class, Mode.DRY_RUN);
+    }
+
+    private static Source source(Fields f) {
+        return f.choice("source", Source.class, Source.PROFILES);
+    }
+
+    private static boolean enrichEvents(Fields f) {
+        return f.bool("enrichEvents", false);
     }
 
     /**

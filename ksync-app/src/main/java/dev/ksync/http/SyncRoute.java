@@ -22,11 +22,12 @@ import java.util.function.Predicate;
  * summary and preview).
  *
  * @param gatedWork null when every run reaches Klaviyo (admin secret from the headers, KLAVIYO_ENABLE before the
- *                  body is read); else which requests reach Klaviyo or storage, the others being open
+ *                  body is read); else which bodies ask for work that reaches Klaviyo or storage, the others being
+ *                  open (decided before the rest of the body is checked)
  */
 record SyncRoute<R extends SyncRequest, D>(
         String path,
-        Predicate<R> gatedWork,
+        Predicate<ObjectNode> gatedWork,
         Set<String> fields,
         Function<ObjectNode, R> parser,
         Function<R, Format> format,
@@ -42,7 +43,7 @@ record SyncRoute<R extends SyncRequest, D>(
     }
 
     /** A sync open for work that touches neither Klaviyo nor storage; {@code gatedWork} says which work does. */
-    static <R extends SyncRequest, D> SyncRoute<R, D> gatedWhen(Predicate<R> gatedWork, String path,
+    static <R extends SyncRequest, D> SyncRoute<R, D> gatedWhen(Predicate<ObjectNode> gatedWork, String path,
             Set<String> fields, Function<ObjectNode, R> parser, Function<R, Format> format, SyncJob<R, D> job,
             String bucket, BiFunction<R, SyncReport<D>, ?> answer) {
         return new SyncRoute<>(path, gatedWork, fields, parser, format, job, bucket, answer);
@@ -57,11 +58,12 @@ record SyncRoute<R extends SyncRequest, D>(
         if (gatedWork == null) {
             gate.requireKlaviyoEnabled();
         }
-        R req = parser.apply(bodies.object(ctx, fields));
-        if (gatedWork != null && gatedWork.test(req)) {
+        ObjectNode body = bodies.object(ctx, fields);
+        if (gatedWork != null && gatedWork.test(body)) {
             gate.requireKlaviyoEnabled();
             gate.requireSecret(ctx);
         }
+        R req = parser.apply(body);
         SyncRunner.Options options = SyncRunner.Options.NONE;
         if (req.mode() == Mode.LIVE) {
             ctx.json(answer.apply(req, runner.live(job, req, bucket, options)));

@@ -21,7 +21,7 @@ final class SyncRoutes {
     static void register(ApiRoutes routes, Ksync ksync, AdminGate gate, JsonBodies bodies) {
         AppConfig.Buckets buckets = ksync.config().storage().buckets();
         List.of(
-                SyncRoute.gatedWhen(AudienceRequest::gated, "/api/klaviyo/audience-sync",
+                SyncRoute.gatedWhen(AudienceRequestParser::gated, "/api/klaviyo/audience-sync",
                         AudienceRequestParser.FIELDS, AudienceRequestParser::parse, AudienceRequest::format,
                         ksync.audience(), buckets.audienceStaging(), (req, r) -> AudienceResult.of(r)),
                 SyncRoute.gated("/api/klaviyo/flow-sync", FlowRequestParser.FIELDS, FlowRequestParser::parse,

@@ -96,6 +96,11 @@ public record AudienceRequest(
 
     /** Whether this request reaches Klaviyo or writes storage, so must pass the gates. */
     public boolean gated() {
+        return gated(source, mode, enrichEvents);
+    }
+
+    /** Whether work of this source, mode and enrichment reaches Klaviyo or writes storage. */
+    public static boolean gated(Source source, Mode mode, boolean enrichEvents) {
         return source == Source.KLAVIYO || mode == Mode.LIVE || enrichEvents;
     }
 

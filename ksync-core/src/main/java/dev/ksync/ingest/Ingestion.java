@@ -64,6 +64,11 @@ public final class Ingestion {
     public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove) {
         public static final String DEFAULT_SCHEMA = "klaviyo_{accountId}";
         public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7));
+
+        /** These settings with the account schemas made from {@code template}. */
+        public Settings inSchema(String template) {
+            return new Settings(template, parallel, batchRows, partitionAbove);
+        }
     }
 
     private final Jdbi jdbi;
