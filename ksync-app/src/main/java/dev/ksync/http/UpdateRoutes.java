@@ -17,14 +17,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /api/dashboard/update} (secret in the header, parameters in the JSON body) and its cron-friendly
+ * {@code POST /api/dashboard/update} (secret in the header, parameters in the JSON body, which may carry a
+ * {@code klaviyoApiKey} for an account that is not registered) and its cron-friendly
  * {@code GET /api/dashboard/update?token=…} (parameters in the query; mode defaults to live and the idempotency key
  * to {@code nightly-YYYY-MM-DD} UTC). Both reach Klaviyo, so both need KLAVIYO_ENABLE. The answer is the
  * orchestrator's bytes as they are, so a replay is byte for byte the first answer.
  */
 record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock, Slots slots) {
     static final String KEY_HEADER = "x-idempotency-key";
-    static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema");
+    static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema",
+            SyncFields.KLAVIYO_API_KEY);
     static final Set<String> QUERY = Set.of("mode", "token", "accountId", "days", "timeframeKey", "fast",
             "audienceSchema", "idempotency");
 
@@ -41,7 +43,8 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         Optional<AccountId> account = f.text("accountId").map(v -> AccountId.of("accountId", v));
         boolean fast = bodyFast(f.node("fast"));
         UpdateRequest req = new UpdateRequest(mode, account, f.integer("days", 1, UpdateRequest.MAX_DAYS),
-                f.text("timeframeKey"), fast, key(ctx, q), f.choice("audienceSchema", AudienceSchema.class, null));
+                f.text("timeframeKey"), fast, key(ctx, q), f.choice("audienceSchema", AudienceSchema.class, null),
+                SyncFields.klaviyoApiKey(f));
         answer(ctx, run(req));
     }
 
@@ -55,7 +58,7 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         Optional<String> key = key(ctx, q).or(() -> Optional.of(UpdateRequest.nightlyKey(clock.instant())));
         UpdateRequest req = new UpdateRequest(mode, account, days, q.get("timeframeKey"), fast, key,
                 q.get("audienceSchema").map(v -> Choices.parse("audienceSchema", AudienceSchema.class, v))
-                        .orElse(null));
+                        .orElse(null), Optional.empty());
         answer(ctx, run(req));
     }
 
