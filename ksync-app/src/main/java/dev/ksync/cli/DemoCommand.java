@@ -104,7 +104,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("1/2 Live nightly update of account '" + ACCOUNT + "' (flows.csv, campaigns.csv,"
                 + " subscribers.csv → snapshot) …");
         UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(demo),
-                Optional.empty(), Optional.empty(), false, Optional.empty(), null), new Progress.UpdateBars());
+                Optional.empty(), Optional.empty(), false, Optional.empty(), null, Optional.empty()),
+                new Progress.UpdateBars());
         if (update.status() / 100 != 2) {
             System.err.println("ksync demo: the update answered " + update.status() + ": " + update.text());
             running.stop();

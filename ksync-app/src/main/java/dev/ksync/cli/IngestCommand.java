@@ -92,7 +92,7 @@ public final class IngestCommand implements Callable<Integer> {
         Set<String> names = only == null ? Set.of() : new LinkedHashSet<>(Arrays.stream(only).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList());
         return new IngestRequest(Choices.parse("--mode", IngestMode.class, mode),
-                Optional.ofNullable(accountId).map(v -> AccountId.of("--account-id", v)), file, names);
+                Optional.ofNullable(accountId).map(v -> AccountId.of("--account-id", v)), file, names, Optional.empty());
     }
 
     /** {@code ksync ingest log}: the newest rows of {@code ingestion_log} as JSON. */

@@ -53,7 +53,8 @@ public final class UpdateCommand implements Callable<Integer> {
                 mode == null ? Mode.LIVE : Choices.parse("--mode", Mode.class, mode),
                 Optional.ofNullable(accountId).map(a -> AccountId.of("--account-id", a)), Optional.ofNullable(days),
                 Optional.ofNullable(timeframeKey), fast, Optional.ofNullable(idempotencyKey),
-                audienceSchema == null ? null : Choices.parse("--audience-schema", AudienceSchema.class, audienceSchema)));
+                audienceSchema == null ? null : Choices.parse("--audience-schema", AudienceSchema.class, audienceSchema),
+                Optional.empty()));
         Progress.UpdateBars bars = new Progress.UpdateBars();
         try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
             UpdateAnswer a = ksync.orchestrator().run(req, bars);

@@ -20,13 +20,14 @@ import java.util.Set;
 
 /**
  * {@code POST /api/ingest} runs the raw ingestion (PRODUCT.md §8) and answers per datasource; a run in which any
- * datasource failed answers {@code ingest_failed} with the same per-datasource results in its details.
+ * datasource failed answers {@code ingest_failed} with the same per-datasource results in its details. Its body may
+ * carry a {@code klaviyoApiKey} for an account that is not registered.
  * {@code GET /api/ingest/log} shows {@code ingestion_log}. Both need the admin secret; the run needs KLAVIYO_ENABLE.
  * A run holds a connection per datasource it loads at once, so runs past KSYNC_MAX_CONCURRENT_INGESTS are refused
  * ({@link Slots}).
  */
 record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slots slots) {
-    static final Set<String> FIELDS = Set.of("mode", "accountId", "datasources", "only");
+    static final Set<String> FIELDS = Set.of("mode", "accountId", "datasources", "only", SyncFields.KLAVIYO_API_KEY);
 
     void register(ApiRoutes routes) {
         routes.post("/api/ingest", Access.ADMIN, this::run);
@@ -82,7 +83,8 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
                 throw KsyncException.badInput("only", null, "a list of datasource names, or them comma-separated");
             }
         }
-        return new IngestRequest(Choices.parse("mode", IngestMode.class, mode), account, file, only);
+        return new IngestRequest(Choices.parse("mode", IngestMode.class, mode), account, file, only,
+                SyncFields.klaviyoApiKey(f));
     }
 
     private void log(Context ctx, QueryParams q) {

@@ -14,8 +14,10 @@ import java.util.stream.Stream;
 
 /** The body fields the sync routes share, read one way for all of them. */
 final class SyncFields {
+    /** A Klaviyo private key in a body whose work reaches Klaviyo (sync, update, ingest). */
+    static final String KLAVIYO_API_KEY = "klaviyoApiKey";
     /** What every sync body may carry. */
-    static final Set<String> COMMON = Set.of("mode", "format", "accountId", "uploadId", "klaviyoApiKey", "overwrite",
+    static final Set<String> COMMON = Set.of("mode", "format", "accountId", "uploadId", KLAVIYO_API_KEY, "overwrite",
             "debug");
     /** How a report sync names its days. */
     static final Set<String> WINDOW = Set.of("days", "start", "end", "timeframeKey");
@@ -30,8 +32,16 @@ final class SyncFields {
         return new Common(f.choice("mode", Mode.class, Mode.DRY_RUN), f.choice("format", Format.class, Format.JSON),
                 f.text("accountId").map(v -> AccountId.of("accountId", v)).orElse(null),
                 f.text("uploadId").map(UploadId::new).orElse(null),
-                f.secretText("klaviyoApiKey").map(Secret::new).orElse(null),
+                klaviyoApiKey(f).orElse(null),
                 f.bool("overwrite", false), f.bool("debug", false));
+    }
+
+    /**
+     * The body's {@link #KLAVIYO_API_KEY}, used only when the request names no registered account (that account's
+     * own key wins, {@code KlaviyoAccess}); a wrong type is a 400 that does not echo it.
+     */
+    static Optional<Secret> klaviyoApiKey(Fields f) {
+        return f.secretText(KLAVIYO_API_KEY).map(Secret::new);
     }
 
     /** Sets the shared fields (all but debug, which only some requests take) on a request builder. */

@@ -16,14 +16,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /api/dashboard/update} (secret in the header, parameters in the JSON body) and its cron-friendly
- * {@code GET /api/dashboard/update?token=…} (parameters in the query; mode defaults to live and the idempotency key
- * to {@code nightly-YYYY-MM-DD} UTC). Both reach Klaviyo, so both need KLAVIYO_ENABLE. The answer is the
- * orchestrator's bytes as they are, so a replay is byte for byte the first answer.
+ * {@code POST /api/dashboard/update} (secret in the header, parameters in the JSON body, which may carry a
+ * {@code klaviyoApiKey} for an account that is not registered) and its cron-friendly
+ * {@code GET /api/dashboard/update?token=…} (parameters in the query; mode defaults to live, and a live run's
+ * idempotency key to {@code nightly-YYYY-MM-DD} UTC). Both reach Klaviyo, so both need KLAVIYO_ENABLE. The answer is
+ * the orchestrator's bytes as they are, so a replay is byte for byte the first answer.
  */
 record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock, Slots slots) {
     static final String KEY_HEADER = "x-idempotency-key";
-    static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema");
+    static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema",
+            SyncFields.KLAVIYO_API_KEY);
     /** The cron GET's parameters; {@code token} comes with its {@link Access#ADMIN_OR_TOKEN}. */
     static final Set<String> QUERY = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema",
             "idempotency");
@@ -40,7 +42,8 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         Optional<AccountId> account = f.text("accountId").map(v -> AccountId.of("accountId", v));
         boolean fast = bodyFast(f.node("fast"));
         UpdateRequest req = new UpdateRequest(mode, account, f.integer("days", 1, UpdateRequest.MAX_DAYS),
-                f.text("timeframeKey"), fast, key(ctx, q), f.choice("audienceSchema", AudienceSchema.class, null));
+                f.text("timeframeKey"), fast, key(ctx, q), f.choice("audienceSchema", AudienceSchema.class, null),
+                SyncFields.klaviyoApiKey(f));
         answer(ctx, run(req));
     }
 
@@ -50,10 +53,13 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         Optional<AccountId> account = q.get("accountId").map(v -> AccountId.of("accountId", v));
         Optional<Integer> days = q.integer("days", 1, UpdateRequest.MAX_DAYS);
         boolean fast = q.bool("fast").orElse(false);
-        Optional<String> key = key(ctx, q).or(() -> Optional.of(UpdateRequest.nightlyKey(clock.instant())));
+        // only a live run takes the day's nightly key: a dry run writes nothing, and holding the key under other
+        // parameters would turn away the day's live run and the scheduled nightly (422 idempotency_key_reused)
+        Optional<String> key = key(ctx, q).or(() -> mode == Mode.LIVE
+                ? Optional.of(UpdateRequest.nightlyKey(clock.instant())) : Optional.empty());
         UpdateRequest req = new UpdateRequest(mode, account, days, q.get("timeframeKey"), fast, key,
                 q.get("audienceSchema").map(v -> Choices.parse("audienceSchema", AudienceSchema.class, v))
-                        .orElse(null));
+                        .orElse(null), Optional.empty());
         answer(ctx, run(req));
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.orchestrator.UpdateAnswer;
+import dev.ksync.orchestrator.UpdateRequest;
 import dev.ksync.sandbox.FaultKind;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
@@ -17,6 +19,7 @@ import java.math.RoundingMode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -119,6 +122,44 @@ class DashboardUpdateHttpTest {
         assertThat(patched.path("status").asText()).isEqualTo("ready");
         // days before the window are carried over from the base snapshot
         assertThat(patched.path("series").path("flows").get(0)).isEqualTo(snap.path("series").path("flows").get(0));
+    }
+
+    @Test
+    void a_dry_run_GET_without_a_key_leaves_the_days_nightly_key_to_the_live_GET_and_the_schedule() throws Exception {
+        AccountId dawn = new AccountId("dawn");
+        String dryRun = "/api/dashboard/update?mode=dry-run&fast=1&days=7&accountId=dawn&token=" + SECRET;
+        HttpResponse<String> dry = rig.server().get(dryRun, null);
+        assertThat(dry.statusCode()).as(dry.body()).isEqualTo(200);
+
+        HttpResponse<String> live = rig.server().get("/api/dashboard/update?accountId=dawn&token=" + SECRET, null);
+
+        assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+        assertThat(live.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        long snapshotId = json.readTree(live.body()).path("snapshotId").asLong();
+        assertThat(rig.server().ksync.snapshots().list(dawn)).singleElement()
+                .satisfies(s -> assertThat(s.id()).isEqualTo(snapshotId))
+                .satisfies(s -> assertThat(s.status()).isEqualTo(Snapshot.Status.READY));
+        // the schedule's nightly run of the account claims the same key with the same parameters: a replay
+        UpdateAnswer nightly = rig.server().ksync.orchestrator().run(UpdateRequest.nightly(dawn, Instant.now()));
+        assertThat(nightly.status()).as(nightly.text()).isEqualTo(200);
+        assertThat(nightly.replayed()).isTrue();
+        assertThat(nightly.text()).isEqualTo(live.body());
+        assertThat(rig.server().ksync.snapshots().list(dawn)).hasSize(1);
+        HttpResponse<String> dryAgain = rig.server().get(dryRun, null);
+        assertThat(dryAgain.statusCode()).isEqualTo(200);
+        assertThat(dryAgain.headers().firstValue("Idempotent-Replayed")).as("no key, so a run of its own").isEmpty();
+    }
+
+    @Test
+    void a_dry_run_with_its_own_key_still_claims_it() throws Exception {
+        String path = "/api/dashboard/update?mode=dry-run&fast=1&days=7&idempotency=dry-own-key&token=" + SECRET;
+        HttpResponse<String> first = rig.server().get(path, null);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+        HttpResponse<String> again = rig.server().get(path, null);
+
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(again.body()).isEqualTo(first.body());
     }
 
     @Test

@@ -56,7 +56,7 @@ class DashboardPageTest {
         ksync.accounts().add(new AccountId("beta"), "Beta (no data)", new Secret(TestRig.SANDBOX_KEY));
         ksync.accounts().add(acme, "Acme", new Secret(TestRig.SANDBOX_KEY));
         UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(acme), Optional.empty(),
-                Optional.empty(), false, Optional.empty(), null));
+                Optional.empty(), false, Optional.empty(), null, Optional.empty()));
         assertThat(update.status()).as(update.text()).isEqualTo(200);
         ksync.scheduler().start();
         try {

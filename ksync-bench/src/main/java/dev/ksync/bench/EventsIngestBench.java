@@ -85,7 +85,7 @@ public final class EventsIngestBench {
             KlaviyoClient client = KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(sandbox.baseUrl())),
                     ApiKey.of("pk_bench")).clock(clock).build();
             AccountService accounts = new AccountService(db.jdbi(), SecretBox.fromPassphrase(new Secret("bench passphrase 123")), clock);
-            Ingestion ingestion = new Ingestion(db.jdbi(), id -> client, accounts, Ingestion.Settings.DEFAULT, clock);
+            Ingestion ingestion = new Ingestion(db.jdbi(), (id, key) -> client, accounts, Ingestion.Settings.DEFAULT, clock);
             TreeMap<Long, long[]> samples = new TreeMap<>(); // ms → {calls, 429s, machine busy, idle, stolen (1/100 s)}
             AtomicBoolean done = new AtomicBoolean();
             Thread monitor = Thread.ofPlatform().daemon().name("bench-monitor").start(() -> {
@@ -107,7 +107,7 @@ public final class EventsIngestBench {
             System.out.printf("load average before: %s%n", loadAverage());
             long t0 = clock.millis();
             IngestReport report = ingestion.run(new IngestRequest(IngestMode.HIST,
-                    Optional.of(AccountId.of("accountId", "bench")), Optional.empty(), Set.of("events")));
+                    Optional.of(AccountId.of("accountId", "bench")), Optional.empty(), Set.of("events"), Optional.empty()));
             long t1 = clock.millis();
             Map<String, Double> spent = cpu.stop();
             done.set(true);

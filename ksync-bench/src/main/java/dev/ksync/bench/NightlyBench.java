@@ -79,7 +79,7 @@ public final class NightlyBench {
             k.accounts().add(demo, "Demo", new Secret(key));
             long t0 = System.nanoTime();
             UpdateAnswer full = k.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(demo), Optional.empty(),
-                    Optional.empty(), false, Optional.empty(), null));
+                    Optional.empty(), false, Optional.empty(), null, Optional.empty()));
             System.out.printf("full update (scaled:60 limits, 0 ms latency): status %d in %.1f s; %s%n", full.status(),
                     seconds(t0), full.text());
             requireReady(k, demo);

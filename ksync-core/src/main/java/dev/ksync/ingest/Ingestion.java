@@ -4,6 +4,7 @@ import dev.ksync.accounts.Account;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
+import dev.ksync.config.Secret;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
@@ -78,13 +79,15 @@ public final class Ingestion {
     private final Settings settings;
     private final Clock clock;
 
-    /** Where a run gets its Klaviyo client: the account's key, else the environment's. */
+    /**
+     * Where a run gets its Klaviyo client: the registered account's key, else the request's, else the environment's.
+     */
     @FunctionalInterface
     public interface Clients {
-        KlaviyoClient client(Optional<AccountId> accountId);
+        KlaviyoClient client(Optional<AccountId> accountId, Optional<Secret> requestKey);
 
         static Clients of(KlaviyoAccess access) {
-            return id -> access.client(id, Optional.empty());
+            return access::client;
         }
     }
 
@@ -141,7 +144,7 @@ public final class Ingestion {
         List<Datasource> chosen = chosen(r);
         String account = r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
         String schema = schemaOf(account);
-        KlaviyoClient client = clients.client(r.accountId());
+        KlaviyoClient client = clients.client(r.accountId(), r.klaviyoApiKey());
         jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()),
                 Thread.ofPlatform().name("ksync-ingest-", 0).daemon().factory());

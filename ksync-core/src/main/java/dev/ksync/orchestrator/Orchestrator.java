@@ -7,6 +7,7 @@ import dev.ksync.audience.AudienceRequest;
 import dev.ksync.audience.AudienceSync;
 import dev.ksync.campaigns.CampaignSync;
 import dev.ksync.campaigns.CampaignSyncRequest;
+import dev.ksync.config.Secret;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
@@ -266,8 +267,9 @@ public final class Orchestrator {
     private Plan plan(UpdateRequest req, Optional<Window> patch) {
         AccountId account = req.accountId().orElse(null);
         Mode mode = req.mode();
-        FlowSyncRequest.Builder f = FlowSyncRequest.builder().mode(mode).accountId(account);
-        CampaignSyncRequest.Builder c = CampaignSyncRequest.builder().mode(mode).accountId(account);
+        Secret key = req.klaviyoApiKey().orElse(null);
+        FlowSyncRequest.Builder f = FlowSyncRequest.builder().mode(mode).accountId(account).klaviyoApiKey(key);
+        CampaignSyncRequest.Builder c = CampaignSyncRequest.builder().mode(mode).accountId(account).klaviyoApiKey(key);
         if (patch.isPresent()) {
             f.between(patch.get().start(), patch.get().end());
             c.between(patch.get().start(), patch.get().end());
@@ -278,7 +280,7 @@ public final class Orchestrator {
         if (req.fast()) {
             f.limitFlows(1).limitMessages(1).enrichMessageNames(false);
         }
-        AudienceRequest.Builder s = AudienceRequest.builder().mode(mode).accountId(account)
+        AudienceRequest.Builder s = AudienceRequest.builder().mode(mode).accountId(account).klaviyoApiKey(key)
                 .source(AudienceRequest.Source.KLAVIYO).schema(req.audienceSchema());
         if (req.fast()) {
             s.maxPages(0);

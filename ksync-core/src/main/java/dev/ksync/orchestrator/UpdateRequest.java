@@ -2,6 +2,7 @@ package dev.ksync.orchestrator;
 
 import dev.ksync.accounts.AccountId;
 import dev.ksync.audience.AudienceSchema;
+import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.reporting.WindowSpec;
 import dev.ksync.sync.Mode;
@@ -24,9 +25,13 @@ import java.util.Optional;
  * @param fast           the runbook's validation mode: one flow, one message, no name walks, a header-only
  *                       subscribers.csv; a dry run also skips campaigns and subscribers (headers only)
  * @param idempotencyKey claimed before any work, in the account's key space
+ * @param klaviyoApiKey  the producers' key when {@code accountId} names no registered account (a registered
+ *                       account's own key wins), as in the sync requests; not among the parameters a repeated
+ *                       idempotency key must match ({@link #fingerprint}), so it is never stored
  */
 public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<Integer> days,
-        Optional<String> timeframeKey, boolean fast, Optional<String> idempotencyKey, AudienceSchema audienceSchema) {
+        Optional<String> timeframeKey, boolean fast, Optional<String> idempotencyKey, AudienceSchema audienceSchema,
+        Optional<Secret> klaviyoApiKey) {
     public static final int MAX_DAYS = 30;
     public static final int MAX_KEY_LENGTH = 255;
 
@@ -37,6 +42,7 @@ public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<I
         timeframeKey = timeframeKey == null ? Optional.empty() : timeframeKey;
         idempotencyKey = idempotencyKey == null ? Optional.empty() : idempotencyKey;
         audienceSchema = audienceSchema == null ? AudienceSchema.MINIMAL : audienceSchema;
+        klaviyoApiKey = klaviyoApiKey == null ? Optional.empty() : klaviyoApiKey.filter(k -> !k.value().isBlank());
         if (mode == Mode.LIVE && accountId.isEmpty()) {
             throw KsyncException.badInput("accountId", null, "an account id for live runs (" + AccountId.ALLOWED
                     + "); the snapshot belongs to it");
@@ -68,7 +74,7 @@ public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<I
     public static UpdateRequest nightly(AccountId account, Optional<Integer> days, Optional<String> timeframeKey,
             AudienceSchema audienceSchema, Instant now) {
         return new UpdateRequest(Mode.LIVE, Optional.of(account), days, timeframeKey, false,
-                Optional.of(nightlyKey(now)), audienceSchema);
+                Optional.of(nightlyKey(now)), audienceSchema, Optional.empty());
     }
 
     public static UpdateRequest nightly(AccountId account, Instant now) {

@@ -46,7 +46,7 @@ final class IngestSandbox implements AutoCloseable {
     }
 
     Ingestion ingestion(int parallel) {
-        Ingestion.Clients clients = id -> KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(sandbox.baseUrl())),
+        Ingestion.Clients clients = (id, key) -> KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(sandbox.baseUrl())),
                 ApiKey.of("pk_sandbox")).sleeper(d -> {}).build();
         AccountService accounts = new AccountService(db.jdbi(), SecretBox.fromPassphrase(new Secret("test passphrase 123")), clock);
         return new Ingestion(db.jdbi(), clients, accounts, new Ingestion.Settings(Ingestion.Settings.DEFAULT_SCHEMA,

@@ -38,7 +38,7 @@ class IngestionTest {
 
     private static IngestReport run(Ingestion ingestion, IngestMode mode, String account, DatasourceFile file) {
         return ingestion.run(new IngestRequest(mode, Optional.of(AccountId.of("accountId", account)),
-                Optional.ofNullable(file), Set.of()));
+                Optional.ofNullable(file), Set.of(), Optional.empty()));
     }
 
     /** Every table of the run holds exactly the sandbox's records of its window, each once. */
