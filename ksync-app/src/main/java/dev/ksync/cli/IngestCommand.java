@@ -68,9 +68,7 @@ public final class IngestCommand implements Callable<Integer> {
             IngestReport report = ksync.ingestion().run(req);
             stdout.println(JSON.writeValueAsString(report));
             if (report.failed()) {
-                spec.commandLine().getErr().println("ksync: ingesting " + report.datasources().stream()
-                        .filter(IngestReport.Result::failed).map(r -> r.name() + " (" + r.error() + ")").toList()
-                        + " failed; the other datasources loaded, and the next run starts the failed ones where they were");
+                spec.commandLine().getErr().println("ksync: " + report.failureMessage());
                 return CliErrors.exitCode(Blame.EXTERNAL);
             }
         }

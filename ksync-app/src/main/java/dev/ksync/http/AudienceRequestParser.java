@@ -8,7 +8,6 @@ import dev.ksync.audience.AudienceRequest;
 import dev.ksync.audience.AudienceRequest.SortDir;
 import dev.ksync.audience.AudienceRequest.Source;
 import dev.ksync.audience.AudienceSchema;
-import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.store.UploadId;
@@ -22,7 +21,7 @@ import java.util.Set;
 /** The audience-sync JSON body as an {@link AudienceRequest}: JSON types here, meaning in the record. */
 public final class AudienceRequestParser {
     public static final Set<String> FIELDS = Set.of("mode", "format", "schema", "source", "profiles",
-            "klaviyoApiKey", "accountId", "uploadId", "pageSize", "maxPages", "sortBy", "sortDir", "includeSuppressed",
+            SyncFields.KLAVIYO_API_KEY, "accountId", "uploadId", "pageSize", "maxPages", "sortBy", "sortDir", "includeSuppressed",
             "enrichEvents", "enrichProfileLimit", "enrichEventsMaxPages", "overwrite");
 
     private AudienceRequestParser() {}
@@ -46,7 +45,7 @@ public final class AudienceRequestParser {
         f.text("accountId").ifPresent(v -> b.accountId(AccountId.of("accountId", v)));
         f.text("sortBy").ifPresent(b::sortBy);
         f.text("uploadId").ifPresent(v -> b.uploadId(new UploadId(v)));
-        f.secretText("klaviyoApiKey").ifPresent(v -> b.klaviyoApiKey(new Secret(v)));
+        SyncFields.klaviyoApiKey(f).ifPresent(b::klaviyoApiKey);
         return b.format(f.choice("format", Format.class, Format.JSON))
                 .schema(f.choice("schema", AudienceSchema.class, AudienceSchema.MINIMAL))
                 .pageSize(f.integer("pageSize", AudienceRequest.MIN_PAGE_SIZE, AudienceRequest.MAX_PAGE_SIZE)

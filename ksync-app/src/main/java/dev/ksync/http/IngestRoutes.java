@@ -47,10 +47,7 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
 
     /** The failed run as an error answer: 502, every datasource's result in its details. */
     static KsyncException failed(IngestReport report) {
-        List<String> names = report.datasources().stream().filter(IngestReport.Result::failed)
-                .map(IngestReport.Result::name).toList();
-        return new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", "Ingesting " + String.join(", ", names)
-                + " failed; the other datasources loaded, and the next run starts the failed ones where they were",
+        return new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", report.failureMessage(),
                 Map.of("accountId", report.accountId(), "schema", report.schema(), "mode", report.mode(),
                         "datasources", report.datasources()));
     }

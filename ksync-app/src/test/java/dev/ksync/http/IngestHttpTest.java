@@ -80,6 +80,8 @@ class IngestHttpTest {
         JsonNode err = json.readTree(r.body());
         assertThat(err.path("error").asText()).isEqualTo("ingest_failed");
         assertThat(err.path("details").path("datasources").get(0).path("status").asText()).isEqualTo("error");
+        assertThat(err.path("message").asText()).startsWith("Ingesting templates failed: Klaviyo failed on get_templates (500)")
+                .endsWith("nothing was loaded, and the next run starts each where it was");
         assertThat(r.body()).doesNotContain("pk_sandbox");
     }
 }

@@ -122,6 +122,8 @@ class KlaviyoApiKeyBodyHttpTest {
         assertThat(i.path("error").asText()).isEqualTo("ingest_failed");
         assertThat(i.path("details").path("datasources").get(0).path("error").asText())
                 .contains("rejected the API key (401)");
+        assertThat(i.path("message").asText()).as("the one cause of every failure heads the answer")
+                .contains("failed: Klaviyo rejected the API key (401)").contains("nothing was loaded");
 
         assertThat(lines).as("the failures were logged").anyMatch(l -> l.contains("(401)"));
         HttpResponse<String> log = rig.server().get("/api/ingest/log?accountId=wrong-key", SECRET);

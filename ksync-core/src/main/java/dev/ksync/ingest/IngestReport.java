@@ -1,6 +1,9 @@
 package dev.ksync.ingest;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What a run did, per datasource in the file's order.
@@ -30,5 +33,20 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
     /** True when any datasource failed: the run as a whole failed (the others are loaded all the same). */
     public boolean failed() {
         return datasources.stream().anyMatch(Result::failed);
+    }
+
+    /**
+     * A failed run's headline (the HTTP error's message, the CLI's last line): which datasources failed and why — the
+     * one cause when they share it (a rejected key, Klaviyo down) — and what became of the others.
+     */
+    public String failureMessage() {
+        List<Result> failed = datasources.stream().filter(Result::failed).toList();
+        Set<String> causes = failed.stream().map(Result::error).collect(Collectors.toCollection(LinkedHashSet::new));
+        String what = causes.size() == 1
+                ? failed.stream().map(Result::name).collect(Collectors.joining(", ")) + " failed: " + causes.iterator().next()
+                : failed.stream().map(r -> r.name() + " (" + r.error() + ")").collect(Collectors.joining(", ")) + " failed";
+        return "Ingesting " + what + (failed.size() == datasources.size()
+                ? "; nothing was loaded, and the next run starts each where it was"
+                : "; the other datasources loaded, and the next run starts the failed ones where they were");
     }
 }

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -284,15 +283,5 @@ public final class Ingestion {
     private static String message(Throwable e) {
         return UpstreamErrors.translate(e).map(Throwable::getMessage)
                 .orElseGet(() -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-    }
-
-    /** The run as an error answer when it failed (the door's status comes from the first failure's kind). */
-    public static Optional<KsyncException> failure(IngestReport report, Map<String, Object> details) {
-        if (!report.failed()) return Optional.empty();
-        List<String> failed = report.datasources().stream().filter(IngestReport.Result::failed)
-                .map(IngestReport.Result::name).toList();
-        Map<String, Object> d = new LinkedHashMap<>(details);
-        return Optional.of(new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", "The ingestion of " + failed
-                + " failed (the other datasources loaded); the next run fills them in", d));
     }
 }
