@@ -85,7 +85,8 @@ public final class BackfillCommand implements Runnable {
         public Integer call() throws Exception {
             AccountId id = AccountId.of("ACCOUNT", account);
             BackfillParams params = new BackfillParams(years, !noOrders, test);
-            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            AppConfig config = KlaviyoEnable.require(AppConfig.load(env), "ksync backfill start");
+            try (Ksync ksync = Ksync.start(config)) {
                 BackfillStatus started = ksync.backfill().start(id, params);
                 if (detach) {
                     print(started);
