@@ -29,10 +29,10 @@ public final class AudienceCommand extends SyncCommand<AudienceRequest, Audience
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--schema", description = "minimal | extended | required (default minimal)") String schema;
-    @Option(names = "--source", description = "klaviyo | profiles (default klaviyo on the command line)",
-            defaultValue = "klaviyo") String source;
-    @Option(names = "--profiles", paramLabel = "FILE", description = "JSON array of profiles, for --source profiles")
-    Path profiles;
+    @Option(names = "--source", description = "klaviyo | profiles (default profiles with --profiles, else klaviyo)")
+    String source;
+    @Option(names = "--profiles", paramLabel = "FILE",
+            description = "JSON array of profiles (implies --source profiles)") Path profiles;
     @Option(names = "--page-size", description = "1..1000 (default 100)") Integer pageSize;
     @Option(names = "--max-pages", description = "Pages of --page-size to scan (default all; 0 = header only)")
     Integer maxPages;
@@ -62,10 +62,16 @@ public final class AudienceCommand extends SyncCommand<AudienceRequest, Audience
         return new Progress("profiles scanned", total);
     }
 
+    /** A dry run from a profiles file reaches neither Klaviyo nor storage. */
+    @Override
+    boolean gated(AudienceRequest req) {
+        return req.gated();
+    }
+
     @Override
     AudienceRequest request() {
         AudienceRequest.Builder b = sync.applyTo(AudienceRequest.builder())
-                .source(Choices.parse("--source", AudienceRequest.Source.class, source))
+                .source(source())
                 .includeSuppressed(includeSuppressed)
                 .enrichEvents(enrichEvents)
                 .enrichProfileLimit(enrichProfileLimit)
@@ -81,6 +87,12 @@ public final class AudienceCommand extends SyncCommand<AudienceRequest, Audience
             throw KsyncException.badInput("--profiles", null, "a JSON file of profiles when --source is profiles");
         }
         return b.build();
+    }
+
+    /** As given; else a {@code --profiles} file is the source, and without one Klaviyo is. */
+    private AudienceRequest.Source source() {
+        if (source != null) return Choices.parse("--source", AudienceRequest.Source.class, source);
+        return profiles != null ? AudienceRequest.Source.PROFILES : AudienceRequest.Source.KLAVIYO;
     }
 
     private List<Profile> readProfiles() {

@@ -35,13 +35,31 @@ public final class BackfillCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    private static void print(PrintStream out, Object value) throws Exception {
-        out.println(JSON.writeValueAsString(value));
+    /**
+     * A subcommand reading {@code env} instead of the process environment and printing its JSON to {@code stdout}
+     * (tests give their own).
+     */
+    abstract static class Sub implements Callable<Integer> {
+        final Map<String, String> env;
+        final PrintStream stdout;
+
+        Sub() {
+            this(System.getenv(), System.out);
+        }
+
+        Sub(Map<String, String> env, PrintStream stdout) {
+            this.env = env;
+            this.stdout = stdout;
+        }
+
+        void print(Object value) throws Exception {
+            stdout.println(JSON.writeValueAsString(value));
+        }
     }
 
     @Command(name = "start", description = "Start (or retry) an account's backfill and wait for it with a progress bar."
             + " A retry of a failed or cancelled backfill with the same options resumes where it stopped.")
-    static final class Start implements Callable<Integer> {
+    static final class Start extends Sub {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "Account id")
         String account;
 
@@ -57,14 +75,21 @@ public final class BackfillCommand implements Runnable {
         @Option(names = "--detach", description = "Return once started; a ksync serve node runs it.")
         boolean detach;
 
+        Start() {}
+
+        Start(Map<String, String> env, PrintStream stdout) {
+            super(env, stdout);
+        }
+
         @Override
         public Integer call() throws Exception {
             AccountId id = AccountId.of("ACCOUNT", account);
             BackfillParams params = new BackfillParams(years, !noOrders, test);
-            try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+            AppConfig config = KlaviyoEnable.require(AppConfig.load(env), "ksync backfill start");
+            try (Ksync ksync = Ksync.start(config)) {
                 BackfillStatus started = ksync.backfill().start(id, params);
                 if (detach) {
-                    print(System.out, started);
+                    print(started);
                     return 0;
                 }
                 Progress bar = new Progress("days", started.daysTotal());
@@ -87,7 +112,7 @@ public final class BackfillCommand implements Runnable {
                 now = ksync.backfill().status(id);
                 bar.accept(now.daysCompleted());
                 bar.done();
-                print(System.out, now);
+                print(now);
                 if (again[0] != null) {
                     System.err.println("Waiting for the report quota until " + again[0] + "; a ksync serve node goes on"
                             + " then (or run this again)");
@@ -99,14 +124,20 @@ public final class BackfillCommand implements Runnable {
     }
 
     @Command(name = "status", description = "An account's backfill status, or every account's.")
-    static final class Status implements Callable<Integer> {
+    static final class Status extends Sub {
         @Parameters(index = "0", arity = "0..1", paramLabel = "ACCOUNT", description = "Account id (default: all)")
         String account;
 
+        Status() {}
+
+        Status(Map<String, String> env, PrintStream stdout) {
+            super(env, stdout);
+        }
+
         @Override
         public Integer call() throws Exception {
-            try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
-                print(System.out, account == null ? Map.of("clients", ksync.backfill().statuses())
+            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+                print(account == null ? Map.of("clients", ksync.backfill().statuses())
                         : ksync.backfill().status(AccountId.of("ACCOUNT", account)));
             }
             return 0;
@@ -114,30 +145,30 @@ public final class BackfillCommand implements Runnable {
     }
 
     @Command(name = "cancel", description = "Cancel a running backfill at its next day boundary.")
-    static final class Cancel implements Callable<Integer> {
+    static final class Cancel extends Sub {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "Account id")
         String account;
 
         @Override
         public Integer call() throws Exception {
-            try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
-                print(System.out, ksync.backfill().cancel(AccountId.of("ACCOUNT", account)));
+            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+                print(ksync.backfill().cancel(AccountId.of("ACCOUNT", account)));
             }
             return 0;
         }
     }
 
     @Command(name = "clear", description = "Delete an account's backfill status and every row it stored.")
-    static final class Clear implements Callable<Integer> {
+    static final class Clear extends Sub {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "Account id")
         String account;
 
         @Override
         public Integer call() throws Exception {
-            try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
                 AccountId id = AccountId.of("ACCOUNT", account);
                 ksync.backfill().clear(id);
-                print(System.out, Map.of("client_id", id.value(), "cleared", true));
+                print(Map.of("client_id", id.value(), "cleared", true));
             }
             return 0;
         }

@@ -11,14 +11,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ksync cleanup [--dry-run]}: removes what is older than KSYNC_RETENTION_DAYS and prints what. */
-@Command(name = "cleanup", description = "Remove staging objects, uploads (with their snapshots and ingest objects) and"
-        + " idempotency keys older than KSYNC_RETENTION_DAYS; never an account's newest ready snapshot.")
+/**
+ * {@code ksync cleanup [--no-dry-run]}: lists (by default, as {@code POST /api/cleanup}) or removes what is older than
+ * KSYNC_RETENTION_DAYS, and prints what.
+ */
+@Command(name = "cleanup", description = "List (by default) or, with --no-dry-run, remove staging objects, uploads"
+        + " (with their snapshots and ingest objects) and idempotency keys older than KSYNC_RETENTION_DAYS; never an"
+        + " account's newest ready snapshot.")
 public final class CleanupCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--dry-run", description = "List what would be removed; remove nothing") boolean dryRun;
+    @Option(names = "--dry-run", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "List what would be removed and remove nothing (the default); --no-dry-run removes it"
+                    + " (needs KLAVIYO_ENABLE=true)")
+    boolean dryRun;
 
     private final Map<String, String> env;
     private final PrintStream stdout;
@@ -34,7 +41,11 @@ public final class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+        AppConfig config = AppConfig.load(env);
+        if (!dryRun) {
+            KlaviyoEnable.require(config, "ksync cleanup --no-dry-run");
+        }
+        try (Ksync ksync = Ksync.start(config)) {
             stdout.println(JSON.writeValueAsString(ksync.cleanup().run(dryRun)));
         }
         return 0;

@@ -1,5 +1,6 @@
 package dev.ksync.cli;
 
+import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
 import dev.ksync.klaviyo.error.Blame;
@@ -8,8 +9,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
-/** The one place failures become CLI output and exit codes: a clear line on stderr, never a stack trace. */
+/**
+ * The one place failures become CLI output and exit codes: a clear line on stderr, never a stack trace. A bad value
+ * is named as the failing command's option ({@link OptionNames}), wherever it was found.
+ */
 public final class CliErrors implements IExecutionExceptionHandler {
+    /** The work is switched off: {@code KLAVIYO_ENABLE} is not {@code true} ({@link KlaviyoEnable}). */
+    static final int DISABLED = 4;
+
     /**
      * The exit code says whose move it is, so a script or cron can tell "fix and rerun" (2) from "rerun later" (3)
      * from "report a bug" (1).
@@ -22,13 +29,19 @@ public final class CliErrors implements IExecutionExceptionHandler {
         };
     }
 
+    /** By blame, except that switched-off work has its own code (4): nothing was wrong with the input. */
+    static int exitCode(KsyncException k) {
+        return k.kind() == ErrorKind.DISABLED ? DISABLED : exitCode(k.blame());
+    }
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
-        KsyncException k = UpstreamErrors.translate(e).orElse(null);
+        KsyncException k = UpstreamErrors.translate(e).map(t -> OptionNames.renamed(cmd.getCommandSpec(), t))
+                .orElse(null);
         if (k != null) {
             cmd.getErr().println("ksync: " + k.getMessage()
                     + k.retryAt().map(at -> " (it may succeed again after " + at + ")").orElse(""));
-            return exitCode(k.blame());
+            return exitCode(k);
         }
         LoggerFactory.getLogger(CliErrors.class).error("Unexpected failure", e);
         cmd.getErr().println("ksync: unexpected error (" + e.getClass().getSimpleName() + "); see the log above");

@@ -63,8 +63,9 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        IngestRequest req = OptionNames.build(spec, this::request);
-        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+        IngestRequest req = request();
+        AppConfig config = KlaviyoEnable.require(AppConfig.load(env), "ksync ingest");
+        try (Ksync ksync = Ksync.start(config)) {
             IngestReport report = ksync.ingestion().run(req);
             stdout.println(JSON.writeValueAsString(report));
             if (report.failed()) {

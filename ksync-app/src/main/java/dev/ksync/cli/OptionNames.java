@@ -2,25 +2,17 @@ package dev.ksync.cli;
 
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
-import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Request records name their fields as the JSON API spells them ({@code accountId}); on the command line the
- * same mistake names the option the user typed ({@code --account-id}).
+ * Request records and services name their fields as the JSON API spells them ({@code accountId}); on the command
+ * line the same mistake names the option the user typed ({@code --account-id}). {@link CliErrors} renames every
+ * failure of every command here, so a command need not catch its own.
  */
 final class OptionNames {
     private OptionNames() {}
 
-    /** Builds a request, renaming a bad field to the command's matching option. */
-    static <T> T build(CommandSpec spec, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (KsyncException e) {
-            throw renamed(spec, e);
-        }
-    }
-
+    /** {@code e} with its bad field renamed to the command's matching option; as it is when the command has none. */
     static KsyncException renamed(CommandSpec spec, KsyncException e) {
         if (e.kind() != ErrorKind.BAD_INPUT || !(e.details().get("field") instanceof String field)) {
             return e;

@@ -51,10 +51,19 @@ abstract class SyncCommand<R extends SyncRequest, D> implements Callable<Integer
     /** The options as a request; a bad value names its option. */
     abstract R request();
 
+    /** Whether {@code req} reaches Klaviyo or writes storage, so needs KLAVIYO_ENABLE (a report sync always does). */
+    boolean gated(R req) {
+        return true;
+    }
+
     @Override
     public final Integer call() throws IOException {
-        R req = OptionNames.build(spec, this::request);
-        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+        R req = request();
+        AppConfig config = AppConfig.load(env);
+        if (gated(req)) {
+            KlaviyoEnable.require(config, "ksync " + spec.name());
+        }
+        try (Ksync ksync = Ksync.start(config)) {
             Progress shown = progress.apply(req, ksync.config());
             SyncOutput.run(ksync, job.apply(ksync), req, sync.format(), bucket.apply(ksync.config().storage().buckets()),
                     sync.out, stdout, shown, r -> answer.apply(req, r));

@@ -13,16 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code ksync update}: the dashboard update of one account, a progress line per producer, the answer as JSON. */
 @Command(name = "update", description = "Produce flows.csv, campaigns.csv and subscribers.csv for an account, store them"
         + " in the ingest bucket and make a snapshot (live), or preview them (dry-run). An account with a ready snapshot"
         + " fetches only the last KSYNC_PATCH_DAYS days again.")
 public final class UpdateCommand implements Callable<Integer> {
-    @Option(names = "--mode", description = "live | dry-run (default live)") String mode;
+    @Option(names = "--mode", description = "dry-run | live (default dry-run)") String mode;
     @Option(names = "--account-id", description = "The account (required for live)") String accountId;
     @Option(names = "--days", description = "flows.csv window: the last N days, 1..30 (default 30)") Integer days;
     @Option(names = "--timeframe-key", description = "campaigns.csv window, e.g. last_7_days (default last_30_days)")
@@ -33,7 +31,6 @@ public final class UpdateCommand implements Callable<Integer> {
     String audienceSchema;
     @Option(names = "--idempotency-key", description = "Run once per key; a repeat prints the first answer")
     String idempotencyKey;
-    @Spec CommandSpec spec;
 
     private final Map<String, String> env;
     private final PrintStream stdout;
@@ -49,14 +46,16 @@ public final class UpdateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        UpdateRequest req = OptionNames.build(spec, () -> new UpdateRequest(
-                mode == null ? Mode.LIVE : Choices.parse("--mode", Mode.class, mode),
+        UpdateRequest req = new UpdateRequest(
+                mode == null ? Mode.DRY_RUN : Choices.parse("--mode", Mode.class, mode),
                 Optional.ofNullable(accountId).map(a -> AccountId.of("--account-id", a)), Optional.ofNullable(days),
                 Optional.ofNullable(timeframeKey), fast, Optional.ofNullable(idempotencyKey),
                 audienceSchema == null ? null : Choices.parse("--audience-schema", AudienceSchema.class, audienceSchema),
-                Optional.empty()));
+                Optional.empty());
+        // a dry run reads Klaviyo too
+        AppConfig config = KlaviyoEnable.require(AppConfig.load(env), "ksync update");
         Progress.UpdateBars bars = new Progress.UpdateBars();
-        try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+        try (Ksync ksync = Ksync.start(config)) {
             UpdateAnswer a = ksync.orchestrator().run(req, bars);
             bars.done();
             if (a.replayed()) {

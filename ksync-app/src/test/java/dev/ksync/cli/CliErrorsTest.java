@@ -12,10 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 class CliErrorsTest {
     @Command(name = "t")
     static final class Throws implements Runnable {
+        /** An option the request field {@code pageSize} is spelt as on the command line. */
+        @Option(names = "--page-size") Integer pageSize;
         RuntimeException failure;
 
         @Override
@@ -54,5 +57,25 @@ class CliErrorsTest {
         StringWriter err = new StringWriter();
         assertThat(exit(new IllegalStateException("boom"), err)).isEqualTo(1);
         assertThat(err.toString()).contains("unexpected error").doesNotContain("\tat ");
+    }
+
+    @Test
+    void a_bad_field_the_command_has_an_option_for_is_named_as_the_option_wherever_it_was_thrown() {
+        StringWriter err = new StringWriter();
+        assertThat(exit(KsyncException.badInput("pageSize", 5000, "1..1000"), err)).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ksync: --page-size is '5000'; allowed: 1..1000");
+
+        StringWriter other = new StringWriter();
+        assertThat(exit(KsyncException.badInput("sortBy", "x", "a field"), other)).isEqualTo(2);
+        assertThat(other.toString()).as("no such option: the field as it is").startsWith("ksync: sortBy is 'x'");
+    }
+
+    @Test
+    void klaviyo_disabled_exits_4_apart_from_other_user_errors() {
+        StringWriter err = new StringWriter();
+        KsyncException off = new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled", "needs KLAVIYO_ENABLE=true",
+                Map.of());
+        assertThat(exit(off, err)).isEqualTo(4);
+        assertThat(err.toString()).startsWith("ksync: needs KLAVIYO_ENABLE=true");
     }
 }

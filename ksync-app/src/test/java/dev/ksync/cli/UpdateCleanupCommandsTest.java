@@ -16,8 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code ksync update} and {@code ksync cleanup} through their command lines against the sandbox: the runbook's fast
- * dry run, a live update replayed by its key, and a cleanup that lists (dry run) and then removes an aged upload
- * and key while keeping the account's newest ready snapshot.
+ * dry run (the default mode), a live update replayed by its key, and a cleanup that lists (by default, and with
+ * {@code --dry-run}) and removes an aged upload and key only with {@code --no-dry-run}, keeping the account's newest
+ * ready snapshot.
  */
 class UpdateCleanupCommandsTest {
     private static final ObjectMapper json = new ObjectMapper();
@@ -35,12 +36,13 @@ class UpdateCleanupCommandsTest {
     }
 
     @Test
-    void update_dry_run_fast_prints_flow_rows_and_header_only_previews() throws Exception {
-        Run r = update("--mode", "dry-run", "--fast", "--days", "7");
+    void update_defaults_to_a_dry_run_and_fast_prints_flow_rows_and_header_only_previews() throws Exception {
+        Run r = update("--account-id", "shop", "--fast", "--days", "7");
 
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode a = json.readTree(r.out());
         assertThat(a.path("mode").asText()).isEqualTo("dry-run");
+        assertThat(a.has("uploadId")).as(r.out()).isFalse();
         assertThat(a.path("fast").asBoolean()).isTrue();
         assertThat(a.path("rows").path("flows").asLong()).isPositive();
         assertThat(a.path("rows").path("subscribers").asLong()).isZero();
@@ -59,18 +61,18 @@ class UpdateCleanupCommandsTest {
     @Test
     void update_live_replays_its_key_and_cleanup_removes_only_an_aged_upload_after_a_dry_run_lists_it()
             throws Exception {
-        Run first = update("--account-id", "shop", "--days", "3", "--timeframe-key", "last_7_days",
+        Run first = update("--mode", "live", "--account-id", "shop", "--days", "3", "--timeframe-key", "last_7_days",
                 "--idempotency-key", "cli-1");
         assertThat(first.exit()).as(first.err()).isZero();
         JsonNode a = json.readTree(first.out());
         String oldUpload = a.path("uploadId").asText();
         assertThat(a.path("status").asText()).isEqualTo("ready");
-        Run again = update("--account-id", "shop", "--days", "3", "--timeframe-key", "last_7_days",
+        Run again = update("--mode", "live", "--account-id", "shop", "--days", "3", "--timeframe-key", "last_7_days",
                 "--idempotency-key", "cli-1");
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).isEqualTo(first.out());
 
-        Run second = update("--account-id", "shop", "--idempotency-key", "cli-2");
+        Run second = update("--mode", "live", "--account-id", "shop", "--idempotency-key", "cli-2");
         assertThat(second.exit()).as(second.err()).isZero();
         String newUpload = json.readTree(second.out()).path("uploadId").asText();
         assertThat(newUpload).isNotEqualTo(oldUpload);
@@ -86,17 +88,19 @@ class UpdateCleanupCommandsTest {
         }
         Path ingest = rig.dataDir().resolve("buckets/data-ingest");
 
-        Run dry = cleanup("--dry-run");
-        assertThat(dry.exit()).as(dry.err()).isZero();
-        JsonNode d = json.readTree(dry.out());
-        assertThat(d.path("dryRun").asBoolean()).isTrue();
-        assertThat(d.path("uploadCount").asInt()).isEqualTo(1);
-        assertThat(d.path("uploads").get(0).path("uploadId").asText()).isEqualTo(oldUpload);
-        assertThat(d.path("idempotencyKeys").asInt()).isEqualTo(1);
-        assertThat(uploadIds(d.path("kept"))).containsExactly(newUpload);
-        assertThat(ingest.resolve(oldUpload).resolve("flows.csv")).exists();
+        for (String[] listing : List.of(new String[0], new String[] {"--dry-run"})) {
+            Run dry = cleanup(listing);
+            assertThat(dry.exit()).as(dry.err()).isZero();
+            JsonNode d = json.readTree(dry.out());
+            assertThat(d.path("dryRun").asBoolean()).isTrue();
+            assertThat(d.path("uploadCount").asInt()).isEqualTo(1);
+            assertThat(d.path("uploads").get(0).path("uploadId").asText()).isEqualTo(oldUpload);
+            assertThat(d.path("idempotencyKeys").asInt()).isEqualTo(1);
+            assertThat(uploadIds(d.path("kept"))).containsExactly(newUpload);
+            assertThat(ingest.resolve(oldUpload).resolve("flows.csv")).exists();
+        }
 
-        Run real = cleanup();
+        Run real = cleanup("--no-dry-run");
         assertThat(real.exit()).as(real.err()).isZero();
         JsonNode c = json.readTree(real.out());
         assertThat(c.path("dryRun").asBoolean()).isFalse();
