@@ -41,9 +41,9 @@ final class AccessLog {
     /**
      * The route a request matched as it was registered ({@code /api/backfill/status/{client_id}}), never the raw
      * path, so the label has as many values as there are routes: {@code static} for a file or webjar (the only
-     * answers below 400 without a route), {@code unmatched} for the rest (404, 405, refused before routing).
+     * answers below 400 without a route), {@code unmatched} for the rest (no route: 404, 405).
      */
-    static String route(Context ctx) {
+    private static String route(Context ctx) {
         Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
         if (matched != null) {
             return matched.path;
