@@ -21,6 +21,8 @@ final class OptionNames {
         if (spec.findOption(option) == null) {
             return e;
         }
-        return KsyncException.badInput(option, e.details().get("value"), String.valueOf(e.details().get("allowed")));
+        // no "value" at all: one that was not valid UTF-8, which stays unquoted under the option's name too
+        Object value = e.details().containsKey("value") ? e.details().get("value") : KsyncException.REPLACEMENT;
+        return KsyncException.badInput(option, value, String.valueOf(e.details().get("allowed")));
     }
 }

@@ -67,7 +67,7 @@ final class JsonBodies {
         for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                unknown.add(f);
+                unknown.add(KsyncException.quotable(f));
             }
         }
         if (!unknown.isEmpty()) {

@@ -49,7 +49,7 @@ final class QueryParams {
         Set<String> unknown = new TreeSet<>(q.values.keySet());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            List<String> names = unknown.stream().map(n -> cut(n, 40)).toList();
+            List<String> names = unknown.stream().map(n -> KsyncException.quotable(cut(n, 40))).toList();
             List<String> known = List.copyOf(new TreeSet<>(allowed));
             throw new KsyncException(ErrorKind.BAD_INPUT, "unknown_parameter", "Unknown query parameter(s) " + names
                     + "; allowed: " + (known.isEmpty() ? "none" : known), Map.of("parameters", names, "allowed", known));

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 /** A {@code ksync} command in its own JVM, on the test's classpath, with its own data directory and environment. */
 final class ChildKsync implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("ksync listening on (http://\\S+)");
+    /** JVM options of a child that logs as ksync ships (logback.xml), not as the tests do (logback-test.xml). */
+    static final List<String> SHIPPED_LOGGING = List.of("-Dlogback.configurationFile=logback.xml");
     final Process process;
     final Path dataDir;
     final Path log;
@@ -32,7 +34,7 @@ final class ChildKsync implements AutoCloseable {
 
     static ChildKsync serve(Path dataDir, Map<String, String> env) throws Exception {
         Path log = Files.createTempFile(dataDir, "serve-", ".log");
-        Process p = builder(dataDir, env, "serve", "--port", "0").redirectOutput(log.toFile()).start();
+        Process p = builder(dataDir, env, List.of(), "serve", "--port", "0").redirectOutput(log.toFile()).start();
         String[] url = {null};
         try {
             await("ksync serve to listen", Duration.ofSeconds(180), () -> {
@@ -52,8 +54,14 @@ final class ChildKsync implements AutoCloseable {
 
     /** Starts a long-running command and waits until its output matches {@code ready}; returns it and the match. */
     static ChildKsync start(Path dataDir, Map<String, String> env, Pattern ready, String... args) throws Exception {
+        return start(dataDir, env, List.of(), ready, args);
+    }
+
+    /** {@link #start(Path, Map, Pattern, String...)} with options for the child's JVM. */
+    static ChildKsync start(Path dataDir, Map<String, String> env, List<String> jvmOptions, Pattern ready,
+            String... args) throws Exception {
         Path log = Files.createTempFile(dataDir, "child-", ".log");
-        Process p = builder(dataDir, env, args).redirectOutput(log.toFile()).start();
+        Process p = builder(dataDir, env, jvmOptions, args).redirectOutput(log.toFile()).start();
         String[] found = {null};
         try {
             await(String.join(" ", args) + " to be ready", Duration.ofSeconds(180), () -> {
@@ -74,7 +82,7 @@ final class ChildKsync implements AutoCloseable {
     /** Starts a command and returns at once (the caller polls what it brings about). */
     static ChildKsync launch(Path dataDir, Map<String, String> env, String... args) throws IOException {
         Path log = Files.createTempFile(dataDir, "child-", ".log");
-        Process p = builder(dataDir, env, args).redirectOutput(log.toFile()).start();
+        Process p = builder(dataDir, env, List.of(), args).redirectOutput(log.toFile()).start();
         return new ChildKsync(p, dataDir, log, null);
     }
 
@@ -88,7 +96,7 @@ final class ChildKsync implements AutoCloseable {
 
     static Finished finish(Path dataDir, Map<String, String> env, String... args) throws Exception {
         Path log = Files.createTempFile(dataDir, "cmd-", ".log");
-        Process p = builder(dataDir, env, args).redirectOutput(log.toFile()).start();
+        Process p = builder(dataDir, env, List.of(), args).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
         return new Finished(p.exitValue(), read(log));
     }
@@ -99,10 +107,12 @@ final class ChildKsync implements AutoCloseable {
         assertThat(f.exitCode()).as(f.output()).isZero();
     }
 
-    private static ProcessBuilder builder(Path dataDir, Map<String, String> env, String... args) {
+    private static ProcessBuilder builder(Path dataDir, Map<String, String> env, List<String> jvmOptions,
+            String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), "dev.ksync.app.Main"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ksync.app.Main"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> e = pb.environment();

@@ -146,6 +146,47 @@ class HardeningTest {
         }
     }
 
+    @Test
+    void text_that_is_not_valid_utf8_is_refused_without_being_quoted() throws Exception {
+        byte[] notUtf8 = {(byte) 0xC3, 0x28}; // a lead byte without its continuation
+        Map<String, byte[]> bodies = Map.of(
+                "invalid_schema", concat(concat("{\"profiles\":[],\"schema\":\"".getBytes(UTF_8), notUtf8), "\"}".getBytes(UTF_8)),
+                "unknown_field", concat(concat("{\"x".getBytes(UTF_8), notUtf8), "\":1}".getBytes(UTF_8)));
+        for (var b : bodies.entrySet()) {
+            RawHttp.Answer a = rig.server().raw(concat(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\nx-admin-job-secret: " + SECRET + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + b.getValue().length + "\r\n\r\n").getBytes(ISO_8859_1), b.getValue()));
+            assertNotValidUtf8(a, b.getKey());
+        }
+        Map<String, String> targets = Map.of(
+                "/api/backfill/data/acme/orders?date=2025-01-%C3%28", "invalid_date",
+                "/api/backfill/start/acme?years=%C3%28", "invalid_years",
+                "/api/backfill/data/acme/orders?date=2025-01-01&x%C3%28=1", "unknown_parameter");
+        for (var t : targets.entrySet()) {
+            String method = t.getKey().contains("/start/") ? "POST" : "GET";
+            assertNotValidUtf8(request(method, t.getKey()), t.getValue());
+        }
+        // In the path, the web server refuses it before any route runs.
+        RawHttp.Answer path = request("GET", "/api/backfill/status/acme%C3%28");
+        assertThat(path.status()).isEqualTo(400);
+        assertJsonError(path.status(), path.header("content-type"), path.body(), null);
+        assertThat(path.body()).doesNotContain("\uFFFD");
+    }
+
+    private static RawHttp.Answer request(String method, String target) throws IOException {
+        return rig.server().raw((method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "x-admin-job-secret: " + SECRET + "\r\nContent-Length: 0\r\n\r\n").getBytes(ISO_8859_1));
+    }
+
+    /** A 400 that says the text is not valid UTF-8 and shows neither the replacement characters nor the bytes. */
+    private static void assertNotValidUtf8(RawHttp.Answer a, String code) throws IOException {
+        assertThat(a.status()).as(a.body()).isEqualTo(400);
+        JsonNode b = assertJsonError(a.status(), a.header("content-type"), a.body(), code);
+        assertThat(b.get("message").asText()).as(code).contains("not valid UTF-8");
+        assertThat(a.body()).as(code).doesNotContain("\uFFFD", "%C3");
+        assertThat(b.get("details").has("value")).as(code).isFalse();
+    }
+
     // 4. HEAD answers as GET.
 
     @Test

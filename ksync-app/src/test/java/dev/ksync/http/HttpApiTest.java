@@ -199,6 +199,28 @@ class HttpApiTest {
         assertThat(r.body()).contains("ksync_http_requests_seconds_count").contains("jvm_memory_used_bytes");
     }
 
+    @Test
+    void metrics_label_requests_with_the_route_they_matched_never_the_raw_path() throws Exception {
+        rig.server().get("/health", null);
+        rig.server().get("/api/accounts", SECRET);
+        rig.server().get("/api/accounts", "wrong"); // refused by the gate, still on its route
+        rig.server().get("/api/backfill/status/metrics-acme", SECRET);
+        rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts/metrics-acme")).DELETE()
+                .header("x-admin-job-secret", SECRET));
+        rig.server().get("/static/backfill_manager.html", null);
+        rig.server().get("/api/nope/metrics-raw-path", null);
+        String metrics = rig.server().get("/metrics", null).body();
+        assertThat(metrics).contains(
+                "ksync_http_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}",
+                "ksync_http_requests_seconds_count{method=\"GET\",route=\"/api/accounts\",status=\"200\"}",
+                "ksync_http_requests_seconds_count{method=\"GET\",route=\"/api/accounts\",status=\"401\"}",
+                "route=\"/api/backfill/status/{client_id}\"",
+                "ksync_http_requests_seconds_count{method=\"DELETE\",route=\"/api/accounts/{id}\",status=\"404\"}",
+                "ksync_http_requests_seconds_count{method=\"GET\",route=\"static\",status=\"200\"}",
+                "ksync_http_requests_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"}")
+                .doesNotContain("route=\"*\"", "metrics-acme", "metrics-raw-path");
+    }
+
     private static String error(HttpResponse<String> r) throws Exception {
         return json.readTree(r.body()).get("error").asText();
     }

@@ -23,7 +23,8 @@ public record AppConfig(
         KlaviyoSettings klaviyo,
         JobSettings jobs,
         ScheduleSettings schedules,
-        AlertSettings alerts) {
+        AlertSettings alerts,
+        LogSettings logging) {
 
     public static final int DEFAULT_PORT = 3000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
@@ -190,12 +191,13 @@ public record AppConfig(
                 Duration.ofSeconds(r.intIn("KSYNC_SCHEDULER_POLL_S", 10, 1, 600)));
 
         AlertSettings alerts = new AlertSettings(r.secretHttpUrl("KSYNC_ALERT_WEBHOOK_URL"));
+        LogSettings logging = LogSettings.read(r);
 
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
         return new AppConfig(http, dataDir, new DatabaseSettings(dbUrl), secretKey,
-                new StorageSettings(buckets, s3), klaviyo, jobs, schedules, alerts);
+                new StorageSettings(buckets, s3), klaviyo, jobs, schedules, alerts, logging);
     }
 
     private static Optional<Cron> cron(EnvReader r, String name) {
@@ -218,10 +220,11 @@ public record AppConfig(
     /** A copy with another HTTP port (for {@code ksync serve --port}). */
     public AppConfig withPort(int port) {
         return new AppConfig(new HttpSettings(port, http.maxBodyBytes(), http.adminJobSecret(), http.maxConcurrentUpdates(),
-                http.maxConcurrentIngests()), dataDir, database, secretKey, storage, klaviyo, jobs, schedules, alerts);
+                http.maxConcurrentIngests()), dataDir, database, secretKey, storage, klaviyo, jobs, schedules, alerts,
+                logging);
     }
 
     public AppConfig withKlaviyo(KlaviyoSettings k) {
-        return new AppConfig(http, dataDir, database, secretKey, storage, k, jobs, schedules, alerts);
+        return new AppConfig(http, dataDir, database, secretKey, storage, k, jobs, schedules, alerts, logging);
     }
 }

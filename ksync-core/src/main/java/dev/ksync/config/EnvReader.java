@@ -2,6 +2,7 @@ package dev.ksync.config;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +50,24 @@ final class EnvReader {
                 yield fallback;
             }
         };
+    }
+
+    /** One of an enum's constants, by its name in any case ({@code json} for {@code JSON}). */
+    <E extends Enum<E>> E oneOf(String name, Class<E> type, E fallback) {
+        Optional<String> v = optional(name);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        E[] constants = type.getEnumConstants();
+        for (E c : constants) {
+            if (c.name().equalsIgnoreCase(v.get())) {
+                return c;
+            }
+        }
+        List<String> names = Arrays.stream(constants).map(Enum::name).toList();
+        problems.add(name + " is invalid; allowed: " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
+                + names.getLast() + " (any case)");
+        return fallback;
     }
 
     long longIn(String name, long fallback, long min, long max) {

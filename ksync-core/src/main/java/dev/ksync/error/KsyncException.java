@@ -15,6 +15,14 @@ import java.util.Optional;
  * Anything else escaping a service is a bug and is reported as {@code internal_error} without internals.
  */
 public class KsyncException extends RuntimeException {
+    /**
+     * What decoding puts in place of bytes that are not valid UTF-8. Text holding it is not what the caller sent, so
+     * no error quotes it (PRODUCT.md §1: no error echoes input it could not parse).
+     */
+    public static final String REPLACEMENT = "\uFFFD";
+    /** How an error names text it could not decode, instead of quoting it. */
+    public static final String NOT_UTF8 = "not valid UTF-8";
+
     private final ErrorKind kind;
     private final Blame blame;
     private final String code;
@@ -69,20 +77,37 @@ public class KsyncException extends RuntimeException {
         return details;
     }
 
-    /** Bad input: names the field, the value given and what is allowed. */
+    /** Whether a value came out of decoding with bytes replaced, so that an error must not quote it. */
+    public static boolean undecodable(Object value) {
+        return value != null && value.toString().contains(REPLACEMENT);
+    }
+
+    /** A name or value as an error may show it: itself, or {@code (not valid UTF-8)} when {@link #undecodable}. */
+    public static String quotable(String text) {
+        return undecodable(text) ? "(" + NOT_UTF8 + ")" : text;
+    }
+
+    /**
+     * Bad input: names the field, the value given and what is allowed. A value that is {@link #undecodable} is not
+     * quoted ("schema is not valid UTF-8") and its details have no {@code value}.
+     */
     public static KsyncException badInput(String field, Object value, String allowed) {
+        boolean undecodable = undecodable(value);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("field", field);
-        d.put("value", value);
+        if (!undecodable) {
+            d.put("value", value);
+        }
         d.put("allowed", allowed);
-        String shown = value == null ? "missing" : "'" + value + "'";
+        String shown = value == null ? "missing" : undecodable ? NOT_UTF8 : "'" + value + "'";
         return new KsyncException(ErrorKind.BAD_INPUT, "invalid_" + snake(field),
                 field + " is " + shown + "; allowed: " + allowed, d);
     }
 
     public static KsyncException notFound(String what, String id) {
-        return new KsyncException(ErrorKind.NOT_FOUND, "not_found", what + " '" + id + "' does not exist",
-                Map.of("resource", what, "id", id));
+        String shown = quotable(id);
+        return new KsyncException(ErrorKind.NOT_FOUND, "not_found", what + " '" + shown + "' does not exist",
+                Map.of("resource", what, "id", shown));
     }
 
     public static KsyncException conflict(String code, String message) {

@@ -37,6 +37,7 @@ class AppConfigTest {
         assertThat(c.jobs().patchDays()).isEqualTo(6);
         assertThat(c.jobs().backfillRefreshDays()).isEqualTo(14);
         assertThat(c.alerts().webhookUrl()).isEmpty();
+        assertThat(c.logging()).isEqualTo(new LogSettings(LogSettings.Format.TEXT, LogSettings.Level.INFO));
     }
 
     @Test
@@ -68,7 +69,9 @@ class AppConfigTest {
                 Map.entry("KSYNC_MAX_DURATION_S", "120"),
                 Map.entry("KSYNC_RETENTION_DAYS", "7"),
                 Map.entry("KSYNC_PATCH_DAYS", "3"),
-                Map.entry("KSYNC_BACKFILL_REFRESH_DAYS", "0")));
+                Map.entry("KSYNC_BACKFILL_REFRESH_DAYS", "0"),
+                Map.entry("KSYNC_LOG_FORMAT", "json"),
+                Map.entry("KSYNC_LOG_LEVEL", "debug")));
         assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 8, 2));
         assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/ksync-x"));
         assertThat(c.database().url()).contains(new Secret("postgres://u:p@db:5432/k"));
@@ -87,6 +90,33 @@ class AppConfigTest {
         assertThat(c.klaviyo().rateScale()).isEqualTo(60);
         assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, java.time.Duration.ofSeconds(120), 7, 3,
                 "klaviyo_{accountId}", 0));
+        assertThat(c.logging()).isEqualTo(new LogSettings(LogSettings.Format.JSON, LogSettings.Level.DEBUG));
+    }
+
+    @Test
+    void log_format_and_level_are_read_in_any_case() {
+        assertThat(AppConfig.load(Map.of("KSYNC_LOG_FORMAT", "Json", "KSYNC_LOG_LEVEL", "WARN")).logging())
+                .isEqualTo(new LogSettings(LogSettings.Format.JSON, LogSettings.Level.WARN));
+        assertThat(AppConfig.load(Map.of("KSYNC_LOG_FORMAT", "TEXT", "KSYNC_LOG_LEVEL", "trace")).logging())
+                .isEqualTo(new LogSettings(LogSettings.Format.TEXT, LogSettings.Level.TRACE));
+    }
+
+    @Test
+    void a_bad_log_format_or_level_is_a_problem_for_the_start_but_logging_falls_back_to_the_defaults() {
+        Map<String, String> env = Map.of("KSYNC_LOG_FORMAT", "jsonl", "KSYNC_LOG_LEVEL", "verbose", "PORT", "eighty");
+        assertThatThrownBy(() -> AppConfig.load(env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).containsExactly(
+                            "PORT is not a whole number; allowed: a whole number from 0 to 65535",
+                            "KSYNC_LOG_FORMAT is invalid; allowed: TEXT or JSON (any case)",
+                            "KSYNC_LOG_LEVEL is invalid; allowed: TRACE, DEBUG, INFO, WARN or ERROR (any case)");
+                    assertThat(e.getMessage()).doesNotContain("jsonl", "verbose", "eighty");
+                });
+        assertThat(LogSettings.orDefaults(env)).isEqualTo(LogSettings.DEFAULTS);
+        assertThat(LogSettings.orDefaults(Map.of("KSYNC_LOG_FORMAT", " ", "KSYNC_LOG_LEVEL", "")))
+                .isEqualTo(LogSettings.DEFAULTS);
+        assertThat(LogSettings.orDefaults(Map.of("KSYNC_LOG_FORMAT", "json", "KSYNC_LOG_LEVEL", "bogus")))
+                .isEqualTo(new LogSettings(LogSettings.Format.JSON, LogSettings.Level.INFO));
     }
 
     @Test
