@@ -66,7 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
         // Until the server is up the demo's own lines tell the story; the services' INFO lines would bury them.
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level serving = root.getLevel();
-        if (System.getenv("KSYNC_LOG_LEVEL") == null) {
+        String level = System.getenv("KSYNC_LOG_LEVEL");
+        if (level == null || level.isBlank()) { // blank reads as unset, as LogSettings reads it
             root.setLevel(Level.WARN);
         }
         SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles)
