@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -63,7 +64,23 @@ public final class Ingestion {
      */
     public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove) {
         public static final String DEFAULT_SCHEMA = "klaviyo_{accountId}";
+        /** What a schema template (KSYNC_INGEST_SCHEMA) may be. */
+        public static final String SCHEMA_RULE = "lower-case letters, digits and '_' around {accountId} (required:"
+                + " each account its own schema), starting with a letter, '_' or {accountId}, not with pg_"
+                + " (e.g. " + DEFAULT_SCHEMA + ")";
+        private static final Pattern SCHEMA_TEMPLATE = Pattern.compile("([a-z_][a-z0-9_]*)?\\{accountId}[a-z0-9_]*");
         public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7));
+
+        public Settings {
+            if (!isSchemaTemplate(schemaTemplate)) {
+                throw new IllegalArgumentException("schemaTemplate allows " + SCHEMA_RULE);
+            }
+        }
+
+        /** Whether {@code template} makes a schema of its own for each account ({@link #SCHEMA_RULE}). */
+        public static boolean isSchemaTemplate(String template) {
+            return template != null && SCHEMA_TEMPLATE.matcher(template).matches() && !template.startsWith("pg_");
+        }
 
         /** These settings with the account schemas made from {@code template}. */
         public Settings inSchema(String template) {
@@ -103,10 +120,17 @@ public final class Ingestion {
         return ingestionLog;
     }
 
-    /** The schema of an account's tables (PostgreSQL keeps 63 characters of a name). */
+    /**
+     * The schema of an account's tables: the template with the account id in it; past the 63 characters PostgreSQL
+     * keeps of a name, cut with a hash of the whole ({@link RawTable#fit}), so that every account has its own.
+     */
     public String schemaOf(String accountId) {
-        String s = settings.schemaTemplate().replace("{accountId}", accountId);
-        return s.length() > 63 ? s.substring(0, 63) : s;
+        String s = RawTable.fit(settings.schemaTemplate().replace("{accountId}", accountId), RawTable.MAX_NAME);
+        if (s.startsWith("pg_") || s.equals("public") || s.equals("information_schema")) {
+            throw KsyncException.badInput("accountId", accountId, "an account whose schema (" + settings.schemaTemplate()
+                    + ") is not " + s + ", a schema of PostgreSQL's own");
+        }
+        return s;
     }
 
     /**
@@ -132,6 +156,11 @@ public final class Ingestion {
      */
     public void check(IngestRequest r) {
         chosen(r);
+        schemaOf(account(r));
+    }
+
+    private static String account(IngestRequest r) {
+        return r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
     }
 
     private static List<Datasource> chosen(IngestRequest r) {
@@ -141,7 +170,7 @@ public final class Ingestion {
     /** One run; its report says per datasource what loaded or failed ({@link IngestReport#failed()}). */
     public IngestReport run(IngestRequest r) {
         List<Datasource> chosen = chosen(r);
-        String account = r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
+        String account = account(r);
         String schema = schemaOf(account);
         KlaviyoClient client = clients.client(r.accountId(), r.klaviyoApiKey());
         jdbi.useTransaction(h -> RawTable.createSchema(h, schema));

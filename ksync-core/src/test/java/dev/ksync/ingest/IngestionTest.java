@@ -1,9 +1,11 @@
 package dev.ksync.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ksync.accounts.AccountId;
 import dev.ksync.db.TestPostgres;
+import dev.ksync.error.KsyncException;
 import dev.ksync.sandbox.FaultKind;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,6 +192,50 @@ class IngestionTest {
         IngestReport fixed = run(ingestion, IngestMode.INC, "faulty", file);
         assertThat(fixed.failed()).isFalse();
         assertTablesMatchTruth(fixed, file, IngestMode.INC);
+    }
+
+    @Test
+    void two_long_account_ids_sharing_their_beginning_get_a_schema_each_and_short_ones_keep_theirs() {
+        Ingestion ingestion = s.ingestion(1);
+        String common = "a".repeat(55);
+        String one = common + "_first", two = common + "_second";
+        assertThat(ingestion.schemaOf("acme")).isEqualTo("klaviyo_acme");
+        String fits = "b".repeat(63 - "klaviyo_".length());
+        assertThat(ingestion.schemaOf(fits)).isEqualTo("klaviyo_" + fits);
+        assertThat(ingestion.schemaOf(one)).hasSize(63).startsWith("klaviyo_" + common.substring(0, 46))
+                .isEqualTo(ingestion.schemaOf(one)).isNotEqualTo(ingestion.schemaOf(two));
+
+        IngestReport first = runOnly(ingestion, one, "templates");
+        IngestReport second = runOnly(ingestion, two, "templates");
+        assertThat(second.schema()).isNotEqualTo(first.schema());
+        for (IngestReport r : List.of(first, second)) {
+            assertThat(r.failed()).as(r.toString()).isFalse();
+            assertThat(r.datasources()).singleElement().satisfies(d -> {
+                // each account's window starts at the default: it does not see the other's table
+                assertThat(d.window().start()).isEqualTo("2025-09-01T00:00:00.000000");
+                assertThat(d.rows()).isPositive();
+            });
+        }
+    }
+
+    @Test
+    void an_account_whose_schema_would_be_postgresqls_own_is_refused_before_any_work() {
+        Ingestion ingestion = new Ingestion(pg.database().jdbi(), (id, key) -> { throw new AssertionError("no client"); },
+                null, Ingestion.Settings.DEFAULT.inSchema("{accountId}"), s.clock);
+        for (String id : List.of("public", "pg_catalog", "information_schema")) {
+            IngestRequest r = new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", id)),
+                    Optional.empty(), Set.of(), Optional.empty());
+            assertThatThrownBy(() -> ingestion.check(r)).as(id).isInstanceOf(KsyncException.class)
+                    .hasMessageContaining("accountId is '" + id + "'").hasMessageContaining("a schema of PostgreSQL's own");
+        }
+        assertThat(ingestion.schemaOf("acme")).isEqualTo("acme");
+        assertThatThrownBy(() -> Ingestion.Settings.DEFAULT.inSchema("klaviyo_shared"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{accountId}");
+    }
+
+    private static IngestReport runOnly(Ingestion ingestion, String account, String... names) {
+        return ingestion.run(new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", account)),
+                Optional.empty(), Set.of(names), Optional.empty()));
     }
 
     private static Instant sharedEventSecond() {
