@@ -163,8 +163,23 @@ public final class Ingestion {
         return r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
     }
 
-    private static List<Datasource> chosen(IngestRequest r) {
-        return choose(r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode()), r);
+    /**
+     * The request's datasources; one whose {@code default_start_time} is still to come is refused: its window would
+     * be empty run after run until then (success with 0 rows), which hides the mistake.
+     */
+    private List<Datasource> chosen(IngestRequest r) {
+        List<Datasource> all = r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode());
+        List<Datasource> chosen = choose(all, r);
+        Instant now = clock.instant();
+        for (Datasource d : chosen) {
+            if (d.loadType().incremental() && RunbookTime.parse(d.defaultStartTime()).isAfter(now)) {
+                String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
+                throw DatasourceFile.invalid(entry + " (" + d.name() + "): default_start_time " + d.defaultStartTime()
+                        + " is in the future (now " + RunbookTime.format(now) + "), so the table would stay empty"
+                        + " until then; allowed: a time before now", DatasourceFile.details(entry, "default_start_time"));
+            }
+        }
+        return chosen;
     }
 
     /** One run; its report says per datasource what loaded or failed ({@link IngestReport#failed()}). */
@@ -259,7 +274,7 @@ public final class Ingestion {
 
     /** Klaviyo's attribute a datasource windows on: events always {@code datetime}; else the connector's. */
     private static String attribute(Datasource d) {
-        return d.loadType() == LoadType.EVENTS ? "datetime"
+        return d.loadType() == LoadType.EVENTS ? DatasourceFile.EVENTS_CONNECTOR
                 : d.source().attribute(d.incrementalFieldConnector()).orElseThrow();
     }
 

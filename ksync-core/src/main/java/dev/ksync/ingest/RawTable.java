@@ -1,6 +1,8 @@
 package dev.ksync.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.wire.RawResource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -103,7 +105,11 @@ final class RawTable {
         KEYED
     }
 
-    /** The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}). */
+    /**
+     * The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}). A table
+     * held before must have the entry's incremental column as a timestamptz: one made with another incremental_field
+     * would window on a column that is not there, or on an attribute's.
+     */
     State createIfMissing(Handle h) {
         if (h.createQuery("select to_regclass(:t) is null").bind("t", qualified()).mapTo(Boolean.class).one()) {
             h.execute("create table " + qualified() + " (id text not null"
@@ -111,10 +117,21 @@ final class RawTable {
                     + ", record jsonb not null, time bigint not null)");
             return State.CREATED;
         }
+        if (field != null) requireIncrementalColumn(columns(h).get(field));
         return h.createQuery("select not exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid"
                         + " where i.indrelid = to_regclass(:t) and i.indisunique and c.relname in (:key, :legacy))")
                 .bind("t", qualified()).bind("key", keyIndex()).bind("legacy", legacyKeyIndex())
                 .mapTo(Boolean.class).one() ? State.KEYLESS : State.KEYED;
+    }
+
+    private void requireIncrementalColumn(String type) {
+        if ("timestamptz".equals(type)) return;
+        String found = type == null ? "has no column " + field
+                : "has " + field + " as an attribute's column (" + type + "), not as its incremental field";
+        throw new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", "table " + schema + "." + table
+                + " " + found + ": it was made with another incremental_field. Set the entry's incremental_field back"
+                + " to the table's, or give the entry a new table_name",
+                Map.of("table", table, "incrementalField", field));
     }
 
     /**

@@ -233,6 +233,41 @@ class IngestionTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{accountId}");
     }
 
+    @Test
+    void a_default_start_time_still_to_come_is_refused_naming_the_entry() {
+        Ingestion ingestion = s.ingestion(1);
+        List<Datasource> inc = new ArrayList<>(DatasourceFile.builtIn().inc());
+        Datasource t = inc.get(1);
+        inc.set(1, new Datasource(t.name(), t.tableName(), t.configFile(), t.incrementalField(),
+                t.incrementalFieldConnector(), "2030-01-01T00:00:00.000000", t.workflowName(), t.mode()));
+        IngestRequest r = new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", "future")),
+                Optional.of(new DatasourceFile(List.of(), inc)), Set.of(), Optional.empty());
+        assertThatThrownBy(() -> ingestion.check(r)).isInstanceOfSatisfying(KsyncException.class, e -> {
+            assertThat(e.code()).isEqualTo("invalid_datasources");
+            assertThat(e.getMessage()).startsWith("inc_datasources[1] (templates): default_start_time"
+                    + " 2030-01-01T00:00:00.000000 is in the future");
+        });
+        assertThatThrownBy(() -> ingestion.run(r)).isInstanceOf(KsyncException.class);
+        assertThat(ingestion.log().recent("future", 10)).isEmpty();
+    }
+
+    @Test
+    void a_table_made_with_another_incremental_field_fails_its_datasource_with_a_clear_error() {
+        Ingestion ingestion = s.ingestion(1);
+        assertThat(runOnly(ingestion, "moved", "templates").failed()).isFalse();
+        Datasource t = DatasourceFile.builtIn().inc().get(1);
+        for (String field : List.of("changed_at", "name")) {
+            DatasourceFile changed = new DatasourceFile(List.of(), List.of(new Datasource(t.name(), t.tableName(),
+                    t.configFile(), field, t.incrementalFieldConnector(), t.defaultStartTime(), t.workflowName(), t.mode())));
+            IngestReport r = run(ingestion, IngestMode.INC, "moved", changed);
+            assertThat(r.failed()).isTrue();
+            assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
+                    .startsWith("table klaviyo_moved.klaviyo_email_templates has " + (field.equals("name")
+                            ? "name as an attribute's column (text), not as its incremental field" : "no column changed_at"))
+                    .contains("it was made with another incremental_field").doesNotContain("statement", "select");
+        }
+    }
+
     private static IngestReport runOnly(Ingestion ingestion, String account, String... names) {
         return ingestion.run(new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", account)),
                 Optional.empty(), Set.of(names), Optional.empty()));
