@@ -238,6 +238,7 @@ public final class Ingestion {
         IngestReport.Window[] window = {null};
         try {
             long rows = jdbi.inTransaction(h -> {
+                ingestionLog.live(h, logId);
                 table.lock(h);
                 int stale = ingestionLog.abandonStale(schema, d.tableName(), logId, clock.instant());
                 if (stale > 0) log.warn("Marked {} unfinished earlier run(s) of {}.{} abandoned", stale, schema, d.tableName());

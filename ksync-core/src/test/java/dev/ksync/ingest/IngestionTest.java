@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -266,6 +267,34 @@ class IngestionTest {
                             ? "name as an attribute's column (text), not as its incremental field" : "no column changed_at"))
                     .contains("it was made with another incremental_field").doesNotContain("statement", "select");
         }
+    }
+
+    @Test
+    void the_next_run_marks_a_dead_runs_row_abandoned_even_before_its_window_and_leaves_a_waiting_runs_row() {
+        Ingestion ingestion = s.ingestion(1);
+        Datasource templates = DatasourceFile.builtIn().inc().get(1);
+        IngestionLog log = ingestion.log();
+        // killed after logging its start, before its window was known (e.g. while waiting for the table's lock)
+        long dead = log.start("stale", "klaviyo_stale", IngestMode.INC, templates, s.clock.instant());
+        long waiting = log.start("stale", "klaviyo_stale", IngestMode.INC, templates, s.clock.instant());
+        try (Handle other = pg.database().jdbi().open()) {
+            other.begin();
+            log.live(other, waiting); // a live run of another process, waiting for the table's lock
+            assertThat(runOnly(ingestion, "stale", "templates").failed()).isFalse();
+            other.rollback();
+        }
+        Map<Long, IngestionLog.Entry> rows = new TreeMap<>();
+        log.recent("stale", 10).forEach(e -> rows.put(e.id(), e));
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(dead).status()).isEqualTo("error");
+        assertThat(rows.get(dead).error()).isEqualTo(IngestionLog.ABANDONED);
+        assertThat(rows.get(dead).finishedAt()).isNotNull();
+        assertThat(rows.get(waiting).status()).isEqualTo("running");
+        // the next run finds the waiting one gone (its session ended without finishing): abandoned too
+        s.clock.advance(Duration.ofMinutes(1));
+        assertThat(runOnly(ingestion, "stale", "templates").failed()).isFalse();
+        assertThat(log.recent("stale", 10)).filteredOn(e -> e.id() == waiting).singleElement()
+                .satisfies(e -> assertThat(e.error()).isEqualTo(IngestionLog.ABANDONED));
     }
 
     private static IngestReport runOnly(Ingestion ingestion, String account, String... names) {
