@@ -18,6 +18,7 @@ import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
 import dev.ksync.klaviyo.wire.RawResource;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -325,8 +327,24 @@ public final class Ingestion {
         });
     }
 
+    /**
+     * A datasource's failure as its report and log row say it: ksync's or Klaviyo's own message; a database's
+     * SQLState and what it said (never the statement, which Jdbi's messages carry, nor a connection's host).
+     */
     private static String message(Throwable e) {
-        return UpstreamErrors.translate(e).map(Throwable::getMessage)
-                .orElseGet(() -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        Optional<KsyncException> known = UpstreamErrors.translate(e);
+        if (known.isPresent()) return known.get().getMessage();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState() == null ? "" : s.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P")) {
+                    return "the database did not answer (SQLState " + state + "); the next run starts where this one was";
+                }
+                String said = s.getMessage() == null ? "" : s.getMessage().lines().findFirst().orElse("");
+                return "the database refused the load (SQLState " + state + "): " + said.replaceFirst("^ERROR: ", "");
+            }
+        }
+        String text = e instanceof StatementException s ? s.getShortMessage() : e.getMessage();
+        return e.getClass().getSimpleName() + (text == null ? "" : ": " + text);
     }
 }

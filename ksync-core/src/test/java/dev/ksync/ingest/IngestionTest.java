@@ -297,6 +297,23 @@ class IngestionTest {
                 .satisfies(e -> assertThat(e.error()).isEqualTo(IngestionLog.ABANDONED));
     }
 
+    @Test
+    void a_datasource_the_database_refuses_reports_the_sqlstate_and_message_without_the_statement() {
+        Ingestion ingestion = s.ingestion(1);
+        // a relation already holding the name of the table's unique key
+        pg.database().jdbi().useHandle(h -> {
+            h.execute("create schema klaviyo_refused");
+            h.execute("create sequence klaviyo_refused.klaviyo_email_templates_ksync_key");
+        });
+        IngestReport r = runOnly(ingestion, "refused", "templates");
+        assertThat(r.failed()).isTrue();
+        String expected = "the database refused the load (SQLState 42P07): relation \"klaviyo_email_templates_ksync_key\""
+                + " already exists";
+        assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).isEqualTo(expected);
+        assertThat(ingestion.log().recent("refused", 1)).singleElement().extracting(IngestionLog.Entry::error)
+                .isEqualTo(expected);
+    }
+
     private static IngestReport runOnly(Ingestion ingestion, String account, String... names) {
         return ingestion.run(new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", account)),
                 Optional.empty(), Set.of(names), Optional.empty()));
