@@ -15,6 +15,10 @@ public final class IngestionLog {
     public static final String ABANDONED = "abandoned: the run ended without finishing (killed, or its database"
             + " session lost); its window committed nothing and a later run loaded it again";
 
+    /** Rows {@code GET /api/ingest/log} and {@code ksync ingest log} show when not told, and at most. */
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 10_000;
+
     private final Jdbi jdbi;
 
     public IngestionLog(Jdbi jdbi) {
