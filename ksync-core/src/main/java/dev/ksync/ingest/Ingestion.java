@@ -129,8 +129,8 @@ public final class Ingestion {
     public String schemaOf(String accountId) {
         String s = RawTable.fit(settings.schemaTemplate().replace("{accountId}", accountId), RawTable.MAX_NAME);
         if (s.startsWith("pg_") || s.equals("public") || s.equals("information_schema")) {
-            throw KsyncException.badInput("accountId", accountId, "an account whose schema (" + settings.schemaTemplate()
-                    + ") is not " + s + ", a schema of PostgreSQL's own");
+            throw KsyncException.badInput("accountId", accountId, "an account whose schema ("
+                    + settings.schemaTemplate() + ") is not " + s + ", a schema of PostgreSQL's own");
         }
         return s;
     }
@@ -178,7 +178,8 @@ public final class Ingestion {
                 String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
                 throw DatasourceFile.invalid(entry + " (" + d.name() + "): default_start_time " + d.defaultStartTime()
                         + " is in the future (now " + RunbookTime.format(now) + "), so the table would stay empty"
-                        + " until then; allowed: a time before now", DatasourceFile.details(entry, "default_start_time"));
+                        + " until then; allowed: a time before now",
+                        DatasourceFile.details(entry, "default_start_time"));
             }
         }
         return chosen;
@@ -338,7 +339,8 @@ public final class Ingestion {
             if (t instanceof SQLException s) {
                 String state = s.getSQLState() == null ? "" : s.getSQLState();
                 if (state.startsWith("08") || state.startsWith("57P")) {
-                    return "the database did not answer (SQLState " + state + "); the next run starts where this one was";
+                    return "the database did not answer (SQLState " + state + "); the next run starts where this one"
+                            + " was";
                 }
                 String said = s.getMessage() == null ? "" : s.getMessage().lines().findFirst().orElse("");
                 return "the database refused the load (SQLState " + state + "): " + said.replaceFirst("^ERROR: ", "");
