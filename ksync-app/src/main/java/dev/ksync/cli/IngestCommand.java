@@ -12,6 +12,7 @@ import dev.ksync.ingest.DatasourceFile;
 import dev.ksync.ingest.IngestMode;
 import dev.ksync.ingest.IngestReport;
 import dev.ksync.ingest.IngestRequest;
+import dev.ksync.ingest.IngestionLog;
 import dev.ksync.request.Choices;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -98,7 +99,8 @@ public final class IngestCommand implements Callable<Integer> {
     @Command(name = "log", description = "Show the ingestion log (newest first).")
     static final class Log implements Callable<Integer> {
         @Option(names = "--account-id", description = "Only this account") String accountId;
-        @Option(names = "--limit", description = "At most this many rows (default 50)", defaultValue = "50") int limit;
+        @Option(names = "--limit", description = "At most this many rows (default ${DEFAULT-VALUE})",
+                defaultValue = "" + IngestionLog.DEFAULT_LIMIT) int limit;
 
         private final Map<String, String> env;
         private final PrintStream stdout;
@@ -115,7 +117,9 @@ public final class IngestCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             String account = accountId == null ? null : AccountId.of("--account-id", accountId).value();
-            if (limit < 1 || limit > 10_000) throw KsyncException.badInput("--limit", limit, "1..10000");
+            if (limit < 1 || limit > IngestionLog.MAX_LIMIT) {
+                throw KsyncException.badInput("--limit", limit, "1.." + IngestionLog.MAX_LIMIT);
+            }
             try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
                 stdout.println(JSON.writeValueAsString(ksync.ingestion().log().recent(account, limit)));
             }

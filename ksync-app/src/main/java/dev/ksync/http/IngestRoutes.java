@@ -10,6 +10,7 @@ import dev.ksync.ingest.IngestMode;
 import dev.ksync.ingest.IngestReport;
 import dev.ksync.ingest.IngestRequest;
 import dev.ksync.ingest.Ingestion;
+import dev.ksync.ingest.IngestionLog;
 import dev.ksync.request.Choices;
 import io.javalin.http.Context;
 import java.util.LinkedHashSet;
@@ -86,6 +87,7 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
 
     private void log(Context ctx, QueryParams q) {
         String account = q.get("accountId").map(v -> AccountId.of("accountId", v).value()).orElse(null);
-        ctx.json(Map.of("entries", ingestion.log().recent(account, q.integer("limit", 1, 10_000).orElse(100))));
+        ctx.json(Map.of("entries", ingestion.log().recent(account, q.integer("limit", 1, IngestionLog.MAX_LIMIT)
+                .orElse(IngestionLog.DEFAULT_LIMIT))));
     }
 }

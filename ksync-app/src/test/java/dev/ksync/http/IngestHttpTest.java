@@ -68,6 +68,34 @@ class IngestHttpTest {
     }
 
     @Test
+    void a_datasources_file_with_a_key_twice_answers_400_naming_the_key_and_its_line() throws Exception {
+        String twice = "{\"mode\":\"inc\",\"datasources\":\"inc_datasources:\\n  - name: templates\\n"
+                + "    table_name: t\\n    config_file: klaviyo_email_templates_load.yml\\n    incremental_field: updated\\n"
+                + "    incremental_field_connector: updated\\n    default_start_time: \\\"2025-09-01T00:00:00.000000\\\"\\n"
+                + "    default_start_time: \\\"2024-09-01T00:00:00.000000\\\"\\n    workflow_name: w\\n    mode: append\\n\"}";
+        HttpResponse<String> r = rig.server().post("/api/ingest", SECRET, twice);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode err = json.readTree(r.body());
+        assertThat(err.path("error").asText()).isEqualTo("invalid_datasources");
+        assertThat(err.path("message").asText())
+                .startsWith("the datasources file has default_start_time twice in inc_datasources[0] (line 8)");
+    }
+
+    @Test
+    void a_datasource_the_database_refuses_answers_502_with_the_sqlstate_and_not_the_statement() throws Exception {
+        rig.pg().database().jdbi().useHandle(h -> {
+            h.execute("create schema klaviyo_dbfail");
+            h.execute("create sequence klaviyo_dbfail.klaviyo_email_templates_ksync_key");
+        });
+        HttpResponse<String> r = rig.server().post("/api/ingest", SECRET,
+                "{\"mode\":\"inc\",\"accountId\":\"dbfail\",\"only\":\"templates\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+        assertThat(json.readTree(r.body()).path("message").asText()).startsWith("Ingesting templates failed: the database"
+                + " refused the load (SQLState 42P07): relation \"klaviyo_email_templates_ksync_key\" already exists");
+        assertThat(r.body()).doesNotContain("statement", "create unique index", "Exception");
+    }
+
+    @Test
     void a_run_with_a_failed_datasource_answers_502_with_every_result() throws Exception {
         rig.sandbox().injectFaults(FaultKind.ERROR_500, 6);
         HttpResponse<String> r;

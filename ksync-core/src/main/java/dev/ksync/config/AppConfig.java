@@ -1,5 +1,6 @@
 package dev.ksync.config;
 
+import dev.ksync.ingest.Ingestion;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.schedule.Cron;
 import dev.ksync.store.ObjectKeys;
@@ -179,7 +180,7 @@ public record AppConfig(
                 java.time.Duration.ofSeconds(r.intIn("KSYNC_MAX_DURATION_S", DEFAULT_MAX_DURATION_S, 1, 86_400)),
                 r.intIn("KSYNC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650),
                 r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30),
-                r.string("KSYNC_INGEST_SCHEMA", "klaviyo_{accountId}"),
+                ingestSchema(r),
                 r.intIn("KSYNC_BACKFILL_REFRESH_DAYS", DEFAULT_BACKFILL_REFRESH_DAYS, 0, MAX_BACKFILL_REFRESH_DAYS));
 
         ScheduleSettings schedules = new ScheduleSettings(
@@ -207,6 +208,15 @@ public record AppConfig(
             r.problem(name + " is invalid; allowed: " + Cron.ALLOWED);
             return Optional.empty();
         }
+    }
+
+    /** A template giving each account a schema of its own: a value without {accountId} would share one. */
+    private static String ingestSchema(EnvReader r) {
+        String v = r.string("KSYNC_INGEST_SCHEMA", Ingestion.Settings.DEFAULT_SCHEMA);
+        if (!Ingestion.Settings.isSchemaTemplate(v)) {
+            r.problem("KSYNC_INGEST_SCHEMA is invalid; allowed: " + Ingestion.Settings.SCHEMA_RULE);
+        }
+        return v;
     }
 
     private static String bucket(EnvReader r, String name, String fallback) {

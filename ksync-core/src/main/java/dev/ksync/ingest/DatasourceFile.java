@@ -1,6 +1,9 @@
 package dev.ksync.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -20,10 +23,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The runbook's datasources file ({@code hist_datasources} / {@code inc_datasources}), read and checked: unknown
- * keys, missing fields, an unknown {@code name} or {@code config_file}, a load type that needs an incremental field
- * without one, a connector the source cannot filter on — each a 400 naming the entry
- * ({@code inc_datasources[2] (campaigns)}) and the field.
+ * The runbook's datasources file ({@code hist_datasources} / {@code inc_datasources}), read and checked: unknown or
+ * repeated keys, missing fields, an unknown {@code name} or {@code config_file}, a {@code config_file} the runbook
+ * does not pair with the {@code name}, a load type that needs an incremental field without one (or a full load with
+ * one), a connector the source cannot filter on, a table or column name PostgreSQL would cut, a table twice in a list
+ * — each a 400 naming the entry ({@code inc_datasources[2] (campaigns)}) and the field.
  */
 public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
     static final String RESOURCE = "/ingest/klaviyo_datasources.yml";
@@ -33,7 +37,11 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             "workflow_name", "mode");
     /** Table and column names become SQL identifiers: lower-case, as PostgreSQL folds them, and short enough. */
     static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The attribute the events load configuration windows on, whatever the entry says. */
+    static final String EVENTS_CONNECTOR = "datetime";
+    /** Refuses a key given twice in one mapping: YAML would keep the last silently (a whole list dropped). */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     public DatasourceFile {
         hist = List.copyOf(hist);
@@ -68,8 +76,14 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw invalid("the datasources file is not valid YAML" + (line > 0 ? " (line " + line + ")" : ""),
-                    Map.of("line", line));
+            String where = line > 0 ? " (line " + line + ")" : "";
+            if (e.getProcessor() instanceof JsonParser p && e.getOriginalMessage().startsWith("Duplicate field")) {
+                String key = shown(p.getParsingContext().getCurrentName());
+                String in = mapping(p.getParsingContext().getParent());
+                throw invalid("the datasources file has " + key + " twice " + in + where + "; give each key once",
+                        Map.of("key", key, "entry", in, "line", line));
+            }
+            throw invalid("the datasources file is not valid YAML" + where, Map.of("line", line));
         }
         if (root == null || !root.isObject()) {
             throw invalid("the datasources file must be a mapping with hist_datasources and/or inc_datasources",
@@ -87,6 +101,16 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             throw invalid("the datasources file has neither hist_datasources nor inc_datasources", Map.of());
         }
         return new DatasourceFile(list(root, IngestMode.HIST.listKey()), list(root, IngestMode.INC.listKey()));
+    }
+
+    /** Where a parser context is, as entries are named: {@code in inc_datasources[2]}, or at the top level. */
+    private static String mapping(JsonStreamContext c) {
+        StringBuilder out = new StringBuilder();
+        for (; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) out.insert(0, "[" + c.getCurrentIndex() + "]");
+            else if (c.getCurrentName() != null) out.insert(0, shown(c.getCurrentName()));
+        }
+        return out.isEmpty() ? "at the top level" : "in " + out;
     }
 
     private static List<Datasource> list(JsonNode root, String key) {
@@ -129,31 +153,34 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
         String name = v.get("name");
         Source source = Source.named(name).orElseThrow(() -> invalid(at + ": unknown name '" + shown(name)
                 + "'; supported: " + Source.names(), details(at, "name")));
-        LoadType type = LoadType.ofConfigFile(v.get("config_file")).orElseThrow(() -> invalid(label
-                + ": unknown config_file '" + shown(v.get("config_file")) + "'; allowed: "
+        String configFile = v.get("config_file");
+        LoadType type = LoadType.ofConfigFile(configFile).orElseThrow(() -> invalid(label
+                + ": unknown config_file '" + shown(configFile) + "'; allowed: "
                 + LoadType.CONFIG_FILES.keySet().stream().sorted().toList(), details(at, "config_file")));
+        if (!source.configFile().equals(configFile)) {
+            throw invalid(label + ": config_file " + configFile + " does not load " + name + "; the runbook loads "
+                    + name + " with " + source.configFile(), details(at, "config_file"));
+        }
         String field = v.get("incremental_field");
         String connector = v.get("incremental_field_connector");
-        if (!IDENTIFIER.matcher(v.get("table_name")).matches()) {
-            throw invalid(label + ": table_name '" + shown(v.get("table_name")) + "' is not a table name; allowed: "
-                    + "lower-case letters, digits and '_', starting with a letter or '_', at most 63",
-                    details(at, "table_name"));
-        }
+        requireName(label, at, "table_name", v.get("table_name"), "table");
         if (type.incremental() && field == null) {
-            throw invalid(label + ": config_file " + v.get("config_file") + " loads incrementally and needs an"
+            throw invalid(label + ": config_file " + configFile + " loads incrementally and needs an"
                     + " incremental_field", details(at, "incremental_field"));
         }
-        if (field != null && !IDENTIFIER.matcher(field).matches()) {
-            throw invalid(label + ": incremental_field '" + shown(field) + "' is not a column name",
-                    details(at, "incremental_field"));
+        if (!type.incremental() && (field != null || connector != null)) {
+            throw invalid(label + ": config_file " + configFile + " loads " + name + " in full each run, with no"
+                    + " incremental field; leave incremental_field and incremental_field_connector empty",
+                    details(at, field != null ? "incremental_field" : "incremental_field_connector"));
         }
+        if (field != null) requireName(label, at, "incremental_field", field, "column");
         if (field != null && RawTable.RESERVED.contains(field)) {
             throw invalid(label + ": incremental_field cannot be " + field + " (a column ksync keeps itself)",
                     details(at, "incremental_field"));
         }
         if (type == LoadType.INCREMENTAL) {
             if (connector == null) {
-                throw invalid(label + ": config_file " + v.get("config_file") + " filters Klaviyo on"
+                throw invalid(label + ": config_file " + configFile + " filters Klaviyo on"
                         + " incremental_field_connector, which is missing", details(at, "incremental_field_connector"));
             }
             if (source.attribute(connector).isEmpty()) {
@@ -161,9 +188,10 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
                         + "'; allowed: " + source.connectors(), details(at, "incremental_field_connector"));
             }
         }
-        if (type == LoadType.EVENTS && source.attribute("datetime").isEmpty()) {
-            throw invalid(label + ": config_file " + v.get("config_file") + " windows on datetime, which " + name
-                    + " does not have", details(at, "config_file"));
+        if (type == LoadType.EVENTS && connector != null && !connector.equals(EVENTS_CONNECTOR)) {
+            throw invalid(label + ": config_file " + configFile + " windows Klaviyo's " + name + " on "
+                    + EVENTS_CONNECTOR + ", so incremental_field_connector '" + shown(connector) + "' would not be"
+                    + " used; allowed: " + EVENTS_CONNECTOR + " or empty", details(at, "incremental_field_connector"));
         }
         try {
             RunbookTime.parse(v.get("default_start_time"));
@@ -180,7 +208,23 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
                 v.get("mode"));
     }
 
-    private static Map<String, Object> details(String entry, String field) {
+    /**
+     * A table or column name as PostgreSQL keeps it: lower-case (as it folds them) and at most 63 characters (it cuts
+     * a longer name, which could then name another entry's table).
+     */
+    private static void requireName(String label, String at, String field, String value, String what) {
+        if (value.length() > RawTable.MAX_NAME) {
+            throw invalid(label + ": " + field + " '" + shown(value) + "' has " + value.length() + " characters;"
+                    + " PostgreSQL keeps " + RawTable.MAX_NAME + " of a name, so at most " + RawTable.MAX_NAME,
+                    details(at, field));
+        }
+        if (!IDENTIFIER.matcher(value).matches()) {
+            throw invalid(label + ": " + field + " '" + shown(value) + "' is not a " + what + " name; allowed:"
+                    + " lower-case letters, digits and '_', starting with a letter or '_'", details(at, field));
+        }
+    }
+
+    static Map<String, Object> details(String entry, String field) {
         return Map.of("entry", entry, "field", field);
     }
 
@@ -189,7 +233,7 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
         return t.length() > 80 ? t.substring(0, 80) + "…" : t;
     }
 
-    private static KsyncException invalid(String message, Map<String, ?> details) {
+    static KsyncException invalid(String message, Map<String, ?> details) {
         return new KsyncException(ErrorKind.BAD_INPUT, "invalid_datasources", message, details);
     }
 }

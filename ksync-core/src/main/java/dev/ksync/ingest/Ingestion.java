@@ -18,6 +18,7 @@ import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
 import dev.ksync.klaviyo.wire.RawResource;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +34,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +66,23 @@ public final class Ingestion {
      */
     public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove) {
         public static final String DEFAULT_SCHEMA = "klaviyo_{accountId}";
+        /** What a schema template (KSYNC_INGEST_SCHEMA) may be. */
+        public static final String SCHEMA_RULE = "lower-case letters, digits and '_' around {accountId} (required:"
+                + " each account its own schema), starting with a letter, '_' or {accountId}, not with pg_"
+                + " (e.g. " + DEFAULT_SCHEMA + ")";
+        private static final Pattern SCHEMA_TEMPLATE = Pattern.compile("([a-z_][a-z0-9_]*)?\\{accountId}[a-z0-9_]*");
         public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7));
+
+        public Settings {
+            if (!isSchemaTemplate(schemaTemplate)) {
+                throw new IllegalArgumentException("schemaTemplate allows " + SCHEMA_RULE);
+            }
+        }
+
+        /** Whether {@code template} makes a schema of its own for each account ({@link #SCHEMA_RULE}). */
+        public static boolean isSchemaTemplate(String template) {
+            return template != null && SCHEMA_TEMPLATE.matcher(template).matches() && !template.startsWith("pg_");
+        }
 
         /** These settings with the account schemas made from {@code template}. */
         public Settings inSchema(String template) {
@@ -103,10 +122,17 @@ public final class Ingestion {
         return ingestionLog;
     }
 
-    /** The schema of an account's tables (PostgreSQL keeps 63 characters of a name). */
+    /**
+     * The schema of an account's tables: the template with the account id in it; past the 63 characters PostgreSQL
+     * keeps of a name, cut with a hash of the whole ({@link RawTable#fit}), so that every account has its own.
+     */
     public String schemaOf(String accountId) {
-        String s = settings.schemaTemplate().replace("{accountId}", accountId);
-        return s.length() > 63 ? s.substring(0, 63) : s;
+        String s = RawTable.fit(settings.schemaTemplate().replace("{accountId}", accountId), RawTable.MAX_NAME);
+        if (s.startsWith("pg_") || s.equals("public") || s.equals("information_schema")) {
+            throw KsyncException.badInput("accountId", accountId, "an account whose schema ("
+                    + settings.schemaTemplate() + ") is not " + s + ", a schema of PostgreSQL's own");
+        }
+        return s;
     }
 
     /**
@@ -132,16 +158,37 @@ public final class Ingestion {
      */
     public void check(IngestRequest r) {
         chosen(r);
+        schemaOf(account(r));
     }
 
-    private static List<Datasource> chosen(IngestRequest r) {
-        return choose(r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode()), r);
+    private static String account(IngestRequest r) {
+        return r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
+    }
+
+    /**
+     * The request's datasources; one whose {@code default_start_time} is still to come is refused: its window would
+     * be empty run after run until then (success with 0 rows), which hides the mistake.
+     */
+    private List<Datasource> chosen(IngestRequest r) {
+        List<Datasource> all = r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode());
+        List<Datasource> chosen = choose(all, r);
+        Instant now = clock.instant();
+        for (Datasource d : chosen) {
+            if (d.loadType().incremental() && RunbookTime.parse(d.defaultStartTime()).isAfter(now)) {
+                String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
+                throw DatasourceFile.invalid(entry + " (" + d.name() + "): default_start_time " + d.defaultStartTime()
+                        + " is in the future (now " + RunbookTime.format(now) + "), so the table would stay empty"
+                        + " until then; allowed: a time before now",
+                        DatasourceFile.details(entry, "default_start_time"));
+            }
+        }
+        return chosen;
     }
 
     /** One run; its report says per datasource what loaded or failed ({@link IngestReport#failed()}). */
     public IngestReport run(IngestRequest r) {
         List<Datasource> chosen = chosen(r);
-        String account = r.accountId().map(AccountId::value).orElse(DEFAULT_ACCOUNT);
+        String account = account(r);
         String schema = schemaOf(account);
         KlaviyoClient client = clients.client(r.accountId(), r.klaviyoApiKey());
         jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
@@ -194,6 +241,7 @@ public final class Ingestion {
         IngestReport.Window[] window = {null};
         try {
             long rows = jdbi.inTransaction(h -> {
+                ingestionLog.live(h, logId);
                 table.lock(h);
                 int stale = ingestionLog.abandonStale(schema, d.tableName(), logId, clock.instant());
                 if (stale > 0) log.warn("Marked {} unfinished earlier run(s) of {}.{} abandoned", stale, schema, d.tableName());
@@ -230,7 +278,7 @@ public final class Ingestion {
 
     /** Klaviyo's attribute a datasource windows on: events always {@code datetime}; else the connector's. */
     private static String attribute(Datasource d) {
-        return d.loadType() == LoadType.EVENTS ? "datetime"
+        return d.loadType() == LoadType.EVENTS ? DatasourceFile.EVENTS_CONNECTOR
                 : d.source().attribute(d.incrementalFieldConnector()).orElseThrow();
     }
 
@@ -280,8 +328,25 @@ public final class Ingestion {
         });
     }
 
+    /**
+     * A datasource's failure as its report and log row say it: ksync's or Klaviyo's own message; a database's
+     * SQLState and what it said (never the statement, which Jdbi's messages carry, nor a connection's host).
+     */
     private static String message(Throwable e) {
-        return UpstreamErrors.translate(e).map(Throwable::getMessage)
-                .orElseGet(() -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        Optional<KsyncException> known = UpstreamErrors.translate(e);
+        if (known.isPresent()) return known.get().getMessage();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState() == null ? "" : s.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P")) {
+                    return "the database did not answer (SQLState " + state + "); the next run starts where this one"
+                            + " was";
+                }
+                String said = s.getMessage() == null ? "" : s.getMessage().lines().findFirst().orElse("");
+                return "the database refused the load (SQLState " + state + "): " + said.replaceFirst("^ERROR: ", "");
+            }
+        }
+        String text = e instanceof StatementException s ? s.getShortMessage() : e.getMessage();
+        return e.getClass().getSimpleName() + (text == null ? "" : ": " + text);
     }
 }

@@ -3,6 +3,7 @@ package dev.ksync.ingest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -13,6 +14,10 @@ public final class IngestionLog {
     /** The error of a run that ended without logging its end. */
     public static final String ABANDONED = "abandoned: the run ended without finishing (killed, or its database"
             + " session lost); its window committed nothing and a later run loaded it again";
+
+    /** Rows {@code GET /api/ingest/log} and {@code ksync ingest log} show when not told, and at most. */
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 10_000;
 
     private final Jdbi jdbi;
 
@@ -40,17 +45,36 @@ public final class IngestionLog {
     }
 
     /**
-     * Marks as failed the {@code running} rows of the table that a run left when it died (kill -9, a lost session):
-     * called by the holder of the table's lock, so any other row that got as far as its window has no live load. Its
-     * window committed nothing; this run loads it again. (A run that committed but has not yet logged its success is
-     * set right by its own {@link #finish}.)
+     * Marks run {@code id} live until {@code h}'s transaction (its load's) ends, however it ends: a killed process's
+     * session takes the mark with it. Taken first in the load's transaction, before it waits for the table's lock.
+     */
+    void live(Handle h, long id) {
+        h.createQuery("select 1 from (select pg_advisory_xact_lock(" + runLock(":id") + ")) l")
+                .bind("id", id).mapTo(Integer.class).one();
+    }
+
+    /**
+     * Marks as failed the {@code running} rows of the table that a run left when it died (kill -9, a lost session),
+     * whether or not it had got as far as its window: the rows whose run holds no {@link #live} mark. Called by the
+     * holder of the table's lock, so no other run is loading the table; one waiting for the lock is live and keeps
+     * its row. A dead run's window committed nothing; this run loads it again. (A run that committed but has not yet
+     * logged its success, or that has logged its start but not yet begun its transaction, is set right by its own
+     * {@link #finish}.)
      */
     int abandonStale(String schema, String table, long ownId, Instant at) {
-        return own(h -> h.createUpdate("update ingestion_log set status = 'error', error_message = :err,"
-                        + " finished_at = :at where schema_name = :s and table_name = :t and status = 'running'"
-                        + " and window_end is not null and id <> :own")
+        // (the probe takes a dead run's mark for this statement only: its own transaction ends with it)
+        return own(h -> h.createUpdate("with unfinished as materialized (select id from ingestion_log"
+                        + " where schema_name = :s and table_name = :t and status = 'running' and id <> :own)"
+                        + " update ingestion_log set status = 'error', error_message = :err, finished_at = :at"
+                        + " where id in (select id from unfinished"
+                        + " where pg_try_advisory_xact_lock(" + runLock("id") + "))")
                 .bind("err", ABANDONED).bind("at", at.atOffset(java.time.ZoneOffset.UTC)).bind("s", schema)
                 .bind("t", table).bind("own", ownId).execute());
+    }
+
+    /** The advisory lock (class, key) of a live run's mark; {@code id}: the SQL of its log row's id. */
+    private static String runLock(String id) {
+        return "hashtext('ksync.ingest.run'), (" + id + " % 2147483647)::int";
     }
 
     void finish(long id, String status, long rows, long durationMs, String error, Instant at) {
@@ -65,7 +89,7 @@ public final class IngestionLog {
      * would join that transaction (Jdbi reuses a thread's open handle), and a kill would take the row's window with it.
      */
     private <R> R own(org.jdbi.v3.core.HandleCallback<R, RuntimeException> write) {
-        try (org.jdbi.v3.core.Handle h = jdbi.open()) {
+        try (Handle h = jdbi.open()) {
             return write.withHandle(h);
         }
     }

@@ -1,14 +1,20 @@
 package dev.ksync.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.wire.RawResource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +105,11 @@ final class RawTable {
         KEYED
     }
 
-    /** The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}). */
+    /**
+     * The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}). A table
+     * held before must have the entry's incremental column as a timestamptz: one made with another incremental_field
+     * would window on a column that is not there, or on an attribute's.
+     */
     State createIfMissing(Handle h) {
         if (h.createQuery("select to_regclass(:t) is null").bind("t", qualified()).mapTo(Boolean.class).one()) {
             h.execute("create table " + qualified() + " (id text not null"
@@ -107,12 +117,56 @@ final class RawTable {
                     + ", record jsonb not null, time bigint not null)");
             return State.CREATED;
         }
-        return h.createQuery("select to_regclass(:key) is null").bind("key", quote(schema) + "." + keyIndex())
+        if (field != null) requireIncrementalColumn(columns(h).get(field));
+        return h.createQuery("select not exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid"
+                        + " where i.indrelid = to_regclass(:t) and i.indisunique and c.relname in (:key, :legacy))")
+                .bind("t", qualified()).bind("key", keyIndex()).bind("legacy", legacyKeyIndex())
                 .mapTo(Boolean.class).one() ? State.KEYLESS : State.KEYED;
     }
 
+    private void requireIncrementalColumn(String type) {
+        if ("timestamptz".equals(type)) return;
+        String found = type == null ? "has no column " + field
+                : "has " + field + " as an attribute's column (" + type + "), not as its incremental field";
+        throw new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", "table " + schema + "." + table
+                + " " + found + ": it was made with another incremental_field. Set the entry's incremental_field back"
+                + " to the table's, or give the entry a new table_name",
+                Map.of("table", table, "incrementalField", field));
+    }
+
+    /**
+     * The unique key's index: the table's name cut to {@value #KEY_NAME_ROOM} characters + {@code _ksync_key}, as
+     * ksync always named it; a longer table name is cut with a hash of it ({@link #fit}), so two tables whose names
+     * share their first {@value #KEY_NAME_ROOM} characters get a key each.
+     */
     private String keyIndex() {
-        return quote((table.length() > 50 ? table.substring(0, 50) : table) + "_ksync_key");
+        return fit(table, KEY_NAME_ROOM) + KEY_SUFFIX;
+    }
+
+    /** The key of a table named past {@value #KEY_NAME_ROOM} characters as ksync named it before: the name cut. */
+    private String legacyKeyIndex() {
+        return table.substring(0, Math.min(table.length(), KEY_NAME_ROOM)) + KEY_SUFFIX;
+    }
+
+    private static final String KEY_SUFFIX = "_ksync_key";
+    private static final int KEY_NAME_ROOM = 50;
+
+    /** PostgreSQL keeps this many characters (bytes) of a name and silently drops the rest. */
+    static final int MAX_NAME = 63;
+
+    /**
+     * {@code name} as it is when it has at most {@code max} characters; else its first {@code max - 9} characters,
+     * {@code _} and 8 hex digits of the SHA-256 of the whole name: two names sharing their beginning stay two names,
+     * and a name always gets the same.
+     */
+    static String fit(String name, int max) {
+        if (name.length() <= max) return name;
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return name.substring(0, max - 9) + "_" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     /**
@@ -126,7 +180,7 @@ final class RawTable {
             case ID_AND_FIELD -> List.of("id", quote(field));
             case ID_AND_TIME -> List.of("id", "time");
         };
-        String create = "create unique index " + keyIndex() + " on " + qualified() + " (" + String.join(", ", cols) + ")";
+        String create = "create unique index " + quote(keyIndex()) + " on " + qualified() + " (" + String.join(", ", cols) + ")";
         // the keys sorted in memory rather than in temporary files, for this transaction only
         h.execute("set local maintenance_work_mem = '" + KEY_SORT_MEMORY + "'");
         long t0 = System.nanoTime();

@@ -9,28 +9,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Klaviyo side of a datasource {@code name}: the listing it reads and how the runbook's connector names map to
- * Klaviyo's attributes (campaigns call them {@code created_at}/{@code updated_at}; the connector says
- * {@code created}/{@code updated}).
+ * The Klaviyo side of a datasource {@code name}: the runbook's load configuration for it, the listing it reads and
+ * how the runbook's connector names map to Klaviyo's attributes (campaigns call them {@code created_at}/
+ * {@code updated_at}; the connector says {@code created}/{@code updated}).
  */
 public enum Source {
-    EVENTS("events", Endpoints.EVENTS, Map.of("datetime", "datetime"), List.of()),
-    TEMPLATES("templates", Endpoints.TEMPLATES, Map.of("created", "created", "updated", "updated"), List.of()),
+    EVENTS("events", "klaviyo_events_load.yml", Endpoints.EVENTS, Map.of("datetime", "datetime"), List.of()),
+    TEMPLATES("templates", "klaviyo_email_templates_load.yml", Endpoints.TEMPLATES,
+            Map.of("created", "created", "updated", "updated"), List.of()),
     // Klaviyo lists campaigns one channel at a time.
-    CAMPAIGNS("campaigns", Endpoints.CAMPAIGNS, Map.of("created", "created_at", "updated", "updated_at"),
+    CAMPAIGNS("campaigns", "klaviyo_campaigns_load.yml", Endpoints.CAMPAIGNS,
+            Map.of("created", "created_at", "updated", "updated_at"),
             List.of(Filter.equals("messages.channel", "email"), Filter.equals("messages.channel", "sms"),
                     Filter.equals("messages.channel", "mobile_push"))),
-    LISTS("lists", Endpoints.LISTS, Map.of("created", "created", "updated", "updated"), List.of()),
-    PROFILES("profiles", Endpoints.PROFILES, Map.of("created", "created", "updated", "updated"), List.of()),
-    METRICS("metrics", Endpoints.METRICS, Map.of(), List.of());
+    LISTS("lists", "klaviyo_lists_load.yml", Endpoints.LISTS, Map.of("created", "created", "updated", "updated"),
+            List.of()),
+    PROFILES("profiles", "klaviyo_profiles_load.yml", Endpoints.PROFILES,
+            Map.of("created", "created", "updated", "updated"), List.of()),
+    METRICS("metrics", "klaviyo_metric_data_load.yml", Endpoints.METRICS, Map.of(), List.of());
 
     private final String label;
+    private final String configFile;
     private final Endpoint endpoint;
     private final Map<String, String> connectors;
     private final List<Filter> channels;
 
-    Source(String label, Endpoint endpoint, Map<String, String> connectors, List<Filter> channels) {
+    Source(String label, String configFile, Endpoint endpoint, Map<String, String> connectors, List<Filter> channels) {
         this.label = label;
+        this.configFile = configFile;
         this.endpoint = endpoint;
         this.connectors = connectors;
         this.channels = channels;
@@ -46,6 +52,11 @@ public enum Source {
 
     public String label() {
         return label;
+    }
+
+    /** The runbook's load configuration for this name ({@code config_file}): each name has its own. */
+    String configFile() {
+        return configFile;
     }
 
     Endpoint endpoint() {

@@ -180,6 +180,25 @@ class AppConfigTest {
     }
 
     @Test
+    void ingest_schema_must_give_each_account_a_schema_of_its_own_and_is_reported_with_the_other_problems() {
+        assertThat(AppConfig.load(Map.of()).jobs().ingestSchema()).isEqualTo("klaviyo_{accountId}");
+        assertThat(AppConfig.load(Map.of("KSYNC_INGEST_SCHEMA", "raw_{accountId}_kl")).jobs().ingestSchema())
+                .isEqualTo("raw_{accountId}_kl");
+        assertThat(AppConfig.load(Map.of("KSYNC_INGEST_SCHEMA", "{accountId}")).jobs().ingestSchema()).isEqualTo("{accountId}");
+        for (String bad : new String[] {"klaviyo_shared", "public", "pg_{accountId}", "klaviyo_{accountid}",
+                "Klaviyo_{accountId}", "k\"{accountId}", "k-{accountId}", "k {accountId}", "1_{accountId}",
+                "{accountId}_{accountId}"}) {
+            assertThatThrownBy(() -> AppConfig.load(Map.of("KSYNC_INGEST_SCHEMA", bad, "PORT", "eighty")))
+                    .as(bad).isInstanceOfSatisfying(ConfigException.class, e -> {
+                        assertThat(e.problems()).hasSize(2);
+                        assertThat(e.getMessage()).contains("KSYNC_INGEST_SCHEMA is invalid; allowed: lower-case letters,"
+                                + " digits and '_' around {accountId} (required: each account its own schema)")
+                                .contains("PORT is not a whole number");
+                    });
+        }
+    }
+
+    @Test
     void all_invalid_values_are_reported_together_each_naming_variable_and_allowed_values_never_the_value() {
         assertThatThrownBy(() -> AppConfig.load(Map.of(
                 "PORT", "eighty",

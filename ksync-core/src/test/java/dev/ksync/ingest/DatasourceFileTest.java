@@ -51,6 +51,47 @@ class DatasourceFileTest {
     }
 
     @Test
+    void a_key_given_twice_is_refused_naming_the_key_where_and_the_line() {
+        assertProblem(ENTRY.replace("    mode: append", "    mode: append\n    default_start_time: \"2024-01-01T00:00:00.000000\""),
+                "the datasources file has default_start_time twice in inc_datasources[0] (line 10)");
+        // a second list of the same name would silently replace the first
+        assertProblem(ENTRY + ENTRY.replace("klaviyo_campaigns\n", "klaviyo_campaigns_2\n"),
+                "the datasources file has inc_datasources twice at the top level (line 10)");
+        assertProblem(ENTRY + ENTRY.replace("inc_datasources:\n", ""), "table_name klaviyo_campaigns appears twice in inc_datasources");
+    }
+
+    @Test
+    void names_postgresql_would_cut_and_config_files_of_another_name_are_refused() {
+        String longName = "klaviyo_" + "x".repeat(56);
+        assertProblem(ENTRY.replace("table_name: klaviyo_campaigns", "table_name: " + longName),
+                "inc_datasources[0] (campaigns): table_name '" + longName + "' has 64 characters; PostgreSQL keeps 63 of a name");
+        assertThat(DatasourceFile.parse(ENTRY.replace("table_name: klaviyo_campaigns", "table_name: " + longName.substring(1)))
+                .inc()).singleElement().extracting(Datasource::tableName).isEqualTo(longName.substring(1));
+        assertProblem(ENTRY.replace("name: campaigns", "name: profiles").replace("updated_at", "updated"),
+                "inc_datasources[0] (profiles): config_file klaviyo_campaigns_load.yml does not load profiles; the runbook"
+                        + " loads profiles with klaviyo_profiles_load.yml");
+        assertProblem(ENTRY.replace("klaviyo_campaigns_load.yml", "klaviyo_events_load.yml"),
+                "config_file klaviyo_events_load.yml does not load campaigns");
+    }
+
+    @Test
+    void incremental_settings_a_load_would_not_use_are_refused() {
+        String metrics = ENTRY.replace("name: campaigns", "name: metrics")
+                .replace("klaviyo_campaigns_load.yml", "klaviyo_metric_data_load.yml");
+        assertProblem(metrics, "inc_datasources[0] (metrics): config_file klaviyo_metric_data_load.yml loads metrics in full"
+                + " each run, with no incremental field; leave incremental_field and incremental_field_connector empty");
+        assertProblem(metrics.replace("    incremental_field: updated_at\n", ""), "loads metrics in full each run");
+        assertThat(DatasourceFile.parse(metrics.replace("    incremental_field: updated_at\n", "")
+                .replace("    incremental_field_connector: updated\n", "")).inc()).singleElement()
+                .satisfies(d -> assertThat(d.incrementalField()).isNull());
+        String events = ENTRY.replace("name: campaigns", "name: events")
+                .replace("klaviyo_campaigns_load.yml", "klaviyo_events_load.yml").replace("updated_at", "datetime");
+        assertProblem(events, "inc_datasources[0] (events): config_file klaviyo_events_load.yml windows Klaviyo's events on"
+                + " datetime, so incremental_field_connector 'updated' would not be used");
+        assertThat(DatasourceFile.parse(events.replace("connector: updated", "connector: datetime")).inc()).hasSize(1);
+    }
+
+    @Test
     void runbook_time_is_whole_seconds_with_six_zero_decimals_and_no_z() {
         assertThat(RunbookTime.format(java.time.Instant.parse("2025-10-10T13:45:30.987Z"))).isEqualTo("2025-10-10T13:45:30.000000");
         assertThat(RunbookTime.parse("2023-09-01T00:00:00.000000")).isEqualTo(java.time.Instant.parse("2023-09-01T00:00:00Z"));

@@ -1,9 +1,11 @@
 package dev.ksync.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ksync.accounts.AccountId;
 import dev.ksync.db.TestPostgres;
+import dev.ksync.error.KsyncException;
 import dev.ksync.sandbox.FaultKind;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,6 +193,130 @@ class IngestionTest {
         IngestReport fixed = run(ingestion, IngestMode.INC, "faulty", file);
         assertThat(fixed.failed()).isFalse();
         assertTablesMatchTruth(fixed, file, IngestMode.INC);
+    }
+
+    @Test
+    void two_long_account_ids_sharing_their_beginning_get_a_schema_each_and_short_ones_keep_theirs() {
+        Ingestion ingestion = s.ingestion(1);
+        String common = "a".repeat(55);
+        String one = common + "_first", two = common + "_second";
+        assertThat(ingestion.schemaOf("acme")).isEqualTo("klaviyo_acme");
+        String fits = "b".repeat(63 - "klaviyo_".length());
+        assertThat(ingestion.schemaOf(fits)).isEqualTo("klaviyo_" + fits);
+        assertThat(ingestion.schemaOf(one)).hasSize(63).startsWith("klaviyo_" + common.substring(0, 46))
+                .isEqualTo(ingestion.schemaOf(one)).isNotEqualTo(ingestion.schemaOf(two));
+
+        IngestReport first = runOnly(ingestion, one, "templates");
+        IngestReport second = runOnly(ingestion, two, "templates");
+        assertThat(second.schema()).isNotEqualTo(first.schema());
+        for (IngestReport r : List.of(first, second)) {
+            assertThat(r.failed()).as(r.toString()).isFalse();
+            assertThat(r.datasources()).singleElement().satisfies(d -> {
+                // each account's window starts at the default: it does not see the other's table
+                assertThat(d.window().start()).isEqualTo("2025-09-01T00:00:00.000000");
+                assertThat(d.rows()).isPositive();
+            });
+        }
+    }
+
+    @Test
+    void an_account_whose_schema_would_be_postgresqls_own_is_refused_before_any_work() {
+        Ingestion ingestion = new Ingestion(pg.database().jdbi(), (id, key) -> { throw new AssertionError("no client"); },
+                null, Ingestion.Settings.DEFAULT.inSchema("{accountId}"), s.clock);
+        for (String id : List.of("public", "pg_catalog", "information_schema")) {
+            IngestRequest r = new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", id)),
+                    Optional.empty(), Set.of(), Optional.empty());
+            assertThatThrownBy(() -> ingestion.check(r)).as(id).isInstanceOf(KsyncException.class)
+                    .hasMessageContaining("accountId is '" + id + "'").hasMessageContaining("a schema of PostgreSQL's own");
+        }
+        assertThat(ingestion.schemaOf("acme")).isEqualTo("acme");
+        assertThatThrownBy(() -> Ingestion.Settings.DEFAULT.inSchema("klaviyo_shared"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{accountId}");
+    }
+
+    @Test
+    void a_default_start_time_still_to_come_is_refused_naming_the_entry() {
+        Ingestion ingestion = s.ingestion(1);
+        List<Datasource> inc = new ArrayList<>(DatasourceFile.builtIn().inc());
+        Datasource t = inc.get(1);
+        inc.set(1, new Datasource(t.name(), t.tableName(), t.configFile(), t.incrementalField(),
+                t.incrementalFieldConnector(), "2030-01-01T00:00:00.000000", t.workflowName(), t.mode()));
+        IngestRequest r = new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", "future")),
+                Optional.of(new DatasourceFile(List.of(), inc)), Set.of(), Optional.empty());
+        assertThatThrownBy(() -> ingestion.check(r)).isInstanceOfSatisfying(KsyncException.class, e -> {
+            assertThat(e.code()).isEqualTo("invalid_datasources");
+            assertThat(e.getMessage()).startsWith("inc_datasources[1] (templates): default_start_time"
+                    + " 2030-01-01T00:00:00.000000 is in the future");
+        });
+        assertThatThrownBy(() -> ingestion.run(r)).isInstanceOf(KsyncException.class);
+        assertThat(ingestion.log().recent("future", 10)).isEmpty();
+    }
+
+    @Test
+    void a_table_made_with_another_incremental_field_fails_its_datasource_with_a_clear_error() {
+        Ingestion ingestion = s.ingestion(1);
+        assertThat(runOnly(ingestion, "moved", "templates").failed()).isFalse();
+        Datasource t = DatasourceFile.builtIn().inc().get(1);
+        for (String field : List.of("changed_at", "name")) {
+            DatasourceFile changed = new DatasourceFile(List.of(), List.of(new Datasource(t.name(), t.tableName(),
+                    t.configFile(), field, t.incrementalFieldConnector(), t.defaultStartTime(), t.workflowName(), t.mode())));
+            IngestReport r = run(ingestion, IngestMode.INC, "moved", changed);
+            assertThat(r.failed()).isTrue();
+            assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
+                    .startsWith("table klaviyo_moved.klaviyo_email_templates has " + (field.equals("name")
+                            ? "name as an attribute's column (text), not as its incremental field" : "no column changed_at"))
+                    .contains("it was made with another incremental_field").doesNotContain("statement", "select");
+        }
+    }
+
+    @Test
+    void the_next_run_marks_a_dead_runs_row_abandoned_even_before_its_window_and_leaves_a_waiting_runs_row() {
+        Ingestion ingestion = s.ingestion(1);
+        Datasource templates = DatasourceFile.builtIn().inc().get(1);
+        IngestionLog log = ingestion.log();
+        // killed after logging its start, before its window was known (e.g. while waiting for the table's lock)
+        long dead = log.start("stale", "klaviyo_stale", IngestMode.INC, templates, s.clock.instant());
+        long waiting = log.start("stale", "klaviyo_stale", IngestMode.INC, templates, s.clock.instant());
+        try (Handle other = pg.database().jdbi().open()) {
+            other.begin();
+            log.live(other, waiting); // a live run of another process, waiting for the table's lock
+            assertThat(runOnly(ingestion, "stale", "templates").failed()).isFalse();
+            other.rollback();
+        }
+        Map<Long, IngestionLog.Entry> rows = new TreeMap<>();
+        log.recent("stale", 10).forEach(e -> rows.put(e.id(), e));
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(dead).status()).isEqualTo("error");
+        assertThat(rows.get(dead).error()).isEqualTo(IngestionLog.ABANDONED);
+        assertThat(rows.get(dead).finishedAt()).isNotNull();
+        assertThat(rows.get(waiting).status()).isEqualTo("running");
+        // the next run finds the waiting one gone (its session ended without finishing): abandoned too
+        s.clock.advance(Duration.ofMinutes(1));
+        assertThat(runOnly(ingestion, "stale", "templates").failed()).isFalse();
+        assertThat(log.recent("stale", 10)).filteredOn(e -> e.id() == waiting).singleElement()
+                .satisfies(e -> assertThat(e.error()).isEqualTo(IngestionLog.ABANDONED));
+    }
+
+    @Test
+    void a_datasource_the_database_refuses_reports_the_sqlstate_and_message_without_the_statement() {
+        Ingestion ingestion = s.ingestion(1);
+        // a relation already holding the name of the table's unique key
+        pg.database().jdbi().useHandle(h -> {
+            h.execute("create schema klaviyo_refused");
+            h.execute("create sequence klaviyo_refused.klaviyo_email_templates_ksync_key");
+        });
+        IngestReport r = runOnly(ingestion, "refused", "templates");
+        assertThat(r.failed()).isTrue();
+        String expected = "the database refused the load (SQLState 42P07): relation \"klaviyo_email_templates_ksync_key\""
+                + " already exists";
+        assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).isEqualTo(expected);
+        assertThat(ingestion.log().recent("refused", 1)).singleElement().extracting(IngestionLog.Entry::error)
+                .isEqualTo(expected);
+    }
+
+    private static IngestReport runOnly(Ingestion ingestion, String account, String... names) {
+        return ingestion.run(new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", account)),
+                Optional.empty(), Set.of(names), Optional.empty()));
     }
 
     private static Instant sharedEventSecond() {

@@ -144,6 +144,45 @@ class RawTableTest {
     }
 
     @Test
+    void two_long_table_names_sharing_their_first_50_characters_get_a_unique_key_each() {
+        String common = "t".repeat(50);
+        RawTable one = new RawTable("raw_test", common + "_one", "created", RawTable.Key.ID);
+        RawTable two = new RawTable("raw_test", common + "_two", "created", RawTable.Key.ID);
+        String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
+        for (RawTable t : List.of(one, two)) {
+            assertThat(load(t, 3, Stream.of(record("a", at), record("b", at)))).isEqualTo(2);
+            // the next window finds the key: the held row is kept once
+            assertThat(load(t, 3, Stream.of(record("b", at), record("c", at)))).isEqualTo(1);
+        }
+        List<String> keys = jdbi.withHandle(h -> h.createQuery("select indexname from pg_indexes where schemaname = 'raw_test'"
+                + " and tablename like 'tttt%' and indexdef like '%UNIQUE%' order by tablename").mapTo(String.class).list());
+        assertThat(keys).hasSize(2).doesNotHaveDuplicates().allSatisfy(k -> assertThat(k).hasSizeLessThanOrEqualTo(63)
+                .startsWith("t".repeat(41) + "_").endsWith("_ksync_key"));
+        // a table whose name fits keeps the name its key always had
+        RawTable shortName = new RawTable("raw_test", "fits", "created", RawTable.Key.ID);
+        load(shortName, 3, Stream.of(record("a", at)));
+        String fitsKey = jdbi.withHandle(h -> h.createQuery("select to_regclass('raw_test.fits_ksync_key')::text")
+                .mapTo(String.class).one());
+        assertThat(fitsKey).isEqualTo("raw_test.fits_ksync_key");
+    }
+
+    @Test
+    void a_long_named_table_keyed_under_the_name_ksync_gave_its_key_before_is_found_keyed() {
+        String name = "k".repeat(50) + "_legacy";
+        jdbi.useHandle(h -> {
+            h.execute("create table raw_test." + name + " (id text not null, created timestamptz, record jsonb not null,"
+                    + " time bigint not null)");
+            h.execute("create unique index " + "k".repeat(50) + "_ksync_key on raw_test." + name + " (id)");
+        });
+        RawTable t = new RawTable("raw_test", name, "created", RawTable.Key.ID);
+        assertThat(jdbi.inTransaction(t::createIfMissing)).isEqualTo(RawTable.State.KEYED);
+        assertThat(load(t, 3, Stream.of(record("a", "{\"created\":\"2024-01-01T00:00:00Z\"}")))).isEqualTo(1);
+        int keys = jdbi.withHandle(h -> h.createQuery("select count(*) from pg_indexes where schemaname = 'raw_test'"
+                + " and tablename = :t").bind("t", name).mapTo(Integer.class).one());
+        assertThat(keys).as("no second key built beside it").isEqualTo(1);
+    }
+
+    @Test
     void a_first_load_writes_its_rows_frozen_and_later_windows_do_not() {
         RawTable t = new RawTable("raw_test", "frozen", "created", RawTable.Key.ID);
         String at = "{\"created\":\"2024-01-01T00:00:00Z\"}";
