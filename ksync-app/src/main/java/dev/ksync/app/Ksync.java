@@ -206,9 +206,10 @@ public final class Ksync implements AutoCloseable {
         ingestion.runAll(IngestMode.INC);
     }
 
-    /** The runbook's ingestion settings in the configured schema; the connection pool is sized from the same. */
+    /** The runbook's ingestion settings, schema and lookback configured; the connection pool is sized from the same. */
     private static Ingestion.Settings ingestSettings(AppConfig config) {
-        return Ingestion.Settings.DEFAULT.inSchema(config.jobs().ingestSchema());
+        return Ingestion.Settings.DEFAULT.inSchema(config.jobs().ingestSchema())
+                .withLookback(config.jobs().ingestLookback());
     }
 
     /** Starts everything: opens (or starts) PostgreSQL and migrates it. */

@@ -79,9 +79,11 @@ public record AppConfig(
      * @param ingestSchema  KSYNC_INGEST_SCHEMA: the raw ingestion's schema per account, {@code {accountId}} replaced
      * @param backfillRefreshDays KSYNC_BACKFILL_REFRESH_DAYS: the nightly continuation of a completed backfill fetches
      *                      again the flow and campaign statistics of its days among the last this many (0: none)
+     * @param ingestLookback KSYNC_INGEST_LOOKBACK_MINUTES: a raw ingestion window starts this much before the
+     *                      table's max, for records Klaviyo lists late (0: the runbook's window)
      */
     public record JobSettings(int flowRowBudget, java.time.Duration maxDuration, int retentionDays, int patchDays,
-                              String ingestSchema, int backfillRefreshDays) {}
+                              String ingestSchema, int backfillRefreshDays, java.time.Duration ingestLookback) {}
 
     public static final int DEFAULT_MAX_DURATION_S = 800;
     public static final int DEFAULT_RETENTION_DAYS = 30;
@@ -90,6 +92,9 @@ public record AppConfig(
     public static final int DEFAULT_BACKFILL_REFRESH_DAYS = 14;
     /** One flow series report (60 days) reads the refresh window with the new days. */
     public static final int MAX_BACKFILL_REFRESH_DAYS = 60;
+
+    /** A week: what a window re-reads each run is paid in Klaviyo calls. */
+    public static final int MAX_INGEST_LOOKBACK_MINUTES = 7 * 24 * 60;
 
     public static final String DEFAULT_NIGHTLY_CRON = "5 3 * * *";
     public static final String DEFAULT_CLEANUP_CRON = "0 2 * * *";
@@ -181,7 +186,8 @@ public record AppConfig(
                 r.intIn("KSYNC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650),
                 r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30),
                 ingestSchema(r),
-                r.intIn("KSYNC_BACKFILL_REFRESH_DAYS", DEFAULT_BACKFILL_REFRESH_DAYS, 0, MAX_BACKFILL_REFRESH_DAYS));
+                r.intIn("KSYNC_BACKFILL_REFRESH_DAYS", DEFAULT_BACKFILL_REFRESH_DAYS, 0, MAX_BACKFILL_REFRESH_DAYS),
+                java.time.Duration.ofMinutes(r.intIn("KSYNC_INGEST_LOOKBACK_MINUTES", 0, 0, MAX_INGEST_LOOKBACK_MINUTES)));
 
         ScheduleSettings schedules = new ScheduleSettings(
                 cron(r, "KSYNC_NIGHTLY_CRON").orElseGet(() -> new Cron(DEFAULT_NIGHTLY_CRON)),

@@ -63,20 +63,26 @@ public final class Ingestion {
      * @param partitionAbove  windows longer than this page profiles and events in parallel slices (a history, a
      *                        first load); shorter ones, as a daily incremental run's, take one cursor, so a run
      *                        with nothing new costs one call
+     * @param lookback        an incremental window starts this much before the table's max (never before
+     *                        {@code default_start_time}): records Klaviyo lists only after a run has read past their
+     *                        time (an event sent in late with the time it happened) are fetched again and kept once;
+     *                        zero is the runbook's window, whose run with nothing new costs one call
      */
-    public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove) {
+    public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove,
+                           Duration lookback) {
         public static final String DEFAULT_SCHEMA = "klaviyo_{accountId}";
         /** What a schema template (KSYNC_INGEST_SCHEMA) may be. */
         public static final String SCHEMA_RULE = "lower-case letters, digits and '_' around {accountId} (required:"
                 + " each account its own schema), starting with a letter, '_' or {accountId}, not with pg_"
                 + " (e.g. " + DEFAULT_SCHEMA + ")";
         private static final Pattern SCHEMA_TEMPLATE = Pattern.compile("([a-z_][a-z0-9_]*)?\\{accountId}[a-z0-9_]*");
-        public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7));
+        public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7), Duration.ZERO);
 
         public Settings {
             if (!isSchemaTemplate(schemaTemplate)) {
                 throw new IllegalArgumentException("schemaTemplate allows " + SCHEMA_RULE);
             }
+            if (lookback.isNegative()) throw new IllegalArgumentException("lookback is negative: " + lookback);
         }
 
         /** Whether {@code template} makes a schema of its own for each account ({@link #SCHEMA_RULE}). */
@@ -86,7 +92,12 @@ public final class Ingestion {
 
         /** These settings with the account schemas made from {@code template}. */
         public Settings inSchema(String template) {
-            return new Settings(template, parallel, batchRows, partitionAbove);
+            return new Settings(template, parallel, batchRows, partitionAbove, lookback);
+        }
+
+        /** These settings with incremental windows starting {@code lookback} before the table's max. */
+        public Settings withLookback(Duration lookback) {
+            return new Settings(schemaTemplate, parallel, batchRows, partitionAbove, lookback);
         }
     }
 
@@ -247,10 +258,7 @@ public final class Ingestion {
                 if (stale > 0) log.warn("Marked {} unfinished earlier run(s) of {}.{} abandoned", stale, schema, d.tableName());
                 RawTable.State state = table.createIfMissing(h);
                 Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                Instant start = d.loadType().incremental()
-                        ? table.max(h).map(m -> m.truncatedTo(ChronoUnit.SECONDS))
-                                .orElseGet(() -> RunbookTime.parse(d.defaultStartTime()))
-                        : null;
+                Instant start = d.loadType().incremental() ? windowStart(table.max(h), d) : null;
                 window[0] = new IngestReport.Window(start == null ? "" : RunbookTime.format(start), RunbookTime.format(end));
                 ingestionLog.window(logId, window[0]);
                 if (start != null && !start.isBefore(end)) return 0L;
@@ -274,6 +282,16 @@ public final class Ingestion {
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
             return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error);
         }
+    }
+
+    /**
+     * The runbook's window start: the table's max (whole seconds: the records sharing it are fetched again), a
+     * {@link Settings#lookback} earlier but not before {@code default_start_time}; that time for an empty table.
+     */
+    private Instant windowStart(Optional<Instant> max, Datasource d) {
+        Instant first = RunbookTime.parse(d.defaultStartTime());
+        return max.map(m -> m.truncatedTo(ChronoUnit.SECONDS).minus(settings.lookback()))
+                .map(m -> m.isBefore(first) ? first : m).orElse(first);
     }
 
     /** Klaviyo's attribute a datasource windows on: events always {@code datetime}; else the connector's. */

@@ -70,6 +70,7 @@ class AppConfigTest {
                 Map.entry("KSYNC_RETENTION_DAYS", "7"),
                 Map.entry("KSYNC_PATCH_DAYS", "3"),
                 Map.entry("KSYNC_BACKFILL_REFRESH_DAYS", "0"),
+                Map.entry("KSYNC_INGEST_LOOKBACK_MINUTES", "90"),
                 Map.entry("KSYNC_LOG_FORMAT", "json"),
                 Map.entry("KSYNC_LOG_LEVEL", "debug")));
         assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 8, 2));
@@ -89,7 +90,7 @@ class AppConfigTest {
         assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
         assertThat(c.klaviyo().rateScale()).isEqualTo(60);
         assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, java.time.Duration.ofSeconds(120), 7, 3,
-                "klaviyo_{accountId}", 0));
+                "klaviyo_{accountId}", 0, java.time.Duration.ofMinutes(90)));
         assertThat(c.logging()).isEqualTo(new LogSettings(LogSettings.Format.JSON, LogSettings.Level.DEBUG));
     }
 
@@ -117,6 +118,14 @@ class AppConfigTest {
                 .isEqualTo(LogSettings.DEFAULTS);
         assertThat(LogSettings.orDefaults(Map.of("KSYNC_LOG_FORMAT", "json", "KSYNC_LOG_LEVEL", "bogus")))
                 .isEqualTo(new LogSettings(LogSettings.Format.JSON, LogSettings.Level.INFO));
+    }
+
+    @Test
+    void the_ingest_lookback_is_off_by_default_and_at_most_a_week() {
+        assertThat(AppConfig.load(Map.of()).jobs().ingestLookback()).isZero();
+        assertThatThrownBy(() -> AppConfig.load(Map.of("KSYNC_INGEST_LOOKBACK_MINUTES", "10081")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KSYNC_INGEST_LOOKBACK_MINUTES is out of range; allowed: a whole number from 0 to 10080");
     }
 
     @Test

@@ -46,11 +46,15 @@ final class IngestSandbox implements AutoCloseable {
     }
 
     Ingestion ingestion(int parallel) {
+        return ingestion(parallel, java.time.Duration.ZERO);
+    }
+
+    Ingestion ingestion(int parallel, java.time.Duration lookback) {
         Ingestion.Clients clients = (id, key) -> KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(sandbox.baseUrl())),
                 ApiKey.of("pk_sandbox")).sleeper(d -> {}).build();
         AccountService accounts = new AccountService(db.jdbi(), SecretBox.fromPassphrase(new Secret("test passphrase 123")), clock);
         return new Ingestion(db.jdbi(), clients, accounts, new Ingestion.Settings(Ingestion.Settings.DEFAULT_SCHEMA,
-                parallel, 500, java.time.Duration.ofDays(7)), clock);
+                parallel, 500, java.time.Duration.ofDays(7), lookback), clock);
     }
 
     /** Requests the sandbox served per operation since the last reset. */

@@ -160,6 +160,39 @@ class IngestionTest {
     }
 
     @Test
+    void a_lookback_loads_events_klaviyo_listed_after_a_run_had_read_past_their_time() {
+        DatasourceFile events = new DatasourceFile(List.of(), DatasourceFile.builtIn().inc().stream()
+                .filter(d -> d.name().equals("events")).toList());
+        Instant shared = sharedEventSecond();
+        s.clock.advance(Duration.between(s.clock.instant(), shared.plusSeconds(1)));
+        assertThat(run(s.ingestion(3), IngestMode.INC, "late", events).failed()).isFalse();
+        String schema = s.ingestion(3).schemaOf("late");
+        Instant max = maxField(schema, "klaviyo_events", "datetime").truncatedTo(ChronoUnit.SECONDS);
+        // Events of the 50 minutes before the max "arrive late": Klaviyo lists them only after that run
+        int late = pg.database().jdbi().withHandle(h -> h.createUpdate("delete from \"" + schema
+                        + "\".klaviyo_events where datetime >= :s and datetime < :e")
+                .bind("s", max.minus(Duration.ofMinutes(50)).atOffset(java.time.ZoneOffset.UTC))
+                .bind("e", max.atOffset(java.time.ZoneOffset.UTC)).execute());
+        assertThat(late).as("events in the 50 minutes before the max").isPositive();
+        int held = s.ids(schema, "klaviyo_events").size();
+
+        // The runbook's window starts at the max: they stay missing
+        s.clock.advance(Duration.ofSeconds(1));
+        IngestReport runbook = run(s.ingestion(3), IngestMode.INC, "late", events);
+        assertThat(runbook.datasources().getFirst().window().start()).isEqualTo(RunbookTime.format(max));
+        assertThat(s.ids(schema, "klaviyo_events")).hasSize(held);
+
+        // An hour's lookback fetches them again and keeps every other record once
+        s.clock.advance(Duration.ofSeconds(1));
+        IngestReport lookback = run(s.ingestion(3, Duration.ofHours(1)), IngestMode.INC, "late", events);
+        IngestReport.Result r = lookback.datasources().getFirst();
+        assertThat(r.window().start()).isEqualTo(RunbookTime.format(max.minus(Duration.ofHours(1))));
+        assertThat(r.rows()).isEqualTo(late);
+        assertTablesMatchTruth(lookback, events, IngestMode.INC);
+        s.clock.advance(Duration.between(s.clock.instant(), IngestSandbox.SANDBOX_NOW)); // where the other tests start
+    }
+
+    @Test
     void a_failing_datasource_leaves_the_others_loaded_logs_its_error_and_the_next_run_fills_it_in() {
         Ingestion ingestion = s.ingestion(1);
         DatasourceFile builtIn = DatasourceFile.builtIn();
