@@ -339,7 +339,7 @@ public final class Ksync implements AutoCloseable {
         return schedules;
     }
 
-    /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC, …)} is what KSYNC_INGEST_CRON runs. */
+    /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC, …)} is KSYNC_INGEST_CRON's work. */
     public Ingestion ingestion() {
         return ingestion;
     }

@@ -2,6 +2,7 @@ package dev.ksync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ksync.accounts.BackfillRows;
 import dev.ksync.db.Database;
 import dev.ksync.http.TestRig;
 import java.io.ByteArrayInputStream;
@@ -46,7 +47,7 @@ class AccountsCommandTest {
     @Test
     void set_key_replaces_the_key_read_from_stdin_and_keeps_the_backfill_history() {
         assertThat(add("pk_live_first_key_1111\n", "acme").exit()).isZero();
-        backfilled("acme");
+        BackfillRows.completed(db().jdbi(), "acme", 1);
 
         Run r = setKey("pk_live_second_key_2222\n", "acme");
 
@@ -86,7 +87,7 @@ class AccountsCommandTest {
     @Test
     void remove_wants_yes_when_the_account_has_backfill_history_and_says_what_went() {
         add("pk_live_first_key_1111\n", "acme");
-        backfilled("acme");
+        BackfillRows.completed(db().jdbi(), "acme", 1);
 
         Run refused = remove("acme");
         assertThat(refused.exit()).isEqualTo(2);
@@ -113,18 +114,5 @@ class AccountsCommandTest {
     private static long orders(String account) {
         return db().jdbi().withHandle(h -> h.createQuery("select count(*) from backfill_orders where account_id = :a")
                 .bind("a", account).mapTo(Long.class).one());
-    }
-
-    /** A completed 7-day backfill holding one order. */
-    private static void backfilled(String account) {
-        db().jdbi().useHandle(h -> {
-            h.createUpdate("""
-                    insert into backfill_status (account_id, status, years, include_orders, test_mode, timezone,
-                        first_day, last_day, days_done, days_total, started_at, updated_at)
-                    values (:a, 'completed', 1, true, true, 'UTC', date '2026-01-01', date '2026-01-07', 7, 7, now(), now())""")
-                    .bind("a", account).execute();
-            h.createUpdate("insert into backfill_orders (account_id, event_id, time, day) values (:a, 'e1', now(), current_date)")
-                    .bind("a", account).execute();
-        });
     }
 }

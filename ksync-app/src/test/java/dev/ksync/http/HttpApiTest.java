@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.BackfillRows;
 import dev.ksync.config.Secret;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -206,8 +207,7 @@ class HttpApiTest {
     void PATCH_klaviyoApiKey_replaces_the_key_keeping_the_backfill_and_a_bad_key_changes_nothing() throws Exception {
         AccountId shop = new AccountId("shop");
         rig.ksync().accounts().add(shop, "Shop", new Secret("pk_live_first_key_1111"));
-        rig.pg().database().jdbi().useHandle(h -> h.execute("insert into backfill_orders (account_id, event_id, time, day)"
-                + " values ('shop', 'e1', now(), current_date)"));
+        BackfillRows.completed(rig.pg().database().jdbi(), "shop", 1);
 
         for (String bad : new String[] {"{\"klaviyoApiKey\":null}", "{\"klaviyoApiKey\":\"  \"}",
                 "{\"klaviyoApiKey\":\"pk live BADSECRET\",\"enabled\":false}", "{\"klaviyoApiKey\":[\"x\"]}",

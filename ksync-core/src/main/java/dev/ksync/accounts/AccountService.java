@@ -149,7 +149,8 @@ public final class AccountService {
                           long backfillCampaigns, long backfillFlows, long backfillDailyStats, long nightlyRuns) {
         /** True when the account held backfilled data. */
         public boolean hasBackfill() {
-            return backfillStatus != null || backfillOrders + backfillCampaigns + backfillFlows + backfillDailyStats > 0;
+            return backfillStatus != null
+                    || backfillOrders + backfillCampaigns + backfillFlows + backfillDailyStats > 0;
         }
 
         /** For people: "backfill history (completed, 365 days, 3271 orders, 12 campaigns, …)". */

@@ -194,7 +194,8 @@ public record AppConfig(
     }
 
     /** An S3 region: letters, digits, '-' and '_' (AWS's {@code eu-west-1}, MinIO's or Supabase's own names). */
-    private static final java.util.regex.Pattern S3_REGION = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final java.util.regex.Pattern S3_REGION =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     /**
      * S3 when S3_ENDPOINT or S3_REGION selects it. Its credentials come as a pair or not at all (then the AWS default
@@ -217,8 +218,9 @@ public record AppConfig(
             java.util.List<String> stray = java.util.stream.Stream.of("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
                     "S3_PATH_STYLE").filter(n -> r.optional(n).isPresent()).toList();
             if (!stray.isEmpty()) {
-                r.problem(String.join(", ", stray) + (stray.size() == 1 ? " is" : " are") + " set but S3 is not selected;"
-                        + " allowed: set S3_ENDPOINT or S3_REGION to store objects in S3, or unset "
+                r.problem(String.join(", ", stray) + (stray.size() == 1 ? " is" : " are")
+                        + " set but S3 is not selected; allowed: set S3_ENDPOINT or S3_REGION to store objects in S3,"
+                        + " or unset "
                         + (stray.size() == 1 ? "it" : "them") + " to store them on the local filesystem");
             }
             return Optional.empty();

@@ -76,7 +76,7 @@ class AccountServiceTest {
         AccountId acme = new AccountId("acme");
         accounts.add(acme, "Acme", new Secret("pk_live_old_key_1111"));
         accounts.setEnabled(acme, false);
-        backfilled("acme", 2);
+        BackfillRows.completed(pg.database().jdbi(), "acme", 2);
 
         Account changed = accounts.setKey(acme, new Secret("pk_live_new_key_2222")).orElseThrow();
 
@@ -106,7 +106,7 @@ class AccountServiceTest {
     void an_account_with_backfill_history_is_removed_only_when_confirmed_and_the_removal_counts_what_went() {
         AccountId acme = new AccountId("acme");
         accounts.add(acme, "Acme", new Secret("pk_live_old_key_1111"));
-        backfilled("acme", 3);
+        BackfillRows.completed(pg.database().jdbi(), "acme", 3);
 
         assertThatThrownBy(() -> accounts.remove(acme, false))
                 .isInstanceOfSatisfying(KsyncException.class, e -> {
@@ -125,21 +125,6 @@ class AccountServiceTest {
     private static long orders() {
         return pg.database().jdbi().withHandle(h -> h.createQuery("select count(*) from backfill_orders")
                 .mapTo(Long.class).one());
-    }
-
-    /** A completed 7-day backfill of the account holding {@code orders} orders. */
-    private void backfilled(String account, int orders) {
-        pg.database().jdbi().useHandle(h -> {
-            h.createUpdate("""
-                    insert into backfill_status (account_id, status, years, include_orders, test_mode, timezone,
-                        first_day, last_day, days_done, days_total, started_at, updated_at)
-                    values (:a, 'completed', 1, true, true, 'UTC', date '2026-01-01', date '2026-01-07', 7, 7, now(), now())""")
-                    .bind("a", account).execute();
-            for (int i = 0; i < orders; i++) {
-                h.createUpdate("insert into backfill_orders (account_id, event_id, time, day) values (:a, :e, now(), current_date)")
-                        .bind("a", account).bind("e", "evt-" + i).execute();
-            }
-        });
     }
 
     @ParameterizedTest

@@ -46,7 +46,8 @@ class IngestScheduleTest {
 
     private void start(String ingestCron) {
         AppConfig.ScheduleSettings settings = new AppConfig.ScheduleSettings(new Cron("5 3 * * *"),
-                new Cron("0 2 * * *"), Optional.of(new Cron(ingestCron)), 4, Duration.ofSeconds(1), Duration.ofSeconds(1));
+                new Cron("0 2 * * *"), Optional.of(new Cron(ingestCron)), 4, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
         Clock javaClock = new Clock() {
             @Override public ZoneId getZone() { return ZoneOffset.UTC; }
             @Override public Clock withZone(ZoneId zone) { return this; }
