@@ -23,6 +23,7 @@ import dev.ksync.snapshot.Snapshots;
 import dev.ksync.config.AppConfig;
 import dev.ksync.flows.FlowSync;
 import dev.ksync.ingest.IngestMode;
+import dev.ksync.ingest.IngestRound;
 import dev.ksync.ingest.Ingestion;
 import dev.ksync.reporting.ReportCache;
 import dev.ksync.reporting.ReportQuota;
@@ -121,7 +122,7 @@ public final class Ksync implements AutoCloseable {
         this.alerts = AlertWebhook.forUrl(config.alerts().webhookUrl());
         NightlyRuns nightlyRuns = new NightlyRuns(database.jdbi());
         ScheduledTasks tasks = new ScheduledTasks(config.schedules(), accounts, nightlyRuns, this::nightlyUpdate,
-                () -> cleanup.run(false), this::scheduledIngest, new NightlyMetrics(metrics), clock,
+                this::scheduledCleanup, this::scheduledIngest, new NightlyMetrics(metrics), clock,
                 SchedulerNode.localName());
         this.backfill = new Backfill(new Backfill.Settings(config.klaviyo().placedOrderMetricId(),
                 config.jobs().backfillRefreshDays()),
@@ -172,10 +173,7 @@ public final class Ksync implements AutoCloseable {
      * working. Anything but a 2xx answer fails the run, and db-scheduler retries it.
      */
     private void nightlyUpdate(AccountId account, LocalDate utcDay) {
-        if (!config.klaviyo().enabled()) {
-            throw new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled", "The nightly update of " + account
-                    + " needs KLAVIYO_ENABLE=true (it calls Klaviyo and writes storage)", Map.of());
-        }
+        requireKlaviyoEnabled("The nightly update of " + account, "it calls Klaviyo and writes storage");
         NightlyOptions options = accounts.find(account).map(Account::nightly).orElseThrow(
                 () -> KsyncException.notFound("account", account.value()));
         UpdateAnswer answer = orchestrator.run(UpdateRequest.nightly(account, options.days(), options.timeframeKey(),
@@ -197,13 +195,38 @@ public final class Ksync implements AutoCloseable {
         }
     }
 
-    /** KSYNC_INGEST_CRON's work: an incremental raw ingestion of every enabled account (a failing one is skipped). */
+    /**
+     * KSYNC_INGEST_CRON's work: an incremental raw ingestion of every enabled account (with none registered, of the
+     * default account on the environment's key). Every account runs; then the run fails when any of them failed, so the
+     * schedule's outcome says so and the task's retries apply.
+     */
     private void scheduledIngest() {
-        if (!config.klaviyo().enabled()) {
-            throw new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled",
-                    "Scheduled raw ingestion needs KLAVIYO_ENABLE=true (it calls Klaviyo)", Map.of());
+        requireKlaviyoEnabled("Scheduled raw ingestion (KSYNC_INGEST_CRON)", "it calls Klaviyo");
+        IngestRound round = ingestion.runAll(IngestMode.INC, config.klaviyo().apiKey().isPresent());
+        if (round.failed()) {
+            throw new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", round.failureMessage(),
+                    Map.of("accounts", round.failedAccounts()));
         }
-        ingestion.runAll(IngestMode.INC);
+    }
+
+    /** KSYNC_CLEANUP_CRON's work: removes what is past the retention, as {@code POST /api/cleanup {"dryRun":false}}. */
+    private void scheduledCleanup() {
+        requireKlaviyoEnabled("The scheduled cleanup (KSYNC_CLEANUP_CRON)", "it deletes stored objects");
+        cleanup.run(false);
+    }
+
+    /**
+     * The scheduled work's gate (PRODUCT.md §1), one for every schedule: work that calls Klaviyo or writes storage
+     * fails as {@code klaviyo_disabled} unless KLAVIYO_ENABLE=true, and the scheduler logs that line and records the
+     * run failed.
+     *
+     * @param work what was about to run; {@code why} why it needs Klaviyo enabled
+     */
+    private void requireKlaviyoEnabled(String work, String why) {
+        if (!config.klaviyo().enabled()) {
+            throw KsyncException.klaviyoDisabled(work + " needs KLAVIYO_ENABLE=true (" + why + "); this run did"
+                    + " nothing: set KLAVIYO_ENABLE=true for the next one");
+        }
     }
 
     /** The runbook's ingestion settings, schema and lookback configured; the connection pool is sized from the same. */
@@ -317,7 +340,7 @@ public final class Ksync implements AutoCloseable {
         return schedules;
     }
 
-    /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC)} is what KSYNC_INGEST_CRON runs. */
+    /** Raw ingestion into PostgreSQL; {@code ingestion().runAll(IngestMode.INC, …)} is KSYNC_INGEST_CRON's work. */
     public Ingestion ingestion() {
         return ingestion;
     }

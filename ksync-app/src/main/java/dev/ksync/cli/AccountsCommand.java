@@ -2,6 +2,7 @@ package dev.ksync.cli;
 
 import dev.ksync.accounts.Account;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
 import dev.ksync.app.Ksync;
 import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
@@ -9,16 +10,19 @@ import dev.ksync.error.KsyncException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "accounts", description = "Register, list, enable, disable and remove Klaviyo accounts.",
-        subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.Enable.class,
-                AccountsCommand.Disable.class, AccountsCommand.Remove.class})
+@Command(name = "accounts", description = "Register, list, re-key, enable, disable and remove Klaviyo accounts.",
+        subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.SetKey.class,
+                AccountsCommand.Enable.class, AccountsCommand.Disable.class, AccountsCommand.Remove.class})
 public final class AccountsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -28,64 +32,132 @@ public final class AccountsCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "add", description = "Register an account. The Klaviyo private API key is read from stdin, or from"
-            + " the environment variable named by --key-env; never from the command line.")
-    static final class Add implements Callable<Integer> {
+    /** A subcommand that starts ksync on its environment. */
+    abstract static class AccountCommand extends EnvCommand {
+        AccountCommand() {}
+
+        AccountCommand(Map<String, String> env, PrintStream stdout) {
+            super(env, stdout);
+        }
+
+        Ksync start() {
+            return Ksync.start(AppConfig.load(env));
+        }
+    }
+
+    /**
+     * A subcommand that stores an account's Klaviyo key, read from the variable {@code --key-env} names, else typed
+     * at the terminal (not echoed), else the first line of stdin; never from the command line, where it would stay
+     * in the shell's history and the process list.
+     */
+    abstract static class KeyCommand extends AccountCommand {
         @Parameters(index = "0", description = "Account id: " + AccountId.ALLOWED)
         String id;
 
-        @Option(names = "--name", description = "Display name (default: the id).")
-        String name;
-
         @Option(names = "--key-env", paramLabel = "VAR", description = "Read the key from this environment variable.")
         String keyEnv;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        private final InputStream stdin;
+        private final Console console;
+
+        KeyCommand() {
+            this.stdin = System.in;
+            this.console = System.console();
+        }
+
+        /** @param console the terminal to ask on, or null to read {@code stdin} */
+        KeyCommand(Map<String, String> env, PrintStream stdout, InputStream stdin, Console console) {
+            super(env, stdout);
+            this.stdin = stdin;
+            this.console = console;
+        }
+
+        /** Stores the key; what to print. */
+        abstract String store(AccountService accounts, AccountId accountId, Secret key);
 
         @Override
         public Integer call() throws IOException {
             AccountId accountId = AccountId.of("id", id);
             Secret key = readKey();
-            try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
-                Account a = ksync.accounts().add(accountId, name, key);
-                System.out.println("added " + a.id() + " (" + a.name() + "), key …" + a.apiKeyLast4());
+            try (Ksync ksync = start()) {
+                stdout.println(store(ksync.accounts(), accountId, key));
             }
             return 0;
         }
 
         private Secret readKey() throws IOException {
             if (keyEnv != null) {
-                String v = System.getenv(keyEnv);
+                String v = env.get(keyEnv);
                 if (v == null || v.isBlank()) {
                     throw KsyncException.badInput("--key-env", keyEnv, "the name of a set environment variable");
                 }
                 return new Secret(v.strip());
             }
-            Console console = System.console();
             String line;
             if (console != null) {
                 char[] typed = console.readPassword("Klaviyo private API key: ");
                 line = typed == null ? null : new String(typed);
             } else {
-                line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
             }
             if (line == null || line.isBlank()) {
-                throw KsyncException.badInput("klaviyoApiKey", null,
-                        "the key on stdin (echo \"$KEY\" | ksync accounts add ID) or --key-env VAR");
+                throw KsyncException.badInput("klaviyoApiKey", null, "the key on stdin (echo \"$KEY\" | ksync accounts "
+                        + spec.name() + " ID) or --key-env VAR");
             }
             return new Secret(line.strip());
         }
     }
 
+    @Command(name = "add", description = "Register an account. The Klaviyo private API key is read from stdin, or from"
+            + " the environment variable named by --key-env; never from the command line.")
+    static final class Add extends KeyCommand {
+        @Option(names = "--name", description = "Display name (default: the id).")
+        String name;
+
+        Add() {}
+
+        Add(Map<String, String> env, PrintStream stdout, InputStream stdin, Console console) {
+            super(env, stdout, stdin, console);
+        }
+
+        @Override
+        String store(AccountService accounts, AccountId accountId, Secret key) {
+            Account a = accounts.add(accountId, name, key);
+            return "added " + a.id() + " (" + a.name() + "), key …" + a.apiKeyLast4();
+        }
+    }
+
+    @Command(name = "set-key", description = "Replace an account's Klaviyo private API key, keeping its data, backfill"
+            + " history and settings. The key is read as by add: from stdin, or the variable named by --key-env.")
+    static final class SetKey extends KeyCommand {
+        SetKey() {}
+
+        SetKey(Map<String, String> env, PrintStream stdout, InputStream stdin, Console console) {
+            super(env, stdout, stdin, console);
+        }
+
+        @Override
+        String store(AccountService accounts, AccountId accountId, Secret key) {
+            Account a = accounts.setKey(accountId, key)
+                    .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
+            return "replaced the key of " + a.id() + ", now key …" + a.apiKeyLast4();
+        }
+    }
+
     @Command(name = "list", description = "List registered accounts (keys show only their last 4 characters).")
-    static final class ListAccounts implements Callable<Integer> {
+    static final class ListAccounts extends AccountCommand {
         @Override
         public Integer call() {
-            try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+            try (Ksync ksync = start()) {
                 var accounts = ksync.accounts().list();
                 if (accounts.isEmpty()) {
-                    System.out.println("no accounts; add one with: ksync accounts add ID --name NAME < keyfile");
+                    stdout.println("no accounts; add one with: ksync accounts add ID --name NAME < keyfile");
                 }
                 for (Account a : accounts) {
-                    System.out.printf("%-24s %-30s key …%s %s%n", a.id(), a.name(), a.apiKeyLast4(),
+                    stdout.printf("%-24s %-30s key …%s %s%n", a.id(), a.name(), a.apiKeyLast4(),
                             a.enabled() ? "enabled" : "disabled");
                 }
             }
@@ -94,50 +166,62 @@ public final class AccountsCommand implements Runnable {
     }
 
     @Command(name = "enable", description = "Include the account in the nightly update (new accounts are enabled).")
-    static final class Enable implements Callable<Integer> {
+    static final class Enable extends AccountCommand {
         @Parameters(index = "0", description = "Account id.")
         String id;
 
         @Override
         public Integer call() {
-            return setEnabled(id, true);
+            return setEnabled(this, id, true);
         }
     }
 
     @Command(name = "disable", description = "Leave the account out of the nightly update (its data stays).")
-    static final class Disable implements Callable<Integer> {
+    static final class Disable extends AccountCommand {
         @Parameters(index = "0", description = "Account id.")
         String id;
 
         @Override
         public Integer call() {
-            return setEnabled(id, false);
+            return setEnabled(this, id, false);
         }
     }
 
-    private static int setEnabled(String id, boolean enabled) {
+    private static int setEnabled(AccountCommand command, String id, boolean enabled) {
         AccountId accountId = AccountId.of("id", id);
-        try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
+        try (Ksync ksync = command.start()) {
             ksync.accounts().setEnabled(accountId, enabled)
                     .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
-            System.out.println((enabled ? "enabled " : "disabled ") + accountId);
+            command.stdout.println((enabled ? "enabled " : "disabled ") + accountId);
         }
         return 0;
     }
 
-    @Command(name = "remove", description = "Remove an account.")
-    static final class Remove implements Callable<Integer> {
+    @Command(name = "remove", description = "Remove an account, and with it its backfill history and nightly run"
+            + " records (its snapshots, uploads, stored objects and raw ingestion tables stay). An account with"
+            + " backfill history is removed only with --yes; to change a key, use set-key instead.")
+    static final class Remove extends AccountCommand {
         @Parameters(index = "0", description = "Account id.")
         String id;
+
+        @Option(names = "--yes", description = "Remove it even though its backfill history goes with it.")
+        boolean yes;
+
+        Remove() {}
+
+        Remove(Map<String, String> env, PrintStream stdout) {
+            super(env, stdout);
+        }
 
         @Override
         public Integer call() {
             AccountId accountId = AccountId.of("id", id);
-            try (Ksync ksync = Ksync.start(AppConfig.fromSystemEnv())) {
-                if (!ksync.accounts().remove(accountId)) {
-                    throw KsyncException.notFound("account", accountId.value());
-                }
-                System.out.println("removed " + accountId);
+            try (Ksync ksync = start()) {
+                AccountService.Removal r = ksync.accounts().remove(accountId, yes)
+                        .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
+                stdout.println("removed " + accountId + (r.hasBackfill() ? " with its " + r.backfillText() : "")
+                        + " and " + r.nightlyRuns() + " nightly run record(s); its snapshots, uploads, stored objects"
+                        + " and raw ingestion tables stay");
             }
             return 0;
         }

@@ -10,7 +10,6 @@ import dev.ksync.config.AppConfig;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,21 +34,12 @@ public final class BackfillCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /**
-     * A subcommand reading {@code env} instead of the process environment and printing its JSON to {@code stdout}
-     * (tests give their own).
-     */
-    abstract static class Sub implements Callable<Integer> {
-        final Map<String, String> env;
-        final PrintStream stdout;
-
-        Sub() {
-            this(System.getenv(), System.out);
-        }
+    /** A subcommand printing its JSON to {@code stdout}. */
+    abstract static class Sub extends EnvCommand {
+        Sub() {}
 
         Sub(Map<String, String> env, PrintStream stdout) {
-            this.env = env;
-            this.stdout = stdout;
+            super(env, stdout);
         }
 
         void print(Object value) throws Exception {

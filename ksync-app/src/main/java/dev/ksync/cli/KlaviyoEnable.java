@@ -1,9 +1,7 @@
 package dev.ksync.cli;
 
 import dev.ksync.config.AppConfig;
-import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
-import java.util.Map;
 
 /**
  * PRODUCT.md §1's gate on the command line, as the API's {@code AdminGate} is over HTTP: work that reaches Klaviyo or
@@ -20,8 +18,8 @@ final class KlaviyoEnable {
      */
     static AppConfig require(AppConfig config, String work) {
         if (!config.klaviyo().enabled()) {
-            throw new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled", "Klaviyo calls and storage writes are"
-                    + " disabled, and " + work + " needs them: set KLAVIYO_ENABLE=true and run it again", Map.of());
+            throw KsyncException.klaviyoDisabled("Klaviyo calls and storage writes are disabled, and " + work
+                    + " needs them: set KLAVIYO_ENABLE=true and run it again");
         }
         return config;
     }

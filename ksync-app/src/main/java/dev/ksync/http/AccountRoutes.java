@@ -10,14 +10,21 @@ import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.request.Choices;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code /api/accounts}: register, list, change (enabled, nightly options) and remove Klaviyo accounts (admin secret, checked before the handler runs). Keys show only their last 4. */
+/**
+ * {@code /api/accounts}: register, list, change (key, enabled, nightly options) and remove Klaviyo accounts (admin
+ * secret, checked before the handler runs). Keys show only their last 4; a removal answers what it deleted.
+ */
 record AccountRoutes(AccountService accounts, JsonBodies bodies) {
     private static final Set<String> FIELDS = Set.of("id", "name", "klaviyoApiKey");
-    private static final Set<String> CHANGES = Set.of("enabled", "nightlyDays", "nightlyTimeframeKey",
-            "nightlyAudienceSchema");
+    private static final Set<String> CHANGES = Set.of("klaviyoApiKey", "enabled", "nightlyDays",
+            "nightlyTimeframeKey", "nightlyAudienceSchema");
+    /** What removing an account leaves in place (only its backfill history and nightly run records go with it). */
+    static final List<String> KEPT_ON_REMOVE = List.of("snapshots", "uploads", "stored objects",
+            "raw ingestion tables", "ingestion log");
 
     void register(ApiRoutes routes) {
         routes.post("/api/accounts", Access.ADMIN, this::add);
@@ -27,8 +34,9 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
     }
 
     /**
-     * Enables or disables the account's nightly update and sets its nightly options: a field left out stays as it
-     * is, a nightly option sent as null goes back to the default.
+     * Replaces the account's Klaviyo key, enables or disables its nightly update and sets its nightly options: a field
+     * left out stays as it is, a nightly option sent as null goes back to the default. Everything is checked before
+     * anything changes; the key is never echoed.
      */
     private void change(Context ctx) {
         AccountId id = AccountId.of("id", ctx.pathParam("id"));
@@ -43,11 +51,16 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
                         ? fields.text("nightlyAudienceSchema")
                                 .map(v -> Choices.parse("nightlyAudienceSchema", AudienceSchema.class, v))
                         : was.audienceSchema());
+        boolean enabled = fields.bool("enabled", current.enabled());
+        if (body.has("klaviyoApiKey")) {
+            // a key cannot be removed, only replaced: null or blank is refused like a missing key on add
+            accounts.setKey(id, fields.secretText("klaviyoApiKey").map(Secret::new).orElse(null));
+        }
         if (!options.equals(was)) {
             accounts.setNightlyOptions(id, options);
         }
-        if (body.has("enabled")) {
-            accounts.setEnabled(id, fields.bool("enabled", current.enabled()));
+        if (enabled != current.enabled()) {
+            accounts.setEnabled(id, enabled);
         }
         ctx.json(view(accounts.find(id).orElseThrow(() -> KsyncException.notFound("account", id.value()))));
     }
@@ -67,13 +80,23 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
         ctx.json(Map.of("accounts", accounts.list().stream().map(AccountRoutes::view).toList()));
     }
 
+    /** Removes the account with its backfill history and nightly run records, and answers how much of each went. */
     private void remove(Context ctx) {
         AccountId id = AccountId.of("id", ctx.pathParam("id"));
-        if (!accounts.remove(id)) {
-            throw KsyncException.notFound("account", id.value());
-        }
-        ctx.status(204);
+        AccountService.Removal r = accounts.remove(id, true)
+                .orElseThrow(() -> KsyncException.notFound("account", id.value()));
+        ctx.json(new RemovalView(r.id(), new Removed(new BackfillRemoved(r.backfillStatus(), r.backfillDaysDone(),
+                r.backfillOrders(), r.backfillCampaigns(), r.backfillFlows(), r.backfillDailyStats()), r.nightlyRuns()),
+                KEPT_ON_REMOVE));
     }
+
+    /** The answer to a removal: what went with the account, and what stays. */
+    record RemovalView(String id, Removed removed, List<String> kept) {}
+
+    record Removed(BackfillRemoved backfill, long nightlyRuns) {}
+
+    /** The account's backfill history as it was removed; {@code status} is null when it never ran. */
+    record BackfillRemoved(String status, int daysDone, long orders, long campaigns, long flows, long dailyStats) {}
 
     /** What the API shows of an account: never the key, only its last 4 characters. */
     record AccountView(String id, String name, String klaviyoApiKeyLast4, boolean enabled, NightlyView nightly,

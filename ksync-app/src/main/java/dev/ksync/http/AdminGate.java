@@ -60,8 +60,8 @@ final class AdminGate {
 
     void requireKlaviyoEnabled() {
         if (!klaviyoEnabled) {
-            throw new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled",
-                    "Klaviyo calls and storage writes are disabled: set KLAVIYO_ENABLE=true", Map.of());
+            throw KsyncException.klaviyoDisabled(
+                    "Klaviyo calls and storage writes are disabled: set KLAVIYO_ENABLE=true");
         }
     }
 

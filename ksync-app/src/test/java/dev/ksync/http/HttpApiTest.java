@@ -7,6 +7,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.BackfillRows;
+import dev.ksync.config.Secret;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -167,19 +170,66 @@ class HttpApiTest {
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(json.readTree(listed.body()).get("accounts").get(0).get("id").asText()).isEqualTo("acme");
 
+        String newKey = "pk_live_REPLACEDSECRET_5432";
+        HttpResponse<String> rekeyed = patch("/api/accounts/acme", "{\"klaviyoApiKey\":\"" + newKey + "\"}");
+        assertThat(rekeyed.statusCode()).as(rekeyed.body()).isEqualTo(200);
+        assertThat(json.readTree(rekeyed.body()).get("klaviyoApiKeyLast4").asText()).isEqualTo("5432");
+        assertThat(rig.ksync().accounts().apiKey(new AccountId("acme")))
+                .contains(new Secret(newKey));
+
         HttpResponse<String> removed = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts/acme"))
                 .header("x-admin-job-secret", SECRET).DELETE());
-        assertThat(removed.statusCode()).isEqualTo(204);
+        assertThat(removed.statusCode()).isEqualTo(200);
+        JsonNode removal = json.readTree(removed.body());
+        assertThat(removal.get("id").asText()).isEqualTo("acme");
+        assertThat(removal.get("removed").get("backfill").get("orders").asLong()).isZero();
+        assertThat(removal.get("kept").toString()).contains("snapshots", "raw ingestion tables");
         HttpResponse<String> gone = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts/acme"))
                 .header("x-admin-job-secret", SECRET).DELETE());
         assertThat(gone.statusCode()).isEqualTo(404);
 
-        for (HttpResponse<String> r : java.util.List.of(added, again, badType, listed, removed, gone)) {
-            assertThat(r.body()).doesNotContain("SUPERSECRETKEY");
+        for (HttpResponse<String> r : java.util.List.of(added, again, badType, listed, rekeyed, removed, gone)) {
+            assertThat(r.body()).doesNotContain("SUPERSECRETKEY", "REPLACEDSECRET");
         }
         assertThat(logs.list).isNotEmpty();
         assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("SUPERSECRETKEY"));
+        assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("REPLACEDSECRET"));
         assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(SECRET));
+    }
+
+    private static HttpResponse<String> patch(String path, String body) throws Exception {
+        return rig.server().send(HttpRequest.newBuilder(rig.server().uri(path))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                .header("content-type", "application/json").header("x-admin-job-secret", SECRET));
+    }
+
+    @Test
+    void PATCH_klaviyoApiKey_replaces_the_key_keeping_the_backfill_and_a_bad_key_changes_nothing() throws Exception {
+        AccountId shop = new AccountId("shop");
+        rig.ksync().accounts().add(shop, "Shop", new Secret("pk_live_first_key_1111"));
+        BackfillRows.completed(rig.pg().database().jdbi(), "shop", 1);
+
+        for (String bad : new String[] {"{\"klaviyoApiKey\":null}", "{\"klaviyoApiKey\":\"  \"}",
+                "{\"klaviyoApiKey\":\"pk live BADSECRET\",\"enabled\":false}", "{\"klaviyoApiKey\":[\"x\"]}",
+                "{\"klaviyoApiKey\":\"pk_live_NOTAPPLIED_9999\",\"nightlyDays\":31}"}) {
+            HttpResponse<String> r = patch("/api/accounts/shop", bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).doesNotContain("BADSECRET", "NOTAPPLIED");
+        }
+        assertThat(rig.ksync().accounts().apiKey(shop)).contains(new Secret("pk_live_first_key_1111"));
+        assertThat(rig.ksync().accounts().find(shop).orElseThrow().enabled()).isTrue();
+        assertThat(patch("/api/accounts/nobody", "{\"klaviyoApiKey\":\"pk_live_second_key_2222\"}").statusCode())
+                .isEqualTo(404);
+
+        HttpResponse<String> r = patch("/api/accounts/shop", "{\"klaviyoApiKey\":\"pk_live_second_key_2222\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json.readTree(r.body()).get("klaviyoApiKeyLast4").asText()).isEqualTo("2222");
+        assertThat(r.body()).doesNotContain("second_key");
+
+        HttpResponse<String> removed = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts/shop"))
+                .header("x-admin-job-secret", SECRET).DELETE());
+        assertThat(removed.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(removed.body()).get("removed").get("backfill").get("orders").asLong()).isEqualTo(1);
     }
 
     @Test

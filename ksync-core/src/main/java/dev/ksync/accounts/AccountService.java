@@ -2,6 +2,7 @@ package dev.ksync.accounts;
 
 import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.Secret;
+import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.request.Choices;
 import dev.ksync.secrets.SecretBox;
@@ -10,10 +11,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** Registers, lists and removes Klaviyo accounts; keeps their API keys encrypted at rest. */
+/** Registers, lists, changes and removes Klaviyo accounts; keeps their API keys encrypted at rest. */
 public final class AccountService {
     private static final int MAX_NAME = 200;
     private static final String SELECT = "select id, name, api_key_last4, enabled, nightly_days, nightly_timeframe_key,"
@@ -29,19 +31,13 @@ public final class AccountService {
         this.clock = clock;
     }
 
-    /** Adds an account; a second add with the same id is a conflict (remove it first to replace its key). */
+    /** Adds an account; a second add with the same id is a conflict ({@link #setKey} replaces a key). */
     public Account add(AccountId id, String name, Secret apiKey) {
         String cleanName = name == null || name.isBlank() ? id.value() : name.strip();
         if (cleanName.length() > MAX_NAME) {
             throw KsyncException.badInput("name", cleanName.substring(0, 20) + "…", "at most " + MAX_NAME + " characters");
         }
-        if (apiKey == null || apiKey.value().isBlank()) {
-            throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key (pk_…)");
-        }
-        if (apiKey.value().length() > 200 || apiKey.value().chars().anyMatch(ch -> ch <= ' ' || ch > '~')) {
-            throw KsyncException.badInput("klaviyoApiKey", "(hidden)",
-                    "a Klaviyo private API key: printable ASCII without spaces, at most 200 characters");
-        }
+        checkKey(apiKey);
         Instant now = clock.instant();
         byte[] sealed = box.seal(apiKey.value(), id.value());
         int inserted = jdbi.withHandle(h -> h.createUpdate("""
@@ -55,8 +51,9 @@ public final class AccountService {
                 .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .execute());
         if (inserted == 0) {
-            throw KsyncException.conflict("account_exists",
-                    "Account '" + id + "' already exists; remove it first to register it again");
+            throw KsyncException.conflict("account_exists", "Account '" + id + "' already exists; to change its key,"
+                    + " replace it (ksync accounts set-key " + id + ", or PATCH /api/accounts/" + id
+                    + " {\"klaviyoApiKey\": …})");
         }
         return new Account(id, cleanName, apiKey.last4(), true, now);
     }
@@ -113,10 +110,98 @@ public final class AccountService {
         return changed == 0 ? Optional.empty() : find(id);
     }
 
-    /** Removes the account; false when there was none. */
-    public boolean remove(AccountId id) {
-        return jdbi.withHandle(h -> h.createUpdate("delete from accounts where id = :id").bind("id", id.value())
-                .execute()) > 0;
+    /**
+     * Replaces the account's Klaviyo key (checked and encrypted as {@link #add} does); its data, history and settings
+     * stay. Empty when there is no such account.
+     */
+    public Optional<Account> setKey(AccountId id, Secret apiKey) {
+        checkKey(apiKey);
+        byte[] sealed = box.seal(apiKey.value(), id.value());
+        int changed = jdbi.withHandle(h -> h.createUpdate("""
+                        update accounts set api_key_cipher = :cipher, api_key_last4 = :last4, updated_at = :now
+                        where id = :id""")
+                .bind("id", id.value())
+                .bind("cipher", sealed)
+                .bind("last4", apiKey.last4())
+                .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .execute());
+        return changed == 0 ? Optional.empty() : find(id);
+    }
+
+    private static void checkKey(Secret apiKey) {
+        if (apiKey == null || apiKey.value().isBlank()) {
+            throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key (pk_…)");
+        }
+        if (apiKey.value().length() > 200 || apiKey.value().chars().anyMatch(ch -> ch <= ' ' || ch > '~')) {
+            throw KsyncException.badInput("klaviyoApiKey", "(hidden)",
+                    "a Klaviyo private API key: printable ASCII without spaces, at most 200 characters");
+        }
+    }
+
+    /**
+     * What removing an account deletes with it (the database cascades): its backfill history and its nightly run
+     * records. Its snapshots, uploads, stored objects and raw ingestion tables stay.
+     *
+     * @param backfillStatus the backfill's status, or null when it never ran (or was cleared)
+     * @param backfillDailyStats rows of daily flow and campaign statistics
+     */
+    public record Removal(String id, String backfillStatus, int backfillDaysDone, long backfillOrders,
+                          long backfillCampaigns, long backfillFlows, long backfillDailyStats, long nightlyRuns) {
+        /** True when the account held backfilled data. */
+        public boolean hasBackfill() {
+            return backfillStatus != null
+                    || backfillOrders + backfillCampaigns + backfillFlows + backfillDailyStats > 0;
+        }
+
+        /** For people: "backfill history (completed, 365 days, 3271 orders, 12 campaigns, …)". */
+        public String backfillText() {
+            return "backfill history (" + (backfillStatus == null ? "" : backfillStatus + ", ")
+                    + count(backfillDaysDone, "day") + ", " + count(backfillOrders, "order") + ", "
+                    + count(backfillCampaigns, "campaign") + ", " + count(backfillFlows, "flow") + ", "
+                    + count(backfillDailyStats, "row") + " of daily statistics)";
+        }
+
+        private static String count(long n, String noun) {
+            return n + " " + noun + (n == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * Removes the account and, with it, its backfill history and nightly run records; empty when there was none.
+     * With {@code evenWithBackfill} false an account that holds backfilled data is left as it is (409
+     * {@code account_has_backfill}, saying what it holds). Counting and deleting are one transaction.
+     */
+    public Optional<Removal> remove(AccountId id, boolean evenWithBackfill) {
+        return jdbi.inTransaction(h -> {
+            if (h.createQuery("select id from accounts where id = :id for update").bind("id", id.value())
+                    .mapTo(String.class).findOne().isEmpty()) {
+                return Optional.<Removal>empty();
+            }
+            Removal removal = h.createQuery("""
+                            select s.status, coalesce(s.days_done, 0) as days_done,
+                                   (select count(*) from backfill_orders where account_id = :id) as orders,
+                                   (select count(*) from backfill_campaigns where account_id = :id) as campaigns,
+                                   (select count(*) from backfill_flows where account_id = :id) as flows,
+                                   (select count(*) from backfill_campaign_daily where account_id = :id)
+                                     + (select count(*) from backfill_flow_daily where account_id = :id) as daily,
+                                   (select count(*) from nightly_runs where account_id = :id) as nightly
+                            from (select 1) one left join backfill_status s on s.account_id = :id""")
+                    .bind("id", id.value())
+                    .map((rs, ctx) -> new Removal(id.value(), rs.getString("status"), rs.getInt("days_done"),
+                            rs.getLong("orders"), rs.getLong("campaigns"), rs.getLong("flows"), rs.getLong("daily"),
+                            rs.getLong("nightly")))
+                    .one();
+            if (removal.hasBackfill() && !evenWithBackfill) {
+                throw new KsyncException(ErrorKind.CONFLICT, "account_has_backfill", "Account '" + id + "' holds "
+                        + removal.backfillText() + ", which removing it deletes for good: confirm with ksync accounts"
+                        + " remove " + id + " --yes, or keep it and change only its key (ksync accounts set-key " + id
+                        + ")",
+                        Map.of("accountId", id.value(), "backfillOrders", removal.backfillOrders(),
+                                "backfillDaysDone", removal.backfillDaysDone()));
+            }
+            h.createUpdate("delete from accounts where id = :id").bind("id", id.value()).execute();
+            return Optional.of(removal);
+        });
     }
 
     /** The decrypted Klaviyo key of a registered account, for the client's Authorization header only. */

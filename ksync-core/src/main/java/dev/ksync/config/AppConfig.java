@@ -159,12 +159,7 @@ public record AppConfig(
                 bucket(r, "CAMPAIGN_STAGING_BUCKET", "campaign-staging"),
                 bucket(r, "DATA_INGEST_BUCKET", r.optional("PREAUTH_BUCKET").map(v -> bucket(r, "PREAUTH_BUCKET", v))
                         .orElse("data-ingest")));
-        Optional<URI> s3Endpoint = r.httpUrl("S3_ENDPOINT");
-        Optional<String> s3Region = r.optional("S3_REGION");
-        Optional<S3Settings> s3 = s3Endpoint.isPresent() || s3Region.isPresent()
-                ? Optional.of(new S3Settings(s3Endpoint, s3Region.orElse("us-east-1"), r.secret("S3_ACCESS_KEY_ID"),
-                        r.secret("S3_SECRET_ACCESS_KEY"), r.bool("S3_PATH_STYLE", s3Endpoint.isPresent())))
-                : Optional.empty();
+        Optional<S3Settings> s3 = s3(r);
 
         String revision = r.string("KLAVIYO_API_REVISION", DEFAULT_KLAVIYO_REVISION);
         if (!KlaviyoClientConfig.isRevision(revision)) {
@@ -205,6 +200,42 @@ public record AppConfig(
         }
         return new AppConfig(http, dataDir, new DatabaseSettings(dbUrl), secretKey,
                 new StorageSettings(buckets, s3), klaviyo, jobs, schedules, alerts, logging);
+    }
+
+    /** An S3 region: letters, digits, '-' and '_' (AWS's {@code eu-west-1}, MinIO's or Supabase's own names). */
+    private static final java.util.regex.Pattern S3_REGION =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    /**
+     * S3 when S3_ENDPOINT or S3_REGION selects it. Its credentials come as a pair or not at all (then the AWS default
+     * chain), and S3 settings without S3 selected are an error: either would otherwise pass unnoticed (another
+     * identity, or every object on the local filesystem). Problems name the variables, never a value.
+     */
+    private static Optional<S3Settings> s3(EnvReader r) {
+        Optional<URI> endpoint = r.httpUrl("S3_ENDPOINT");
+        Optional<String> region = r.optional("S3_REGION");
+        Optional<Secret> keyId = r.secret("S3_ACCESS_KEY_ID");
+        Optional<Secret> secretKey = r.secret("S3_SECRET_ACCESS_KEY");
+        region.filter(v -> !S3_REGION.matcher(v).matches()).ifPresent(v -> r.problem(
+                "S3_REGION is invalid; allowed: a region name of letters, digits, '-' and '_', e.g. us-east-1"));
+        if (keyId.isPresent() != secretKey.isPresent()) {
+            r.problem((keyId.isPresent() ? "S3_ACCESS_KEY_ID is set without S3_SECRET_ACCESS_KEY"
+                    : "S3_SECRET_ACCESS_KEY is set without S3_ACCESS_KEY_ID")
+                    + "; allowed: both (static credentials) or neither (the AWS default credential chain)");
+        }
+        if (r.optional("S3_ENDPOINT").isEmpty() && region.isEmpty()) {
+            java.util.List<String> stray = java.util.stream.Stream.of("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
+                    "S3_PATH_STYLE").filter(n -> r.optional(n).isPresent()).toList();
+            if (!stray.isEmpty()) {
+                r.problem(String.join(", ", stray) + (stray.size() == 1 ? " is" : " are")
+                        + " set but S3 is not selected; allowed: set S3_ENDPOINT or S3_REGION to store objects in S3,"
+                        + " or unset "
+                        + (stray.size() == 1 ? "it" : "them") + " to store them on the local filesystem");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new S3Settings(endpoint, region.orElse("us-east-1"), keyId, secretKey,
+                r.bool("S3_PATH_STYLE", endpoint.isPresent())));
     }
 
     private static Optional<Cron> cron(EnvReader r, String name) {

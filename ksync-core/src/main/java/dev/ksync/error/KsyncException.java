@@ -114,6 +114,16 @@ public class KsyncException extends RuntimeException {
         return new KsyncException(ErrorKind.CONFLICT, code, message, Map.of());
     }
 
+    /**
+     * PRODUCT.md §1's refusal of work that reaches Klaviyo or writes storage while {@code KLAVIYO_ENABLE} is not true
+     * ({@code klaviyo_disabled}: 501 over HTTP, exit 4 on the command line).
+     *
+     * @param message what was refused and how to allow it
+     */
+    public static KsyncException klaviyoDisabled(String message) {
+        return new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled", message, Map.of());
+    }
+
     private static String snake(String field) {
         return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toLowerCase();
     }

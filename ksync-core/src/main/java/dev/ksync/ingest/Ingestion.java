@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -147,20 +148,44 @@ public final class Ingestion {
     }
 
     /**
-     * {@code mode} for every enabled registered account, one after another (for a scheduled task: KSYNC_INGEST_CRON
-     * runs {@code inc}). An account that fails entirely (no key, Klaviyo refuses) does not stop the others.
+     * {@code mode} for every enabled registered account, one after another (KSYNC_INGEST_CRON runs {@code inc}). With
+     * no account registered, the {@link #DEFAULT_ACCOUNT} on the environment's key when there is one
+     * ({@code environmentKey}), as {@code ksync ingest} without {@code --account-id} does. An account whose run fails,
+     * whole or in part, does not stop the others; the round says which failed. With nothing to ingest it logs a warning
+     * saying what to do and returns an empty round.
      */
-    public List<IngestReport> runAll(IngestMode mode) {
-        List<IngestReport> reports = new ArrayList<>();
-        for (Account a : accounts.list()) {
-            if (!a.enabled()) continue;
-            try {
-                reports.add(run(IngestRequest.of(mode, a.id())));
-            } catch (RuntimeException e) {
-                log.warn("Ingestion ({}) of account {} failed: {}", mode.label(), a.id(), message(e));
+    public IngestRound runAll(IngestMode mode, boolean environmentKey) {
+        List<Account> registered = accounts.list();
+        List<Optional<AccountId>> targets;
+        if (registered.isEmpty()) {
+            if (!environmentKey) {
+                log.warn("Raw ingestion ({}) has nothing to ingest: no account is registered and no Klaviyo key is set;"
+                        + " register one (ksync accounts add ID, or POST /api/accounts), or set KLAVIYO_API_KEY_PRIVATE"
+                        + " to ingest the {} account", mode.label(), DEFAULT_ACCOUNT);
+                return new IngestRound(mode.label(), List.of(), Map.of());
+            }
+            targets = List.of(Optional.empty());
+        } else {
+            targets = registered.stream().filter(Account::enabled).map(a -> Optional.of(a.id())).toList();
+            if (targets.isEmpty()) {
+                log.warn("Raw ingestion ({}) has nothing to ingest: all {} registered account(s) are disabled; enable"
+                        + " one (ksync accounts enable ID, or PATCH /api/accounts/ID {\"enabled\":true})",
+                        mode.label(), registered.size());
+                return new IngestRound(mode.label(), List.of(), Map.of());
             }
         }
-        return reports;
+        List<IngestReport> reports = new ArrayList<>();
+        Map<String, String> refused = new TreeMap<>();
+        for (Optional<AccountId> account : targets) {
+            String label = account.map(AccountId::value).orElse(DEFAULT_ACCOUNT);
+            try {
+                reports.add(run(new IngestRequest(mode, account, Optional.empty(), Set.of(), Optional.empty())));
+            } catch (RuntimeException e) {
+                refused.put(label, message(e));
+                log.warn("Ingestion ({}) of account {} failed: {}", mode.label(), label, message(e));
+            }
+        }
+        return new IngestRound(mode.label(), reports, refused);
     }
 
     /**

@@ -51,7 +51,8 @@ public final class ScheduleBoard {
                                last_failure, last_heartbeat, consecutive_failures
                         from scheduled_tasks where task_name in (<names>)
                         order by task_name, execution_time, task_instance""")
-                .bindList("names", List.of(ScheduledTasks.NIGHTLY, ScheduledTasks.CLEANUP, ScheduledTasks.NIGHTLY_ACCOUNT))
+                .bindList("names", List.of(ScheduledTasks.NIGHTLY, ScheduledTasks.CLEANUP, ScheduledTasks.INGEST,
+                        ScheduledTasks.NIGHTLY_ACCOUNT))
                 .map((rs, ctx) -> new Row(rs.getString("task_name"), rs.getString("task_instance"),
                         instant(rs.getObject("execution_time", OffsetDateTime.class)).orElseThrow(),
                         rs.getBoolean("picked"), Optional.ofNullable(rs.getString("picked_by")),

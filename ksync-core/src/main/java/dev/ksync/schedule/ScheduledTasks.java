@@ -78,8 +78,27 @@ public final class ScheduledTasks {
                 .onDeadExecution(reviveNow())
                 .execute((instance, ctx) -> cleanup.run());
         this.ingestTask = settings.ingest().map(cron -> Tasks.recurring(INGEST, cron.schedule())
+                .onFailure(retryBeforeNextFiring(cron))
                 .onDeadExecution(reviveNow())
                 .execute((instance, ctx) -> ingest.run()));
+    }
+
+    /**
+     * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is,
+     * {@link #NIGHTLY_RETRY_BACKOFF} and then twice that later, unless the cron fires sooner; past
+     * {@link #NIGHTLY_RETRIES} retries it waits for the next firing. A success starts the count again.
+     */
+    static <T> FailureHandler<T> retryBeforeNextFiring(Cron cron) {
+        return (complete, operations) -> {
+            Instant next = cron.schedule().getNextExecutionTime(complete);
+            int failures = complete.getExecution().consecutiveFailures + 1;
+            if (failures <= NIGHTLY_RETRIES) {
+                Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRY_BACKOFF.multipliedBy(1L << (failures - 1)));
+                next = retry.isBefore(next) ? retry : next;
+            }
+            log.warn("{} failed ({} in a row); next run {}", complete.getExecution().taskInstance, failures, next);
+            operations.reschedule(complete, next);
+        };
     }
 
     /**

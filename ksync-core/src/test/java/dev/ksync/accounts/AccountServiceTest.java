@@ -64,10 +64,67 @@ class AccountServiceTest {
     void remove_deletes_and_reports_missing_accounts() {
         accounts.add(new AccountId("acme"), null, new Secret("pk_x_1234"));
         assertThat(accounts.find(new AccountId("acme")).orElseThrow().name()).isEqualTo("acme");
-        assertThat(accounts.remove(new AccountId("acme"))).isTrue();
-        assertThat(accounts.remove(new AccountId("acme"))).isFalse();
+        AccountService.Removal removal = accounts.remove(new AccountId("acme"), false).orElseThrow();
+        assertThat(removal.hasBackfill()).isFalse();
+        assertThat(accounts.remove(new AccountId("acme"), true)).isEmpty();
         assertThat(accounts.list()).isEmpty();
         assertThat(accounts.apiKey(new AccountId("acme"))).isEmpty();
+    }
+
+    @Test
+    void set_key_replaces_only_the_key_and_keeps_the_account_and_its_backfill() {
+        AccountId acme = new AccountId("acme");
+        accounts.add(acme, "Acme", new Secret("pk_live_old_key_1111"));
+        accounts.setEnabled(acme, false);
+        BackfillRows.completed(pg.database().jdbi(), "acme", 2);
+
+        Account changed = accounts.setKey(acme, new Secret("pk_live_new_key_2222")).orElseThrow();
+
+        assertThat(changed.apiKeyLast4()).isEqualTo("2222");
+        assertThat(changed.name()).isEqualTo("Acme");
+        assertThat(changed.enabled()).isFalse();
+        assertThat(accounts.apiKey(acme)).contains(new Secret("pk_live_new_key_2222"));
+        assertThat(orders()).isEqualTo(2);
+        assertThat(accounts.setKey(new AccountId("nobody"), new Secret("pk_live_new_key_3333"))).isEmpty();
+    }
+
+    @Test
+    void set_key_checks_the_key_as_add_does_and_keeps_the_old_one_when_refused() {
+        AccountId acme = new AccountId("acme");
+        accounts.add(acme, "Acme", new Secret("pk_live_old_key_1111"));
+        for (Secret bad : new Secret[] {null, new Secret(" "), new Secret("pk live with spaces")}) {
+            assertThatThrownBy(() -> accounts.setKey(acme, bad))
+                    .isInstanceOfSatisfying(KsyncException.class, e -> {
+                        assertThat(e.details()).containsEntry("field", "klaviyoApiKey");
+                        assertThat(e.getMessage()).doesNotContain("with spaces");
+                    });
+        }
+        assertThat(accounts.apiKey(acme)).contains(new Secret("pk_live_old_key_1111"));
+    }
+
+    @Test
+    void an_account_with_backfill_history_is_removed_only_when_confirmed_and_the_removal_counts_what_went() {
+        AccountId acme = new AccountId("acme");
+        accounts.add(acme, "Acme", new Secret("pk_live_old_key_1111"));
+        BackfillRows.completed(pg.database().jdbi(), "acme", 3);
+
+        assertThatThrownBy(() -> accounts.remove(acme, false))
+                .isInstanceOfSatisfying(KsyncException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
+                    assertThat(e.code()).isEqualTo("account_has_backfill");
+                    assertThat(e.getMessage()).contains("3 orders").contains("--yes").contains("set-key");
+                });
+        assertThat(accounts.find(acme)).isPresent();
+
+        AccountService.Removal removal = accounts.remove(acme, true).orElseThrow();
+        assertThat(removal).isEqualTo(new AccountService.Removal("acme", "completed", 7, 3, 0, 0, 0, 0));
+        assertThat(removal.hasBackfill()).isTrue();
+        assertThat(orders()).isZero();
+    }
+
+    private static long orders() {
+        return pg.database().jdbi().withHandle(h -> h.createQuery("select count(*) from backfill_orders")
+                .mapTo(Long.class).one());
     }
 
     @ParameterizedTest

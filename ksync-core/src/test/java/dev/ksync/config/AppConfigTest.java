@@ -259,6 +259,57 @@ class AppConfigTest {
         }
     }
 
+    /** The problems of an environment that must not load. */
+    private static java.util.List<String> problems(Map<String, String> env) {
+        try {
+            AppConfig.load(env);
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("loaded: " + env.keySet());
+    }
+
+    @Test
+    void half_an_s3_credential_pair_is_refused_naming_both_variables_never_a_value() {
+        assertThat(problems(Map.of("S3_ENDPOINT", "http://127.0.0.1:9000", "S3_ACCESS_KEY_ID", "AKIA_KEY_ID_VALUE")))
+                .singleElement().asString().startsWith("S3_ACCESS_KEY_ID is set without S3_SECRET_ACCESS_KEY")
+                .doesNotContain("AKIA_KEY_ID_VALUE");
+        assertThat(problems(Map.of("S3_REGION", "eu-west-1", "S3_SECRET_ACCESS_KEY", "s3-very-secret")))
+                .singleElement().asString().startsWith("S3_SECRET_ACCESS_KEY is set without S3_ACCESS_KEY_ID")
+                .doesNotContain("s3-very-secret");
+        // neither: the AWS default credential chain, as before
+        assertThat(AppConfig.load(Map.of("S3_REGION", "eu-west-1")).storage().s3().orElseThrow().accessKeyId())
+                .isEmpty();
+    }
+
+    @Test
+    void a_malformed_s3_region_is_refused_and_other_services_region_names_pass() {
+        assertThat(problems(Map.of("S3_ENDPOINT", "http://127.0.0.1:9000", "S3_REGION", "us east 1!!")))
+                .singleElement().asString()
+                .startsWith("S3_REGION is invalid; allowed: a region name of letters, digits, '-' and '_'")
+                .doesNotContain("us east");
+        for (String ok : new String[] {"us-east-1", "ap-southeast-2", "auto", "garage", "local_1"}) {
+            assertThat(AppConfig.load(Map.of("S3_REGION", ok)).storage().s3().orElseThrow().region()).isEqualTo(ok);
+        }
+    }
+
+    @Test
+    void s3_settings_without_s3_selected_are_refused_instead_of_storing_on_the_filesystem() {
+        assertThat(problems(Map.of("S3_ACCESS_KEY_ID", "AKIA_KEY_ID_VALUE", "S3_SECRET_ACCESS_KEY", "s3-very-secret")))
+                .singleElement().asString()
+                .startsWith("S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY are set but S3 is not selected")
+                .contains("set S3_ENDPOINT or S3_REGION")
+                .doesNotContain("AKIA_KEY_ID_VALUE", "s3-very-secret");
+        assertThat(problems(Map.of("S3_PATH_STYLE", "true")))
+                .singleElement().asString().startsWith("S3_PATH_STYLE is set but S3 is not selected");
+    }
+
+    @Test
+    void s3_problems_are_reported_together_with_the_others() {
+        assertThat(problems(Map.of("S3_ENDPOINT", "http://127.0.0.1:9000", "S3_REGION", "us east 1!!",
+                "S3_ACCESS_KEY_ID", "AKIA_KEY_ID_VALUE", "PORT", "eighty"))).hasSize(3);
+    }
+
     @Test
     void only_the_last_four_characters_of_a_long_secret_are_ever_shown() {
         assertThat(new Secret("pk_live_0123456789wxyz").last4()).isEqualTo("wxyz");
@@ -274,6 +325,7 @@ class AppConfigTest {
                 "DATABASE_URL", "postgres://user:dbpassword@h/db",
                 "KLAVIYO_API_KEY", "pk_live_very_secret",
                 "S3_REGION", "eu-west-1",
+                "S3_ACCESS_KEY_ID", "s3-key-id",
                 "S3_SECRET_ACCESS_KEY", "s3-very-secret"));
         assertThat(c.toString())
                 .doesNotContain("admin-very-secret", "encryption-very-secret", "dbpassword", "pk_live_very_secret",

@@ -1,0 +1,46 @@
+package dev.ksync.ingest;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one {@link Ingestion#runAll} did: a report per account it ran, and the accounts whose run could not start (no
+ * usable key, the database away) with why. A round with neither ran nothing: there was no account to ingest.
+ *
+ * @param refused account id → why its run did not start
+ */
+public record IngestRound(String mode, List<IngestReport> reports, Map<String, String> refused) {
+    public IngestRound {
+        reports = List.copyOf(reports);
+        refused = Collections.unmodifiableMap(new TreeMap<>(refused));
+    }
+
+    /** True when any account's run failed, whole or in part (the others ran all the same). */
+    public boolean failed() {
+        return !failures().isEmpty();
+    }
+
+    /** The accounts whose run failed, by id. */
+    public List<String> failedAccounts() {
+        return List.copyOf(failures().keySet());
+    }
+
+    /** A failed round's headline: each failed account with why, and how many accounts there were. */
+    public String failureMessage() {
+        Map<String, String> failures = failures();
+        List<String> each = new ArrayList<>();
+        failures.forEach((account, why) -> each.add(account + ": " + why));
+        int all = reports.size() + refused.size();
+        return "Raw ingestion (" + mode + ") failed for " + failures.size() + " of " + all + " account(s)"
+                + (failures.size() < all ? " (the others loaded)" : "") + ": " + String.join("; ", each);
+    }
+
+    private Map<String, String> failures() {
+        Map<String, String> failures = new TreeMap<>(refused);
+        reports.stream().filter(IngestReport::failed).forEach(r -> failures.put(r.accountId(), r.failureMessage()));
+        return failures;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ksync.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import dev.ksync.accounts.AccountService;
+import dev.ksync.config.AppConfig;
+import dev.ksync.config.Secret;
+import dev.ksync.db.TestPostgres;
+import dev.ksync.secrets.SecretBox;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The raw ingestion schedule (KSYNC_INGEST_CRON) on a manual db-scheduler: its runs, failed ones included, show on the
+ * schedule board like the other schedules', and a failed run is retried before the next firing.
+ */
+class IngestScheduleTest {
+    @RegisterExtension
+    static final TestPostgres pg = new TestPostgres();
+
+    private static final Instant FOUR = Instant.parse("2025-09-16T04:00:00Z");
+
+    private final SettableClock clock = new SettableClock();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicInteger runs = new AtomicInteger();
+    private ManualScheduler scheduler;
+    private ScheduleBoard board;
+
+    @BeforeEach
+    void setUp() {
+        pg.database().jdbi().useHandle(h -> h.execute("delete from scheduled_tasks"));
+        clock.set(FOUR.minusSeconds(60));
+    }
+
+    private void start(String ingestCron) {
+        AppConfig.ScheduleSettings settings = new AppConfig.ScheduleSettings(new Cron("5 3 * * *"),
+                new Cron("0 2 * * *"), Optional.of(new Cron(ingestCron)), 4, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+        Clock javaClock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return clock.now(); }
+        };
+        AccountService accounts = new AccountService(pg.database().jdbi(),
+                SecretBox.fromPassphrase(new Secret("test passphrase 123")), javaClock);
+        NightlyRuns ledger = new NightlyRuns(pg.database().jdbi());
+        ScheduledWork ingest = () -> {
+            runs.incrementAndGet();
+            if (failing.get()) {
+                throw new IllegalStateException("account acme failed");
+            }
+        };
+        ScheduledTasks tasks = new ScheduledTasks(settings, accounts, ledger, (account, day) -> {}, () -> {}, ingest,
+                NightlyListener.NONE, javaClock, "node");
+        scheduler = (ManualScheduler) TestHelper.createManualScheduler(pg.database().dataSource(), tasks.onDemand())
+                .clock(clock)
+                .startTasks(tasks.recurring())
+                .build();
+        scheduler.start();
+        board = new ScheduleBoard(pg.database().jdbi(), settings, ledger, javaClock);
+    }
+
+    private void runAt(Instant t) {
+        clock.set(t);
+        scheduler.runAnyDueExecutions();
+    }
+
+    private ScheduleBoard.Schedule ingest() {
+        return board.read().schedules().stream().filter(s -> s.name().equals(ScheduledTasks.INGEST)).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void the_board_shows_the_last_ingest_run_and_its_outcome_like_the_other_schedules() {
+        start("0 4 * * *");
+        assertThat(ingest().lastRun()).isEmpty();
+        runAt(FOUR);
+        assertThat(runs).hasValue(1);
+        ScheduleBoard.Schedule s = ingest();
+        assertThat(s.lastRun()).contains(FOUR);
+        assertThat(s.lastOutcome()).contains("succeeded");
+        assertThat(s.nextRun()).contains(FOUR.plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void a_failed_ingest_run_shows_failed_and_is_retried_10_then_20_minutes_later_then_at_the_next_firing() {
+        start("0 4 * * *");
+        failing.set(true);
+        runAt(FOUR);
+        ScheduleBoard.Schedule s = ingest();
+        assertThat(s.lastRun()).contains(FOUR);
+        assertThat(s.lastOutcome()).contains("failed");
+        assertThat(s.nextRun()).contains(FOUR.plus(Duration.ofMinutes(10)));
+
+        runAt(FOUR.plus(Duration.ofMinutes(10)));
+        assertThat(ingest().nextRun()).contains(FOUR.plus(Duration.ofMinutes(30)));
+        runAt(FOUR.plus(Duration.ofMinutes(30)));
+        assertThat(runs).hasValue(3);
+        assertThat(ingest().nextRun()).as("past the retries: the next firing").contains(FOUR.plus(Duration.ofDays(1)));
+
+        failing.set(false);
+        runAt(FOUR.plus(Duration.ofDays(1)));
+        s = ingest();
+        assertThat(s.lastOutcome()).contains("succeeded");
+        assertThat(s.lastRun()).contains(FOUR.plus(Duration.ofDays(1)));
+        assertThat(s.nextRun()).contains(FOUR.plus(Duration.ofDays(2)));
+    }
+
+    @Test
+    void a_retry_never_waits_past_the_next_firing() {
+        start("*/5 * * * *");
+        failing.set(true);
+        runAt(FOUR);
+        assertThat(ingest().lastOutcome()).contains("failed");
+        assertThat(ingest().nextRun()).contains(FOUR.plus(Duration.ofMinutes(5)));
+    }
+}
