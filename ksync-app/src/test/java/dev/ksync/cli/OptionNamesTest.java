@@ -29,4 +29,24 @@ class OptionNamesTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("ksync: --only is 'bogus'; allowed: names in inc_datasources");
     }
+
+    @Test
+    void an_error_about_a_datasources_file_entry_keeps_its_own_words() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("datasources", ".yml");
+        java.nio.file.Files.writeString(file, """
+                inc_datasources:
+                  - name: lists
+                    table_name: klaviyo_lists
+                    config_file: klaviyo_lists_load.yml
+                    incremental_field: updated
+                    incremental_field_connector: updated
+                    default_start_time: "2025-09-01T00:00:00.000000"
+                    workflow_name: klaviyo_ingest_inc.dig
+                    mode: replace
+                """);
+        Run r = Run.of(IngestCommand::new, rig.env(), "--mode", "inc", "--datasources", file.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("--mode").doesNotContain("not valid UTF-8").contains("replace");
+    }
 }
