@@ -70,8 +70,9 @@ final class ApiRoutes {
     }
 
     /**
-     * A page, or a file a page loads (the dashboard, Swagger UI and its files, the document it renders): open, and
-     * its query is not read, so what a browser, a cache-buster or a shared link adds does no harm.
+     * An open GET whose query is not read: a page or a file a page loads (the dashboard, Swagger UI and its files,
+     * the document it renders), and the probes (/health, /ready, /metrics), so what a browser, a cache-buster, a
+     * shared link, a load balancer or a scraper adds does no harm.
      */
     void page(String path, Handler handler) {
         routes.addEndpoint(endpoint(HandlerType.GET, path, Access.OPEN, Query.IGNORED).handler(handler));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.config.Secret;
 import dev.ksync.ingest.DatasourceFile;
 import dev.ksync.ingest.IngestMode;
 import dev.ksync.ingest.IngestReport;
@@ -81,8 +82,14 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
                 throw KsyncException.badInput("only", null, "a list of datasource names, or them comma-separated");
             }
         }
-        return new IngestRequest(Choices.parse("mode", IngestMode.class, mode), account, file, only,
-                SyncFields.klaviyoApiKey(f));
+        Optional<Secret> key = SyncFields.klaviyoApiKey(f);
+        if (key.isPresent() && account.isEmpty()) {
+            // the unnamed account's schema belongs to the environment's key: another Klaviyo account's rows there
+            // would be windowed from the first one's max, its older records skipped for good
+            throw KsyncException.badInput("accountId", null, "an account label with klaviyoApiKey (each Klaviyo"
+                    + " account's tables live in a schema of its own)");
+        }
+        return new IngestRequest(Choices.parse("mode", IngestMode.class, mode), account, file, only, key);
     }
 
     private void log(Context ctx, QueryParams q) {

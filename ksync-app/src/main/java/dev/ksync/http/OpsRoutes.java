@@ -4,12 +4,12 @@ import dev.ksync.db.Database;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 
-/** Liveness, readiness (the database answers) and Prometheus metrics. */
+/** Liveness, readiness (the database answers) and Prometheus metrics; probes whose query is not read. */
 record OpsRoutes(Database database, PrometheusMeterRegistry metrics) {
 
     void register(ApiRoutes routes) {
-        routes.get("/health", Access.OPEN, ctx -> ctx.json(Map.of("status", "ok")));
-        routes.get("/ready", Access.OPEN, ctx -> {
+        routes.page("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        routes.page("/ready", ctx -> {
             if (database.answers()) {
                 ctx.json(Map.of("status", "ready", "database", "ok"));
             } else {
@@ -17,7 +17,6 @@ record OpsRoutes(Database database, PrometheusMeterRegistry metrics) {
                         "The database does not answer", Map.of("database", "unreachable")));
             }
         });
-        routes.get("/metrics", Access.OPEN,
-                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        routes.page("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 }

@@ -49,6 +49,12 @@ class KlaviyoApiKeyBodyHttpTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json.readTree(r.body()).path("rows").path("flows").asLong()).isPositive();
         assertThat(rig.sandbox().stats()).containsOnlyKeys(TestRig.SANDBOX_KEY);
+        // without a label the rows would land in the environment key's schema
+        HttpResponse<String> unnamed = rig.server().post("/api/ingest", SECRET, "{\"mode\":\"inc\",\"only\":[\"metrics\"],"
+                + "\"klaviyoApiKey\":\"" + TestRig.SANDBOX_KEY + "\"}");
+        assertThat(unnamed.statusCode()).as(unnamed.body()).isEqualTo(400);
+        assertThat(json.readTree(unnamed.body()).path("message").asText()).startsWith("accountId is missing")
+                .doesNotContain(TestRig.SANDBOX_KEY);
         assertThat(r.body()).doesNotContain(TestRig.SANDBOX_KEY);
     }
 
