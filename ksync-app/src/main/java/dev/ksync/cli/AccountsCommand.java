@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "accounts", description = "Register, list, re-key, enable, disable and remove Klaviyo accounts.",
         subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.SetKey.class,
@@ -197,10 +199,16 @@ public final class AccountsCommand implements Runnable {
         return 0;
     }
 
-    @Command(name = "remove", description = "Remove an account, and with it its backfill history and nightly run"
-            + " records (its snapshots, uploads, stored objects and raw ingestion tables stay). An account with"
-            + " backfill history is removed only with --yes; to change a key, use set-key instead.")
+    @Command(name = "remove")
     static final class Remove extends AccountCommand {
+        /** The help names what stays as the removal's answer does ({@link AccountService.Removal#KEPT}). */
+        @Spec
+        void describe(CommandSpec spec) {
+            spec.usageMessage().description("Remove an account, and with it its backfill history and nightly run"
+                    + " records (its " + AccountService.Removal.keptText() + " stay). An account with backfill"
+                    + " history is removed only with --yes; to change a key, use set-key instead.");
+        }
+
         @Parameters(index = "0", description = "Account id.")
         String id;
 
@@ -220,8 +228,8 @@ public final class AccountsCommand implements Runnable {
                 AccountService.Removal r = ksync.accounts().remove(accountId, yes)
                         .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
                 stdout.println("removed " + accountId + (r.hasBackfill() ? " with its " + r.backfillText() : "")
-                        + " and " + r.nightlyRuns() + " nightly run record(s); its snapshots, uploads, stored objects"
-                        + " and raw ingestion tables stay");
+                        + " and " + r.nightlyRuns() + " nightly run record(s); its "
+                        + AccountService.Removal.keptText() + " stay");
             }
             return 0;
         }

@@ -22,9 +22,6 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
     private static final Set<String> FIELDS = Set.of("id", "name", "klaviyoApiKey");
     private static final Set<String> CHANGES = Set.of("klaviyoApiKey", "enabled", "nightlyDays",
             "nightlyTimeframeKey", "nightlyAudienceSchema");
-    /** What removing an account leaves in place (only its backfill history and nightly run records go with it). */
-    static final List<String> KEPT_ON_REMOVE = List.of("snapshots", "uploads", "stored objects",
-            "raw ingestion tables", "ingestion log");
 
     void register(ApiRoutes routes) {
         routes.post("/api/accounts", Access.ADMIN, this::add);
@@ -87,7 +84,7 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
                 .orElseThrow(() -> KsyncException.notFound("account", id.value()));
         ctx.json(new RemovalView(r.id(), new Removed(new BackfillRemoved(r.backfillStatus(), r.backfillDaysDone(),
                 r.backfillOrders(), r.backfillCampaigns(), r.backfillFlows(), r.backfillDailyStats()), r.nightlyRuns()),
-                KEPT_ON_REMOVE));
+                AccountService.Removal.KEPT));
     }
 
     /** The answer to a removal: what went with the account, and what stays. */

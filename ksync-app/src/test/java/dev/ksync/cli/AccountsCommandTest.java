@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 /**
  * {@code ksync accounts}: a key is replaced in place from stdin or --key-env (never argv), keeping the account's
@@ -98,8 +99,15 @@ class AccountsCommandTest {
         Run removed = remove("acme", "--yes");
         assertThat(removed.exit()).as(removed.err()).isZero();
         assertThat(removed.out()).contains("removed acme with its backfill history (completed, 7 days, 1 order,")
-                .contains("raw ingestion tables stay");
+                .contains("its snapshots, uploads, stored objects, raw ingestion tables and ingestion log stay");
         assertThat(orders("acme")).isZero();
+    }
+
+    @Test
+    void remove_help_names_what_stays_as_the_removal_answers_it() {
+        // (the help is wrapped at 80 columns)
+        assertThat(new CommandLine(new AccountsCommand.Remove()).getUsageMessage().replaceAll("\\s+", " "))
+                .contains("(its snapshots, uploads, stored objects, raw ingestion tables and ingestion log stay)");
     }
 
     @Test

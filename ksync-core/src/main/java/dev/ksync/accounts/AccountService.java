@@ -140,13 +140,25 @@ public final class AccountService {
 
     /**
      * What removing an account deletes with it (the database cascades): its backfill history and its nightly run
-     * records. Its snapshots, uploads, stored objects and raw ingestion tables stay.
+     * records. What stays is {@link #KEPT}.
      *
      * @param backfillStatus the backfill's status, or null when it never ran (or was cleared)
      * @param backfillDailyStats rows of daily flow and campaign statistics
      */
     public record Removal(String id, String backfillStatus, int backfillDaysDone, long backfillOrders,
                           long backfillCampaigns, long backfillFlows, long backfillDailyStats, long nightlyRuns) {
+        /**
+         * What removing an account leaves in place: the HTTP answer's {@code kept}, and what the CLI says stays (the
+         * README and the OpenAPI document say the same).
+         */
+        public static final List<String> KEPT = List.of("snapshots", "uploads", "stored objects",
+                "raw ingestion tables", "ingestion log");
+
+        /** {@link #KEPT} for people: "snapshots, uploads, stored objects, raw ingestion tables and ingestion log". */
+        public static String keptText() {
+            return String.join(", ", KEPT.subList(0, KEPT.size() - 1)) + " and " + KEPT.getLast();
+        }
+
         /** True when the account held backfilled data. */
         public boolean hasBackfill() {
             return backfillStatus != null

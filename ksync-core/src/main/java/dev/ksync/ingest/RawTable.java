@@ -107,8 +107,10 @@ final class RawTable {
 
     /**
      * The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}). A table
-     * held before must have the entry's incremental column as a timestamptz: one made with another incremental_field
-     * would window on a column that is not there, or on an attribute's.
+     * held before must have been made for this entry: one made with another incremental_field would window on a
+     * column that is not there, or on an attribute's. A keyed table tells by its unique key's columns (both fields
+     * are usually date attributes, so the entry's is a timestamptz column either way); one without its key by the
+     * incremental column, which must be there as a timestamptz.
      */
     State createIfMissing(Handle h) {
         if (h.createQuery("select to_regclass(:t) is null").bind("t", qualified()).mapTo(Boolean.class).one()) {
@@ -118,20 +120,47 @@ final class RawTable {
             return State.CREATED;
         }
         if (field != null) requireIncrementalColumn(columns(h).get(field));
-        return h.createQuery("select not exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid"
-                        + " where i.indrelid = to_regclass(:t) and i.indisunique and c.relname in (:key, :legacy))")
-                .bind("t", qualified()).bind("key", keyIndex()).bind("legacy", legacyKeyIndex())
-                .mapTo(Boolean.class).one() ? State.KEYLESS : State.KEYED;
+        Optional<List<String>> held = heldKeyColumns(h);
+        if (held.isEmpty()) return State.KEYLESS;
+        if (!held.get().equals(keyColumns())) {
+            throw mismatch("is keyed on (" + String.join(", ", held.get()) + "), not ("
+                    + String.join(", ", keyColumns()) + ")");
+        }
+        return State.KEYED;
     }
 
     private void requireIncrementalColumn(String type) {
         if ("timestamptz".equals(type)) return;
-        String found = type == null ? "has no column " + field
-                : "has " + field + " as an attribute's column (" + type + "), not as its incremental field";
-        throw new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", "table " + schema + "." + table
+        throw mismatch(type == null ? "has no column " + field
+                : "has " + field + " as an attribute's column (" + type + "), not as its incremental field");
+    }
+
+    private KsyncException mismatch(String found) {
+        Map<String, String> details = new LinkedHashMap<>(Map.of("table", table));
+        if (field != null) details.put("incrementalField", field);
+        return new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", "table " + schema + "." + table
                 + " " + found + ": it was made with another incremental_field. Set the entry's incremental_field back"
-                + " to the table's, or give the entry a new table_name",
-                Map.of("table", table, "incrementalField", field));
+                + " to the table's, or give the entry a new table_name", details);
+    }
+
+    /** The columns of the unique key this entry's rows are kept once on, in order. */
+    private List<String> keyColumns() {
+        return switch (key) {
+            case ID -> List.of("id");
+            case ID_AND_FIELD -> List.of("id", field);
+            case ID_AND_TIME -> List.of("id", "time");
+        };
+    }
+
+    /** The columns of the table's unique key as it holds it, in order; empty when it has none. */
+    private Optional<List<String>> heldKeyColumns(Handle h) {
+        return h.createQuery("select array(select a.attname::text from unnest(i.indkey) with ordinality k(attnum, n)"
+                        + " join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum order by k.n)"
+                        + " from pg_index i join pg_class c on c.oid = i.indexrelid"
+                        + " where i.indrelid = to_regclass(:t) and i.indisunique and c.relname in (:key, :legacy)"
+                        + " order by c.relname = :key desc limit 1")
+                .bind("t", qualified()).bind("key", keyIndex()).bind("legacy", legacyKeyIndex())
+                .map((rs, ctx) -> List.of((String[]) rs.getArray(1).getArray())).findOne();
     }
 
     /**
@@ -175,11 +204,7 @@ final class RawTable {
      * third of what inserting each row's random id into a growing index costs while loading.
      */
     private long buildKey(Handle h) throws SQLException {
-        List<String> cols = switch (key) {
-            case ID -> List.of("id");
-            case ID_AND_FIELD -> List.of("id", quote(field));
-            case ID_AND_TIME -> List.of("id", "time");
-        };
+        List<String> cols = keyColumns().stream().map(RawTable::quote).toList();
         String create = "create unique index " + quote(keyIndex()) + " on " + qualified() + " (" + String.join(", ", cols) + ")";
         // the keys sorted in memory rather than in temporary files, for this transaction only
         h.execute("set local maintenance_work_mem = '" + KEY_SORT_MEMORY + "'");

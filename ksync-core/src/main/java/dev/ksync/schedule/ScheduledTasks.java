@@ -1,6 +1,7 @@
 package dev.ksync.schedule;
 
 import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
+import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
@@ -86,19 +87,44 @@ public final class ScheduledTasks {
     /**
      * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is,
      * {@link #NIGHTLY_RETRY_BACKOFF} and then twice that later, unless the cron fires sooner; past
-     * {@link #NIGHTLY_RETRIES} retries it waits for the next firing. A success starts the count again.
+     * {@link #NIGHTLY_RETRIES} retries it waits for the next firing. Each firing gets its retries, as each day's
+     * nightly account run does: the count is of failures since the cron last fired, not across firings.
      */
     static <T> FailureHandler<T> retryBeforeNextFiring(Cron cron) {
         return (complete, operations) -> {
             Instant next = cron.schedule().getNextExecutionTime(complete);
-            int failures = complete.getExecution().consecutiveFailures + 1;
+            int failures = failuresSinceFiring(cron, complete.getExecution());
             if (failures <= NIGHTLY_RETRIES) {
-                Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRY_BACKOFF.multipliedBy(1L << (failures - 1)));
+                Instant retry = complete.getTimeDone().plus(retryDelay(failures));
                 next = retry.isBefore(next) ? retry : next;
             }
-            log.warn("{} failed ({} in a row); next run {}", complete.getExecution().taskInstance, failures, next);
+            log.warn("{} failed ({} since the cron fired); next run {}", complete.getExecution().taskInstance, failures,
+                    next);
             operations.reschedule(complete, next);
         };
+    }
+
+    /** How long after its {@code failures}th failure since a firing a run is tried again. */
+    private static Duration retryDelay(int failures) {
+        return NIGHTLY_RETRY_BACKOFF.multipliedBy(1L << (failures - 1));
+    }
+
+    /**
+     * Which failure since the cron last fired {@code failed} is: 1 for a firing; for a retry (due {@link #retryDelay}
+     * after the failure that scheduled it) one more than that failure; 1 for anything else (e.g. a run revived after
+     * its node died), which so gets retries of its own.
+     */
+    private static int failuresSinceFiring(Cron cron, Execution failed) {
+        Instant due = failed.executionTime;
+        if (failed.consecutiveFailures == 0 || failed.lastFailure == null
+                || cron.next(due.minusSeconds(1)).equals(due)) {
+            return 1;
+        }
+        Duration delay = Duration.between(failed.lastFailure, due);
+        for (int before = 1; before <= NIGHTLY_RETRIES; before++) {
+            if (delay.equals(retryDelay(before))) return before + 1;
+        }
+        return 1;
     }
 
     /**

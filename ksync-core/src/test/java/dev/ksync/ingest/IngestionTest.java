@@ -300,6 +300,34 @@ class IngestionTest {
                             ? "name as an attribute's column (text), not as its incremental field" : "no column changed_at"))
                     .contains("it was made with another incremental_field").doesNotContain("statement", "select");
         }
+        // the usual case: both fields are Klaviyo date attributes, so the entry's is a timestamptz column of a table
+        // made with the other; its unique key tells which field the table was made with
+        Datasource created = new Datasource(t.name(), t.tableName(), t.configFile(), "created", "created",
+                t.defaultStartTime(), t.workflowName(), t.mode());
+        assertThat(run(ingestion, IngestMode.INC, "remade", new DatasourceFile(List.of(), List.of(created))).failed())
+                .isFalse();
+        String before = describe("klaviyo_remade", t.tableName());
+        s.clock.advance(Duration.ofMinutes(5));
+        IngestReport r = runOnly(ingestion, "remade", "templates");
+        assertThat(r.failed()).isTrue();
+        assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
+                .startsWith("table klaviyo_remade.klaviyo_email_templates is keyed on (id, created), not (id, updated)")
+                .contains("it was made with another incremental_field");
+        assertThat(describe("klaviyo_remade", t.tableName())).as("the table is unchanged").isEqualTo(before);
+    }
+
+    /** A table's columns, indexes and rows, to compare before and after. */
+    private static String describe(String schema, String table) {
+        return pg.database().jdbi().withHandle(h -> String.join("\n",
+                h.createQuery("select column_name || ' ' || data_type from information_schema.columns"
+                        + " where table_schema = :s and table_name = :t order by ordinal_position").bind("s", schema).bind("t", table)
+                        .mapTo(String.class).list())
+                + "\n" + String.join("\n", h.createQuery("select indexdef from pg_indexes where schemaname = :s"
+                        + " and tablename = :t order by indexname").bind("s", schema).bind("t", table)
+                        .mapTo(String.class).list())
+                + "\n" + h.createQuery("select count(*) || ' rows, ' || coalesce(md5(string_agg(id || ' ' || time,"
+                        + " ',' order by id, time)), '') from \"" + schema + "\".\"" + table + "\"")
+                        .mapTo(String.class).one());
     }
 
     @Test

@@ -95,7 +95,7 @@ class IngestScheduleTest {
     }
 
     @Test
-    void a_failed_ingest_run_shows_failed_and_is_retried_10_then_20_minutes_later_then_at_the_next_firing() {
+    void a_failed_ingest_run_is_retried_10_then_20_minutes_later_then_at_the_next_firing_which_gets_its_own() {
         start("0 4 * * *");
         failing.set(true);
         runAt(FOUR);
@@ -110,12 +110,23 @@ class IngestScheduleTest {
         assertThat(runs).hasValue(3);
         assertThat(ingest().nextRun()).as("past the retries: the next firing").contains(FOUR.plus(Duration.ofDays(1)));
 
+        // the next firing fails too: it gets its own retries
+        Instant next = FOUR.plus(Duration.ofDays(1));
+        runAt(next);
+        assertThat(ingest().lastOutcome()).contains("failed");
+        assertThat(ingest().nextRun()).contains(next.plus(Duration.ofMinutes(10)));
+        runAt(next.plus(Duration.ofMinutes(10)));
+        assertThat(ingest().nextRun()).contains(next.plus(Duration.ofMinutes(30)));
+        runAt(next.plus(Duration.ofMinutes(30)));
+        assertThat(runs).hasValue(6);
+        assertThat(ingest().nextRun()).as("past the retries: the next firing").contains(next.plus(Duration.ofDays(1)));
+
         failing.set(false);
-        runAt(FOUR.plus(Duration.ofDays(1)));
+        runAt(FOUR.plus(Duration.ofDays(2)));
         s = ingest();
         assertThat(s.lastOutcome()).contains("succeeded");
-        assertThat(s.lastRun()).contains(FOUR.plus(Duration.ofDays(1)));
-        assertThat(s.nextRun()).contains(FOUR.plus(Duration.ofDays(2)));
+        assertThat(s.lastRun()).contains(FOUR.plus(Duration.ofDays(2)));
+        assertThat(s.nextRun()).contains(FOUR.plus(Duration.ofDays(3)));
     }
 
     @Test
