@@ -6,7 +6,6 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.NightlyOptions;
 import dev.ksync.audience.AudienceSchema;
-import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import dev.ksync.request.Choices;
 import io.javalin.http.Context;
@@ -19,8 +18,8 @@ import java.util.Set;
  * secret, checked before the handler runs). Keys show only their last 4; a removal answers what it deleted.
  */
 record AccountRoutes(AccountService accounts, JsonBodies bodies) {
-    private static final Set<String> FIELDS = Set.of("id", "name", "klaviyoApiKey");
-    private static final Set<String> CHANGES = Set.of("klaviyoApiKey", "enabled", "nightlyDays",
+    private static final Set<String> FIELDS = Set.of("id", "name", SyncFields.KLAVIYO_API_KEY);
+    private static final Set<String> CHANGES = Set.of(SyncFields.KLAVIYO_API_KEY, "enabled", "nightlyDays",
             "nightlyTimeframeKey", "nightlyAudienceSchema");
 
     void register(ApiRoutes routes) {
@@ -49,9 +48,9 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
                                 .map(v -> Choices.parse("nightlyAudienceSchema", AudienceSchema.class, v))
                         : was.audienceSchema());
         boolean enabled = fields.bool("enabled", current.enabled());
-        if (body.has("klaviyoApiKey")) {
+        if (body.has(SyncFields.KLAVIYO_API_KEY)) {
             // a key cannot be removed, only replaced: null or blank is refused like a missing key on add
-            accounts.setKey(id, fields.secretText("klaviyoApiKey").map(Secret::new).orElse(null));
+            accounts.setKey(id, SyncFields.klaviyoApiKey(fields).orElse(null));
         }
         if (!options.equals(was)) {
             accounts.setNightlyOptions(id, options);
@@ -68,8 +67,7 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
         AccountId id = AccountId.of("id", fields.text("id").orElse(null));
         String name = fields.text("name").orElse(null);
         // never echo what was sent in a key field
-        String key = fields.secretText("klaviyoApiKey").orElse(null);
-        Account added = accounts.add(id, name, key == null ? null : new Secret(key));
+        Account added = accounts.add(id, name, SyncFields.klaviyoApiKey(fields).orElse(null));
         ctx.status(201).json(view(added));
     }
 

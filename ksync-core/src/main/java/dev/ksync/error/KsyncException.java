@@ -19,9 +19,9 @@ public class KsyncException extends RuntimeException {
      * What decoding puts in place of bytes that are not valid UTF-8. Text holding it is not what the caller sent, so
      * no error quotes it (PRODUCT.md §1: no error echoes input it could not parse).
      */
-    public static final String REPLACEMENT = "\uFFFD";
+    private static final String REPLACEMENT = "\uFFFD";
     /** How an error names text it could not decode, instead of quoting it. */
-    public static final String NOT_UTF8 = "not valid UTF-8";
+    private static final String NOT_UTF8 = "not valid UTF-8";
 
     private final ErrorKind kind;
     private final Blame blame;

@@ -36,7 +36,7 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
     private static final List<String> REQUIRED = List.of("name", "table_name", "config_file", "default_start_time",
             "workflow_name", "mode");
     /** Table and column names become SQL identifiers: lower-case, as PostgreSQL folds them, and short enough. */
-    static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0," + (RawTable.MAX_NAME - 1) + "}");
     /** The attribute the events load configuration windows on, whatever the entry says. */
     static final String EVENTS_CONNECTOR = "datetime";
     /** Refuses a key given twice in one mapping: YAML would keep the last silently (a whole list dropped). */
@@ -203,7 +203,7 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             throw invalid(label + ": mode '" + shown(v.get("mode")) + "' is not supported; allowed: append",
                     details(at, "mode"));
         }
-        return new Datasource(name, v.get("table_name"), v.get("config_file"), type.incremental() ? field : null,
+        return new Datasource(name, v.get("table_name"), v.get("config_file"), field,
                 type == LoadType.INCREMENTAL ? connector : null, v.get("default_start_time"), v.get("workflow_name"),
                 v.get("mode"));
     }

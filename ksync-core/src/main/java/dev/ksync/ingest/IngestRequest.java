@@ -23,8 +23,4 @@ public record IngestRequest(IngestMode mode, Optional<AccountId> accountId, Opti
         only = Set.copyOf(only);
         klaviyoApiKey = klaviyoApiKey == null ? Optional.empty() : klaviyoApiKey.filter(k -> !k.value().isBlank());
     }
-
-    public static IngestRequest of(IngestMode mode, AccountId accountId) {
-        return new IngestRequest(mode, Optional.of(accountId), Optional.empty(), Set.of(), Optional.empty());
-    }
 }

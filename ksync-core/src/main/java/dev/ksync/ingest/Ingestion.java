@@ -378,7 +378,7 @@ public final class Ingestion {
     private static String message(Throwable e) {
         Optional<KsyncException> known = UpstreamErrors.translate(e);
         if (known.isPresent()) return known.get().getMessage();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 String state = s.getSQLState() == null ? "" : s.getSQLState();
                 if (state.startsWith("08") || state.startsWith("57P")) {

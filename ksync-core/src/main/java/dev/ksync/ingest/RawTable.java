@@ -51,6 +51,11 @@ final class RawTable {
     private final String table;
     private final String field;
     private final Key key;
+    /**
+     * The columns {@link #createIfMissing} read of a table held before, for {@link #load} in the same transaction
+     * (under the table's lock nothing changes them between): one catalog query a window, not two.
+     */
+    private Map<String, String> held;
 
     /** @param field the incremental column, null for a full load */
     RawTable(String schema, String table, String field, Key key) {
@@ -119,7 +124,8 @@ final class RawTable {
                     + ", record jsonb not null, time bigint not null)");
             return State.CREATED;
         }
-        if (field != null) requireIncrementalColumn(columns(h).get(field));
+        held = columns(h);
+        if (field != null) requireIncrementalColumn(held.get(field));
         Optional<List<String>> held = heldKeyColumns(h);
         if (held.isEmpty()) return State.KEYLESS;
         if (!held.get().equals(keyColumns())) {
@@ -249,7 +255,7 @@ final class RawTable {
     long load(Handle h, long uploadTime, int batchRows, Stream<RawResource> records, Function<RawResource, Instant> fieldValue,
               State state) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
-        Map<String, String> tableTypes = columns(h);
+        Map<String, String> tableTypes = held != null ? held : columns(h);
         AtomicBoolean stopped = new AtomicBoolean();
         Thread producer = Thread.ofPlatform().daemon().name("ksync-ingest-encode-" + table).start(() -> {
             Object end = END;
@@ -428,7 +434,7 @@ final class RawTable {
     static String column(String attribute) {
         String c = attribute.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         if (c.isEmpty() || Character.isDigit(c.charAt(0))) c = "_" + c;
-        return c.length() > 63 ? c.substring(0, 63) : c;
+        return c.length() > MAX_NAME ? c.substring(0, MAX_NAME) : c;
     }
 
     static String quote(String identifier) {
