@@ -4,7 +4,6 @@ import dev.ksync.accounts.Account;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.app.Ksync;
-import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
 import dev.ksync.error.KsyncException;
 import java.io.BufferedReader;
@@ -40,10 +39,6 @@ public final class AccountsCommand implements Runnable {
 
         AccountCommand(Map<String, String> env, PrintStream stdout) {
             super(env, stdout);
-        }
-
-        Ksync start() {
-            return Ksync.start(AppConfig.load(env));
         }
     }
 

@@ -126,7 +126,7 @@ public final class BackfillCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            try (Ksync ksync = start()) {
                 print(account == null ? Map.of("clients", ksync.backfill().statuses())
                         : ksync.backfill().status(AccountId.of("ACCOUNT", account)));
             }
@@ -141,7 +141,7 @@ public final class BackfillCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            try (Ksync ksync = start()) {
                 print(ksync.backfill().cancel(AccountId.of("ACCOUNT", account)));
             }
             return 0;
@@ -155,7 +155,7 @@ public final class BackfillCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            try (Ksync ksync = start()) {
                 AccountId id = AccountId.of("ACCOUNT", account);
                 ksync.backfill().clear(id);
                 print(Map.of("client_id", id.value(), "cleared", true));

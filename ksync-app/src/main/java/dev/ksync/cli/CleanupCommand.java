@@ -7,7 +7,6 @@ import dev.ksync.app.Ksync;
 import dev.ksync.config.AppConfig;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cleanup", description = "List (by default) or, with --no-dry-run, remove staging objects, uploads"
         + " (with their snapshots and ingest objects) and idempotency keys older than KSYNC_RETENTION_DAYS; never an"
         + " account's newest ready snapshot.")
-public final class CleanupCommand implements Callable<Integer> {
+public final class CleanupCommand extends EnvCommand {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -27,16 +26,10 @@ public final class CleanupCommand implements Callable<Integer> {
                     + " (needs KLAVIYO_ENABLE=true)")
     boolean dryRun;
 
-    private final Map<String, String> env;
-    private final PrintStream stdout;
-
-    public CleanupCommand() {
-        this(System.getenv(), System.out);
-    }
+    public CleanupCommand() {}
 
     CleanupCommand(Map<String, String> env, PrintStream stdout) {
-        this.env = env;
-        this.stdout = stdout;
+        super(env, stdout);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.ksync.cli;
 
+import dev.ksync.app.Ksync;
+import dev.ksync.config.AppConfig;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,5 +21,10 @@ abstract class EnvCommand implements Callable<Integer> {
     EnvCommand(Map<String, String> env, PrintStream stdout) {
         this.env = env;
         this.stdout = stdout;
+    }
+
+    /** ksync started on this command's environment. */
+    Ksync start() {
+        return Ksync.start(AppConfig.load(env));
     }
 }

@@ -24,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", description = "Load Klaviyo's raw records into PostgreSQL tables as the runbook's datasources"
         + " file says (built in; --datasources replaces it), one schema per account.",
         subcommands = IngestCommand.Log.class)
-public final class IngestCommand implements Callable<Integer> {
+public final class IngestCommand extends EnvCommand {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -50,16 +49,10 @@ public final class IngestCommand implements Callable<Integer> {
     String[] only;
     @Spec CommandSpec spec;
 
-    private final Map<String, String> env;
-    private final PrintStream stdout;
-
-    public IngestCommand() {
-        this(System.getenv(), System.out);
-    }
+    public IngestCommand() {}
 
     IngestCommand(Map<String, String> env, PrintStream stdout) {
-        this.env = env;
-        this.stdout = stdout;
+        super(env, stdout);
     }
 
     @Override
@@ -97,21 +90,15 @@ public final class IngestCommand implements Callable<Integer> {
 
     /** {@code ksync ingest log}: the newest rows of {@code ingestion_log} as JSON. */
     @Command(name = "log", description = "Show the ingestion log (newest first).")
-    static final class Log implements Callable<Integer> {
+    static final class Log extends EnvCommand {
         @Option(names = "--account-id", description = "Only this account") String accountId;
         @Option(names = "--limit", description = "At most this many rows (default ${DEFAULT-VALUE})",
                 defaultValue = "" + IngestionLog.DEFAULT_LIMIT) int limit;
 
-        private final Map<String, String> env;
-        private final PrintStream stdout;
-
-        Log() {
-            this(System.getenv(), System.out);
-        }
+        Log() {}
 
         Log(Map<String, String> env, PrintStream stdout) {
-            this.env = env;
-            this.stdout = stdout;
+            super(env, stdout);
         }
 
         @Override
@@ -120,7 +107,7 @@ public final class IngestCommand implements Callable<Integer> {
             if (limit < 1 || limit > IngestionLog.MAX_LIMIT) {
                 throw KsyncException.badInput("--limit", limit, "1.." + IngestionLog.MAX_LIMIT);
             }
-            try (Ksync ksync = Ksync.start(AppConfig.load(env))) {
+            try (Ksync ksync = start()) {
                 stdout.println(JSON.writeValueAsString(ksync.ingestion().log().recent(account, limit)));
             }
             return 0;

@@ -8,7 +8,6 @@ import dev.ksync.sync.SyncRequest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
@@ -20,12 +19,10 @@ import picocli.CommandLine.Spec;
  * runs one way ({@link SyncOutput}). A command declares its job, bucket, progress
  * and answer, and reads its own options into its request.
  */
-abstract class SyncCommand<R extends SyncRequest, D> implements Callable<Integer> {
+abstract class SyncCommand<R extends SyncRequest, D> extends EnvCommand {
     @Mixin SyncOptions sync;
     @Spec CommandSpec spec;
 
-    private final Map<String, String> env;
-    private final PrintStream stdout;
     private final Function<Ksync, SyncJob<R, D>> job;
     private final Function<AppConfig.Buckets, String> bucket;
     private final BiFunction<R, AppConfig, Progress> progress;
@@ -40,8 +37,7 @@ abstract class SyncCommand<R extends SyncRequest, D> implements Callable<Integer
     SyncCommand(Map<String, String> env, PrintStream stdout, Function<Ksync, SyncJob<R, D>> job,
             Function<AppConfig.Buckets, String> bucket, BiFunction<R, AppConfig, Progress> progress,
             BiFunction<R, SyncReport<D>, ?> answer) {
-        this.env = env;
-        this.stdout = stdout;
+        super(env, stdout);
         this.job = job;
         this.bucket = bucket;
         this.progress = progress;

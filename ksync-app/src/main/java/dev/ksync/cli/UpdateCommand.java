@@ -11,7 +11,6 @@ import dev.ksync.sync.Mode;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "update", description = "Produce flows.csv, campaigns.csv and subscribers.csv for an account, store them"
         + " in the ingest bucket and make a snapshot (live), or preview them (dry-run). An account with a ready snapshot"
         + " fetches only the last KSYNC_PATCH_DAYS days again.")
-public final class UpdateCommand implements Callable<Integer> {
+public final class UpdateCommand extends EnvCommand {
     @Option(names = "--mode", description = "dry-run | live (default dry-run)") String mode;
     @Option(names = "--account-id", description = "The account (required for live)") String accountId;
     @Option(names = "--days", description = "flows.csv window: the last N days, 1..30 (default 30)") Integer days;
@@ -32,16 +31,10 @@ public final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--idempotency-key", description = "Run once per key; a repeat prints the first answer")
     String idempotencyKey;
 
-    private final Map<String, String> env;
-    private final PrintStream stdout;
-
-    public UpdateCommand() {
-        this(System.getenv(), System.out);
-    }
+    public UpdateCommand() {}
 
     UpdateCommand(Map<String, String> env, PrintStream stdout) {
-        this.env = env;
-        this.stdout = stdout;
+        super(env, stdout);
     }
 
     @Override
