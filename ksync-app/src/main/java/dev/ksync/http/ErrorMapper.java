@@ -127,14 +127,19 @@ final class ErrorMapper {
         String problem = e instanceof StreamConstraintsException ? exceededLimit(e.getOriginalMessage())
                 : parseProblem(e.getOriginalMessage());
         Map<String, Object> details = new LinkedHashMap<>();
-        String where = "";
-        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
-            details.put("line", e.getLocation().getLineNr());
-            details.put("column", e.getLocation().getColumnNr());
-            where = " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        }
+        String where = location(e, details);
         details.put("problem", problem);
         return new ApiError("malformed_json", "The request body is not valid JSON" + where + ": " + problem, details);
+    }
+
+    /** " at line L, column C" where the parser stopped (also put in {@code details}), or "" when it cannot tell. */
+    static String location(JsonProcessingException e, Map<String, Object> details) {
+        if (e.getLocation() == null || e.getLocation().getLineNr() <= 0) {
+            return "";
+        }
+        details.put("line", e.getLocation().getLineNr());
+        details.put("column", e.getLocation().getColumnNr());
+        return " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     private static String exceededLimit(String message) {

@@ -1,6 +1,9 @@
 package dev.ksync.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +14,7 @@ import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
@@ -30,7 +34,8 @@ import org.eclipse.jetty.http.HttpException;
 
 /**
  * Reads a request's JSON object body strictly: an unreadable charset is a 415; a body that stalls is a 408; broken
- * HTTP framing, malformed JSON, a non-object, unknown or mistyped fields and NUL characters are 400s.
+ * HTTP framing, malformed JSON, a field given twice, a non-object, unknown or mistyped fields and NUL characters are
+ * 400s.
  */
 final class JsonBodies {
     private final ObjectReader reader;
@@ -39,7 +44,9 @@ final class JsonBodies {
     private final Clock clock;
 
     JsonBodies(ObjectMapper mapper, long maxBytes, Duration bodyTimeout, Clock clock) {
-        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // a field given twice ({"mode":"dry-run","mode":"live"}) is refused: which one was meant cannot be known
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.maxBytes = maxBytes;
         this.bodyTimeout = bodyTimeout;
         this.clock = clock;
@@ -56,6 +63,10 @@ final class JsonBodies {
         try {
             node = reader.readTree(body);
         } catch (JsonProcessingException e) {
+            if (e instanceof JsonParseException p && p.getProcessor() instanceof JsonParser parser
+                    && String.valueOf(p.getOriginalMessage()).startsWith("Duplicate field")) {
+                throw duplicate(parser, p);
+            }
             ApiError err = ErrorMapper.malformedJson(e);
             throw new KsyncException(ErrorKind.BAD_INPUT, err.error(), err.message(), err.details());
         }
@@ -193,6 +204,32 @@ final class JsonBodies {
                 }
             }
         }
+    }
+
+    /** Names the field given twice by its path ({@code profiles[1].email}) and where its second mention is. */
+    private static KsyncException duplicate(JsonParser parser, JsonParseException e) {
+        String name;
+        try {
+            name = parser.currentName();
+        } catch (IOException unreadable) {
+            name = null;
+        }
+        Deque<String> parts = new ArrayDeque<>();
+        parts.push(String.valueOf(name));
+        for (JsonStreamContext c = parser.getParsingContext().getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+            parts.push(c.inArray() ? "[" + c.getCurrentIndex() + "]" : String.valueOf(c.getCurrentName()));
+        }
+        StringBuilder path = new StringBuilder();
+        for (String part : parts) {
+            path.append(path.isEmpty() || part.startsWith("[") ? "" : ".").append(part);
+        }
+        String field = printable(KsyncException.quotable(path.toString()), 200);
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("field", field);
+        String where = ErrorMapper.location(e, details);
+        details.put("allowed", "each field once");
+        return new KsyncException(ErrorKind.BAD_INPUT, "duplicate_field", field + " is given twice in the request body"
+                + where + "; give each field once", details);
     }
 
     private static KsyncException nul(String path) {

@@ -147,6 +147,33 @@ class HardeningTest {
     }
 
     @Test
+    void a_field_given_twice_is_refused_naming_it_and_nothing_is_done() throws Exception {
+        // which mode was meant? the last one would have made a dry run live
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", null,
+                "{\"mode\":\"dry-run\",\"profiles\":[],\"mode\":\"live\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode b = json.readTree(r.body());
+        assertThat(b.get("error").asText()).isEqualTo("duplicate_field");
+        assertThat(b.get("details").get("field").asText()).isEqualTo("mode");
+        assertThat(b.get("details").get("column").asInt()).isEqualTo(39);
+        assertThat(b.get("message").asText()).isEqualTo("mode is given twice in the request body at line 1, column 39;"
+                + " give each field once");
+
+        HttpResponse<String> nested = rig.server().post("/api/klaviyo/audience-sync", null,
+                "{\"profiles\":[{\"id\":\"P1\"},{\"id\":\"P2\",\"attributes\":{\"email\":\"a@b.c\",\"email\":\"d@e.f\"}}]}");
+        assertThat(nested.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(nested.body()).get("details").get("field").asText())
+                .isEqualTo("profiles[1].attributes.email");
+
+        HttpResponse<String> account = rig.server().post("/api/accounts", SECRET,
+                "{\"id\":\"dup-test\",\"name\":\"Acme\",\"id\":\"dup-other\",\"klaviyoApiKey\":\"pk_dup_test_1234\"}");
+        assertThat(account.statusCode()).isEqualTo(400);
+        int stored = rig.pg().database().jdbi().withHandle(h -> h.select("select count(*) from accounts where id like 'dup-%'")
+                .mapTo(Integer.class).one());
+        assertThat(stored).isZero();
+    }
+
+    @Test
     void text_that_is_not_valid_utf8_is_refused_without_being_quoted() throws Exception {
         byte[] notUtf8 = {(byte) 0xC3, 0x28}; // a lead byte without its continuation
         Map<String, byte[]> bodies = Map.of(
