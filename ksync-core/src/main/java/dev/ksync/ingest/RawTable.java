@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -83,15 +84,19 @@ final class RawTable {
      * ends, so a window is computed from committed rows only.
      */
     void lock(Handle h) {
-        h.createQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:name))) l")
-                .bind("name", "ksync.ingest:" + schema + "." + table).mapTo(Integer.class).one();
+        lockUntilCommit(h, "ksync.ingest:" + schema + "." + table);
     }
 
     /** The account's schema, once for all its tables (concurrent creators wait for each other). */
     static void createSchema(Handle h, String schema) {
-        h.createQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:name))) l")
-                .bind("name", "ksync.ingest:" + schema).mapTo(Integer.class).one();
+        lockUntilCommit(h, "ksync.ingest:" + schema);
         h.execute("create schema if not exists " + quote(schema));
+    }
+
+    /** Waits for the advisory lock {@code name}, held until {@code h}'s transaction ends. */
+    private static void lockUntilCommit(Handle h, String name) {
+        h.createQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:name))) l")
+                .bind("name", name).mapTo(Integer.class).one();
     }
 
     /** The table as a window finds it, which decides how {@link #load} writes. */
@@ -215,15 +220,8 @@ final class RawTable {
         // the keys sorted in memory rather than in temporary files, for this transaction only
         h.execute("set local maintenance_work_mem = '" + KEY_SORT_MEMORY + "'");
         long t0 = System.nanoTime();
-        Connection conn = h.getConnection();
-        Savepoint sp = conn.setSavepoint();
         int dropped = 0;
-        try {
-            h.execute(create);
-            conn.releaseSavepoint(sp);
-        } catch (UnableToExecuteStatementException e) {
-            if (!(e.getCause() instanceof SQLException s) || !UNIQUE_VIOLATION.equals(s.getSQLState())) throw e;
-            conn.rollback(sp);
+        if (unlessDuplicateKey(h.getConnection(), () -> h.execute(create)).isEmpty()) {
             // a record Klaviyo listed twice in the window (it moved between pages while they were read)
             String same = String.join(" and ", cols.stream().map(c -> "a." + c + " = b." + c).toList());
             // held rows (an earlier upload time) before this window's; within one window, the first written
@@ -366,16 +364,12 @@ final class RawTable {
                     return;
                 }
                 if (direct) {
-                    Savepoint sp = conn.setSavepoint();
-                    try {
-                        inserted += copyIn(conn, qualified() + " (" + cols + ")", "", b);
-                        conn.releaseSavepoint(sp);
+                    OptionalLong n = unlessDuplicateKey(conn, () -> copyIn(conn, qualified() + " (" + cols + ")", "", b));
+                    if (n.isPresent()) {
+                        inserted += n.getAsLong();
                         return;
-                    } catch (SQLException e) {
-                        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
-                        conn.rollback(sp);
-                        direct = false;
                     }
+                    direct = false;
                 }
                 if (!cols.toString().equals(staged)) {
                     h.execute("drop table if exists pg_temp.ksync_ingest_stage");
@@ -396,6 +390,28 @@ final class RawTable {
     }
 
     private static final String UNIQUE_VIOLATION = "23505";
+
+    private interface SqlWork {
+        long run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} under a savepoint: its count, or empty (rolled back to the savepoint, the transaction going
+     * on) when it met a key the table already holds.
+     */
+    private static OptionalLong unlessDuplicateKey(Connection conn, SqlWork work) throws SQLException {
+        Savepoint sp = conn.setSavepoint();
+        try {
+            long n = work.run();
+            conn.releaseSavepoint(sp);
+            return OptionalLong.of(n);
+        } catch (SQLException | UnableToExecuteStatementException e) {
+            SQLException cause = e instanceof SQLException s ? s : e.getCause() instanceof SQLException s ? s : null;
+            if (cause == null || !UNIQUE_VIOLATION.equals(cause.getSQLState())) throw e;
+            conn.rollback(sp);
+            return OptionalLong.empty();
+        }
+    }
 
     /** @param target the table and its column list; @param options more COPY options after the format */
     private static long copyIn(Connection conn, String target, String options, CopyRows.Batch b) throws SQLException {
