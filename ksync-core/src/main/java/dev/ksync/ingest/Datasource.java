@@ -16,6 +16,6 @@ public record Datasource(String name, String tableName, String configFile, Strin
     }
 
     public LoadType loadType() {
-        return LoadType.ofConfigFile(configFile).orElseThrow();
+        return source().loadType();
     }
 }

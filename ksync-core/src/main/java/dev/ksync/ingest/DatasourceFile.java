@@ -154,13 +154,15 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
         Source source = Source.named(name).orElseThrow(() -> invalid(at + ": unknown name '" + shown(name)
                 + "'; supported: " + Source.names(), details(at, "name")));
         String configFile = v.get("config_file");
-        LoadType type = LoadType.ofConfigFile(configFile).orElseThrow(() -> invalid(label
-                + ": unknown config_file '" + shown(configFile) + "'; allowed: "
-                + LoadType.CONFIG_FILES.keySet().stream().sorted().toList(), details(at, "config_file")));
+        if (!Source.configFiles().contains(configFile)) {
+            throw invalid(label + ": unknown config_file '" + shown(configFile) + "'; allowed: " + Source.configFiles(),
+                    details(at, "config_file"));
+        }
         if (!source.configFile().equals(configFile)) {
             throw invalid(label + ": config_file " + configFile + " does not load " + name + "; the runbook loads "
                     + name + " with " + source.configFile(), details(at, "config_file"));
         }
+        LoadType type = source.loadType();
         String field = v.get("incremental_field");
         String connector = v.get("incremental_field_connector");
         requireName(label, at, "table_name", v.get("table_name"), "table");

@@ -14,29 +14,32 @@ import java.util.Optional;
  * {@code updated_at}; the connector says {@code created}/{@code updated}).
  */
 public enum Source {
-    EVENTS("events", "klaviyo_events_load.yml", Endpoints.EVENTS, Map.of("datetime", "datetime"), List.of()),
-    TEMPLATES("templates", "klaviyo_email_templates_load.yml", Endpoints.TEMPLATES,
+    EVENTS("events", "klaviyo_events_load.yml", LoadType.EVENTS, Endpoints.EVENTS, Map.of("datetime", "datetime"), List.of()),
+    TEMPLATES("templates", "klaviyo_email_templates_load.yml", LoadType.INCREMENTAL, Endpoints.TEMPLATES,
             Map.of("created", "created", "updated", "updated"), List.of()),
     // Klaviyo lists campaigns one channel at a time.
-    CAMPAIGNS("campaigns", "klaviyo_campaigns_load.yml", Endpoints.CAMPAIGNS,
+    CAMPAIGNS("campaigns", "klaviyo_campaigns_load.yml", LoadType.INCREMENTAL, Endpoints.CAMPAIGNS,
             Map.of("created", "created_at", "updated", "updated_at"),
             List.of(Filter.equals("messages.channel", "email"), Filter.equals("messages.channel", "sms"),
                     Filter.equals("messages.channel", "mobile_push"))),
-    LISTS("lists", "klaviyo_lists_load.yml", Endpoints.LISTS, Map.of("created", "created", "updated", "updated"),
-            List.of()),
-    PROFILES("profiles", "klaviyo_profiles_load.yml", Endpoints.PROFILES,
+    LISTS("lists", "klaviyo_lists_load.yml", LoadType.INCREMENTAL, Endpoints.LISTS,
             Map.of("created", "created", "updated", "updated"), List.of()),
-    METRICS("metrics", "klaviyo_metric_data_load.yml", Endpoints.METRICS, Map.of(), List.of());
+    PROFILES("profiles", "klaviyo_profiles_load.yml", LoadType.INCREMENTAL, Endpoints.PROFILES,
+            Map.of("created", "created", "updated", "updated"), List.of()),
+    METRICS("metrics", "klaviyo_metric_data_load.yml", LoadType.FULL, Endpoints.METRICS, Map.of(), List.of());
 
     private final String label;
     private final String configFile;
+    private final LoadType loadType;
     private final Endpoint endpoint;
     private final Map<String, String> connectors;
     private final List<Filter> channels;
 
-    Source(String label, String configFile, Endpoint endpoint, Map<String, String> connectors, List<Filter> channels) {
+    Source(String label, String configFile, LoadType loadType, Endpoint endpoint, Map<String, String> connectors,
+           List<Filter> channels) {
         this.label = label;
         this.configFile = configFile;
+        this.loadType = loadType;
         this.endpoint = endpoint;
         this.connectors = connectors;
         this.channels = channels;
@@ -57,6 +60,16 @@ public enum Source {
     /** The runbook's load configuration for this name ({@code config_file}): each name has its own. */
     String configFile() {
         return configFile;
+    }
+
+    /** Every name's {@link #configFile}, sorted. */
+    static List<String> configFiles() {
+        return Arrays.stream(values()).map(s -> s.configFile).sorted().toList();
+    }
+
+    /** How {@link #configFile} loads the name. */
+    LoadType loadType() {
+        return loadType;
     }
 
     Endpoint endpoint() {
