@@ -162,8 +162,11 @@ public record AppConfig(
         Optional<S3Settings> s3 = s3(r);
 
         String revision = r.string("KLAVIYO_API_REVISION", DEFAULT_KLAVIYO_REVISION);
-        if (!KlaviyoClientConfig.isRevision(revision)) {
-            r.problem("KLAVIYO_API_REVISION is invalid; allowed: a revision date like " + DEFAULT_KLAVIYO_REVISION);
+        if (!KlaviyoClientConfig.isSupportedRevision(revision)) {
+            // (an older revision answers ksync's page sizes and message fields with 400s)
+            r.problem("KLAVIYO_API_REVISION is " + (KlaviyoClientConfig.isRevision(revision) ? "older than ksync supports"
+                    : "invalid") + "; allowed: a revision date from " + KlaviyoClientConfig.OLDEST_REVISION + " on, like "
+                    + DEFAULT_KLAVIYO_REVISION + " (the default)");
         }
         KlaviyoSettings klaviyo = new KlaviyoSettings(
                 r.bool("KLAVIYO_ENABLE", false),

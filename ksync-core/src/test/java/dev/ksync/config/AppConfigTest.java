@@ -139,6 +139,20 @@ class AppConfigTest {
     }
 
     @Test
+    void a_klaviyo_revision_older_than_the_requests_need_is_refused_by_name() {
+        // the runbooks' 2024-06-15: Klaviyo would answer the events' page[size]=1000 with a 400
+        assertThatThrownBy(() -> AppConfig.load(Map.of("KLAVIYO_API_REVISION", "2024-06-15")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KLAVIYO_API_REVISION is older than ksync supports; allowed: a revision date"
+                        + " from 2026-04-15 on, like 2026-07-15 (the default)");
+        assertThatThrownBy(() -> AppConfig.load(Map.of("KLAVIYO_API_REVISION", "2026-13-45")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KLAVIYO_API_REVISION is invalid; allowed");
+        assertThat(AppConfig.load(Map.of("KLAVIYO_API_REVISION", "2026-10-15.pre")).klaviyo().revision())
+                .isEqualTo("2026-10-15.pre");
+    }
+
+    @Test
     void data_ingest_bucket_wins_over_preauth_bucket() {
         AppConfig c = AppConfig.load(Map.of("DATA_INGEST_BUCKET", "ingest", "PREAUTH_BUCKET", "pre"));
         assertThat(c.storage().buckets().dataIngest()).isEqualTo("ingest");

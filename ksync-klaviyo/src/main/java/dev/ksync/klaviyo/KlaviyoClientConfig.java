@@ -23,9 +23,26 @@ public record KlaviyoClientConfig(URI baseUrl, String revision, Duration timeout
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
     public static final int MAX_CONCURRENCY = 16;
 
-    /** Whether {@code s} has the form of a Klaviyo API revision ({@code 2026-07-15}, {@code 2026-07-15.pre}). */
+    /**
+     * The oldest revision ksync's requests are valid for: events' page[size] of 1000 came with 2026-01-15, campaigns'
+     * page[size] with 2026-04-15, campaign and flow messages' {@code definition} with 2025-01-15 and 2025-10-15.
+     */
+    public static final String OLDEST_REVISION = "2026-04-15";
+
+    /** Whether {@code s} is a Klaviyo API revision: a real date, maybe with a suffix ({@code 2026-07-15.pre}). */
     public static boolean isRevision(String s) {
-        return s != null && REVISION_FORM.matcher(s).matches();
+        if (s == null || !REVISION_FORM.matcher(s).matches()) return false;
+        try {
+            java.time.LocalDate.parse(s.substring(0, 10));
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code s} is a revision that ksync's requests are valid for ({@link #OLDEST_REVISION} on). */
+    public static boolean isSupportedRevision(String s) {
+        return isRevision(s) && s.substring(0, 10).compareTo(OLDEST_REVISION) >= 0;
     }
 
     public KlaviyoClientConfig {
