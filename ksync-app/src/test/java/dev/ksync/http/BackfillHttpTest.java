@@ -208,7 +208,15 @@ class BackfillHttpTest {
         JsonNode end = awaitEnd();
         assertThat(end.path("status").asText()).as(end.toString()).isEqualTo("completed");
         assertThat(end.path("days_completed").asInt()).isEqualTo(end.path("days_total").asInt());
-        JsonNode summary = json.readTree(get("/api/backfill/data/shop/summary").body());
+        String summaryText = get("/api/backfill/data/shop/summary").body();
+        JsonNode summary = json.readTree(summaryText);
+        // money as money: 2 decimals, never 1.08E+3 (nor 931 or 183.9)
+        assertThat(summaryText).doesNotContainPattern("\\d[eE][+-]?\\d");
+        java.util.regex.Matcher money = java.util.regex.Pattern
+                .compile("\"(revenue|average_order_value)\":(-?[0-9.]+)").matcher(summaryText);
+        int amounts = 0;
+        for (; money.find(); amounts++) assertThat(money.group(2)).as(money.group()).matches("-?\\d+\\.\\d{2}");
+        assertThat(amounts).isGreaterThan(2);
         assertThat(summary.path("orders").asLong()).isEqualTo(end.path("counts").path("orders").asLong());
         assertThat(summary.path("revenue").decimalValue()).isEqualByComparingTo(end.path("revenue").decimalValue());
         assertThat(summary.path("days")).isNotEmpty();

@@ -21,8 +21,11 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * dead node left and another took over, commits nothing twice.
  */
 public final class BackfillStore {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // 2 decimals kept
+    /** Reads the JSON PostgreSQL builds keeping its numbers as written: money with its 2 decimals, never 1.08E+3. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
     private final Jdbi jdbi;
 
     public BackfillStore(Jdbi jdbi) {
