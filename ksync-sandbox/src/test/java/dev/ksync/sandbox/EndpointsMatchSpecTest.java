@@ -138,4 +138,15 @@ class EndpointsMatchSpecTest {
                     .as(dto).contains("(Max length: 1 year)");
         }
     }
+
+    @Test
+    void report_filter_rules_are_the_spec_sentences() {
+        JsonNode schemas = SPEC.spec().path("components").path("schemas");
+        for (String dto : List.of("FlowValuesRequestDTOResourceObject", "FlowSeriesRequestDTOResourceObject", "CampaignValuesRequestDTOResourceObject")) {
+            List<String> lines = List.of(schemas.path(dto).at("/properties/attributes/properties/filter/description").asText().split("\n"));
+            assertThat(lines).as(dto).contains(ReportLimits.MAX_FILTER_LIST_RULE, ReportLimits.ONE_FILTER_RULE, ReportLimits.SEND_CHANNEL_RULE);
+        }
+        assertThat(ReportLimits.MAX_FILTER_LIST_RULE).contains("Max of " + ReportLimits.MAX_FILTER_LIST + " items");
+        assertThat(ReportLimits.SEND_CHANNEL_RULE).endsWith("allowed values are " + String.join(", ", ReportLimits.SEND_CHANNELS) + ".");
+    }
 }
