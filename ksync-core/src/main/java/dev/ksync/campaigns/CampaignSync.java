@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Builds campaigns.csv: the account (timezone), the conversion metric, the campaigns of the channel listed with
@@ -88,12 +89,17 @@ public final class CampaignSync extends ReportJob<CampaignSyncRequest, CampaignS
         context.plan("aggregation", "range", plan.choice());
         caps.forEach(context::cap);
 
-        String filter = capped ? "contains-any(campaign_id,"
-                + Resources.quoted(selected.stream().map(c -> c.campaign().id()).toList()) + ")" : null;
+        // Under the cap only the selected campaigns' lines count: asked for by a filter when it can list them, and
+        // kept here either way (the same lines the filter gives; no call more).
+        Set<String> selectedIds = new TreeSet<>();
+        selected.forEach(c -> selectedIds.add(c.campaign().id()));
+        String filter = capped ? Resources.containsAny("campaign_id", selectedIds).orElse(null) : null;
         Map<String, CampaignReports.Line> lines = new LinkedHashMap<>();
         int done = 0;
         for (ReportWindow w : plan.calls()) {
-            CampaignReports.fetch(client, w, channel, metric.id(), filter).forEach(lines::putIfAbsent);
+            CampaignReports.fetch(client, w, channel, metric.id(), filter).forEach((id, l) -> {
+                if (!capped || selectedIds.contains(l.campaignId())) lines.putIfAbsent(id, l);
+            });
             context.progress(++done);
         }
 

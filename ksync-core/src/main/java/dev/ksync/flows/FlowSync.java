@@ -14,7 +14,7 @@ import dev.ksync.reporting.ReportPlanner;
 import dev.ksync.reporting.ReportJob;
 import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
-import static dev.ksync.reporting.Resources.quoted;
+import dev.ksync.reporting.Resources;
 import dev.ksync.reporting.Statistic;
 import dev.ksync.request.Choices;
 import dev.ksync.sync.RowSample;
@@ -138,8 +138,8 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
                 + " limitMessages, or use aggregation range.", Map.of("rows", rows, "budget", settings.rowBudget()));
     }
 
-    /** The flows and messages a request covers after its caps, and what the caps left out. */
-    private record Selection(List<FlowInfo> flows, Set<String> flowIds, Set<String> messageIds, boolean flowsCapped,
+    /** The flows and messages a request covers after its caps, and what the caps left out (package-private for tests). */
+    record Selection(List<FlowInfo> flows, Set<String> flowIds, Set<String> messageIds, boolean flowsCapped,
                              boolean messagesCapped, Map<String, String> caps) {
         static Selection of(Map<String, FlowInfo> listed, FlowSyncRequest req) {
             List<FlowInfo> all = listed.values().stream().sorted(java.util.Comparator.comparing(FlowInfo::id)).toList();
@@ -160,11 +160,14 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
                     .mapToLong(f -> f.messages().stream().filter(m -> messageIds.contains(m.id())).count()).sum();
         }
 
-        /** Under a cap, only the kept flows and messages are asked for; otherwise every one the report has. */
+        /**
+         * Under a cap, only the kept flows and messages are asked for when a report filter can list them; otherwise
+         * every one the report has. {@link #allows} keeps the selection either way, so the rows are the same.
+         */
         String reportFilter() {
             List<String> parts = new ArrayList<>();
-            if (flowsCapped) parts.add("contains-any(flow_id," + quoted(flowIds) + ")");
-            if (messagesCapped) parts.add("contains-any(flow_message_id," + quoted(messageIds) + ")");
+            if (flowsCapped) Resources.containsAny("flow_id", flowIds).ifPresent(parts::add);
+            if (messagesCapped) Resources.containsAny("flow_message_id", messageIds).ifPresent(parts::add);
             return parts.isEmpty() ? null : parts.size() == 1 ? parts.getFirst() : "and(" + String.join(",", parts) + ")";
         }
 

@@ -161,6 +161,26 @@ class CampaignSyncTest {
     }
 
     @Test
+    void over_100_campaigns_are_kept_on_our_side_with_the_rows_and_report_calls_a_filter_would_give() {
+        LocalDate first = today.minusDays(700), last = today.minusDays(1);
+        List<Campaign> sent = sent("email", first, last);
+        assertThat(sent).hasSizeGreaterThan(130);
+        Run all = run(CampaignSyncRequest.builder().between(first, last).build());
+        // 100 campaigns still go in the report filter; 120 are more than one list filter may hold (Klaviyo: 400)
+        for (int cap : new int[] {100, 120}) {
+            fx.resetStats();
+            Run capped = run(CampaignSyncRequest.builder().between(first, last).limitCampaigns(cap).build());
+            // the sync selects among the listed campaigns: archived ones are not listed
+            java.util.Set<String> kept = sent.stream().filter(c -> !c.archived()).limit(cap).map(Campaign::id).collect(Collectors.toSet());
+            assertThat(capped.csv().rows()).as("cap %d", cap).containsExactlyElementsOf(all.csv().rows().stream()
+                    .filter(row -> kept.contains(row.get("Campaign ID"))).toList());
+            assertThat(capped.csv().rows().stream().map(row -> row.get("Campaign ID")).distinct()).hasSize(cap);
+            assertThat(capped.report().plan().reportCalls()).isEqualTo(all.report().plan().reportCalls());
+            assertThat(fx.stats().get("query_campaign_values")).isEqualTo((long) capped.report().plan().reportCalls());
+        }
+    }
+
+    @Test
     void no_quota_left_is_refused_before_the_report_call() {
         assertThatThrownBy(() -> run(CampaignSyncRequest.builder().build(), ReportQuota.fixed(0, null)))
                 .isInstanceOfSatisfying(KsyncException.class, e -> {

@@ -138,4 +138,29 @@ class EndpointsMatchSpecTest {
                     .as(dto).contains("(Max length: 1 year)");
         }
     }
+
+    @Test
+    void metric_aggregate_measurements_dimensions_and_sorts_are_the_specs_enums() {
+        JsonNode q = SPEC.spec().at("/components/schemas/MetricAggregateQueryResourceObject/properties/attributes/properties");
+        List<String> measurements = new ArrayList<>(), dimensions = new ArrayList<>();
+        Set<String> sorts = new TreeSet<>();
+        q.at("/measurements/items/enum").forEach(v -> measurements.add(v.asText()));
+        q.at("/by/items/enum").forEach(v -> dimensions.add(v.asText()));
+        q.at("/sort/enum").forEach(v -> sorts.add(v.asText()));
+        assertThat(dev.ksync.sandbox.reports.MetricAggregates.MEASUREMENTS).containsExactlyInAnyOrderElementsOf(measurements);
+        assertThat(dev.ksync.sandbox.reports.MetricAggregates.DIMENSIONS).containsExactlyElementsOf(dimensions);
+        assertThat(new TreeSet<>(dev.ksync.sandbox.reports.MetricAggregates.SORTS)).isEqualTo(sorts);
+        assertThat(q.at("/filter/description").asText()).contains("ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)");
+    }
+
+    @Test
+    void report_filter_rules_are_the_spec_sentences() {
+        JsonNode schemas = SPEC.spec().path("components").path("schemas");
+        for (String dto : List.of("FlowValuesRequestDTOResourceObject", "FlowSeriesRequestDTOResourceObject", "CampaignValuesRequestDTOResourceObject")) {
+            List<String> lines = List.of(schemas.path(dto).at("/properties/attributes/properties/filter/description").asText().split("\n"));
+            assertThat(lines).as(dto).contains(ReportLimits.MAX_FILTER_LIST_RULE, ReportLimits.ONE_FILTER_RULE, ReportLimits.SEND_CHANNEL_RULE);
+        }
+        assertThat(ReportLimits.MAX_FILTER_LIST_RULE).contains("Max of " + ReportLimits.MAX_FILTER_LIST + " items");
+        assertThat(ReportLimits.SEND_CHANNEL_RULE).endsWith("allowed values are " + String.join(", ", ReportLimits.SEND_CHANNELS) + ".");
+    }
 }

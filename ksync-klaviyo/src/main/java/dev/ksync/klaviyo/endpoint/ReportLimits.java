@@ -20,6 +20,9 @@ public final class ReportLimits {
     public static final Period MAX_TIMEFRAME = Period.ofYears(1);
     public static final String MAX_TIMEFRAME_RULE = "The timeframe cannot be longer than 1 year.";
 
+    /** "Max of 100 items per list filter." (the report request DTOs' filter): more is a 400. */
+    public static final int MAX_FILTER_LIST = 100;
+
     /** A series interval and the longest timeframe it takes, in whole days (none: only {@link #MAX_TIMEFRAME}). */
     public enum Interval {
         HOURLY(Period.ofDays(7), "7 days"),

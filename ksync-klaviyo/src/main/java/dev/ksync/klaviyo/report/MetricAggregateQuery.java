@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,9 +17,14 @@ import java.util.Objects;
  * @param measurements count, sum_value, unique
  * @param interval     hour, day, week, month
  * @param timezone     IANA zone the buckets follow (the account's)
+ * @param pageSize     rows a page, or null for Klaviyo's default (500)
  */
 public record MetricAggregateQuery(String metricId, List<String> measurements, String interval, Instant from,
-                                   Instant to, List<String> by, String timezone, List<String> filters) {
+                                   Instant to, List<String> by, String timezone, List<String> filters, Integer pageSize) {
+    /** The filter's datetime form, "ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)": seconds always written. */
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+
     public MetricAggregateQuery {
         Objects.requireNonNull(metricId, "metricId is null");
         measurements = List.copyOf(measurements);
@@ -31,15 +38,28 @@ public record MetricAggregateQuery(String metricId, List<String> measurements, S
 
     public static MetricAggregateQuery of(String metricId, List<String> measurements, Instant from, Instant to,
                                           String timezone) {
-        return new MetricAggregateQuery(metricId, measurements, "day", from, to, List.of(), timezone, List.of());
+        return new MetricAggregateQuery(metricId, measurements, "day", from, to, List.of(), timezone, List.of(), null);
     }
 
     public MetricAggregateQuery by(List<String> dimensions) {
-        return new MetricAggregateQuery(metricId, measurements, interval, from, to, dimensions, timezone, filters);
+        return new MetricAggregateQuery(metricId, measurements, interval, from, to, dimensions, timezone, filters, pageSize);
     }
 
     public MetricAggregateQuery interval(String i) {
-        return new MetricAggregateQuery(metricId, measurements, i, from, to, by, timezone, filters);
+        return new MetricAggregateQuery(metricId, measurements, i, from, to, by, timezone, filters, pageSize);
+    }
+
+    public MetricAggregateQuery pageSize(int rows) {
+        return new MetricAggregateQuery(metricId, measurements, interval, from, to, by, timezone, filters, rows);
+    }
+
+    /**
+     * A filter datetime on the zone's wall clock: {@code 2025-01-01T00:00:00}, with six fractional digits only when
+     * the instant has a fraction (microseconds at most; a finer one is cut, which no event time has).
+     */
+    static String filterTime(Instant t, ZoneId zone) {
+        LocalDateTime local = LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.MICROS);
+        return local.format(local.getNano() == 0 ? SECONDS : MICROS);
     }
 
     public ObjectNode toBody(String pageCursor) {
@@ -52,14 +72,15 @@ public record MetricAggregateQuery(String metricId, List<String> measurements, S
         ZoneId zone = ZoneId.of(timezone);
         // Klaviyo reads these datetimes in the given timezone: send local times without offset
         ArrayNode fl = a.putArray("filter");
-        fl.add("greater-or-equal(datetime," + LocalDateTime.ofInstant(from, zone) + ")");
-        fl.add("less-than(datetime," + LocalDateTime.ofInstant(to, zone) + ")");
+        fl.add("greater-or-equal(datetime," + filterTime(from, zone) + ")");
+        fl.add("less-than(datetime," + filterTime(to, zone) + ")");
         filters.forEach(fl::add);
         if (!by.isEmpty()) {
             ArrayNode b = a.putArray("by");
             by.forEach(b::add);
         }
         a.put("timezone", timezone);
+        if (pageSize != null) a.put("page_size", pageSize);
         if (pageCursor != null) a.put("page_cursor", pageCursor);
         ObjectNode body = f.objectNode();
         body.putObject("data").put("type", "metric-aggregate").set("attributes", a);

@@ -17,6 +17,13 @@ public final class ReportLimits {
     public static final Period MAX_TIMEFRAME = Period.ofYears(1);
     public static final String MAX_TIMEFRAME_RULE = "The timeframe cannot be longer than 1 year.";
 
+    /** The report filters' rules, in the DTOs' words (checked against the spec by EndpointsMatchSpecTest). */
+    public static final int MAX_FILTER_LIST = 100;
+    public static final String MAX_FILTER_LIST_RULE = "Max of 100 items per list filter.";
+    public static final String ONE_FILTER_RULE = "Only one filter can be used per attribute.";
+    public static final java.util.List<String> SEND_CHANNELS = java.util.List.of("email", "sms", "push-notification", "whatsapp");
+    public static final String SEND_CHANNEL_RULE = "When filtering on send_channel, allowed values are email, sms, push-notification, whatsapp.";
+
     /** A series interval and the longest timeframe it takes (null: only {@link #MAX_TIMEFRAME}). */
     public enum Interval {
         HOURLY(Period.ofDays(7), "7 days"),

@@ -25,13 +25,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * POST /api/metric-aggregates: count, sum_value and unique of one metric's events per interval
  * bucket in the requested timezone, optionally split by event properties ($flow, $message,
- * $attributed_* or any property name).
+ * $attributed_* or any property name) and filtered on the spec's dimensions; the datetime range in the
+ * spec's form only. Rows page by page_size with the top-level links.next, as Klaviyo's do.
  */
 public final class MetricAggregates {
+    /** The spec's measurements and its "dimensions for grouping and filtering" (the by enum), in its order. */
+    public static final List<String> MEASUREMENTS = List.of("count", "sum_value", "unique");
+    public static final List<String> DIMENSIONS = List.of("$attributed_channel", "$attributed_flow", "$attributed_message",
+            "$attributed_variation", "$campaign_channel", "$flow", "$flow_channel", "$message", "$message_send_cohort",
+            "$usage_amount", "$value_currency", "$variation", "$variation_send_cohort", "Bot Click", "Bounce Type",
+            "Campaign Name", "Client Canonical", "Client Name", "Client Type", "Email Domain", "Failure Source", "Failure Type",
+            "From Number", "From Phone Region", "Inbox Provider", "List", "Message Format", "Message Name", "Message Type",
+            "Method", "Segment Count", "Subject", "To Number", "To Phone Region", "URL", "form_id");
+    /** The sort enum: every dimension and measurement, ascending or with '-'. */
+    public static final Set<String> SORTS = java.util.stream.Stream.concat(DIMENSIONS.stream(), MEASUREMENTS.stream())
+            .flatMap(k -> java.util.stream.Stream.of(k, "-" + k)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** A datetime filter's value, and the spec's form of it: "ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)". */
+    private static final Pattern DATETIME_VALUE = Pattern.compile("\\(\\s*datetime\\s*,\\s*([^)]*?)\\s*\\)");
+    private static final Pattern SPEC_DATETIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?");
+
     private final SandboxData data;
     private final Links links;
     private final ObjectMapper mapper;
@@ -58,7 +76,7 @@ public final class MetricAggregates {
         if (metric == null) throw ApiException.invalidBody("/data/attributes/metric_id", "metric_id is required and must name an existing metric.");
         List<String> measurements = new ArrayList<>();
         for (JsonNode m : a.path("measurements")) {
-            if (!Set.of("count", "sum_value", "unique").contains(m.asText())) {
+            if (!MEASUREMENTS.contains(m.asText())) {
                 throw ApiException.invalidBody("/data/attributes/measurements", "'" + m.asText() + "' is not a valid measurement. Allowed values: count, sum_value, unique.");
             }
             measurements.add(m.asText());
@@ -75,26 +93,37 @@ public final class MetricAggregates {
             throw ApiException.invalidBody("/data/attributes/timezone", "'" + a.get("timezone").asText() + "' is not an IANA timezone.");
         }
         Instant from = null, to = null;
+        List<Condition> dimensionFilters = new ArrayList<>();
         for (JsonNode f : a.path("filter")) {
+            Matcher dt = DATETIME_VALUE.matcher(f.asText());
+            while (dt.find()) {
+                if (!SPEC_DATETIME.matcher(dt.group(1)).matches()) {
+                    throw ApiException.invalidBody("/data/attributes/filter", "'" + dt.group(1) + "' is not a valid datetime: use ISO 8601"
+                            + " format (YYYY-MM-DDTHH:MM:SS.mmmmmm), e.g. 2024-03-01T00:00:00, read in the requested timezone.");
+                }
+            }
             for (Condition c : FilterParser.parse(f.asText(), "filter")) {
-                if (!c.field().equals("datetime") || !(c.value() instanceof Instant t)) continue;
-                // Filter datetimes without an offset are read in the requested timezone.
-                Instant at = f.asText().matches(".*\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?\\)$") ? t.atZone(java.time.ZoneOffset.UTC).toLocalDateTime().atZone(zone).toInstant() : t;
+                if (!c.field().equals("datetime")) {
+                    dimensionFilters.add(checkDimensionFilter(c));
+                    continue;
+                }
+                // The spec's datetimes carry no offset: they are read in the requested timezone.
+                Instant at = ((Instant) c.value()).atZone(java.time.ZoneOffset.UTC).toLocalDateTime().atZone(zone).toInstant();
                 switch (c.operator()) {
                     case "greater-or-equal", "greater-than" -> from = at;
                     case "less-than", "less-or-equal" -> to = at;
-                    default -> { }
+                    default -> throw ApiException.invalidBody("/data/attributes/filter", "'" + c.operator()
+                            + "' is not valid for 'datetime'. Allowed operators: greater-or-equal, greater-than, less-or-equal, less-than.");
                 }
             }
         }
-        if (from == null || to == null) {
-            throw ApiException.invalidBody("/data/attributes/filter", "filter must bound datetime on both sides, e.g. [\"greater-or-equal(datetime,2024-03-01T00:00:00)\", \"less-than(datetime,2024-03-08T00:00:00)\"].");
-        }
-        if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(366)) > 0) {
-            throw ApiException.invalidBody("/data/attributes/filter", "The datetime range must be positive and at most 1 year.");
-        }
         List<String> by = new ArrayList<>();
         for (JsonNode b : a.path("by")) by.add(b.asText());
+        String sort = a.path("sort").asText("");
+        if (!sort.isEmpty() && !SORTS.contains(sort)) {
+            throw ApiException.invalidBody("/data/attributes/sort", "'" + sort + "' is not a valid sort. Allowed values: a measurement"
+                    + " (count, sum_value, unique) or a dimension of 'by', optionally prefixed with '-'.");
+        }
         String intervalKey = switch (interval) { case "hour" -> "hourly"; case "week" -> "weekly"; case "month" -> "monthly"; default -> "daily"; };
         List<ZonedDateTime> buckets = buckets(new Timeframes.Window(from.atZone(zone), to.atZone(zone)), intervalKey);
         Map<List<Object>, Object[]> rows = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
@@ -102,6 +131,7 @@ public final class MetricAggregates {
         final int mi = metric;
         data.forEachEvent(from, to, e -> {
             if (data.events().metricIndexOf(e.metric().id()) != mi) return;
+            for (Condition c : dimensionFilters) if (!matches(c, dimension(e, c.field()))) return;
             List<Object> dims = new ArrayList<>();
             for (String k : by) dims.add(dimension(e, k));
             Object[] acc = rows.computeIfAbsent(dims, k -> new Object[]{new long[nb], new BigDecimal[nb], newSets(nb)});
@@ -123,15 +153,17 @@ public final class MetricAggregates {
         ArrayNode dates = attrs.putArray("dates");
         for (ZonedDateTime b : buckets) dates.add(Json.time(b));
         ArrayNode out = attrs.putArray("data");
-        // sort: ±<by key> orders rows by that dimension; page_size/page_cursor page them.
+        // sort: ±<by key> orders rows by that dimension, ±<measurement> by its total over the dates (a dimension not
+        // in 'by' leaves the order); page_size/page_cursor page them.
         List<Map.Entry<List<Object>, Object[]>> ordered = new ArrayList<>(rows.entrySet());
-        String sort = a.path("sort").asText("");
         if (!sort.isEmpty()) {
             boolean desc = sort.startsWith("-");
-            int k = by.indexOf(desc ? sort.substring(1) : sort);
-            if (k < 0) throw ApiException.invalidBody("/data/attributes/sort", "sort must be one of the 'by' keys, optionally prefixed with '-'.");
-            java.util.Comparator<Map.Entry<List<Object>, Object[]>> cmp = java.util.Comparator.comparing(en -> String.valueOf(en.getKey().get(k)));
-            ordered.sort(desc ? cmp.reversed() : cmp);
+            String key = desc ? sort.substring(1) : sort;
+            int k = by.indexOf(key);
+            java.util.Comparator<Map.Entry<List<Object>, Object[]>> cmp = MEASUREMENTS.contains(key)
+                    ? java.util.Comparator.comparingDouble(en -> total(en.getValue(), key))
+                    : k >= 0 ? java.util.Comparator.comparing(en -> String.valueOf(en.getKey().get(k))) : null;
+            if (cmp != null) ordered.sort(desc ? cmp.reversed() : cmp);
         }
         int pageSize = a.path("page_size").isInt() ? a.get("page_size").asInt() : 500;
         if (pageSize < 1 || pageSize > 10_000) throw ApiException.invalidBody("/data/attributes/page_size", "page_size must be between 1 and 10000.");
@@ -168,11 +200,43 @@ public final class MetricAggregates {
                 }
             }
         }
-        ObjectNode l = dn.putObject("links");
-        l.put("self", links.base() + r.path());
-        l.put("next", end < ordered.size() ? links.base() + r.path() + "?page_cursor=" + dev.ksync.sandbox.query.Cursors.encode("a:" + end) : null);
+        // Klaviyo's shape (PostMetricAggregateResponse): data.links has self only; the pages are in the top-level links.
+        String self = links.base() + r.path();
+        dn.putObject("links").put("self", self);
+        ObjectNode l = doc.putObject("links");
+        l.put("self", self);
+        l.put("next", end < ordered.size() ? self + "?page_cursor=" + dev.ksync.sandbox.query.Cursors.encode("a:" + end) : null);
         l.putNull("prev");
         return doc;
+    }
+
+    /** A row's measurement summed over its dates. */
+    @SuppressWarnings("unchecked")
+    private static double total(Object[] acc, String measurement) {
+        return switch (measurement) {
+            case "count" -> java.util.Arrays.stream((long[]) acc[0]).sum();
+            case "sum_value" -> java.util.Arrays.stream((BigDecimal[]) acc[1]).filter(java.util.Objects::nonNull)
+                    .mapToDouble(BigDecimal::doubleValue).sum();
+            default -> java.util.Arrays.stream((Set<Integer>[]) acc[2]).mapToInt(Set::size).sum();
+        };
+    }
+
+    /** A filter on a dimension: the spec's by-dimensions ("for grouping and filtering") with equals or any. */
+    private static Condition checkDimensionFilter(Condition c) {
+        if (!DIMENSIONS.contains(c.field())) {
+            throw ApiException.invalidBody("/data/attributes/filter", "'" + c.field() + "' is not a valid filter field. Allowed fields:"
+                    + " datetime and the dimensions 'by' takes (" + String.join(", ", DIMENSIONS) + ").");
+        }
+        if (!Set.of("equals", "any").contains(c.operator()) || c.operator().equals("any") != (c.value() instanceof List)) {
+            throw ApiException.invalidBody("/data/attributes/filter", "'" + c.operator() + "' is not valid for '" + c.field()
+                    + "'. Allowed operators: equals (one value), any (a list).");
+        }
+        return c;
+    }
+
+    private static boolean matches(Condition c, Object value) {
+        String v = value == null ? "" : String.valueOf(value);
+        return c.values().stream().anyMatch(x -> String.valueOf(x).equals(v));
     }
 
     @SuppressWarnings("unchecked")

@@ -29,6 +29,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class Reports {
             "send_channel", "tag_id", "tag_name", "text_message_format", "variation", "variation_name");
     private static final List<String> CAMPAIGN_GROUPS = List.of("campaign_id", "campaign_message_id", "campaign_message_name",
             "group", "group_name", "send_channel", "tag_id", "tag_name", "text_message_format", "variation", "variation_name");
+    /** The campaign DTO's filter attributes: its group_by keys but group and group_name (the flow DTO's are its group_by keys). */
+    private static final List<String> CAMPAIGN_FILTERS = CAMPAIGN_GROUPS.stream().filter(g -> !g.startsWith("group")).toList();
 
     private final SandboxData data;
     private final Links links;
@@ -134,17 +137,7 @@ public final class Reports {
             groupBy.addAll(List.of(idKey, "send_channel", msgKey));
         }
         List<Condition> filters = FilterParser.parse(a.path("filter").isTextual() ? a.get("filter").asText() : null, "filter");
-        for (Condition c : filters) {
-            if (!allowedGroups.contains(c.field())) {
-                throw ApiException.invalidBody("/data/attributes/filter", "'" + c.field() + "' is not a valid filter field. Allowed fields: "
-                        + String.join(", ", allowedGroups) + ".");
-            }
-            Set<String> ops = c.field().startsWith("tag_") ? Set.of("contains-any", "contains-all") : Set.of("equals", "contains-any");
-            if (!ops.contains(c.operator())) {
-                throw ApiException.invalidBody("/data/attributes/filter", "'" + c.operator() + "' is not valid for '" + c.field() + "'. Allowed operators: "
-                        + String.join(", ", new java.util.TreeSet<>(ops)) + ".");
-            }
-        }
+        checkFilters(filters, flows ? FLOW_GROUPS : CAMPAIGN_FILTERS);
 
         List<ZonedDateTime> buckets = series ? buckets(w, interval) : List.of(w.start());
         // One Statistics per (group key, bucket).
@@ -286,6 +279,36 @@ public final class Reports {
             out.add(g);
         }
         return out;
+    }
+
+    /** The report DTOs' filter rules: fields and operators, one filter per attribute, list lengths, send channels. */
+    private static void checkFilters(List<Condition> filters, List<String> fields) {
+        Set<String> seen = new HashSet<>();
+        for (Condition c : filters) {
+            if (!fields.contains(c.field())) {
+                throw ApiException.invalidBody("/data/attributes/filter", "'" + c.field() + "' is not a valid filter field. Allowed fields: "
+                        + String.join(", ", fields) + ".");
+            }
+            Set<String> ops = c.field().startsWith("tag_") ? Set.of("contains-any", "contains-all") : Set.of("equals", "contains-any");
+            if (!ops.contains(c.operator())) {
+                throw ApiException.invalidBody("/data/attributes/filter", "'" + c.operator() + "' is not valid for '" + c.field() + "'. Allowed operators: "
+                        + String.join(", ", new java.util.TreeSet<>(ops)) + ".");
+            }
+            if (!seen.add(c.field())) {
+                throw ApiException.invalidBody("/data/attributes/filter", "'" + c.field() + "' is filtered more than once. " + ReportLimits.ONE_FILTER_RULE);
+            }
+            if (c.value() instanceof List<?> l && l.size() > ReportLimits.MAX_FILTER_LIST) {
+                throw ApiException.invalidBody("/data/attributes/filter", "The list for '" + c.field() + "' has " + l.size()
+                        + " items. " + ReportLimits.MAX_FILTER_LIST_RULE);
+            }
+            if (c.field().equals("send_channel")) {
+                for (Object v : c.values()) {
+                    if (!ReportLimits.SEND_CHANNELS.contains(String.valueOf(v))) {
+                        throw ApiException.invalidBody("/data/attributes/filter", "'" + v + "' is not a valid send_channel. " + ReportLimits.SEND_CHANNEL_RULE);
+                    }
+                }
+            }
+        }
     }
 
     private Object groupValue(Object msg, String key, String tagId, String channel) {
