@@ -37,8 +37,16 @@ public final class HttpApi {
      * bytes per request. (Not Jetty's minimum data rate: it counts from the request's arrival, so a small body read
      * a moment later on a busy server would fail.)
      */
-    public record Limits(Duration idleTimeout, Duration bodyTimeout) {
+    /**
+     * @param drainTimeout how long a stop waits for the requests in flight to be answered (new connections are refused
+     *                     meanwhile); what is still running then is cut
+     */
+    public record Limits(Duration idleTimeout, Duration bodyTimeout, Duration drainTimeout) {
         public static final Limits DEFAULT = new Limits(Duration.ofSeconds(15), Duration.ofSeconds(60));
+
+        public Limits(Duration idleTimeout, Duration bodyTimeout) {
+            this(idleTimeout, bodyTimeout, Duration.ofSeconds(20));
+        }
     }
 
     private final Ksync ksync;
@@ -77,6 +85,9 @@ public final class HttpApi {
             threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
             c.jetty.threadPool = threads;
             c.jetty.modifyServer(server -> {
+                // A stop (SIGTERM, a rolling deploy) answers the requests in flight before it closes their
+                // connections (Javalin's StatisticsHandler tracks them; without a stop timeout Jetty cuts them at once).
+                server.setStopTimeout(limits.drainTimeout().toMillis());
                 server.setErrorHandler(jettyErrors);
                 server.addEventListener(idleTimeoutOnStart(server, limits.idleTimeout()));
             });
