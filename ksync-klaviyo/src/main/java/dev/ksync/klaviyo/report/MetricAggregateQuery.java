@@ -3,8 +3,8 @@ package dev.ksync.klaviyo.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.klaviyo.wire.KlaviyoTime;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
@@ -52,8 +52,8 @@ public record MetricAggregateQuery(String metricId, List<String> measurements, S
         ZoneId zone = ZoneId.of(timezone);
         // Klaviyo reads these datetimes in the given timezone: send local times without offset
         ArrayNode fl = a.putArray("filter");
-        fl.add("greater-or-equal(datetime," + LocalDateTime.ofInstant(from, zone) + ")");
-        fl.add("less-than(datetime," + LocalDateTime.ofInstant(to, zone) + ")");
+        fl.add("greater-or-equal(datetime," + KlaviyoTime.formatLocal(from, zone) + ")");
+        fl.add("less-than(datetime," + KlaviyoTime.formatLocal(to, zone) + ")");
         filters.forEach(fl::add);
         if (!by.isEmpty()) {
             ArrayNode b = a.putArray("by");
