@@ -59,7 +59,7 @@ public final class Json {
 
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
-    /** A bucket start in its own zone's offset, e.g. 2026-08-28T00:00:00-04:00. */
+    /** A metric-aggregates bucket start in its own zone's offset, e.g. 2026-08-28T00:00:00-04:00. */
     public static String time(java.time.ZonedDateTime t) {
         return LOCAL_TIME.format(t);
     }
