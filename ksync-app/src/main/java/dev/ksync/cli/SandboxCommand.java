@@ -53,12 +53,16 @@ public final class SandboxCommand implements Callable<Integer> {
             defaultValue = "" + SandboxOptions.DEFAULT_TRAIL_DAYS)
     int trailDays;
 
+    @Option(names = "--timezone", description = "The account's timezone, an IANA id such as America/Los_Angeles"
+            + " (default: one the seed picks).")
+    String timezone;
+
     @Override
     public Integer call() throws InterruptedException {
         SandboxOptions options;
         try {
             options = new SandboxOptions(port, seed, profiles, historyDays, apiKey, RateLimitMode.parse(rateLimits),
-                    latencyMs, faults, currency, trailDays);
+                    latencyMs, faults, currency, trailDays, timezone);
         } catch (IllegalArgumentException e) {
             throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", e.getMessage(), Map.of());
         }
@@ -71,8 +75,9 @@ public final class SandboxCommand implements Callable<Integer> {
         }, "sandbox-shutdown"));
         System.out.println(server.baseUrl());
         System.err.printf("Klaviyo sandbox: %d profiles, seed %d, %d days of history, rate limits %s, currency %s,"
-                        + " trail days %d; started in %d ms. API key: %s%n", profiles, seed, historyDays, rateLimits,
-                currency, trailDays, Duration.between(t0, Instant.now()).toMillis(), apiKey);
+                        + " timezone %s, trail days %d; started in %d ms. API key: %s%n", profiles, seed, historyDays,
+                rateLimits, currency, server.data().timezone(), trailDays, Duration.between(t0, Instant.now()).toMillis(),
+                apiKey);
         stopped.await();
         return 0;
     }

@@ -8,6 +8,7 @@ import dev.ksync.klaviyo.Listings;
 import dev.ksync.klaviyo.Partitioning;
 import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.stats.CallStats;
+import dev.ksync.klaviyo.wire.KlaviyoTime;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.klaviyo.wire.Subscriptions;
 import dev.ksync.sync.Mode;
@@ -245,7 +246,7 @@ public final class AudienceSync implements SyncJob<AudienceRequest, AudienceRepo
             // Slices are paged as they come, so the rows of each go to a part of their own, written in slice order.
             // The slices are cut here, as the client cuts explicit bounds, to know which slice a profile is in.
             Optional<Instant> oldest = oldestCreated(client);
-            Instant to = context.clock().instant().plusSeconds(1);
+            Instant to = KlaviyoTime.boundAfter(context.clock().instant());
             if (oldest.isEmpty() || !to.isAfter(oldest.get())) {
                 return Profiles.inOrder(Stream.empty());
             }

@@ -9,6 +9,7 @@ import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.report.MetricAggregate;
 import dev.ksync.klaviyo.report.MetricAggregateQuery;
 import dev.ksync.klaviyo.wire.Event;
+import dev.ksync.klaviyo.wire.KlaviyoTime;
 import dev.ksync.klaviyo.wire.Metric;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +69,7 @@ final class Enrichment {
      */
     void estimate() {
         long before = client.callStats().total().calls();
-        windowEnd = clock.instant().plusSeconds(1);
+        windowEnd = KlaviyoTime.boundAfter(clock.instant());
         for (Metric m : client.list(Listings.METRICS, Query.all()).toList()) {
             for (EngagementKind k : EngagementKind.values()) {
                 // Prefer Klaviyo's own e-mail metric when integrations duplicate the name.

@@ -237,8 +237,8 @@ final class BackfillRun {
         SeriesReport report = client.flowSeriesReport(r);
         Map<LocalDate, List<DailyStat>> out = new HashMap<>();
         for (SeriesReport.Row row : report.results()) {
-            for (int i = 0; i < report.dateTimes().size(); i++) {
-                LocalDate day = LocalDate.ofInstant(report.dateTimes().get(i), zone);
+            for (int i = 0; i < report.days().size(); i++) {
+                LocalDate day = report.days().get(i);
                 if (!w.contains(day)) continue;
                 int k = i;
                 DailyStat s = DailyStat.of(day, row.groupings().get("flow_id"), row.groupings().get("flow_message_id"),

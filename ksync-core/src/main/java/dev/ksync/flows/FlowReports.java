@@ -10,7 +10,6 @@ import dev.ksync.reporting.ReportPlan;
 import dev.ksync.reporting.ReportWindow;
 import dev.ksync.reporting.Statistic;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +32,15 @@ final class FlowReports {
 
     /** @param filter a report filter ({@code contains-any(flow_id,[…])}) or null */
     static List<Line> fetch(KlaviyoClient client, ReportPlan.Shape shape, ReportWindow w, String conversionMetricId,
-                            String filter, ZoneId zone) {
+                            String filter) {
         List<Line> out = new ArrayList<>();
         if (shape == ReportPlan.Shape.SERIES_DAILY) {
             ReportRequest r = ReportRequest.series(STATISTICS, w.timeframe(), conversionMetricId,
                     ReportLimits.Interval.DAILY.wire()).withGroupBy(GROUP_BY).withFilter(filter);
             SeriesReport report = client.flowSeriesReport(r);
             for (SeriesReport.Row row : report.results()) {
-                for (int i = 0; i < report.dateTimes().size(); i++) {
-                    LocalDate day = LocalDate.ofInstant(report.dateTimes().get(i), zone);
+                for (int i = 0; i < report.days().size(); i++) {
+                    LocalDate day = report.days().get(i);
                     if (!w.contains(day)) continue;
                     int at = i;
                     Metrics m = Metrics.from(Statistic.FLOW_COLUMNS, name -> valueAt(row.statistics().get(name), at));

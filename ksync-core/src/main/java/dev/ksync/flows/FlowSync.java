@@ -91,7 +91,7 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
         long rows = 0;
         for (int i = 0; i < plan.calls().size(); i++) {
             ReportWindow w = plan.calls().get(i);
-            List<FlowReports.Line> lines = FlowReports.fetch(client, plan.shape(), w, metric.id(), sel.reportFilter(), account.zone());
+            List<FlowReports.Line> lines = FlowReports.fetch(client, plan.shape(), w, metric.id(), sel.reportFilter());
             lines = lines.stream().filter(l -> sel.allows(l.flowId(), l.messageId())).toList();
             List<String> unknown = lines.stream().map(FlowReports.Line::flowId)
                     .filter(id -> !flows.containsKey(id) && lookedUp.add(id)).distinct().sorted().toList();

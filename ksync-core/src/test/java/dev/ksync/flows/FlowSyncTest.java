@@ -66,10 +66,14 @@ class FlowSyncTest {
     }
 
     static Run run(FlowSyncRequest req, ReportQuota quota, int rowBudget) {
-        FlowSync sync = new FlowSync(new FlowSync.Settings(Optional.empty(), rowBudget), quota, fx.clock);
+        return run(fx, req, quota, rowBudget);
+    }
+
+    static Run run(ReportSandbox on, FlowSyncRequest req, ReportQuota quota, int rowBudget) {
+        FlowSync sync = new FlowSync(new FlowSync.Settings(Optional.empty(), rowBudget), quota, on.clock);
         ReportSandbox.Capture csv = new ReportSandbox.Capture(FlowSchema.HEADER);
-        KlaviyoClient client = fx.client();
-        return new Run(sync.run(req, SyncContext.direct(fx.clock, client), csv), csv);
+        KlaviyoClient client = on.client();
+        return new Run(sync.run(req, SyncContext.direct(on.clock, client), csv), csv);
     }
 
     @Test
@@ -77,18 +81,40 @@ class FlowSyncTest {
         LocalDate first = today.minusDays(80), last = today.minusDays(6); // 75 days: two series windows
         Run r = run(FlowSyncRequest.builder().between(first, last).build());
         assertThat(r.report().plan().reportCalls()).isEqualTo(2);
+        assertThat(r.csv().rows()).hasSizeGreaterThan(100);
+        assertEveryCellIsTheRecount(fx, r, first, last);
+    }
 
+    @Test
+    void west_of_utc_each_day_holds_its_own_local_days_events() {
+        // Klaviyo labels each series bucket's local midnight +00:00: read as an instant, a Los Angeles day would
+        // land on the day before and the window's first day would be lost
+        ZoneId la = ZoneId.of("America/Los_Angeles");
+        try (ReportSandbox west = new ReportSandbox(800, la.getId())) {
+            LocalDate today = LocalDate.now(west.clock.withZone(la));
+            LocalDate first = today.minusDays(30), last = today.minusDays(2);
+            Run r = run(west, FlowSyncRequest.builder().between(first, last).build(), FULL, 50_000);
+            assertThat(r.report().zone()).isEqualTo(la);
+            assertThat(r.csv().rows()).hasSizeGreaterThan(20);
+            assertThat(r.csv().rows()).anySatisfy(row -> assertThat(row.get("Day")).isEqualTo(first.toString()));
+            assertEveryCellIsTheRecount(west, r, first, last);
+        }
+    }
+
+    /** Every row's day and cells equal a recount of the sandbox's raw events per account-local day, none missing. */
+    private static void assertEveryCellIsTheRecount(ReportSandbox on, Run r, LocalDate first, LocalDate last) {
+        SandboxData data = on.sandbox.data();
+        ZoneId zone = data.timezone();
         Map<String, String> metricIds = new HashMap<>();
         data.metrics().forEach(m -> metricIds.putIfAbsent(m.name(), m.id()));
         Instant from = first.atStartOfDay(zone).toInstant(), to = last.plusDays(1).atStartOfDay(zone).toInstant();
-        Map<String, EventTruth.Counter> truth = EventTruth.count(fx.client(), metricIds, r.report().conversionMetric().id(),
+        Map<String, EventTruth.Counter> truth = EventTruth.count(on.client(), metricIds, r.report().conversionMetric().id(),
                 from, to,
                 e -> EventTruth.prop(e, "$flow") == null ? null : EventTruth.prop(e, "$message") + "|" + EventTruth.day(e, zone),
                 e -> EventTruth.prop(e, "$attributed_flow") == null ? null
                         : EventTruth.prop(e, "$attributed_message") + "|" + EventTruth.day(e, zone));
 
         List<Map<String, String>> rows = r.csv().rows();
-        assertThat(rows).hasSizeGreaterThan(100);
         assertThat(rows.stream().map(x -> x.get("Flow Message ID") + "|" + x.get("Day")).collect(Collectors.toSet()))
                 .isEqualTo(truth.keySet());
         for (Map<String, String> row : rows) {

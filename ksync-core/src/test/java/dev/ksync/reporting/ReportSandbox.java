@@ -39,7 +39,12 @@ public final class ReportSandbox implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public ReportSandbox(int profiles) {
-        this.sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles)
+        this(profiles, null);
+    }
+
+    /** @param timezone the account's timezone, or null for the one the sandbox's seed picks */
+    public ReportSandbox(int profiles, String timezone) {
+        this.sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles).withTimezone(timezone)
                 .withRateLimits(RateLimitMode.scaled(RATE_SCALE)), clock);
         AppConfig config = AppConfig.load(Map.of("KLAVIYO_BASE_URL", sandbox.baseUrl(), "KLAVIYO_API_KEY", "pk_sandbox",
                 "KLAVIYO_ENABLE", "true", "KLAVIYO_RATE_SCALE", String.valueOf(RATE_SCALE)));

@@ -217,7 +217,7 @@ public final class KlaviyoClient implements AutoCloseable {
         }
         Partitioning p = q.partitioning();
         Instant from = p.from() != null ? p.from() : oldest(listing, field, key, filters, q.parentId());
-        Instant to = p.to() != null ? p.to() : clock.instant().plusSeconds(1);
+        Instant to = p.to() != null ? p.to() : KlaviyoTime.boundAfter(clock.instant());
         if (from == null || !to.isAfter(from)) return Stream.empty();
         int concurrency = concurrency(ep, q.predictive());
         List<Slice> slices = new ArrayList<>();

@@ -10,9 +10,11 @@ package dev.ksync.sandbox;
  * @param trailDays days after its send day over which a campaign send's opens, clicks, orders, unsubscribes and spam
  *                  complaints arrive (0, the default: all on the send day); with a clock ahead of a client's, a
  *                  client then sees a recent campaign's statistics grow as its own days pass, as Klaviyo's do
+ * @param timezone the account's timezone (an IANA id such as America/Los_Angeles), or null for the one the seed picks
  */
 public record SandboxOptions(int port, long seed, int profiles, int historyDays, String apiKey,
-                             RateLimitMode rateLimits, int latencyMs, double faults, String currency, int trailDays) {
+                             RateLimitMode rateLimits, int latencyMs, double faults, String currency, int trailDays,
+                             String timezone) {
 
     public static final int DEFAULT_PORT = 0;
     public static final long DEFAULT_SEED = 42;
@@ -32,21 +34,29 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
         if (!(faults >= 0.0 && faults <= 1.0)) throw new IllegalArgumentException("faults must be 0.0..1.0, got " + faults);
         if (currency == null || !currency.matches("[A-Z]{3}")) throw new IllegalArgumentException("currency must be an ISO 4217 code like EUR, got " + currency);
         if (trailDays < 0 || trailDays > 30) throw new IllegalArgumentException("trail-days must be 0..30, got " + trailDays);
+        if (timezone != null) {
+            try {
+                java.time.ZoneId.of(timezone);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("timezone must be an IANA zone like America/New_York, got " + timezone);
+            }
+        }
     }
 
     public static SandboxOptions defaults() {
         return new SandboxOptions(DEFAULT_PORT, DEFAULT_SEED, DEFAULT_PROFILES, DEFAULT_HISTORY_DAYS, DEFAULT_API_KEY,
-                RateLimitMode.REAL, 0, 0.0, DEFAULT_CURRENCY, DEFAULT_TRAIL_DAYS);
+                RateLimitMode.REAL, 0, 0.0, DEFAULT_CURRENCY, DEFAULT_TRAIL_DAYS, null);
     }
 
-    public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
-    public SandboxOptions withSeed(long s) { return new SandboxOptions(port, s, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
-    public SandboxOptions withProfiles(int n) { return new SandboxOptions(port, seed, n, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
-    public SandboxOptions withHistoryDays(int d) { return new SandboxOptions(port, seed, profiles, d, apiKey, rateLimits, latencyMs, faults, currency, trailDays); }
-    public SandboxOptions withApiKey(String k) { return new SandboxOptions(port, seed, profiles, historyDays, k, rateLimits, latencyMs, faults, currency, trailDays); }
-    public SandboxOptions withRateLimits(RateLimitMode m) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, m, latencyMs, faults, currency, trailDays); }
-    public SandboxOptions withLatencyMs(int ms) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, ms, faults, currency, trailDays); }
-    public SandboxOptions withFaults(double p) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, p, currency, trailDays); }
-    public SandboxOptions withTrailDays(int d) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, d); }
-    public SandboxOptions withCurrency(String c) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, c, trailDays); }
+    public SandboxOptions withPort(int p) { return new SandboxOptions(p, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays, timezone); }
+    public SandboxOptions withSeed(long s) { return new SandboxOptions(port, s, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays, timezone); }
+    public SandboxOptions withProfiles(int n) { return new SandboxOptions(port, seed, n, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays, timezone); }
+    public SandboxOptions withHistoryDays(int d) { return new SandboxOptions(port, seed, profiles, d, apiKey, rateLimits, latencyMs, faults, currency, trailDays, timezone); }
+    public SandboxOptions withApiKey(String k) { return new SandboxOptions(port, seed, profiles, historyDays, k, rateLimits, latencyMs, faults, currency, trailDays, timezone); }
+    public SandboxOptions withRateLimits(RateLimitMode m) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, m, latencyMs, faults, currency, trailDays, timezone); }
+    public SandboxOptions withLatencyMs(int ms) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, ms, faults, currency, trailDays, timezone); }
+    public SandboxOptions withFaults(double p) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, p, currency, trailDays, timezone); }
+    public SandboxOptions withTrailDays(int d) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, d, timezone); }
+    public SandboxOptions withTimezone(String z) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, currency, trailDays, z); }
+    public SandboxOptions withCurrency(String c) { return new SandboxOptions(port, seed, profiles, historyDays, apiKey, rateLimits, latencyMs, faults, c, trailDays, timezone); }
 }

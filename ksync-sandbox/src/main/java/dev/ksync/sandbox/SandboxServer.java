@@ -59,7 +59,7 @@ public final class SandboxServer implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         long t0 = System.nanoTime();
         this.data = SandboxData.generate(options.seed(), options.profiles(), options.historyDays(), options.currency(),
-                options.trailDays(), clock);
+                options.trailDays(), options.timezone() == null ? null : java.time.ZoneId.of(options.timezone()), clock);
         this.limiter = new RateLimiter(options.rateLimits(), clock);
         this.faults = new Faults(options.seed(), options.faults());
         Endpoints endpoints = new Endpoints();

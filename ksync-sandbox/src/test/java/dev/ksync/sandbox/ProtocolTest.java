@@ -72,6 +72,14 @@ class ProtocolTest {
     }
 
     @Test
+    void a_filter_datetime_finer_than_microseconds_is_400_on_the_filter() {
+        SandboxClient.Answer nanos = client.get("/api/events?filter=" + q("less-than(datetime,2026-12-02T03:51:47.650332214Z)"));
+        assertThat(error(nanos, 400)).startsWith("invalid: ").contains("more than 6 fractional-second digits");
+        assertThat(nanos.json().at("/errors/0/source/parameter").asText()).isEqualTo("filter");
+        assertThat(client.get("/api/events?filter=" + q("less-than(datetime,2026-12-02T03:51:47.650332Z)")).status()).isEqualTo(200);
+    }
+
+    @Test
     void filters_select_what_they_say() {
         var d = server.data();
         var p = d.profile(11);

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Klaviyo datetimes as they really arrive: {@code 2026-09-04T13:38:44.942300+00:00},
@@ -81,8 +82,22 @@ public final class KlaviyoTime {
         return v;
     }
 
-    /** The form filters take: {@code 2024-01-01T00:00:00Z} (seconds; finer precision kept when present). */
+    /**
+     * The form filters take: {@code 2024-01-01T00:00:00Z}, with a fraction only when the instant has one, and never
+     * finer than microseconds: Klaviyo keeps microseconds ({@code …13:38:44.942300+00:00}) and its filters take at most
+     * 6 fractional digits, so nanoseconds are cut.
+     */
     public static String format(Instant t) {
-        return DateTimeFormatter.ISO_INSTANT.format(t);
+        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /**
+     * An exclusive upper bound that takes in everything up to {@code now}: a second past it, rounded up to a whole
+     * second, so a filter built from the clock reads {@code less-than(datetime,2026-12-02T03:51:49Z)}, never a bound
+     * with the clock's nanoseconds, and never one before now.
+     */
+    public static Instant boundAfter(Instant now) {
+        Instant t = now.plusSeconds(1);
+        return t.getNano() == 0 ? t : t.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     }
 }

@@ -87,7 +87,7 @@ class ReportLimitsAgreeWithSandboxTest {
                 }
                 built++;
                 if (c.interval() == null) assertThat(client.flowValuesReport(request)).as(c.toString()).isNotNull();
-                else assertThat(client.flowSeriesReport(request).dateTimes()).as(c.toString()).isNotEmpty();
+                else assertThat(client.flowSeriesReport(request).days()).as(c.toString()).isNotEmpty();
             }
             // every built request was sent once and answered 200 (a 400 would have thrown); refused ones sent nothing
             assertThat(client.callStats().total().calls()).isEqualTo(built);

@@ -37,4 +37,24 @@ class KlaviyoTimeTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> KlaviyoTime.parse(text))
                 .isInstanceOf(java.time.DateTimeException.class);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2026-12-02T03:51:47.650332214Z | 2026-12-02T03:51:47.650332Z",
+            "2026-12-02T03:51:47.650300Z    | 2026-12-02T03:51:47.650300Z",
+            "2026-12-02T03:51:47Z           | 2026-12-02T03:51:47Z"})
+    void filter_datetimes_carry_at_most_microseconds(String instant, String written) {
+        assertThat(KlaviyoTime.format(Instant.parse(instant))).isEqualTo(written);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2026-12-02T03:51:47.650332214Z | 2026-12-02T03:51:49Z",
+            "2026-12-02T03:51:47.000000001Z | 2026-12-02T03:51:49Z",
+            "2026-12-02T03:51:47Z           | 2026-12-02T03:51:48Z"})
+    void a_bound_after_now_is_a_whole_second_at_least_a_second_past_it(String now, String bound) {
+        Instant b = KlaviyoTime.boundAfter(Instant.parse(now));
+        assertThat(b).isEqualTo(Instant.parse(bound)).isAfterOrEqualTo(Instant.parse(now).plusSeconds(1));
+        assertThat(KlaviyoTime.format(b)).isEqualTo(bound);
+    }
 }

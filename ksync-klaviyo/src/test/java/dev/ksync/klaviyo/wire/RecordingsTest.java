@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -172,11 +173,13 @@ class RecordingsTest {
     }
 
     @Test
-    void flow_series_report_parses_dates_and_adopts_the_daily_window() {
+    void flow_series_report_reads_each_bucket_as_the_date_written_and_adopts_the_daily_window() {
         transport.then(c -> answer(SpecFiles.recorded("nickdnk_klaviyo-php-sdk__query_flow_series.200.json")));
         SeriesReport r = client.flowSeriesReport(ReportRequest.series(List.of("opens", "recipients"),
                 Timeframe.key("last_7_days"), "PlacedOrderId", "daily"));
-        assertThat(r.dateTimes()).hasSize(8).first().isEqualTo(Instant.parse("2026-08-28T00:00:00Z"));
+        // a Europe/Copenhagen account: its local midnights, labelled +00:00, are the days
+        assertThat(r.days()).hasSize(8).first().isEqualTo(LocalDate.parse("2026-08-28"));
+        assertThat(r.days().getLast()).isEqualTo(LocalDate.parse("2026-09-04"));
         assertThat(r.results()).isEmpty();
         assertThat(budgets.forCall(Endpoints.FLOW_SERIES_REPORT, false).windows()).contains(
                 new Window(1, Duration.ofSeconds(1)), new Window(2, Duration.ofSeconds(60)), new Window(225, Duration.ofDays(1)));

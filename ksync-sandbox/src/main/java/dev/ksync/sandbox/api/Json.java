@@ -59,9 +59,20 @@ public final class Json {
 
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
-    /** A bucket start in its own zone's offset, e.g. 2026-08-28T00:00:00-04:00. */
+    /** A metric-aggregates bucket start in its own zone's offset, e.g. 2026-08-28T00:00:00-04:00. */
     public static String time(java.time.ZonedDateTime t) {
         return LOCAL_TIME.format(t);
+    }
+
+    private static final DateTimeFormatter LOCAL_LABELLED_UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+00:00'");
+
+    /**
+     * A series report's bucket start as Klaviyo writes it: the account-local date-time labelled {@code +00:00}, not
+     * the true instant (a Europe/Copenhagen account's recorded query_flow_series answers "2026-08-28T00:00:00+00:00"
+     * for its local midnight), e.g. 2026-08-28T00:00:00+00:00 for New York's midnight of that day.
+     */
+    public static String localLabelledUtc(java.time.ZonedDateTime t) {
+        return LOCAL_LABELLED_UTC.format(t.toLocalDateTime());
     }
 
     public static ObjectNode obj() { return NODES.objectNode(); }

@@ -60,7 +60,13 @@ public final class SandboxData {
     /** {@code trailDays}: days after its send day over which a campaign send's follow-up events arrive. */
     public static SandboxData generate(long seed, int profileCount, int historyDays, String currency, int trailDays,
                                        Clock clock) {
-        ZoneId zone = ZoneId.of(ZONES[Rng.below(Rng.hash(seed, 0), ZONES.length)]);
+        return generate(seed, profileCount, historyDays, currency, trailDays, null, clock);
+    }
+
+    /** {@code timezone}: the account's timezone, or null for the one the seed picks. */
+    public static SandboxData generate(long seed, int profileCount, int historyDays, String currency, int trailDays,
+                                       ZoneId timezone, Clock clock) {
+        ZoneId zone = timezone != null ? timezone : ZoneId.of(ZONES[Rng.below(Rng.hash(seed, 0), ZONES.length)]);
         LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         LocalDate firstDay = today.minusDays(historyDays);
         Catalog catalog = Catalog.generate(seed, zone, currency, firstDay, historyDays);

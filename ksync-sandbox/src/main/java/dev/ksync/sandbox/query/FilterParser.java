@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Klaviyo's filter grammar: {@code op(field,value)} terms joined by commas or {@code and(...)};
@@ -121,11 +122,20 @@ public final class FilterParser {
         return bare(bare);
     }
 
+    /**
+     * A time with more than 6 fractional digits. Klaviyo's datetimes go to microseconds and the spec documents none
+     * finer; refusing them shows a client that sends its clock's nanoseconds.
+     */
+    private static final Pattern PAST_MICROS = Pattern.compile("\\d:\\d{2}\\.\\d{7,}");
+
     private Object bare(String s) {
         if (s.equals("true")) return Boolean.TRUE;
         if (s.equals("false")) return Boolean.FALSE;
         if (s.equals("null")) return null;
         if (s.matches("-?\\d+(\\.\\d+)?")) return new BigDecimal(s);
+        if (PAST_MICROS.matcher(s).find()) {
+            throw error("'" + s + "' has more than 6 fractional-second digits; datetimes go to microseconds at most");
+        }
         Instant t = parseDatetime(s);
         if (t != null) return t;
         throw error("'" + s + "' is not a valid value; quote strings (\"text\"), write datetimes as ISO-8601 (2024-01-01T00:00:00Z)");

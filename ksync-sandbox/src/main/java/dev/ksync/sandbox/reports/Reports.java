@@ -210,7 +210,7 @@ public final class Reports {
         }
         if (series) {
             ArrayNode dt = attrs.putArray("date_times");
-            for (ZonedDateTime b : buckets) dt.add(Json.time(b));
+            for (ZonedDateTime b : buckets) dt.add(Json.localLabelledUtc(b));
         }
         ObjectNode rel = dn.putObject("relationships");
         ObjectNode r1 = rel.putObject(flows ? "flows" : "campaigns");
