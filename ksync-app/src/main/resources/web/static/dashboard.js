@@ -153,7 +153,7 @@
   function renderTotals(t) {
     const box = $("totals");
     box.replaceChildren();
-    for (const [source, title] of [["all", "All email"], ["flows", "Flows"], ["campaigns", "Campaigns"]]) {
+    for (const [source, title] of [["all", "All email"], ["flows", "Flows"], ["campaigns", "Campaigns (email)"]]) {
       const card = document.createElement("div");
       card.className = "card";
       const h = document.createElement("h2");
@@ -188,7 +188,8 @@
   function renderTop(id, top) {
     const body = $(id).querySelector("tbody");
     body.replaceChildren();
-    $(id + "-source").textContent = top.source === "none" ? "" : "(from the " + top.source + ")";
+    $(id + "-source").textContent = top.source === "none" ? ""
+      : "(from the " + (top.source === "both" ? "snapshot and the backfill" : top.source) + ")";
     if (top.items.length === 0) {
       const tr = document.createElement("tr");
       const td = document.createElement("td");
@@ -293,10 +294,10 @@
     const xs = s.days.map((day) => Date.parse(day + "T00:00:00Z") / 1000);
     const num = (a) => a.map(Number);
     draw("revenue", $("chart-revenue"),
-        [line("Flows", COLORS.flows, "money"), line("Campaigns", COLORS.campaigns, "money")],
+        [line("Flows", COLORS.flows, "money"), line("Campaigns (email)", COLORS.campaigns, "money")],
         [xs, num(s.flows.revenue), num(s.campaigns.revenue)], [axis("money")]);
     draw("orders", $("chart-orders"),
-        [line("Flows", COLORS.flows, "count"), line("Campaigns", COLORS.campaigns, "count")],
+        [line("Flows", COLORS.flows, "count"), line("Campaigns (email)", COLORS.campaigns, "count")],
         [xs, s.flows.orders, s.campaigns.orders], [axis("count")]);
     draw("engagement", $("chart-engagement"),
         [line("Unique opens", COLORS.opens, "count"), line("Unique clicks", COLORS.clicks, "count")],

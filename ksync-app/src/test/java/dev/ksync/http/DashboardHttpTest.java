@@ -169,7 +169,7 @@ class DashboardHttpTest {
             assertThat(d.get("currencySource").asText()).isEqualTo("account");
             assertThat(d.get("backfill").asBoolean()).isTrue();
             JsonNode top = d.get("topFlows");
-            assertThat(top.get("source").asText()).isEqualTo("backfill");
+            assertThat(top.get("source").asText()).isEqualTo("both"); // the snapshot's days, the backfill's old one
             assertThat(top.get("items").get(0).get("id").asText()).isEqualTo("BFX");
             assertThat(top.get("items").get(0).get("name").asText()).isEqualTo("Winback <b>");
             assertThat(top.get("items").get(0).get("revenue").decimalValue()).isEqualByComparingTo("123458.00");
@@ -178,6 +178,66 @@ class DashboardHttpTest {
                 h.execute("delete from backfill_flow_daily where account_id = 'acme'");
                 h.execute("delete from backfill_flows where account_id = 'acme'");
                 h.execute("delete from backfill_status where account_id = 'acme'");
+            });
+        }
+    }
+
+    @Test
+    void campaigns_are_email_on_every_day_and_a_day_the_snapshot_covers_is_its_own_even_without_a_row()
+            throws Exception {
+        List<LocalDate> sent = new ArrayList<>();
+        snapshot.get("series").get("campaigns").forEach(row -> sent.add(LocalDate.parse(row.get("day").asText())));
+        assertThat(sent).as("the sandbox sent campaigns in the window").hasSizeGreaterThan(1);
+        // a day between two of the update's campaign days without one: the update asked for it, so it is a zero day
+        LocalDate quiet = sent.getFirst().datesUntil(sent.getLast()).filter(d -> !sent.contains(d)).findFirst()
+                .orElseThrow();
+        LocalDate old = mailDays().getFirst().minusDays(100), last = mailDays().getLast();
+        var jdbi = rig.server().ksync.database().jdbi();
+        jdbi.useHandle(h -> {
+            h.execute("insert into backfill_campaigns (account_id, campaign_id, name, channel, data) values"
+                    + " ('acme', 'BFE', 'Old email', 'email', '{}'), ('acme', 'BFS', 'Old sms', 'sms', '{}'),"
+                    + " ('acme', 'BFQ', 'Quiet email', 'email', '{}'), ('acme', 'BFT', 'Text', 'sms', '{}')");
+            String row = "insert into backfill_campaign_daily (account_id, day, campaign_id, message_id, channel,"
+                    + " delivered, opens_unique, clicks_unique, conversions, conversion_value)"
+                    + " values ('acme', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            h.execute(row, old, "BFE", "e1", "email", 1000, 300, 50, 4, new BigDecimal("100.00"));
+            h.execute(row, old, "BFS", "s1", "sms", 2000, 0, 90, 9, new BigDecimal("900000.00"));
+            h.execute(row, quiet, "BFQ", "q1", "email", 777, 70, 7, 1, new BigDecimal("77.00"));
+            h.execute(row, quiet, "BFT", "t1", "sms", 555, 0, 5, 1, new BigDecimal("800000.00"));
+            h.execute(row, sent.getFirst(), "BFT", "t2", "sms", 3000, 0, 5, 1, new BigDecimal("700000.00"));
+        });
+        try {
+            JsonNode d = dashboard("acme", "?start=" + old + "&end=" + last);
+
+            JsonNode want = snapshot.get("totals").get("campaigns");
+            JsonNode got = d.get("totals").get("campaigns");
+            // the update's email campaigns, plus the backfill's email campaign on a day the update did not ask for
+            assertThat(got.get("delivered").asLong()).isEqualTo(want.get("delivered").asLong() + 1000);
+            assertThat(got.get("orders").asLong()).isEqualTo(want.get("placedOrders").asLong() + 4);
+            assertThat(got.get("revenue").decimalValue())
+                    .isEqualByComparingTo(want.get("revenue").decimalValue().add(new BigDecimal("100.00")));
+            List<String> seriesDays = new ArrayList<>();
+            d.get("series").get("days").forEach(n -> seriesDays.add(n.asText()));
+            JsonNode campaigns = d.get("series").get("campaigns");
+            assertThat(campaigns.get("delivered").get(seriesDays.indexOf(old.toString())).asLong()).isEqualTo(1000);
+            assertThat(campaigns.get("delivered").get(seriesDays.indexOf(quiet.toString())).asLong()).isZero();
+            // the top campaigns take each day from where the totals do: no SMS, no quiet-day backfill row
+            JsonNode top = d.get("topCampaigns");
+            assertThat(top.get("source").asText()).isEqualTo("both");
+            List<String> ids = new ArrayList<>();
+            BigDecimal listed = BigDecimal.ZERO;
+            for (JsonNode item : top.get("items")) {
+                ids.add(item.get("id").asText());
+                listed = listed.add(item.get("revenue").decimalValue());
+            }
+            assertThat(ids).contains("BFE").doesNotContain("BFS", "BFT", "BFQ");
+            if (ids.size() < 10) {
+                assertThat(listed).isEqualByComparingTo(got.get("revenue").decimalValue());
+            }
+        } finally {
+            jdbi.useHandle(h -> {
+                h.execute("delete from backfill_campaign_daily where account_id = 'acme'");
+                h.execute("delete from backfill_campaigns where account_id = 'acme'");
             });
         }
     }

@@ -125,6 +125,45 @@ class DashboardUpdateHttpTest {
     }
 
     @Test
+    void an_explicit_patch_of_a_nightly_patch_snapshot_may_replace_only_the_days_its_upload_holds() throws Exception {
+        HttpResponse<String> first = rig.server().get("/api/dashboard/update?accountId=patchy&idempotency=patchy-1"
+                + "&token=" + SECRET, null);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        HttpResponse<String> second = rig.server().get("/api/dashboard/update?accountId=patchy&idempotency=patchy-2"
+                + "&token=" + SECRET, null);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        JsonNode n = json.readTree(second.body());
+        long id = n.path("snapshotId").asLong();
+        String start = n.path("patch").path("start").asText(), end = n.path("patch").path("end").asText();
+        JsonNode before = json.readTree(rig.server().get("/api/snapshots/" + id, SECRET).body());
+        String earlier = java.time.LocalDate.parse(start).minusDays(6).toString();
+
+        HttpResponse<String> wide = rig.server().post("/api/snapshots/process", SECRET,
+                "{\"snapshotId\":" + id + ",\"start\":\"" + earlier + "\",\"end\":\"" + end + "\"}");
+
+        assertThat(wide.statusCode()).as(wide.body()).isEqualTo(422);
+        JsonNode e = json.readTree(wide.body());
+        assertThat(e.path("error").asText()).isEqualTo("patch_outside_upload");
+        assertThat(e.path("message").asText()).contains(start + ".." + end);
+        assertThat(e.path("details").path("field").asText()).isEqualTo("start");
+        assertThat(e.path("details").path("value").asText()).isEqualTo(earlier);
+        assertThat(e.path("details").path("allowedStart").asText()).isEqualTo(start);
+        assertThat(e.path("details").path("allowedEnd").asText()).isEqualTo(end);
+        JsonNode after = json.readTree(rig.server().get("/api/snapshots/" + id, SECRET).body());
+        assertThat(after.path("series")).isEqualTo(before.path("series"));
+        assertThat(after.path("totals")).isEqualTo(before.path("totals"));
+
+        // the days it holds: as before, and twice leaves the same rows
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> inside = rig.server().post("/api/snapshots/process", SECRET,
+                    "{\"snapshotId\":" + id + ",\"start\":\"" + start + "\",\"end\":\"" + end + "\"}");
+            assertThat(inside.statusCode()).as(inside.body()).isEqualTo(200);
+            assertThat(json.readTree(inside.body()).path("series")).isEqualTo(before.path("series"));
+            assertThat(json.readTree(inside.body()).path("totals")).isEqualTo(before.path("totals"));
+        }
+    }
+
+    @Test
     void a_dry_run_GET_without_a_key_leaves_the_days_nightly_key_to_the_live_GET_and_the_schedule() throws Exception {
         AccountId dawn = new AccountId("dawn");
         String dryRun = "/api/dashboard/update?mode=dry-run&fast=1&days=7&accountId=dawn&token=" + SECRET;

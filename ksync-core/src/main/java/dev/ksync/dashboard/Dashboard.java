@@ -37,12 +37,14 @@ import org.jdbi.v3.core.Jdbi;
  * The dashboard of one account over a range, computed in PostgreSQL: the daily series and the totals are aggregated
  * by SQL (one row per day comes back, never one per message or order).
  *
- * <p>Where the numbers come from, per day and source (flows, campaigns): the newest ready snapshot's series row when
- * it has one (the nightly update keeps its recent days patched, so it is fresher), else the sums of the backfill's
- * daily statistics. Subscriber counts come from the snapshot. Top flows and campaigns come from the backfill's daily
- * statistics when it has any in the range, else from the newest ready snapshot's sums per flow and campaign and day
- * (table snapshot_tops, stored when the snapshot was made ready; its days only). The currency is Klaviyo's account
- * currency as the newest update read it, else the backfill's orders', else USD.
+ * <p>Where the numbers come from, per day and source (flows, campaigns): the newest ready snapshot on the days it
+ * covers (the days its updates asked Klaviyo for, table snapshot_coverage; its series row, zero where it has none:
+ * the nightly update keeps its recent days patched, so it is fresher), else the sums of the backfill's daily
+ * statistics. Campaigns are those of the update's one channel ({@link Upload#CAMPAIGN_CHANNEL}, email) on every day,
+ * flows every channel, as the update's CSVs hold them. Subscriber counts come from the snapshot. Top flows and
+ * campaigns take each day from the same place (the snapshot's sums per item and day, table snapshot_tops, or the
+ * backfill's), so they add up to the totals. The currency is Klaviyo's account currency as the newest update read
+ * it, else the backfill's orders', else USD.
  */
 public final class Dashboard {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dashboard.class);
@@ -78,13 +80,11 @@ public final class Dashboard {
             String mail = mailSql();
             Series series = series(h, mail, id, range, snapshotId);
             Totals totals = totals(h, mail, id, range, snapshotId, series);
-            Top flows = top(h, "flow", id, range);
-            Top campaigns = top(h, "campaign", id, range);
-            if (flows.items().isEmpty() && campaigns.items().isEmpty() && ready.isPresent()
-                    && topsStored(h, ready.get().id())) {
-                flows = snapshotTop(h, "flow", ready.get().id(), range);
-                campaigns = snapshotTop(h, "campaign", ready.get().id(), range);
+            if (ready.isPresent()) {
+                storeTops(h, ready.get().id());
             }
+            Top flows = top(h, "flow", id, range, snapshotId);
+            Top campaigns = top(h, "campaign", id, range, snapshotId);
             Currency currency = currency(h, id);
             return new DashboardView(id.value(), account.name(), zone.getId(), currency.code(), currency.source(),
                     range.start(), range.end(), series, totals, flows,
@@ -144,78 +144,71 @@ public final class Dashboard {
     }
 
     /**
-     * Whether the snapshot's top sums are stored; a snapshot made ready before they were stored with it gets them
+     * Makes sure the snapshot's top sums are stored: a snapshot made ready before they were stored with it gets them
      * computed from its CSVs now, once.
      */
-    private boolean topsStored(Handle h, long snapshotId) {
+    private void storeTops(Handle h, long snapshotId) {
         try {
             processor.storeTopsOnce(h, snapshotId);
-            return true;
         } catch (KsyncException e) {
             // the top lists are a side dish: an unreadable CSV must not take the series and totals down
             log.warn("Top flows and campaigns of snapshot {} unavailable: {}", snapshotId, e.getMessage());
-            return false;
         }
     }
 
     /**
-     * Top flows ({@code kind} "flow") or campaigns ("campaign") by revenue from a snapshot's sums: counts summed, the
-     * revenue summed then rounded to cents, the name of the item's latest day in the range (its id when blank).
+     * The days of the range each source takes from the snapshot ({@code covered}: its rows there, zero where it has
+     * none), and the backfill's daily statistics of the dashboard's channels ({@code bf}; campaigns: the channel of
+     * the update's campaigns.csv, flows: every channel, as flows.csv).
      */
-    private static Top snapshotTop(Handle h, String kind, long snapshotId, DashboardRange range) {
-        List<TopItem> items = h.createQuery("""
-                        select item_id as id,
-                               coalesce(nullif((array_agg(name order by day desc))[1], ''), item_id) as name,
-                               sum(delivered) as delivered, sum(opens) as opens, sum(clicks) as clicks,
-                               sum(orders) as orders, round(sum(revenue), 2) as revenue
-                        from snapshot_tops
-                        where snapshot_id = :snapshot and kind = :kind and day between :start and :end
-                        group by item_id
-                        order by revenue desc, delivered desc, item_id collate "C"
-                        limit\s""" + TOP)
-                .bind("snapshot", snapshotId).bind("kind", kind).bind("start", range.start()).bind("end", range.end())
-                .map((rs, ctx) -> new TopItem(rs.getString("id"), rs.getString("name"), rs.getLong("delivered"),
-                        rs.getLong("opens"), rs.getLong("clicks"), rs.getLong("orders"), rs.getBigDecimal("revenue")))
-                .list();
-        return new Top(items.isEmpty() ? "none" : "snapshot", items);
-    }
+    private static final String SOURCES = """
+            with days as (
+                select g::date as day from generate_series(cast(:start as date), cast(:end as date), interval '1 day') g
+            ), covered as (
+                select distinct d.day, c.source from days d
+                join snapshot_coverage c on c.snapshot_id = :snapshot and d.day between c.first_day and c.last_day
+            ), bf_flows as (
+                select * from backfill_flow_daily
+                where account_id = :account and day between :start and :end
+            ), bf_campaigns as (
+                select * from backfill_campaign_daily
+                where account_id = :account and day between :start and :end and channel = :channel
+            )""";
 
     /**
-     * The {@code mail} CTE: one row per day of the range and source (flows, campaigns), from the snapshot's series row
-     * where it has one, else from the backfill's daily statistics summed over messages.
+     * The {@code mail} CTE: one row per day of the range and source (flows, campaigns), from the snapshot on the days
+     * it covers, else from the backfill's daily statistics summed over messages.
      */
     private static String mailSql() {
         String stats = "sum(delivered) as delivered, sum(opens_unique) as opens, sum(clicks_unique) as clicks,"
                 + " sum(conversions) as orders, sum(conversion_value) as revenue";
-        String bf = "select day, 'flows' as source, " + stats + " from backfill_flow_daily"
-                + " where account_id = :account and day between :start and :end group by day"
-                + " union all select day, 'campaigns' as source, " + stats + " from backfill_campaign_daily"
-                + " where account_id = :account and day between :start and :end group by day";
-        return """
-                with days as (
-                    select g::date as day from generate_series(cast(:start as date), cast(:end as date),
-                        interval '1 day') g
-                ), snap as (
+        return SOURCES + """
+                , snap as (
                     select day, source, delivered, unique_opens as opens, unique_clicks as clicks,
                            placed_orders as orders, revenue
                     from snapshot_series
                     where snapshot_id = :snapshot and source <> 'all' and day between :start and :end
                 ), bf as (
-                """ + bf + """
+                    select day, 'flows' as source, %1$s from bf_flows group by day
+                    union all select day, 'campaigns' as source, %1$s from bf_campaigns group by day
                 ), mail as (
                     select d.day, s.source,
-                        (case when sn.day is not null then sn.delivered else coalesce(b.delivered, 0) end)::bigint
-                            as delivered,
-                        (case when sn.day is not null then sn.opens else coalesce(b.opens, 0) end)::bigint as opens,
-                        (case when sn.day is not null then sn.clicks else coalesce(b.clicks, 0) end)::bigint as clicks,
-                        (case when sn.day is not null then sn.orders else coalesce(b.orders, 0) end)::bigint as orders,
-                        (case when sn.day is not null then sn.revenue else coalesce(b.revenue, 0) end)::numeric(16, 2)
-                            as revenue
+                        (case when cv.day is not null then coalesce(sn.delivered, 0) else coalesce(b.delivered, 0) end)
+                            ::bigint as delivered,
+                        (case when cv.day is not null then coalesce(sn.opens, 0) else coalesce(b.opens, 0) end)::bigint
+                            as opens,
+                        (case when cv.day is not null then coalesce(sn.clicks, 0) else coalesce(b.clicks, 0) end)
+                            ::bigint as clicks,
+                        (case when cv.day is not null then coalesce(sn.orders, 0) else coalesce(b.orders, 0) end)
+                            ::bigint as orders,
+                        (case when cv.day is not null then coalesce(sn.revenue, 0) else coalesce(b.revenue, 0) end)
+                            ::numeric(16, 2) as revenue
                     from days d cross join (values ('flows'), ('campaigns')) s(source)
+                    left join covered cv on cv.day = d.day and cv.source = s.source
                     left join snap sn on sn.day = d.day and sn.source = s.source
                     left join bf b on b.day = d.day and b.source = s.source
                 )
-                """;
+                """.formatted(stats);
     }
 
     private static Series series(Handle h, String mail, AccountId id, DashboardRange range, long snapshotId) {
@@ -242,7 +235,7 @@ public final class Dashboard {
                 where f.source = 'flows'
                 order by f.day""")
                 .bind("account", id.value()).bind("start", range.start()).bind("end", range.end())
-                .bind("snapshot", snapshotId)
+                .bind("snapshot", snapshotId).bind("channel", Upload.CAMPAIGN_CHANNEL.wire())
                 .map((rs, ctx) -> {
                     days.add(rs.getObject("day", LocalDate.class));
                     f.add(rs, "f_");
@@ -286,7 +279,7 @@ public final class Dashboard {
                        round(sum(revenue) / nullif(sum(delivered), 0), 2) as revenue_per_recipient
                 from mail group by rollup (source)""")
                 .bind("account", id.value()).bind("start", range.start()).bind("end", range.end())
-                .bind("snapshot", snapshotId)
+                .bind("snapshot", snapshotId).bind("channel", Upload.CAMPAIGN_CHANNEL.wire())
                 .map((rs, ctx) -> bySource.put(rs.getString("source"), new SourceTotals(rs.getLong("delivered"),
                         rs.getLong("opens"), rs.getLong("clicks"), rs.getLong("orders"), rs.getBigDecimal("revenue"),
                         dec(rs, "open_rate"), dec(rs, "click_rate"), dec(rs, "order_rate"),
@@ -301,22 +294,48 @@ public final class Dashboard {
         return new Totals(bySource.get("flows"), bySource.get("campaigns"), bySource.get("all"), fresh, total);
     }
 
-    /** Top flows ({@code kind} "flow") or campaigns ("campaign") by revenue from the backfill's daily statistics. */
-    private static Top top(Handle h, String kind, AccountId id, DashboardRange range) {
-        String daily = "backfill_" + kind + "_daily", names = "backfill_" + kind + "s", key = kind + "_id";
-        List<TopItem> items = h.createQuery("select d." + key + " as id, "
-                        + "coalesce(max(n.name), d." + key + ") as name,"
-                        + " coalesce(sum(d.delivered), 0) as delivered, coalesce(sum(d.opens_unique), 0) as opens,"
-                        + " coalesce(sum(d.clicks_unique), 0) as clicks, coalesce(sum(d.conversions), 0) as orders,"
-                        + " coalesce(sum(d.conversion_value), 0) as revenue from " + daily + " d"
-                        + " left join " + names + " n on n.account_id = d.account_id and n." + key + " = d." + key
-                        + " where d.account_id = :account and d.day between :start and :end group by d." + key
-                        + " order by revenue desc, delivered desc, id limit " + TOP)
+    /**
+     * Top flows ({@code kind} "flow") or campaigns ("campaign") by revenue, each day from where the series takes it:
+     * the snapshot's sums per item on the days it covers, the backfill's daily statistics on the others. Counts
+     * summed, the revenue summed then rounded to cents, the item's name on its latest day (its id when blank).
+     */
+    private static Top top(Handle h, String kind, AccountId id, DashboardRange range, long snapshotId) {
+        String key = kind + "_id";
+        boolean[] from = new boolean[2]; // snapshot, backfill
+        List<TopItem> items = h.createQuery(SOURCES + """
+                        , items as (
+                            select t.item_id as id, t.name, t.day, t.delivered, t.opens, t.clicks, t.orders, t.revenue,
+                                   true as snapshot
+                            from snapshot_tops t join covered cv on cv.day = t.day and cv.source = :source
+                            where t.snapshot_id = :snapshot and t.kind = :kind
+                            union all
+                            select d.%1$s, n.name, d.day, coalesce(d.delivered, 0), coalesce(d.opens_unique, 0),
+                                   coalesce(d.clicks_unique, 0), coalesce(d.conversions, 0),
+                                   coalesce(d.conversion_value, 0), false
+                            from bf_%2$ss d
+                            left join backfill_%2$ss n on n.account_id = d.account_id and n.%1$s = d.%1$s
+                            where not exists (select 1 from covered cv where cv.day = d.day and cv.source = :source)
+                        )
+                        select id,
+                               coalesce((array_agg(name order by day desc) filter (where name <> ''))[1], id) as name,
+                               sum(delivered) as delivered, sum(opens) as opens, sum(clicks) as clicks,
+                               sum(orders) as orders, round(sum(revenue), 2) as revenue,
+                               bool_or(snapshot) as from_snapshot, bool_or(not snapshot) as from_backfill
+                        from items
+                        group by id
+                        order by revenue desc, delivered desc, id collate "C"
+                        limit\s""".formatted(key, kind) + TOP)
                 .bind("account", id.value()).bind("start", range.start()).bind("end", range.end())
-                .map((rs, ctx) -> new TopItem(rs.getString("id"), rs.getString("name"), rs.getLong("delivered"),
-                        rs.getLong("opens"), rs.getLong("clicks"), rs.getLong("orders"), rs.getBigDecimal("revenue")))
+                .bind("snapshot", snapshotId).bind("channel", Upload.CAMPAIGN_CHANNEL.wire())
+                .bind("kind", kind).bind("source", kind + "s")
+                .map((rs, ctx) -> {
+                    from[0] |= rs.getBoolean("from_snapshot");
+                    from[1] |= rs.getBoolean("from_backfill");
+                    return new TopItem(rs.getString("id"), rs.getString("name"), rs.getLong("delivered"),
+                            rs.getLong("opens"), rs.getLong("clicks"), rs.getLong("orders"), rs.getBigDecimal("revenue"));
+                })
                 .list();
-        return new Top(items.isEmpty() ? "none" : "backfill", items);
+        return new Top(from[0] && from[1] ? "both" : from[0] ? "snapshot" : from[1] ? "backfill" : "none", items);
     }
 
     private static Optional<BigDecimal> dec(ResultSet rs, String column) throws SQLException {

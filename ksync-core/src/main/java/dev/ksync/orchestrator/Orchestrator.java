@@ -6,6 +6,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.audience.AudienceRequest;
 import dev.ksync.audience.AudienceSync;
 import dev.ksync.campaigns.CampaignSync;
+import dev.ksync.campaigns.CampaignSyncReport;
 import dev.ksync.campaigns.CampaignSyncRequest;
 import dev.ksync.config.Secret;
 import dev.ksync.error.ErrorKind;
@@ -197,6 +198,9 @@ public final class Orchestrator {
                 snapshots.setZone(uploadId, zone);
             }
             flows.currency().ifPresent(c -> snapshots.setCurrency(uploadId, c));
+            // the days each file was asked for: the snapshot covers them (a day without a row is a zero day)
+            CampaignSyncReport campaigns = (CampaignSyncReport) done.get("campaigns").report().details();
+            snapshots.setDays(uploadId, flows.window(), campaigns.window());
             checkDeadline(deadline, "processing");
             byte[][] answer = new byte[1][];
             // the answer is recorded under the key in the transaction that makes the snapshot ready: a node that
@@ -269,7 +273,8 @@ public final class Orchestrator {
         Mode mode = req.mode();
         Secret key = req.klaviyoApiKey().orElse(null);
         FlowSyncRequest.Builder f = FlowSyncRequest.builder().mode(mode).accountId(account).klaviyoApiKey(key);
-        CampaignSyncRequest.Builder c = CampaignSyncRequest.builder().mode(mode).accountId(account).klaviyoApiKey(key);
+        CampaignSyncRequest.Builder c = CampaignSyncRequest.builder().mode(mode).accountId(account).klaviyoApiKey(key)
+                .channel(Upload.CAMPAIGN_CHANNEL);
         if (patch.isPresent()) {
             f.between(patch.get().start(), patch.get().end());
             c.between(patch.get().start(), patch.get().end());

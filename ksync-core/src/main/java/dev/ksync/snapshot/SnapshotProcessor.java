@@ -2,6 +2,7 @@ package dev.ksync.snapshot;
 
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.reporting.ReportWindow;
 import dev.ksync.store.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +65,11 @@ public final class SnapshotProcessor {
         return run(s, s.patchStart(), s.patchEnd(), s.basedOn(), onReady);
     }
 
-    /** Replaces only the series rows of {@code start..end} (inclusive) from the upload; totals follow the series. */
+    /**
+     * Replaces only the series rows of {@code start..end} (inclusive) from the upload; totals follow the series. The
+     * window must lie inside the days the upload's flows.csv and campaigns.csv cover: a day outside them is a day the
+     * upload does not hold, whose rows (a patch snapshot's base's) a patch must not delete.
+     */
     public Snapshot patch(long id, LocalDate start, LocalDate end) {
         if (end.isBefore(start)) {
             throw KsyncException.badInput("end", end.toString(), "a day on or after start " + start);
@@ -72,13 +78,39 @@ public final class SnapshotProcessor {
             throw KsyncException.badInput("end", end.toString(), "at most " + MAX_PATCH_DAYS + " days from start "
                     + start + "; process the whole snapshot instead");
         }
-        return run(snapshots.get(id), Optional.of(start), Optional.of(end), Optional.empty(), OnReady.NONE);
+        Snapshot s = snapshots.get(id);
+        Upload upload = upload(s);
+        Optional<ReportWindow> allowed = upload.patchable();
+        boolean before = allowed.isEmpty() || start.isBefore(allowed.get().first());
+        if (before || end.isAfter(allowed.get().last())) {
+            throw outsideUpload(s, upload, before ? "start" : "end", before ? start : end, allowed);
+        }
+        return run(s, Optional.of(start), Optional.of(end), Optional.empty(), OnReady.NONE);
+    }
+
+    private static KsyncException outsideUpload(Snapshot s, Upload upload, String field, LocalDate value,
+            Optional<ReportWindow> allowed) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("field", field);
+        d.put("value", value.toString());
+        d.put("snapshotId", s.id());
+        d.put("uploadId", upload.id().value());
+        d.put("allowedStart", allowed.map(w -> w.first().toString()).orElse(null));
+        d.put("allowedEnd", allowed.map(w -> w.last().toString()).orElse(null));
+        String holds = allowed.map(w -> "holds the days " + w + " only").orElse("holds no days known to it");
+        return new KsyncException(ErrorKind.UNPROCESSABLE, "patch_outside_upload", "A patch of snapshot " + s.id()
+                + " may replace only days its upload " + upload.id() + " holds: " + field + " " + value + " is outside"
+                + " them (the upload " + holds + "); patch inside them, or process the snapshot whole", d);
+    }
+
+    private Upload upload(Snapshot s) {
+        return snapshots.upload(s.uploadId()).orElseThrow(() -> KsyncException.notFound("upload",
+                s.uploadId().value()));
     }
 
     private Snapshot run(Snapshot s, Optional<LocalDate> start, Optional<LocalDate> end, Optional<Long> base,
             OnReady onReady) {
-        Upload upload = snapshots.upload(s.uploadId()).orElseThrow(() -> KsyncException.notFound("upload",
-                s.uploadId().value()));
+        Upload upload = upload(s);
         snapshots.markProcessing(s.id());
         try {
             snapshots.jdbi().useTransaction(h -> {
@@ -100,6 +132,9 @@ public final class SnapshotProcessor {
                     Snapshots.copyTops(h, base.get(), s.id());
                 }
                 Snapshots.replaceSeries(h, s.id(), start, end, rows);
+                if (base.isPresent() || start.isEmpty()) {
+                    Snapshots.cover(h, s.id(), base, upload); // an explicit patch stays inside the days already covered
+                }
                 Snapshots.replaceTops(h, s.id(), allTops ? Optional.empty() : start,
                         allTops ? Optional.empty() : end, csv.tops(allTops ? d -> true : inWindow));
                 Snapshots.finish(h, s.id(), clock.instant());
@@ -134,8 +169,7 @@ public final class SnapshotProcessor {
         if (s.status() != Snapshot.Status.READY || Snapshots.topsStored(h, id)) {
             return; // another reader stored them while this one waited for the lock
         }
-        Upload upload = snapshots.upload(s.uploadId()).orElseThrow(() -> KsyncException.notFound("upload",
-                s.uploadId().value()));
+        Upload upload = upload(s);
         CsvSeries csv = new CsvSeries();
         withFile(upload, Upload.FLOWS, in -> csv.readMail(Source.FLOWS, Upload.FLOWS, in));
         withFile(upload, Upload.CAMPAIGNS, in -> csv.readMail(Source.CAMPAIGNS, Upload.CAMPAIGNS, in));

@@ -2,6 +2,7 @@ package dev.ksync.snapshot;
 
 import dev.ksync.accounts.AccountId;
 import dev.ksync.error.KsyncException;
+import dev.ksync.reporting.ReportWindow;
 import dev.ksync.store.UploadId;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -44,7 +45,15 @@ public final class Snapshots {
                         + " values (:id, :account, :bucket, :zone, :now)")
                 .bind("id", id.value()).bind("account", account.value()).bind("bucket", bucket)
                 .bind("zone", zone.getId()).bind("now", ts(now)).execute());
-        return new Upload(id, account, bucket, zone, now);
+        return new Upload(id, account, bucket, zone, now, Optional.empty(), Optional.empty());
+    }
+
+    /** Records the days the upload's flows.csv and campaigns.csv were asked for, once their producers are done. */
+    public void setDays(UploadId id, ReportWindow flows, ReportWindow campaigns) {
+        jdbi.useHandle(h -> h.createUpdate("update uploads set flows_first = :ff, flows_last = :fl,"
+                        + " campaigns_first = :cf, campaigns_last = :cl where id = :id")
+                .bind("ff", flows.first()).bind("fl", flows.last()).bind("cf", campaigns.first())
+                .bind("cl", campaigns.last()).bind("id", id.value()).execute());
     }
 
     /** Records the account timezone the upload's files were dated in, once a producer has learnt it. */
@@ -60,11 +69,18 @@ public final class Snapshots {
     }
 
     public Optional<Upload> upload(UploadId id) {
-        return jdbi.withHandle(h -> h.createQuery("select id, account_id, bucket, timezone, created_at from uploads"
-                        + " where id = :id").bind("id", id.value())
+        return jdbi.withHandle(h -> h.createQuery("select id, account_id, bucket, timezone, created_at, flows_first,"
+                        + " flows_last, campaigns_first, campaigns_last from uploads where id = :id").bind("id", id.value())
                 .map((rs, ctx) -> new Upload(new UploadId(rs.getString("id")), new AccountId(rs.getString("account_id")),
-                        rs.getString("bucket"), ZoneId.of(rs.getString("timezone")), instant(rs, "created_at")))
+                        rs.getString("bucket"), ZoneId.of(rs.getString("timezone")), instant(rs, "created_at"),
+                        days(rs, "flows"), days(rs, "campaigns")))
                 .findOne());
+    }
+
+    private static Optional<ReportWindow> days(ResultSet rs, String file) throws SQLException {
+        LocalDate first = rs.getObject(file + "_first", LocalDate.class);
+        LocalDate last = rs.getObject(file + "_last", LocalDate.class);
+        return first == null || last == null ? Optional.empty() : Optional.of(new ReportWindow(first, last.plusDays(1)));
     }
 
     /** A new snapshot of {@code upload} in status created; a patch names its base and its window. */
@@ -181,6 +197,25 @@ public final class Snapshots {
                         + " unsubscribes, complaints, bounces, new_subscribers, subscribers_total from snapshot_series"
                         + " where snapshot_id = :from")
                 .bind("from", from).bind("to", to).execute();
+    }
+
+    /**
+     * Inside the processing transaction: the days the snapshot's series covers per source, its upload's days (the
+     * ones known) and, for a patch, its base's.
+     */
+    static void cover(Handle h, long id, Optional<Long> base, Upload upload) {
+        h.createUpdate("delete from snapshot_coverage where snapshot_id = :id").bind("id", id).execute();
+        base.ifPresent(from -> h.createUpdate("insert into snapshot_coverage (snapshot_id, source, first_day, last_day)"
+                        + " select :to, source, first_day, last_day from snapshot_coverage where snapshot_id = :from")
+                .bind("from", from).bind("to", id).execute());
+        for (Source s : List.of(Source.FLOWS, Source.CAMPAIGNS)) {
+            (s == Source.FLOWS ? upload.flowsDays() : upload.campaignsDays()).ifPresent(w -> h.createUpdate(
+                            "insert into snapshot_coverage (snapshot_id, source, first_day, last_day)"
+                            + " values (:id, :source, :first, :last) on conflict (snapshot_id, source, first_day)"
+                            + " do update set last_day = greatest(snapshot_coverage.last_day, excluded.last_day)")
+                    .bind("id", id).bind("source", s.wireName()).bind("first", w.first()).bind("last", w.last())
+                    .execute());
+        }
     }
 
     /** Whether snapshot_tops holds the snapshot's sums (false for snapshots made ready before V8). */

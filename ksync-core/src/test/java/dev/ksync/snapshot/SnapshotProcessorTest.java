@@ -8,6 +8,7 @@ import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.db.TestPostgres;
 import dev.ksync.error.KsyncException;
+import dev.ksync.reporting.ReportWindow;
 import dev.ksync.store.FileSystemObjectStore;
 import dev.ksync.store.ObjectStore;
 import dev.ksync.store.UploadId;
@@ -163,8 +164,7 @@ class SnapshotProcessorTest {
         String window = FLOWS.lines().filter(l -> !l.startsWith("2025-09-01")).reduce("", (a, b) -> a + b + "\r\n");
         Upload u = upload("u-next", window, CAMPAIGNS.lines().limit(1).reduce("", (a, b) -> a + b + "\r\n"),
                 SUBSCRIBERS);
-        Snapshot next = snapshots.create(u, Optional.of(base.id()), Optional.of(LocalDate.parse("2025-09-03")),
-                Optional.of(LocalDate.parse("2025-09-04")));
+        Snapshot next = patchOf(base, u);
 
         processor.process(next.id());
 
@@ -174,12 +174,60 @@ class SnapshotProcessorTest {
                 .isEqualTo(rows(snapshots.series(base.id()), Source.FLOWS));
     }
 
+    @Test
+    void a_patch_outside_the_days_its_upload_holds_is_refused_naming_them_and_deletes_nothing() throws Exception {
+        Snapshot base = snapshotOf(upload("u-base2", FLOWS, CAMPAIGNS, SUBSCRIBERS));
+        processor.process(base.id());
+        Snapshot next = patchOf(base, upload("u-next2", only(FLOWS, "2025-09-03", "2025-09-04"),
+                only(CAMPAIGNS, "2025-09-03", "2025-09-04"), SUBSCRIBERS));
+        processor.process(next.id());
+        List<SeriesRow> before = snapshots.series(next.id());
+        List<Totals> totalsBefore = snapshots.totals(next.id());
+
+        // 09-02 is the base's day: the patch upload holds only 09-03..09-04 (its campaign of 09-02 is not its own)
+        assertThatThrownBy(() -> processor.patch(next.id(), LocalDate.parse("2025-09-02"), LocalDate.parse("2025-09-04")))
+                .isInstanceOfSatisfying(KsyncException.class, e -> {
+                    assertThat(e.code()).isEqualTo("patch_outside_upload");
+                    assertThat(e.kind()).isEqualTo(dev.ksync.error.ErrorKind.UNPROCESSABLE);
+                    assertThat(e.details()).containsEntry("field", "start").containsEntry("value", "2025-09-02")
+                            .containsEntry("allowedStart", "2025-09-03").containsEntry("allowedEnd", "2025-09-04");
+                    assertThat(e.getMessage()).contains("2025-09-03..2025-09-04");
+                });
+        assertThatThrownBy(() -> processor.patch(next.id(), LocalDate.parse("2025-09-03"), LocalDate.parse("2025-09-05")))
+                .isInstanceOfSatisfying(KsyncException.class, e -> assertThat(e.details()).containsEntry("field", "end"));
+
+        assertThat(snapshots.series(next.id())).isEqualTo(before);
+        assertThat(snapshots.totals(next.id())).isEqualTo(totalsBefore);
+        assertThat(snapshots.get(next.id()).status()).isEqualTo(Snapshot.Status.READY);
+        // inside the upload's days a patch behaves as before: twice leaves the same rows
+        processor.patch(next.id(), LocalDate.parse("2025-09-03"), LocalDate.parse("2025-09-04"));
+        processor.patch(next.id(), LocalDate.parse("2025-09-03"), LocalDate.parse("2025-09-04"));
+        assertThat(snapshots.series(next.id())).isEqualTo(before);
+        assertThat(snapshots.totals(next.id())).isEqualTo(totalsBefore);
+    }
+
+    /** The header and the rows of the days given. */
+    private static String only(String csv, String... days) {
+        return csv.lines().filter(l -> l.startsWith("Day,") || List.of(days).stream().anyMatch(l::startsWith))
+                .reduce("", (a, b) -> a + b + "\r\n");
+    }
+
+    /** An upload as the update makes it: its files, and the days its flows and campaigns were asked for. */
     private Upload upload(String id, String flows, String campaigns, String subscribers) throws Exception {
         Upload u = snapshots.createUpload(new AccountId("acme"), new UploadId(id), BUCKET, ZONE);
         put(id + "/flows.csv", flows);
         put(id + "/campaigns.csv", campaigns);
         put(id + "/subscribers.csv", subscribers);
+        ReportWindow days = new ReportWindow(LocalDate.parse("2025-09-01"), LocalDate.parse("2025-09-05"));
+        snapshots.setDays(u.id(), days, days);
         return u;
+    }
+
+    /** A nightly's patch snapshot of 09-03..09-04 on {@code base}: its upload was asked for those days only. */
+    private Snapshot patchOf(Snapshot base, Upload u) {
+        ReportWindow days = new ReportWindow(LocalDate.parse("2025-09-03"), LocalDate.parse("2025-09-05"));
+        snapshots.setDays(u.id(), days, days);
+        return snapshots.create(u, Optional.of(base.id()), Optional.of(days.first()), Optional.of(days.last()));
     }
 
     private Snapshot snapshotOf(Upload u) {
