@@ -255,6 +255,43 @@ class DashboardUpdateHttpTest {
     }
 
     @Test
+    void a_snapshot_left_created_by_an_update_that_died_is_marked_failed_by_the_next_update() throws Exception {
+        var ksync = rig.server().ksync;
+        AccountId account = new AccountId("orphan");
+        ksync.accounts().add(account, "Orphan", new dev.ksync.config.Secret(TestRig.SANDBOX_KEY));
+        // what a kill -9 between creating the snapshot and processing it leaves: an upload in UTC, a created snapshot
+        var deadUpload = ksync.snapshots().createUpload(account, new dev.ksync.store.UploadId("dead-run"), "data-ingest",
+                java.time.ZoneOffset.UTC);
+        long dead = ksync.snapshots().create(deadUpload, java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty()).id();
+        ksync.database().jdbi().useHandle(h -> h.execute(
+                "update snapshots set created_at = now() - interval '3 hours' where id = ?", dead));
+        // one another update may still be making (younger than the deadline): left alone
+        var liveUpload = ksync.snapshots().createUpload(account, new dev.ksync.store.UploadId("running-run"),
+                "data-ingest", java.time.ZoneOffset.UTC);
+        long running = ksync.snapshots().create(liveUpload, java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty()).id();
+
+        HttpResponse<String> r = rig.server().get("/api/dashboard/update?mode=live&accountId=orphan&days=3&idempotency=orphan-key&token="
+                + SECRET, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+        Snapshot abandoned = ksync.snapshots().get(dead);
+        assertThat(abandoned.status()).isEqualTo(Snapshot.Status.FAILED);
+        assertThat(abandoned.error()).hasValueSatisfying(e -> assertThat(e).startsWith("abandoned:"));
+        assertThat(ksync.snapshots().get(running).status()).isEqualTo(Snapshot.Status.CREATED);
+
+        // the dashboard counts days in the ready snapshot's timezone, not in a newer unfinished one's UTC
+        ksync.snapshots().create(ksync.snapshots().createUpload(account, new dev.ksync.store.UploadId("newer-run"),
+                "data-ingest", java.time.ZoneOffset.UTC), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty());
+        HttpResponse<String> dash = rig.server().get("/api/accounts/orphan/dashboard", SECRET);
+        assertThat(dash.statusCode()).as(dash.body()).isEqualTo(200);
+        JsonNode d = json.readTree(dash.body());
+        assertThat(d.path("timezone").asText()).isEqualTo(rig.sandbox().data().timezone().getId());
+    }
+
+    @Test
     void live_without_account_is_a_400_and_a_wrong_token_a_401() throws Exception {
         assertThat(rig.server().get("/api/dashboard/update?mode=live&token=" + SECRET, null).statusCode()).isEqualTo(400);
         assertThat(rig.server().get("/api/dashboard/update?mode=live&accountId=a&days=31&token=" + SECRET, null)

@@ -109,10 +109,13 @@ public final class Dashboard {
                 .bind("a", id.value()).mapTo(Boolean.class).one();
     }
 
-    /** The timezone the account's days are counted in: its newest upload's, else its backfill's, else UTC. */
+    /**
+     * The timezone the account's days are counted in: its newest ready snapshot's upload's, else its backfill's, else
+     * UTC. (An update that failed or died before it learnt the account's timezone left its upload in UTC.)
+     */
     private static ZoneId zone(Handle h, AccountId id) {
         Optional<String> name = h.createQuery("select u.timezone from snapshots s join uploads u on u.id = s.upload_id"
-                        + " where s.account_id = :a order by s.id desc limit 1")
+                        + " where s.account_id = :a and s.status = 'ready' order by s.id desc limit 1")
                 .bind("a", id.value()).mapTo(String.class).findOne();
         if (name.isEmpty()) {
             name = h.createQuery("select timezone from backfill_status where account_id = :a and timezone is not null")

@@ -179,9 +179,17 @@ public final class Orchestrator {
 
     // ---- live: store, record, process ----
 
+    /** Past the deadline, the time a run takes to notice it and mark its own snapshot failed. */
+    private static final Duration ABANDON_MARGIN = Duration.ofMinutes(1);
+
     private byte[] live(UpdateRequest req, UpdateProgress progress, Instant started, Instant deadline,
             IdempotencyKeys.Completion completion) {
         AccountId account = req.accountId().orElseThrow();
+        // snapshots an update left unfinished when it died (older than any live run can be) show as failed, not created
+        int abandoned = snapshots.abandonUnfinished(account, started.minus(settings.maxDuration()).minus(ABANDON_MARGIN));
+        if (abandoned > 0) {
+            log.warn("Update of {}: {} snapshot(s) left unfinished by an update that died marked failed", account, abandoned);
+        }
         Optional<Snapshot> base = snapshots.newestReady(account);
         Optional<ZoneId> baseZone = base.flatMap(b -> snapshots.upload(b.uploadId())).map(Upload::zone);
         Optional<Window> patch = base.map(b -> patchWindow(baseZone.orElse(ZoneOffset.UTC)));

@@ -147,6 +147,21 @@ public final class Snapshots {
         setStatus(id, Snapshot.Status.FAILED, error);
     }
 
+    /**
+     * Marks failed the account's snapshots still created or processing that were made before {@code cutoff}: the
+     * update making each is gone (its process was killed or its node died), as a live update stops at its deadline.
+     *
+     * @return how many
+     */
+    public int abandonUnfinished(AccountId account, Instant cutoff) {
+        return jdbi.withHandle(h -> h.createUpdate("update snapshots set status = 'failed', error = :error,"
+                        + " updated_at = :now where account_id = :account and status in ('created', 'processing')"
+                        + " and created_at < :cutoff")
+                .bind("error", "abandoned: the update making it stopped before it was ready (its process ended)")
+                .bind("now", ts(clock.instant())).bind("account", account.value()).bind("cutoff", ts(cutoff))
+                .execute());
+    }
+
     /** Marks a snapshot failed unless it is already ready (a failed run must not leave it created or processing). */
     public void fail(long id, String error) {
         jdbi.useHandle(h -> h.createUpdate("update snapshots set status = 'failed', error = :error, updated_at = :now"
