@@ -1,10 +1,8 @@
 package dev.ksync.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,21 +11,13 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** POST /api/metric-aggregates as PostMetricAggregateResponse and MetricAggregateQuery describe it. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MetricAggregateRulesTest {
-    private SandboxServer server;
-    private SandboxClient client;
+class MetricAggregateRulesTest extends SmallSandboxTest {
     private String received;
 
     @BeforeAll
     void start() {
-        server = TestSandboxes.start(TestSandboxes.small());
-        client = new SandboxClient(server);
         received = server.data().metricNamed("Received Email").id();
     }
-
-    @AfterAll
-    void stop() { server.close(); }
 
     private String window() {
         java.time.LocalDate last = server.data().historyEnd().atZone(java.time.ZoneOffset.UTC).toLocalDate();

@@ -3,9 +3,6 @@ package dev.ksync.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.sandbox.data.Profile;
 import dev.ksync.sandbox.data.SandboxData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,19 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * created/updated ranges are served from a searched position range, not a scan: they must still
  * return exactly the profiles a scan would, in sort order, either direction, across pages.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProfileTimeRangeTest {
-    private SandboxServer server;
-    private SandboxClient client;
-
-    @BeforeAll
-    void start() {
-        server = TestSandboxes.start(TestSandboxes.small());
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    void stop() { server.close(); }
+class ProfileTimeRangeTest extends SmallSandboxTest {
 
     @ParameterizedTest(name = "{0} in [{1}, {2}) of the span, sort={3}")
     @CsvSource({

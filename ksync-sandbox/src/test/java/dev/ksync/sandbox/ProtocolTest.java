@@ -1,10 +1,7 @@
 package dev.ksync.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -15,19 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Headers, errors, filters, sparse fieldsets and includes behave like Klaviyo's. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProtocolTest {
-    private SandboxServer server;
-    private SandboxClient client;
-
-    @BeforeAll
-    void start() {
-        server = TestSandboxes.start(TestSandboxes.small());
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    void stop() { server.close(); }
+class ProtocolTest extends SmallSandboxTest {
 
     private static String q(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
 

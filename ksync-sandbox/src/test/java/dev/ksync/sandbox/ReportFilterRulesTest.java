@@ -1,10 +1,7 @@
 package dev.ksync.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -12,19 +9,7 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The report DTOs' filter rules: at most 100 items a list, one filter per attribute, the listed send channels. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReportFilterRulesTest {
-    private SandboxServer server;
-    private SandboxClient client;
-
-    @BeforeAll
-    void start() {
-        server = TestSandboxes.start(TestSandboxes.small());
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    void stop() { server.close(); }
+class ReportFilterRulesTest extends SmallSandboxTest {
 
     private SandboxClient.Answer report(String path, String type, String filter) {
         String body = "{\"data\":{\"type\":\"" + type + "\",\"attributes\":{\"statistics\":[\"recipients\"],"
