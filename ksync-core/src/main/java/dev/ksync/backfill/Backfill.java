@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,7 +211,7 @@ public final class Backfill {
      * and an interrupt stops it inside the day (rolled back): neither is a failure, the status stays in_progress and
      * the answer is now, for whichever node runs next to resume at next_day.
      */
-    Instant work(AccountId account, java.util.function.BooleanSupplier stopping) {
+    Instant work(AccountId account, BooleanSupplier stopping) {
         Optional<BackfillStore.Row> loaded = store.load(account);
         if (loaded.isEmpty() || !loaded.get().status().equals(BackfillStatus.IN_PROGRESS)) {
             return null;

@@ -29,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -94,7 +95,7 @@ final class BackfillRun {
     private final String metricId;
     private LocalDate at;
     /** True once this node is shutting down: the run stops after the day it is on (see {@link #stopWhen}). */
-    private java.util.function.BooleanSupplier stopping = () -> false;
+    private BooleanSupplier stopping = () -> false;
 
     BackfillRun(BackfillStore store, KlaviyoClient client, ReportQuota quota, Clock clock, BackfillStore.Row run,
                 String metricId) {
@@ -109,7 +110,7 @@ final class BackfillRun {
     }
 
     /** The run ends as {@link Outcome.Stopped} after the first day committed once {@code stopping} is true. */
-    BackfillRun stopWhen(java.util.function.BooleanSupplier stopping) {
+    BackfillRun stopWhen(BooleanSupplier stopping) {
         this.stopping = stopping;
         return this;
     }
