@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.app.Ksync;
+import dev.ksync.backfill.Backfill;
 import dev.ksync.backfill.BackfillParams;
 import dev.ksync.backfill.BackfillStatus;
 import dev.ksync.config.AppConfig;
@@ -104,8 +105,10 @@ public final class BackfillCommand implements Runnable {
                 bar.done();
                 print(now);
                 if (again[0] != null) {
-                    System.err.println("Waiting for the report quota until " + again[0] + "; a ksync serve node goes on"
-                            + " then (or run this again)");
+                    String reason = now.json().path("waiting").path("reason").asText();
+                    boolean outage = Backfill.KLAVIYO_UNAVAILABLE.equals(reason);
+                    System.err.println("Waiting for " + (outage ? "Klaviyo to answer again" : "the report quota")
+                            + " until " + again[0] + "; a ksync serve node goes on then (or run this again)");
                     return 0;
                 }
                 return now.status().equals(BackfillStatus.COMPLETED) ? 0 : 1;

@@ -120,6 +120,11 @@ class BackfillCrashTest {
             assertThat(rows("backfill_orders", "steady")).isNotEmpty();
             assertThat(rows("backfill_flow_daily", "steady")).isNotEmpty();
             assertThat(statusRow("crashy")).isEqualTo(statusRow("steady"));
+            // each kill mid-run was an attempt the next node's revival counted, with the error saying so
+            assertThat(crashy.path("attempts").asInt()).as(crashy.toString()).isBetween(1, killedAt.size());
+            assertThat(crashy.path("errors")).hasSize(crashy.path("attempts").asInt())
+                    .allSatisfy(e -> assertThat(e.path("message").asText()).contains("stopped without finishing"));
+            assertThat(steady.path("attempts").asInt()).isZero();
         } finally {
             server.close();
         }
@@ -146,6 +151,8 @@ class BackfillCrashTest {
             assertThat(s.path("status").asText()).as(s.toString()).isEqualTo("completed");
             assertThat(s.path("days_completed").asInt()).isEqualTo(s.path("days_total").asInt()).isGreaterThan(before);
             assertThat(s.path("validation").path("mismatches")).as(s.toString()).isEmpty();
+            assertThat(s.path("attempts").asInt()).as("the killed node's attempt").isEqualTo(1);
+            assertThat(s.path("errors").get(0).path("message").asText()).contains(runner[0]);
             assertThat(survivor.process.isAlive()).isTrue();
         }
     }
@@ -180,10 +187,11 @@ class BackfillCrashTest {
                         + " t where account_id = :a order by 1").bind("a", account).mapTo(String.class).list());
     }
 
-    /** The status row less what belongs to the run itself (its account and timestamps). */
+    /** The status row less what belongs to the run itself (its account, timestamps, attempts and their errors). */
     private static String statusRow(String account) {
         return database.jdbi().withHandle(h -> h.createQuery("""
-                        select (to_jsonb(s) - 'account_id' - 'started_at' - 'updated_at' - 'finished_at'
+                        select (to_jsonb(s) - 'account_id' - 'started_at' - 'updated_at' - 'finished_at' - 'attempts'
+                            - 'errors'
                             || jsonb_build_object('validation', s.validation - 'checked_at'))::text
                         from backfill_status s where account_id = :a""").bind("a", account)
                 .mapTo(String.class).one());

@@ -9,10 +9,14 @@ import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.KlaviyoClient;
+import dev.ksync.klaviyo.error.Blame;
+import dev.ksync.klaviyo.error.CallInterrupted;
+import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.reporting.AccountZone;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.ReportQuota;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -21,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Backfill {
     private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+    /**
+     * A run Klaviyo failed past the client's retries (5xx, timeouts) waits this long before each run again, counted
+     * since its last committed day, as the nightly runs do; the failure after the last fails the backfill.
+     */
+    static final List<Duration> OUTAGE_RETRIES = List.of(Duration.ofMinutes(10), Duration.ofMinutes(20),
+            Duration.ofMinutes(40));
+    /** {@code waiting.reason} of a run waiting for one of {@link #OUTAGE_RETRIES}. */
+    public static final String KLAVIYO_UNAVAILABLE = "klaviyo_unavailable";
 
     /**
      * @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID, else Placed Order is looked up by name
@@ -67,7 +80,7 @@ public final class Backfill {
         this.clock = clock;
         this.listener = listener;
         this.scheduler = scheduler;
-        this.task = new BackfillTask(this::work);
+        this.task = new BackfillTask(this::work, this::revived);
     }
 
     /** The task every scheduler node must know to run backfills. */
@@ -187,9 +200,18 @@ public final class Backfill {
 
     /**
      * The task's work for one account, in this thread: null when it is done (completed, failed, cancelled), else when
-     * to run again (the report quota's reset).
+     * to run again (the report quota's reset, a retry after Klaviyo was unavailable).
      */
     public Instant work(AccountId account) {
+        return work(account, () -> false);
+    }
+
+    /**
+     * As {@link #work(AccountId)}; once {@code stopping} (this node shuts down) the run stops after its current day,
+     * and an interrupt stops it inside the day (rolled back): neither is a failure, the status stays in_progress and
+     * the answer is now, for whichever node runs next to resume at next_day.
+     */
+    Instant work(AccountId account, BooleanSupplier stopping) {
         Optional<BackfillStore.Row> loaded = store.load(account);
         if (loaded.isEmpty() || !loaded.get().status().equals(BackfillStatus.IN_PROGRESS)) {
             return null;
@@ -198,13 +220,27 @@ public final class Backfill {
         BackfillRun.Outcome outcome;
         try {
             KlaviyoClient client = client(account);
-            outcome = new BackfillRun(store, client, quota, clock, row, metricId(client)).execute();
-        } catch (BackfillRun.DayFailure e) {
-            return failed(row, e.day != null ? e.day : row.nextDay(), e.getMessage());
-        } catch (KsyncException e) {
-            return failed(row, row.nextDay(), e.getMessage());
-        } catch (dev.ksync.klaviyo.error.KlaviyoException e) {
-            return failed(row, row.nextDay(), e.getMessage());
+            outcome = new BackfillRun(store, client, quota, clock, row, metricId(client)).stopWhen(stopping).execute();
+        } catch (RuntimeException e) {
+            LocalDate day = e instanceof BackfillRun.DayFailure f && f.day != null ? f.day : row.nextDay();
+            Throwable cause = e instanceof BackfillRun.DayFailure ? e.getCause() : e;
+            if (interrupted(e)) {
+                return stopped(row, day);
+            }
+            if (cause instanceof KlaviyoException.DailyCapReached cap) {
+                log.info("Backfill of {} waits for the daily report cap until {}", account, cap.resumeAt());
+                store.waiting(row, "report_quota", cap.resumeAt(), clock.instant());
+                return cap.resumeAt();
+            }
+            if (cause instanceof KlaviyoException k && k.blame() == Blame.EXTERNAL
+                    && row.outageRetries() < OUTAGE_RETRIES.size()) {
+                return retryLater(row, day, k);
+            }
+            if (e instanceof BackfillRun.DayFailure || cause instanceof KsyncException
+                    || cause instanceof KlaviyoException) {
+                return failed(row, day, e.getMessage());
+            }
+            throw e;
         }
         return switch (outcome) {
             case BackfillRun.Outcome.Completed c -> {
@@ -212,13 +248,54 @@ public final class Backfill {
                 store.status(account).ifPresent(listener::completed);
                 yield null;
             }
-            case BackfillRun.Outcome.Stopped s -> null;
+            case BackfillRun.Outcome.Stopped s -> stopping.getAsBoolean() ? stopped(row, null) : null;
             case BackfillRun.Outcome.Waiting w -> {
                 log.info("Backfill of {} waits for the report quota until {}", account, w.until());
                 store.waiting(row, "report_quota", w.until(), clock.instant());
                 yield w.until();
             }
         };
+    }
+
+    /**
+     * This node stopped the run (a shutdown): the day it was on rolled back, nothing is recorded as failed, and it
+     * runs again now, on the first node that picks it.
+     */
+    private Instant stopped(BackfillStore.Row row, LocalDate day) {
+        log.info("Backfill of {} stopped by this node's shutdown{}; it resumes at its next day", row.account(),
+                day == null ? "" : " inside " + day);
+        // the interrupt asked the run to stop and it has: the scheduler must still record where it stopped
+        Thread.interrupted();
+        return clock.instant();
+    }
+
+    /** An interrupt (a shutdown's) stopped the run, whatever the code it was in made of it. */
+    private static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) return true;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CallInterrupted || t instanceof InterruptedException) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Klaviyo was unavailable (5xx, timeouts, throttling) past the client's own retries: the run waits
+     * {@link #OUTAGE_RETRIES} (or as long as Klaviyo asked) and goes on by itself; the attempt and the error count.
+     */
+    private Instant retryLater(BackfillStore.Row row, LocalDate day, KlaviyoException e) {
+        Instant now = clock.instant();
+        Instant until = now.plus(OUTAGE_RETRIES.get(row.outageRetries()));
+        if (e.retryAt().isPresent() && e.retryAt().get().isAfter(until)) until = e.retryAt().get();
+        log.warn("Backfill of {} stopped at {}: {}; retry {} of {} at {}", row.account(), day, e.getMessage(),
+                row.outageRetries() + 1, OUTAGE_RETRIES.size(), until);
+        store.retryLater(row, day, e.getMessage(), KLAVIYO_UNAVAILABLE, until, now);
+        return until;
+    }
+
+    /** The backfill's node stopped beating and the execution was revived: the attempt it was counts. */
+    private void revived(AccountId account, String node) {
+        store.revived(account, "The node running the backfill (" + node
+                + ") stopped without finishing (killed or crashed); it resumes at this day", clock.instant());
     }
 
     private Instant failed(BackfillStore.Row row, LocalDate day, String message) {

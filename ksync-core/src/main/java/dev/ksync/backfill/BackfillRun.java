@@ -29,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -54,7 +55,7 @@ final class BackfillRun {
     /** How an execution ended. */
     sealed interface Outcome {
         record Completed() implements Outcome {}
-        /** The run is no longer current (cancelled or restarted elsewhere): nothing more to do here. */
+        /** The run is no longer current (cancelled or restarted elsewhere), or this node is stopping: not here. */
         record Stopped() implements Outcome {}
         /** Today's report quota is spent: run again at {@code until}. */
         record Waiting(Instant until) implements Outcome {}
@@ -93,6 +94,8 @@ final class BackfillRun {
     private final ZoneId zone;
     private final String metricId;
     private LocalDate at;
+    /** True once this node is shutting down: the run stops after the day it is on (see {@link #stopWhen}). */
+    private BooleanSupplier stopping = () -> false;
 
     BackfillRun(BackfillStore store, KlaviyoClient client, ReportQuota quota, Clock clock, BackfillStore.Row run,
                 String metricId) {
@@ -104,6 +107,12 @@ final class BackfillRun {
         this.zone = ZoneId.of(run.timezone());
         this.metricId = metricId;
         this.at = run.nextDay();
+    }
+
+    /** The run ends as {@link Outcome.Stopped} after the first day committed once {@code stopping} is true. */
+    BackfillRun stopWhen(BooleanSupplier stopping) {
+        this.stopping = stopping;
+        return this;
     }
 
     Outcome execute() {
@@ -155,7 +164,7 @@ final class BackfillRun {
             for (; day.isBefore(run.nextDay()) && day.isBefore(flowEnd); day = day.plusDays(1)) {
                 at = day;
                 if (!store.refreshDay(run, day, flowStats.getOrDefault(day, List.of()),
-                        campaignStats.getOrDefault(day, List.of()), clock.instant())) {
+                        campaignStats.getOrDefault(day, List.of()), clock.instant()) || stopping.getAsBoolean()) {
                     throw new NotCurrent();
                 }
             }
@@ -227,6 +236,7 @@ final class BackfillRun {
             throw new NotCurrent();
         }
         tx.close();
+        if (stopping.getAsBoolean()) throw new NotCurrent();
     }
 
     /** Daily flow statistics per message over the window, by day. */

@@ -34,10 +34,12 @@ public final class BackfillStore {
 
     /**
      * The status row as the job reads it. {@code refreshFrom}: the first stored day whose statistics the nightly
-     * continuation still replaces (days before {@code nextDay}), null when none.
+     * continuation still replaces (days before {@code nextDay}), null when none. {@code outageRetries}: the runs
+     * again after Klaviyo was unavailable since the last committed day.
      */
     record Row(AccountId account, String status, BackfillParams params, String timezone, LocalDate firstDay,
-               LocalDate lastDay, LocalDate nextDay, Instant startedAt, boolean catalogDone, LocalDate refreshFrom) {}
+               LocalDate lastDay, LocalDate nextDay, Instant startedAt, boolean catalogDone, LocalDate refreshFrom,
+               int outageRetries) {}
 
     Optional<Row> load(AccountId account) {
         return jdbi.withHandle(h -> h.createQuery("select * from backfill_status where account_id = :a")
@@ -47,7 +49,7 @@ public final class BackfillStore {
                         rs.getString("timezone"), rs.getObject("first_day", LocalDate.class),
                         rs.getObject("last_day", LocalDate.class), rs.getObject("next_day", LocalDate.class),
                         rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getBoolean("catalog_done"),
-                        rs.getObject("refresh_from", LocalDate.class)))
+                        rs.getObject("refresh_from", LocalDate.class), rs.getInt("outage_retries")))
                 .findOne());
     }
 
@@ -75,7 +77,7 @@ public final class BackfillStore {
     boolean resume(AccountId account, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate("""
                 update backfill_status set status = 'in_progress', updated_at = :now, finished_at = null,
-                    waiting_until = null, waiting_reason = null
+                    waiting_until = null, waiting_reason = null, outage_retries = 0
                 where account_id = :a and status <> 'in_progress'""")
                 .bind("a", account.value()).bind("now", ts(now)).execute()) == 1;
     }
@@ -89,7 +91,7 @@ public final class BackfillStore {
         return jdbi.withHandle(h -> h.createUpdate("""
                 update backfill_status set status = 'in_progress', next_day = last_day + 1, last_day = :l,
                     days_total = days_total + (:l - last_day), updated_at = :now, finished_at = null,
-                    started_at = :now, validation = null, catalog_done = false,
+                    started_at = :now, validation = null, catalog_done = false, outage_retries = 0,
                     refresh_from = case when cast(:r as date) is not null
                         and greatest(first_day, cast(:r as date)) <= last_day
                         then greatest(first_day, cast(:r as date)) end -- greatest() skips a null
@@ -242,7 +244,7 @@ public final class BackfillStore {
                     update backfill_status set next_day = case when :d < last_day then :d + 1 end,
                         days_done = days_done + 1, orders = orders + :n, revenue = revenue + :r,
                         currency = coalesce(currency, :c), updated_at = :now, waiting_until = null,
-                        waiting_reason = null
+                        waiting_reason = null, outage_retries = 0
                     where account_id = :a""").bind("a", run.account().value()).bind("d", day).bind("n", orders)
                     .bind("r", revenue).bind("c", currency).bind("now", ts(now)).execute();
             handle.commit();
@@ -275,7 +277,7 @@ public final class BackfillStore {
             insertStats(h, run, "backfill_campaign_daily", "campaign_id", campaignStats);
             h.createUpdate("""
                     update backfill_status set refresh_from = case when :d + 1 < next_day then :d + 1 end,
-                        updated_at = :now, waiting_until = null, waiting_reason = null
+                        updated_at = :now, waiting_until = null, waiting_reason = null, outage_retries = 0
                     where account_id = :a""").bind("a", run.account().value()).bind("d", day)
                     .bind("now", ts(now)).execute();
             return true;
@@ -360,12 +362,45 @@ public final class BackfillStore {
         return jdbi.withHandle(h -> h.createUpdate("""
                 update backfill_status set status = 'failed', attempts = attempts + 1, updated_at = :now,
                     finished_at = :now, waiting_until = null, waiting_reason = null,
-                    errors = errors || jsonb_build_array(jsonb_build_object('at', :at, 'day', cast(:d as text),
-                        'message', cast(:m as text)))
+                    errors = errors || """ + errorEntry("cast(:d as text)") + """
                 where account_id = :a and status = 'in_progress' and started_at = :s""")
                 .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("now", ts(now))
                 .bind("at", now.toString()).bind("d", day == null ? null : day.toString()).bind("m", message)
                 .execute()) == 1;
+    }
+
+    /**
+     * The run stopped at {@code day} because Klaviyo was unavailable and runs again at {@code until}: the error is
+     * appended, the attempt and the retry counted, and the status says it waits. False when the run is not current.
+     */
+    boolean retryLater(Row run, LocalDate day, String message, String reason, Instant until, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                update backfill_status set attempts = attempts + 1, outage_retries = outage_retries + 1,
+                    updated_at = :now, waiting_reason = :r, waiting_until = :u,
+                    errors = errors || """ + errorEntry("cast(:d as text)") + """
+                where account_id = :a and status = 'in_progress' and started_at = :s""")
+                .bind("a", run.account().value()).bind("s", ts(run.startedAt())).bind("now", ts(now))
+                .bind("r", reason).bind("u", ts(until))
+                .bind("at", now.toString()).bind("d", day == null ? null : day.toString()).bind("m", message)
+                .execute()) == 1;
+    }
+
+    /**
+     * The node running the account's backfill stopped beating (killed, crashed) and the execution is revived: the
+     * attempt it was is counted and the error appended at the day it resumes. False when it was not running.
+     */
+    boolean revived(AccountId account, String message, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                update backfill_status set attempts = attempts + 1, updated_at = :now,
+                    errors = errors || """ + errorEntry("cast(next_day as text)") + """
+                where account_id = :a and status = 'in_progress'""")
+                .bind("a", account.value()).bind("now", ts(now)).bind("at", now.toString()).bind("m", message)
+                .execute()) == 1;
+    }
+
+    /** An entry for {@code errors}: the time {@code :at}, the day ({@code dayText}, SQL) and the message {@code :m}. */
+    private static String errorEntry(String dayText) {
+        return "jsonb_build_array(jsonb_build_object('at', :at, 'day', " + dayText + ", 'message', cast(:m as text)))";
     }
 
     void waiting(Row run, String reason, Instant until, Instant now) {

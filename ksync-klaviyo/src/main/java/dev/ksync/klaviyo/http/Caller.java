@@ -8,6 +8,7 @@ import dev.ksync.klaviyo.budget.RateLimitHeaders;
 import dev.ksync.klaviyo.budget.Sleeper;
 import dev.ksync.klaviyo.budget.WindowedBudget;
 import dev.ksync.klaviyo.endpoint.Endpoint;
+import dev.ksync.klaviyo.error.CallInterrupted;
 import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.stats.CallRecorder;
 import java.io.IOException;
@@ -109,6 +110,12 @@ public final class Caller {
                     answer = s.transport().send(call);
                 } catch (IOException e) {
                     s.recorder().call(op, 0, Duration.between(start, s.clock().instant()));
+                    // an I/O error an interrupt caused (a channel closed by it) is the stop, not the network
+                    if (e instanceof java.nio.channels.ClosedByInterruptException
+                            || Thread.currentThread().isInterrupted()) {
+                        Thread.currentThread().interrupt();
+                        throw new CallInterrupted(op, e);
+                    }
                     failedAttempts++;
                     if (failedAttempts >= s.policy().maxAttempts()) {
                         throw new KlaviyoException.Transport(op, failedAttempts, new IOException(s.apiKey().redact(e.getMessage()), e));
@@ -164,8 +171,9 @@ public final class Caller {
                 backoff(op, failedAttempts, retryReason);
             }
         } catch (InterruptedException e) {
+            // a budget wait, a backoff or the send was interrupted: the caller is stopping, Klaviyo is not at fault
             Thread.currentThread().interrupt();
-            throw new KlaviyoException.Transport(op, failedAttempts + 1, e);
+            throw new CallInterrupted(op, e);
         } catch (KlaviyoException.DailyCapReached | KlaviyoException.RateLimited | KlaviyoException.Transport e) {
             s.recorder().failure(op, e.getClass().getSimpleName());
             throw e;

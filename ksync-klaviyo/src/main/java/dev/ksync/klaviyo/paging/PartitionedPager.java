@@ -1,5 +1,6 @@
 package dev.ksync.klaviyo.paging;
 
+import dev.ksync.klaviyo.error.CallInterrupted;
 import dev.ksync.klaviyo.http.Urls;
 import dev.ksync.klaviyo.wire.Page;
 import java.net.URI;
@@ -155,7 +156,7 @@ public final class PartitionedPager {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     close();
-                    throw new IllegalStateException("interrupted while paging " + op, e);
+                    throw new CallInterrupted(op, e);
                 }
                 if (item instanceof Failed<T> f) {
                     close();

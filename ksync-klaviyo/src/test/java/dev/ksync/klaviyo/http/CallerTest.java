@@ -113,6 +113,36 @@ class CallerTest {
     }
 
     @Test
+    void an_interrupt_during_the_backoff_is_the_stop_it_asks_for_not_a_network_error() {
+        KlaviyoClient sleeping = KlaviyoClient.builder(KlaviyoClientConfig.defaults(), ApiKey.of(SECRET))
+                .clock(clock).sleeper(d -> Thread.sleep(d.toMillis())).transport(transport).random(() -> 1.0).build();
+        transport.thenAlways(c -> json(503, error(503, "service_unavailable", "try later")));
+        Thread.currentThread().interrupt(); // a shutdown's interrupt: the backoff's sleep throws at once
+        try {
+            assertThatThrownBy(() -> sleeping.list(Listings.TAGS, Query.all()).toList())
+                    .isInstanceOf(dev.ksync.klaviyo.error.CallInterrupted.class)
+                    .isNotInstanceOf(KlaviyoException.class).hasMessageNotContaining("network");
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt flag is set again").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(transport.calls).as("no retry after the interrupt").hasSize(1);
+    }
+
+    @Test
+    void an_io_error_an_interrupt_caused_is_not_reported_as_the_network() {
+        transport.thenAlways(c -> { throw new java.nio.channels.ClosedByInterruptException(); });
+        try {
+            assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList())
+                    .isInstanceOf(dev.ksync.klaviyo.error.CallInterrupted.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(transport.calls).hasSize(1);
+    }
+
+    @Test
     void a_401_ends_at_once_with_a_clear_error_without_the_key() {
         transport.thenAlways(c -> json(401, error(401, "not_authenticated", "Incorrect authentication credentials.")));
         assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList())
