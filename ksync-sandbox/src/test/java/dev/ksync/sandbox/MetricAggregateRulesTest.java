@@ -54,6 +54,17 @@ class MetricAggregateRulesTest extends SmallSandboxTest {
     }
 
     @Test
+    void the_datetime_filter_must_bound_both_sides_and_span_at_most_a_year() {
+        assertThat(refusal(query("\"greater-or-equal(datetime,2026-01-01T00:00:00)\"", ""), "/data/attributes/filter"))
+                .contains("bound datetime on both sides");
+        assertThat(refusal(query("", ""), "/data/attributes/filter")).contains("bound datetime on both sides");
+        assertThat(refusal(query("\"greater-or-equal(datetime,2025-01-01T00:00:00)\",\"less-than(datetime,2026-01-08T00:00:00)\"", ""),
+                "/data/attributes/filter")).contains("at most 1 year");
+        assertThat(refusal(query("\"greater-or-equal(datetime,2026-01-08T00:00:00)\",\"less-than(datetime,2026-01-01T00:00:00)\"", ""),
+                "/data/attributes/filter")).contains("positive");
+    }
+
+    @Test
     void pages_are_in_the_top_level_links_and_data_links_has_self_only() {
         List<String> seen = new ArrayList<>();
         JsonNode page = ok(query(window(), ",\"by\":[\"$message\"],\"page_size\":2"));

@@ -117,6 +117,12 @@ public final class MetricAggregates {
                 }
             }
         }
+        if (from == null || to == null) {
+            throw ApiException.invalidBody("/data/attributes/filter", "filter must bound datetime on both sides, e.g. [\"greater-or-equal(datetime,2024-03-01T00:00:00)\", \"less-than(datetime,2024-03-08T00:00:00)\"].");
+        }
+        if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(366)) > 0) {
+            throw ApiException.invalidBody("/data/attributes/filter", "The datetime range must be positive and at most 1 year.");
+        }
         List<String> by = new ArrayList<>();
         for (JsonNode b : a.path("by")) by.add(b.asText());
         String sort = a.path("sort").asText("");
