@@ -86,8 +86,18 @@ public final class ServeCommand implements Callable<Integer> {
             return "http://localhost:" + app.port();
         }
 
+        /**
+         * The HTTP drain and the scheduled work's stop run side by side (each at most about 20 s), so a node stops
+         * within a 30 s kill grace period; the services they use close after both.
+         */
         void stop() {
-            app.stop();
+            Thread http = Thread.ofPlatform().name("ksync-http-drain").start(app::stop);
+            ksync.scheduler().close();
+            try {
+                http.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             ksync.close();
             stopped.countDown();
         }

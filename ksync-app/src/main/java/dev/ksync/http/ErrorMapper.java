@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
+import dev.ksync.klaviyo.error.CallInterrupted;
 import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.report.ReportRefused;
 import io.javalin.config.RoutesConfig;
@@ -46,6 +47,10 @@ final class ErrorMapper {
         });
         routes.exception(KlaviyoException.class, (e, ctx) -> render(ctx, UpstreamErrors.from(e), clock));
         routes.exception(ReportRefused.class, (e, ctx) -> render(ctx, UpstreamErrors.translate(e).orElseThrow(), clock));
+        // the drain of a stopping server ran out while this request still waited on Klaviyo
+        routes.exception(CallInterrupted.class, (e, ctx) -> render(ctx, 503, new ApiError("shutting_down",
+                "The server stopped this request's work because it is shutting down; send the request again",
+                Map.of())));
         routes.exception(JsonProcessingException.class, (e, ctx) -> render(ctx, 400, malformedJson(e)));
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             if (e.getStatus() == 405) {

@@ -35,11 +35,8 @@ public final class HttpApi {
      * (while a body is awaited, or between requests) is cut, a body read gets a 408; a body still arriving
      * {@code bodyTimeout} after we started reading it gets a 408 too. With KSYNC_MAX_BODY_BYTES this bounds time and
      * bytes per request. (Not Jetty's minimum data rate: it counts from the request's arrival, so a small body read
-     * a moment later on a busy server would fail.)
-     */
-    /**
-     * @param drainTimeout how long a stop waits for the requests in flight to be answered (new connections are refused
-     *                     meanwhile); what is still running then is cut
+     * a moment later on a busy server would fail.) A stop waits up to {@code drainTimeout} for the requests in flight
+     * to be answered (new connections are refused meanwhile); what is still running then is cut.
      */
     public record Limits(Duration idleTimeout, Duration bodyTimeout, Duration drainTimeout) {
         public static final Limits DEFAULT = new Limits(Duration.ofSeconds(15), Duration.ofSeconds(60));

@@ -178,6 +178,7 @@ public final class BackfillStore {
         private final Row run;
         private final LocalDate day;
         private Handle handle;
+        private boolean closed;
         private long orders;
         private BigDecimal revenue = BigDecimal.ZERO;
         private String currency;
@@ -189,6 +190,7 @@ public final class BackfillStore {
 
         /** False when the run is no longer current (cancelled, restarted, or another node has this day). */
         private boolean open() {
+            if (closed) throw new IllegalStateException("the day's transaction was closed");
             if (handle == null) {
                 handle = jdbi.open();
                 handle.begin();
@@ -251,11 +253,15 @@ public final class BackfillStore {
             return true;
         }
 
+        /** Rolls back what is not committed and gives the connection back; closing twice does nothing more. */
         @Override
         public void close() {
+            closed = true;
             if (handle != null) {
-                if (handle.isInTransaction()) handle.rollback();
-                handle.close();
+                Handle h = handle;
+                handle = null; // a second close must not ask a returned connection for its transaction state
+                if (h.isInTransaction()) h.rollback();
+                h.close();
             }
         }
     }

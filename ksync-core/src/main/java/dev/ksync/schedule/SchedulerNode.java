@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchedulerNode.class);
-    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
+    /** db-scheduler waits this long, interrupts, then waits as long again: 20 s at most, beside the HTTP drain. */
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private final Scheduler scheduler;
     private final String name;
