@@ -207,7 +207,7 @@ class DashboardUpdateHttpTest {
         List<Future<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             calls.add(pool.submit(() -> rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/dashboard/update"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"crowd\",\"fast\":true}"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"crowd\",\"days\":3}"))
                     .header("content-type", "application/json").header("x-admin-job-secret", SECRET)
                     .header("x-idempotency-key", "crowd-key"))));
         }
@@ -222,10 +222,10 @@ class DashboardUpdateHttpTest {
         assertThat(ok).hasSize(1);
         assertThat(rig.server().ksync.snapshots().list(new AccountId("crowd"))).hasSize(1);
         HttpResponse<String> after = rig.server().post("/api/dashboard/update", SECRET,
-                "{\"mode\":\"live\",\"accountId\":\"crowd\",\"fast\":true}");
+                "{\"mode\":\"live\",\"accountId\":\"crowd\",\"days\":3}");
         assertThat(after.statusCode()).isEqualTo(200); // no key: a new run
         HttpResponse<String> replay = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/dashboard/update"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"crowd\",\"fast\":true}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"crowd\",\"days\":3}"))
                 .header("content-type", "application/json").header("x-admin-job-secret", SECRET)
                 .header("x-idempotency-key", "crowd-key"));
         assertThat(replay.body()).isEqualTo(ok.get(0));
@@ -297,6 +297,12 @@ class DashboardUpdateHttpTest {
         assertThat(rig.server().get("/api/dashboard/update?mode=live&accountId=a&days=31&token=" + SECRET, null)
                 .statusCode()).isEqualTo(400);
         assertThat(rig.server().get("/api/dashboard/update?mode=dry-run&token=wrong", null).statusCode()).isEqualTo(401);
+        // fast is the dry run's smoke check: a live snapshot of one flow and no subscribers would reach the dashboard
+        HttpResponse<String> fastLive = rig.server().get("/api/dashboard/update?mode=live&accountId=a&fast=1&token="
+                + SECRET, null);
+        assertThat(fastLive.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(fastLive.body()).path("details").path("field").asText()).isEqualTo("fast");
+        assertThat(rig.server().ksync.snapshots().list(new AccountId("a"))).isEmpty();
         HttpResponse<String> unknown = rig.server().get("/api/dashboard/update?mode=dry-run&bogus=1&token=" + SECRET, null);
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(json.readTree(unknown.body()).path("error").asText()).isEqualTo("unknown_parameter");

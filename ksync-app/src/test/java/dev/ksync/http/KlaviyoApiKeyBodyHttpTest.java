@@ -61,7 +61,7 @@ class KlaviyoApiKeyBodyHttpTest {
     @Test
     void POST_update_live_with_klaviyoApiKey_makes_a_snapshot_and_its_stored_answer_holds_no_key() throws Exception {
         HttpResponse<String> r = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/dashboard/update"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"walk-in\",\"fast\":true,"
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"live\",\"accountId\":\"walk-in\",\"days\":3,"
                         + "\"klaviyoApiKey\":\"" + TestRig.SANDBOX_KEY + "\"}"))
                 .header("content-type", "application/json").header("x-admin-job-secret", SECRET)
                 .header("x-idempotency-key", "walk-in-1"));

@@ -42,7 +42,7 @@ class UpdateCrashAfterReadyTest {
     void a_node_killed_right_after_its_snapshot_is_ready_leaves_one_ready_snapshot_and_its_answer_replayed()
             throws Exception {
         UpdateRequest req = new UpdateRequest(Mode.LIVE, Optional.of(ACCOUNT), Optional.of(3), Optional.empty(),
-                true, Optional.of(KEY), null, Optional.empty());
+                false, Optional.of(KEY), null, Optional.empty());
         CountDownLatch dead = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicLong readyId = new AtomicLong();

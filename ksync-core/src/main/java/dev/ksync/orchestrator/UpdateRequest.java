@@ -22,8 +22,8 @@ import java.util.Optional;
  *
  * @param days           flows.csv's window, the last N whole days (1..30); default 30
  * @param timeframeKey   campaigns.csv's Klaviyo timeframe; default last_30_days
- * @param fast           the runbook's validation mode: one flow, one message, no name walks, a header-only
- *                       subscribers.csv; a dry run also skips campaigns and subscribers (headers only)
+ * @param fast           the runbook's validation mode, dry runs only: one flow, one message, no name walks, and
+ *                       campaigns and subscribers skipped (headers only)
  * @param idempotencyKey claimed before any work, in the account's key space
  * @param klaviyoApiKey  the producers' key when {@code accountId} names no registered account (a registered
  *                       account's own key wins), as in the sync requests; not among the parameters a repeated
@@ -46,6 +46,12 @@ public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<I
         if (mode == Mode.LIVE && accountId.isEmpty()) {
             throw KsyncException.badInput("accountId", null, "an account id for live runs (" + AccountId.ALLOWED
                     + "); the snapshot belongs to it");
+        }
+        if (mode == Mode.LIVE && fast) {
+            // its one flow and header-only subscribers.csv would become the account's snapshot (or patch one flow
+            // over every flow of the window), and the dashboard would count them
+            throw KsyncException.badInput("fast", true, "false for live runs: fast is the dry run's validation mode"
+                    + " (one flow, one message, no subscribers); run it with mode dry-run");
         }
         days.ifPresent(d -> {
             if (d < 1 || d > MAX_DAYS) {

@@ -231,6 +231,37 @@ public final class Snapshots {
                     .bind("id", id).bind("source", s.wireName()).bind("first", w.first()).bind("last", w.last())
                     .execute());
         }
+        mergeCoverage(h, id);
+    }
+
+    private record CoveredDays(String source, LocalDate first, LocalDate last) {}
+
+    /**
+     * Joins the snapshot's overlapping or adjacent day ranges per source: each nightly patch copies its base's ranges
+     * and adds its own, which would otherwise pile up a range or two a night.
+     */
+    private static void mergeCoverage(Handle h, long id) {
+        List<CoveredDays> held = h.createQuery("select source, first_day, last_day from snapshot_coverage"
+                        + " where snapshot_id = :id order by source, first_day, last_day")
+                .bind("id", id).map((rs, ctx) -> new CoveredDays(rs.getString(1), rs.getObject(2, LocalDate.class),
+                        rs.getObject(3, LocalDate.class))).list();
+        List<CoveredDays> merged = new java.util.ArrayList<>();
+        for (CoveredDays d : held) {
+            CoveredDays last = merged.isEmpty() ? null : merged.getLast();
+            if (last != null && last.source().equals(d.source()) && !d.first().isAfter(last.last().plusDays(1))) {
+                merged.set(merged.size() - 1, new CoveredDays(last.source(), last.first(),
+                        d.last().isAfter(last.last()) ? d.last() : last.last()));
+            } else {
+                merged.add(d);
+            }
+        }
+        if (merged.size() == held.size()) return;
+        h.createUpdate("delete from snapshot_coverage where snapshot_id = :id").bind("id", id).execute();
+        var insert = h.prepareBatch("insert into snapshot_coverage (snapshot_id, source, first_day, last_day)"
+                + " values (:id, :source, :first, :last)");
+        merged.forEach(d -> insert.bind("id", id).bind("source", d.source()).bind("first", d.first())
+                .bind("last", d.last()).add());
+        insert.execute();
     }
 
     /** Whether snapshot_tops holds the snapshot's sums (false for snapshots made ready before V8). */

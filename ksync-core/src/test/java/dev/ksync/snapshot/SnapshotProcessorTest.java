@@ -172,6 +172,17 @@ class SnapshotProcessorTest {
         assertThat(campaigns).containsOnlyKeys(LocalDate.parse("2025-09-02")); // day 3 was patched to nothing
         assertThat(rows(snapshots.series(next.id()), Source.FLOWS))
                 .isEqualTo(rows(snapshots.series(base.id()), Source.FLOWS));
+        // its days: the base's and its own window, one range per source however many patches a chain has
+        Snapshot third = patchOf(next, upload("u-third", window, CAMPAIGNS, SUBSCRIBERS));
+        processor.process(third.id());
+        for (Snapshot s : List.of(next, third)) {
+            assertThat(coverage(s.id())).containsExactly("campaigns 2025-09-01..2025-09-04", "flows 2025-09-01..2025-09-04");
+        }
+    }
+
+    private List<String> coverage(long snapshot) {
+        return pg.database().jdbi().withHandle(h -> h.createQuery("select source || ' ' || first_day || '..' || last_day"
+                + " from snapshot_coverage where snapshot_id = :id order by 1").bind("id", snapshot).mapTo(String.class).list());
     }
 
     @Test
