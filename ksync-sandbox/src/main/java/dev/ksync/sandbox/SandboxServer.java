@@ -76,6 +76,7 @@ public final class SandboxServer implements AutoCloseable {
             // The cut fault's response is committed and short; Jetty then drops the connection.
             c.routes.exception(ConnectionCut.class, (ex, ctx) -> { });
             c.routes.post("/__sandbox/faults", this::adminFaults);
+            c.routes.delete("/__sandbox/faults", ctx -> { faults.clear(); ctx.status(204); });
             c.routes.post("/__sandbox/rate-limits/reset", ctx -> { limiter.reset(); ctx.status(204); });
             c.routes.get("/__sandbox/stats", ctx -> ctx.contentType("application/json").result(mapper.writeValueAsBytes(statsDocument())));
             c.routes.post("/__sandbox/stats/reset", ctx -> { counters.reset(); ctx.status(204); });

@@ -156,6 +156,13 @@ class ProtocolTest extends SmallSandboxTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"boom\",\"count\":2}")));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.raw().body()).contains("429, 500, 502, 503, slow, cut");
+
+        // faults queued and not met yet are cleared in one call
+        client.raw(HttpRequest.newBuilder(client.uri("/__sandbox/faults"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"503\",\"count\":50}")));
+        SandboxClient.Answer cleared = client.raw(HttpRequest.newBuilder(client.uri("/__sandbox/faults")).DELETE());
+        assertThat(cleared.status()).isEqualTo(204);
+        assertThat(client.get("/api/metrics").status()).isEqualTo(200);
     }
 
     @Test
