@@ -44,6 +44,8 @@ public final class Backfill {
             Duration.ofMinutes(40));
     /** {@code waiting.reason} of a run waiting for one of {@link #OUTAGE_RETRIES}. */
     public static final String KLAVIYO_UNAVAILABLE = "klaviyo_unavailable";
+    /** {@code waiting.reason} of a run waiting for the report quota (or Klaviyo's daily report cap) to reset. */
+    static final String REPORT_QUOTA = "report_quota";
 
     /**
      * @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID, else Placed Order is looked up by name
@@ -229,7 +231,7 @@ public final class Backfill {
             }
             if (cause instanceof KlaviyoException.DailyCapReached cap) {
                 log.info("Backfill of {} waits for the daily report cap until {}", account, cap.resumeAt());
-                store.waiting(row, "report_quota", cap.resumeAt(), clock.instant());
+                store.waiting(row, REPORT_QUOTA, cap.resumeAt(), clock.instant());
                 return cap.resumeAt();
             }
             if (cause instanceof KlaviyoException k && k.blame() == Blame.EXTERNAL
@@ -251,7 +253,7 @@ public final class Backfill {
             case BackfillRun.Outcome.Stopped s -> stopping.getAsBoolean() ? stopped(row, null) : null;
             case BackfillRun.Outcome.Waiting w -> {
                 log.info("Backfill of {} waits for the report quota until {}", account, w.until());
-                store.waiting(row, "report_quota", w.until(), clock.instant());
+                store.waiting(row, REPORT_QUOTA, w.until(), clock.instant());
                 yield w.until();
             }
         };
