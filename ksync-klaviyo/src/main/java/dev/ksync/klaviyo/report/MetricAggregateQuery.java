@@ -3,11 +3,9 @@ package dev.ksync.klaviyo.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.klaviyo.wire.KlaviyoTime;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,8 +20,6 @@ import java.util.Objects;
 public record MetricAggregateQuery(String metricId, List<String> measurements, String interval, Instant from,
                                    Instant to, List<String> by, String timezone, List<String> filters, Integer pageSize) {
     /** The filter's datetime form, "ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)": seconds always written. */
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
-    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
 
     public MetricAggregateQuery {
         Objects.requireNonNull(metricId, "metricId is null");
@@ -53,15 +49,6 @@ public record MetricAggregateQuery(String metricId, List<String> measurements, S
         return new MetricAggregateQuery(metricId, measurements, interval, from, to, by, timezone, filters, rows);
     }
 
-    /**
-     * A filter datetime on the zone's wall clock: {@code 2025-01-01T00:00:00}, with six fractional digits only when
-     * the instant has a fraction (microseconds at most; a finer one is cut, which no event time has).
-     */
-    static String filterTime(Instant t, ZoneId zone) {
-        LocalDateTime local = LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.MICROS);
-        return local.format(local.getNano() == 0 ? SECONDS : MICROS);
-    }
-
     public ObjectNode toBody(String pageCursor) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode a = f.objectNode();
@@ -72,8 +59,8 @@ public record MetricAggregateQuery(String metricId, List<String> measurements, S
         ZoneId zone = ZoneId.of(timezone);
         // Klaviyo reads these datetimes in the given timezone: send local times without offset
         ArrayNode fl = a.putArray("filter");
-        fl.add("greater-or-equal(datetime," + filterTime(from, zone) + ")");
-        fl.add("less-than(datetime," + filterTime(to, zone) + ")");
+        fl.add("greater-or-equal(datetime," + KlaviyoTime.formatLocal(from, zone) + ")");
+        fl.add("less-than(datetime," + KlaviyoTime.formatLocal(to, zone) + ")");
         filters.forEach(fl::add);
         if (!by.isEmpty()) {
             ArrayNode b = a.putArray("by");

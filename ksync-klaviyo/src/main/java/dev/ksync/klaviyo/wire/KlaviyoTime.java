@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -89,6 +90,19 @@ public final class KlaviyoTime {
      */
     public static String format(Instant t) {
         return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    private static final DateTimeFormatter LOCAL_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter LOCAL_MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    /**
+     * The form metric aggregates' filters take, the zone's wall clock without an offset (Klaviyo reads it in the
+     * query's timezone): {@code 2025-01-01T00:00:00}, with six fractional digits only when the instant has a fraction,
+     * cut to microseconds as in {@link #format}.
+     */
+    public static String formatLocal(Instant t, ZoneId zone) {
+        LocalDateTime local = LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.MICROS);
+        return local.format(local.getNano() == 0 ? LOCAL_SECONDS : LOCAL_MICROS);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ksync.klaviyo.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,6 +46,17 @@ class KlaviyoTimeTest {
             "2026-12-02T03:51:47Z           | 2026-12-02T03:51:47Z"})
     void filter_datetimes_carry_at_most_microseconds(String instant, String written) {
         assertThat(KlaviyoTime.format(Instant.parse(instant))).isEqualTo(written);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2025-01-01T05:00:00Z                | America/New_York | 2025-01-01T00:00:00",
+            "2025-01-01T05:07:00Z                | America/New_York | 2025-01-01T00:07:00",
+            "2025-01-01T00:00:00.5Z              | UTC              | 2025-01-01T00:00:00.500000",
+            "2025-01-01T00:00:00.123456789Z      | UTC              | 2025-01-01T00:00:00.123456",
+            "2025-01-01T00:00:00.000000999Z      | UTC              | 2025-01-01T00:00:00"})
+    void local_filter_datetimes_always_carry_seconds_and_at_most_six_fractional_digits(String instant, String zone, String written) {
+        assertThat(KlaviyoTime.formatLocal(Instant.parse(instant), ZoneId.of(zone))).isEqualTo(written);
     }
 
     @ParameterizedTest
