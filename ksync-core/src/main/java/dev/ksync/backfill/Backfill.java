@@ -15,6 +15,7 @@ import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.reporting.AccountZone;
 import dev.ksync.reporting.ConversionMetric;
 import dev.ksync.reporting.ReportQuota;
+import dev.ksync.schedule.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +41,7 @@ public final class Backfill {
      * A run Klaviyo failed past the client's retries (5xx, timeouts) waits this long before each run again, counted
      * since its last committed day, as the nightly runs do; the failure after the last fails the backfill.
      */
-    static final List<Duration> OUTAGE_RETRIES = List.of(Duration.ofMinutes(10), Duration.ofMinutes(20),
-            Duration.ofMinutes(40));
+    static final Backoff OUTAGE_RETRIES = new Backoff(Duration.ofMinutes(10), 3);
     /** {@code waiting.reason} of a run waiting for one of {@link #OUTAGE_RETRIES}. */
     public static final String KLAVIYO_UNAVAILABLE = "klaviyo_unavailable";
     /** {@code waiting.reason} of a run waiting for the report quota (or Klaviyo's daily report cap) to reset. */
@@ -235,7 +235,7 @@ public final class Backfill {
                 return cap.resumeAt();
             }
             if (cause instanceof KlaviyoException k && k.blame() == Blame.EXTERNAL
-                    && row.outageRetries() < OUTAGE_RETRIES.size()) {
+                    && OUTAGE_RETRIES.retries(row.outageRetries() + 1)) {
                 return retryLater(row, day, k);
             }
             if (e instanceof BackfillRun.DayFailure || cause instanceof KsyncException
@@ -286,10 +286,10 @@ public final class Backfill {
      */
     private Instant retryLater(BackfillStore.Row row, LocalDate day, KlaviyoException e) {
         Instant now = clock.instant();
-        Instant until = now.plus(OUTAGE_RETRIES.get(row.outageRetries()));
+        Instant until = now.plus(OUTAGE_RETRIES.delay(row.outageRetries() + 1));
         if (e.retryAt().isPresent() && e.retryAt().get().isAfter(until)) until = e.retryAt().get();
         log.warn("Backfill of {} stopped at {}: {}; retry {} of {} at {}", row.account(), day, e.getMessage(),
-                row.outageRetries() + 1, OUTAGE_RETRIES.size(), until);
+                row.outageRetries() + 1, OUTAGE_RETRIES.retries(), until);
         store.retryLater(row, day, e.getMessage(), KLAVIYO_UNAVAILABLE, until, now);
         return until;
     }

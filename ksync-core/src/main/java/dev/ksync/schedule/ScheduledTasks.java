@@ -37,9 +37,8 @@ public final class ScheduledTasks {
     public static final String CLEANUP = "cleanup";
     /** Raw ingestion ({@code inc}) of every enabled account; only when KSYNC_INGEST_CRON is set. */
     public static final String INGEST = "ingest";
-    /** A failed account run is tried this many more times, 10 min, then 20 min later; then the day is given up. */
-    static final int NIGHTLY_RETRIES = 2;
-    static final Duration NIGHTLY_RETRY_BACKOFF = Duration.ofMinutes(10);
+    /** A failed account run is tried twice more, 10 min, then 20 min later; then the day is given up. */
+    static final Backoff NIGHTLY_RETRIES = new Backoff(Duration.ofMinutes(10), 2);
 
     static final Duration FAN_OUT_RETRY = Duration.ofMinutes(5);
 
@@ -66,7 +65,8 @@ public final class ScheduledTasks {
         this.clock = clock;
         this.node = node;
         this.accountRun = Tasks.oneTime(NIGHTLY_ACCOUNT)
-                .onFailure(FailureHandler.<Void>maxRetries(NIGHTLY_RETRIES).withBackoff(NIGHTLY_RETRY_BACKOFF, 2)
+                .onFailure(FailureHandler.<Void>maxRetries(NIGHTLY_RETRIES.retries())
+                        .withBackoff(NIGHTLY_RETRIES.first(), 2)
                         .thenRemove())
                 .onDeadExecution(reviveNow())
                 .execute(this::runAccount);
@@ -85,17 +85,17 @@ public final class ScheduledTasks {
     }
 
     /**
-     * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is,
-     * {@link #NIGHTLY_RETRY_BACKOFF} and then twice that later, unless the cron fires sooner; past
-     * {@link #NIGHTLY_RETRIES} retries it waits for the next firing. Each firing gets its retries, as each day's
-     * nightly account run does: the count is of failures since the cron last fired, not across firings.
+     * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is
+     * ({@link #NIGHTLY_RETRIES}), unless the cron fires sooner; past its retries it waits for the next firing. Each
+     * firing gets its retries, as each day's nightly account run does: the count is of failures since the cron last
+     * fired, not across firings.
      */
     static <T> FailureHandler<T> retryBeforeNextFiring(Cron cron) {
         return (complete, operations) -> {
             Instant next = cron.schedule().getNextExecutionTime(complete);
             int failures = failuresSinceFiring(cron, complete.getExecution());
-            if (failures <= NIGHTLY_RETRIES) {
-                Instant retry = complete.getTimeDone().plus(retryDelay(failures));
+            if (NIGHTLY_RETRIES.retries(failures)) {
+                Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failures));
                 next = retry.isBefore(next) ? retry : next;
             }
             log.warn("{} failed ({} since the cron fired); next run {}", complete.getExecution().taskInstance, failures,
@@ -104,13 +104,8 @@ public final class ScheduledTasks {
         };
     }
 
-    /** How long after its {@code failures}th failure since a firing a run is tried again. */
-    private static Duration retryDelay(int failures) {
-        return NIGHTLY_RETRY_BACKOFF.multipliedBy(1L << (failures - 1));
-    }
-
     /**
-     * Which failure since the cron last fired {@code failed} is: 1 for a firing; for a retry (due {@link #retryDelay}
+     * Which failure since the cron last fired {@code failed} is: 1 for a firing; for a retry (due its delay
      * after the failure that scheduled it) one more than that failure; 1 for anything else (e.g. a run revived after
      * its node died), which so gets retries of its own.
      */
@@ -121,8 +116,8 @@ public final class ScheduledTasks {
             return 1;
         }
         Duration delay = Duration.between(failed.lastFailure, due);
-        for (int before = 1; before <= NIGHTLY_RETRIES; before++) {
-            if (delay.equals(retryDelay(before))) return before + 1;
+        for (int before = 1; NIGHTLY_RETRIES.retries(before); before++) {
+            if (delay.equals(NIGHTLY_RETRIES.delay(before))) return before + 1;
         }
         return 1;
     }
