@@ -152,7 +152,14 @@ class BackfillRetryTest {
     void klaviyo_failing_past_the_clients_retries_makes_the_backfill_wait_and_retry_until_it_completes() {
         AccountId shop = new AccountId("flaky");
         ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        try (Ksync ksync = start(); KlaviyoAccess klaviyo = klaviyo(ksync, clock)) {
+        AtomicReference<Runnable> onCall = new AtomicReference<>(() -> {});
+        CallListener calls = new CallListener() {
+            @Override
+            public void onCall(String operationId, int status, Duration latency) {
+                onCall.get().run();
+            }
+        };
+        try (Ksync ksync = start(); KlaviyoAccess klaviyo = klaviyo(ksync, clock, calls)) {
             ksync.accounts().add(shop, "Flaky", new Secret(TestRig.SANDBOX_KEY));
             Recorder alerts = new Recorder();
             Backfill backfill = backfill(ksync, klaviyo, clock, alerts);
@@ -178,7 +185,12 @@ class BackfillRetryTest {
             assertThat(alerts.failed).isEmpty();
 
             clock.advance(Duration.ofMinutes(20)); // Klaviyo is back
+            List<JsonNode> waitingWhileRunning = new CopyOnWriteArrayList<>();
+            onCall.set(() -> waitingWhileRunning.add(backfill.status(shop).json().path("waiting")));
             assertThat(backfill.work(shop)).isNull();
+            assertThat(waitingWhileRunning).as("the run's first call").isNotEmpty();
+            assertThat(waitingWhileRunning.get(0).isNull()).as("no wait shown once the run goes on: %s",
+                    waitingWhileRunning.get(0)).isTrue();
             JsonNode done = backfill.status(shop).json();
             assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
             assertThat(done.path("waiting").isNull()).isTrue();
@@ -263,7 +275,11 @@ class BackfillRetryTest {
 
     /** Klaviyo clients on {@code clock} whose retry backoffs advance it instead of sleeping. */
     private static KlaviyoAccess klaviyo(Ksync ksync, ManualClock clock) {
-        return new KlaviyoAccess(ksync.config().klaviyo(), ksync.accounts()::apiKey, clock, CallListener.NONE,
+        return klaviyo(ksync, clock, CallListener.NONE);
+    }
+
+    private static KlaviyoAccess klaviyo(Ksync ksync, ManualClock clock, CallListener calls) {
+        return new KlaviyoAccess(ksync.config().klaviyo(), ksync.accounts()::apiKey, clock, calls,
                 BudgetStore.inMemory(), 0, clock.sleeper());
     }
 

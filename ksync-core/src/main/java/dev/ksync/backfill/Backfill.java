@@ -219,6 +219,7 @@ public final class Backfill {
             return null;
         }
         BackfillStore.Row row = loaded.get();
+        store.waitOver(row); // the run goes on now: no "waiting until" in the past while its day runs
         BackfillRun.Outcome outcome;
         try {
             KlaviyoClient client = client(account);

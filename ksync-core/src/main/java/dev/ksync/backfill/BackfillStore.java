@@ -417,6 +417,14 @@ public final class BackfillStore {
                 .bind("u", ts(until)).bind("now", ts(now)).execute());
     }
 
+    /** The run's wait is over (it runs again): {@code waiting} is cleared; the retries it counts are kept. */
+    void waitOver(Row run) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                update backfill_status set waiting_reason = null, waiting_until = null
+                where account_id = :a and status = 'in_progress' and started_at = :s and waiting_reason is not null""")
+                .bind("a", run.account().value()).bind("s", ts(run.startedAt())).execute());
+    }
+
     /** False when the backfill was not running. */
     boolean cancel(AccountId account, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate("""
