@@ -3,6 +3,7 @@ package dev.ksync.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.ksync.db.Database;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
@@ -15,8 +16,6 @@ import io.javalin.http.HttpResponseException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Clock;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,13 +32,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
-    static final String DATABASE_UNAVAILABLE = "database_unavailable";
+    static final String DATABASE_UNAVAILABLE = Database.UNAVAILABLE;
 
     private ErrorMapper() {}
 
     static void register(RoutesConfig routes, Clock clock) {
         routes.exception(KsyncException.class, (e, ctx) -> {
-            if (databaseUnavailable(e)) {
+            // ksync's own database_unavailable (no driver message in it) is answered with its words and details
+            if (Database.unavailable(e) && !DATABASE_UNAVAILABLE.equals(e.code())) {
                 renderDatabaseUnavailable(ctx, e);
                 return;
             }
@@ -63,7 +63,7 @@ final class ErrorMapper {
             render(ctx, e.getStatus(), forStatus(e.getStatus()));
         });
         routes.exception(Exception.class, (e, ctx) -> {
-            if (databaseUnavailable(e)) {
+            if (Database.unavailable(e)) {
                 renderDatabaseUnavailable(ctx, e);
                 return;
             }
@@ -185,27 +185,6 @@ final class ErrorMapper {
                 Map.entry("Unexpected character", "an unexpected character"));
         return known.stream().filter(k -> m.startsWith(k.getKey())).map(Map.Entry::getValue).findFirst()
                 .orElse("the body is not well-formed JSON");
-    }
-
-    /**
-     * Whether a failure means the database does not answer: Hikari's timeout waiting for a connection, a connection
-     * refused or dropped (SQLState class 08), the server shutting down or not yet up (57P), or a ksync error saying so.
-     */
-    static boolean databaseUnavailable(Throwable e) {
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
-            if (t instanceof KsyncException k && DATABASE_UNAVAILABLE.equals(k.code())) {
-                return true;
-            }
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void renderDatabaseUnavailable(Context ctx, Throwable e) {

@@ -3,6 +3,7 @@ package dev.ksync.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.db.Database;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.config.Secret;
@@ -47,9 +48,14 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
         ctx.json(report);
     }
 
-    /** The failed run as an error answer: 502, every datasource's result in its details. */
+    /**
+     * The failed run as an error answer, every datasource's result in its details: 502 {@code ingest_failed}, or 503
+     * {@code database_unavailable} when the database not answering is what failed it (try again later).
+     */
     static KsyncException failed(IngestReport report) {
-        return new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", report.failureMessage(),
+        boolean database = report.databaseUnavailable();
+        return new KsyncException(database ? ErrorKind.UNAVAILABLE : ErrorKind.UPSTREAM,
+                database ? Database.UNAVAILABLE : "ingest_failed", report.failureMessage(),
                 Map.of("accountId", report.accountId(), "schema", report.schema(), "mode", report.mode(),
                         "datasources", report.datasources()));
     }

@@ -8,6 +8,9 @@ import dev.ksync.sandbox.FaultKind;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -111,5 +114,46 @@ class IngestHttpTest {
         assertThat(err.path("message").asText()).startsWith("Ingesting templates failed: Klaviyo failed on get_templates (500)")
                 .endsWith("nothing was loaded, and the next run starts each where it was");
         assertThat(r.body()).doesNotContain("pk_sandbox");
+    }
+
+    @Test
+    void a_run_whose_database_connection_drops_answers_503_database_unavailable_and_the_next_run_loads() throws Exception {
+        String run = "{\"mode\":\"inc\",\"accountId\":\"dropped\",\"only\":\"templates\"}";
+        rig.sandbox().injectFaults(FaultKind.SLOW, 1, "get_templates");
+        CompletableFuture<HttpResponse<String>> pending = CompletableFuture.supplyAsync(() -> {
+            try {
+                return rig.server().post("/api/ingest", SECRET, run);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the window's transaction waits on the slow call, holding its table's lock: its connection is dropped
+        Instant until = Instant.now().plusSeconds(30);
+        int terminated = 0;
+        while (terminated == 0 && Instant.now().isBefore(until) && !pending.isDone()) {
+            terminated = rig.pg().database().jdbi().withHandle(h -> h.createQuery("""
+                    select count(pg_terminate_backend(a.pid)) from pg_stat_activity a
+                    where a.pid <> pg_backend_pid() and a.state like 'idle in transaction%'
+                      and exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory')""")
+                    .mapTo(Integer.class).one());
+            Thread.sleep(20);
+        }
+        assertThat(terminated).as("the ingest's connection was found mid-window").isEqualTo(1);
+        HttpResponse<String> r = pending.get(60, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        JsonNode err = json.readTree(r.body());
+        assertThat(err.path("error").asText()).isEqualTo("database_unavailable");
+        assertThat(err.path("message").asText()).startsWith("Ingesting templates failed: the database did not answer");
+        JsonNode result = err.path("details").path("datasources").get(0);
+        assertThat(result.path("status").asText()).isEqualTo("error");
+        assertThat(result.has("databaseUnavailable")).as("not part of the answer").isFalse();
+
+        HttpResponse<String> again = rig.server().post("/api/ingest", SECRET, run);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        HttpResponse<String> steady = rig.server().post("/api/ingest", SECRET, run.replace("dropped", "steady"));
+        long rows = json.readTree(steady.body()).path("datasources").get(0).path("rows").asLong();
+        assertThat(rows).isPositive();
+        assertThat(json.readTree(again.body()).path("datasources").get(0).path("rows").asLong())
+                .as("the rerun loads the whole window, as a run never interrupted").isEqualTo(rows);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -30,6 +31,8 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  */
 public final class Database implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** The error code of a database that does not answer. */
+    public static final String UNAVAILABLE = "database_unavailable";
 
     private final EmbeddedServer embedded;
     private final HikariDataSource pool;
@@ -80,7 +83,7 @@ public final class Database implements AutoCloseable {
         try {
             server = EmbeddedServer.open(dataDir);
         } catch (IOException | RuntimeException e) {
-            throw new KsyncException(ErrorKind.UNAVAILABLE, "database_unavailable",
+            throw new KsyncException(ErrorKind.UNAVAILABLE, UNAVAILABLE,
                     "Could not start the embedded PostgreSQL in " + EmbeddedServer.pgDir(dataDir) + ": " + e.getMessage()
                             + ". Set KSYNC_DATA_DIR to another folder or DATABASE_URL to a PostgreSQL server.",
                     Map.of(), e);
@@ -110,7 +113,7 @@ public final class Database implements AutoCloseable {
             return new HikariDataSource(c);
         } catch (RuntimeException e) {
             // The driver's message may echo the URL; say where without the credentials.
-            throw new KsyncException(ErrorKind.UNAVAILABLE, "database_unavailable",
+            throw new KsyncException(ErrorKind.UNAVAILABLE, UNAVAILABLE,
                     "Could not connect to PostgreSQL at " + url.redacted() + ": check DATABASE_URL and that the server"
                             + " is running", Map.of(), null);
         }
@@ -131,9 +134,30 @@ public final class Database implements AutoCloseable {
     }
 
     private static KsyncException unavailable() {
-        return new KsyncException(ErrorKind.UNAVAILABLE, "database_unavailable",
+        return new KsyncException(ErrorKind.UNAVAILABLE, UNAVAILABLE,
                 "The database does not answer; try again shortly (GET /ready says when it is back)",
                 Map.of("database", "unreachable"));
+    }
+
+    /**
+     * Whether a failure means the database does not answer: the pool's timeout waiting for a connection, a connection
+     * refused or dropped (SQLState class 08), the server shutting down or not yet up (57P), or a ksync error saying so.
+     */
+    public static boolean unavailable(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
+            if (t instanceof KsyncException k && UNAVAILABLE.equals(k.code())) {
+                return true;
+            }
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void migrate() {

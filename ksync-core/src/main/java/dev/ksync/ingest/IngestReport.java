@@ -1,5 +1,6 @@
 package dev.ksync.ingest;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,12 +20,18 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
     public record Window(String start, String end) {}
 
     /**
-     * @param rows   rows added to the table (a record it already held is not counted again)
-     * @param status {@code success} or {@code error}
-     * @param error  what failed, or null
+     * @param rows                rows added to the table (a record it already held is not counted again)
+     * @param status              {@code success} or {@code error}
+     * @param error               what failed, or null
+     * @param databaseUnavailable it failed because the database did not answer (not part of the answer, which says
+     *                            so in {@code error}; it chooses the run's error)
      */
     public record Result(String name, String table, Window window, long rows, long durationMs, String status,
-                         String error) {
+                         String error, @JsonIgnore boolean databaseUnavailable) {
+        public static Result success(String name, String table, Window window, long rows, long durationMs) {
+            return new Result(name, table, window, rows, durationMs, "success", null, false);
+        }
+
         public boolean failed() {
             return !"success".equals(status);
         }
@@ -33,6 +40,11 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
     /** True when any datasource failed: the run as a whole failed (the others are loaded all the same). */
     public boolean failed() {
         return datasources.stream().anyMatch(Result::failed);
+    }
+
+    /** True when the run failed only because the database did not answer: trying again later may work. */
+    public boolean databaseUnavailable() {
+        return failed() && datasources.stream().filter(Result::failed).allMatch(Result::databaseUnavailable);
     }
 
     /**

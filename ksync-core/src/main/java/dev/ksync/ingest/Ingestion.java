@@ -5,6 +5,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.config.Secret;
+import dev.ksync.db.Database;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.error.UpstreamErrors;
@@ -295,7 +296,7 @@ public final class Ingestion {
             ingestionLog.finish(logId, "success", rows, ms, null, clock.instant());
             log.info("Ingested {} ({}) into {}.{}: {} new rows, window {} .. {}, {} ms", d.name(), mode.label(), schema,
                     d.tableName(), rows, window[0].start(), window[0].end(), ms);
-            return new IngestReport.Result(d.name(), d.tableName(), window[0], rows, ms, "success", null);
+            return IngestReport.Result.success(d.name(), d.tableName(), window[0], rows, ms);
         } catch (Exception e) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             String error = message(e);
@@ -305,7 +306,8 @@ public final class Ingestion {
                 log.warn("Could not log the failure of {}: {}", d.name(), message(logFailure));
             }
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
-            return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error);
+            return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error,
+                    Database.unavailable(e));
         }
     }
 
@@ -381,7 +383,7 @@ public final class Ingestion {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 String state = s.getSQLState() == null ? "" : s.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P")) {
+                if (Database.unavailable(s)) {
                     return "the database did not answer (SQLState " + state + "); the next run starts where this one"
                             + " was";
                 }
