@@ -4,6 +4,9 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -15,9 +18,13 @@ import org.slf4j.LoggerFactory;
  */
 final class AccessLog {
     private static final Logger log = LoggerFactory.getLogger("ksync.access");
-    /** Query parameters that may carry a secret; their values never reach a log line. */
-    private static final Pattern SECRET_PARAM =
-            Pattern.compile("(?i)(^|&)(token|secret|key|api_key|apikey|klaviyoApiKey|password)=[^&]*");
+    /**
+     * Words in a query parameter's name (decoded, lower case, letters and digits only) that say its value may be a
+     * secret: {@code token}, {@code x-admin-job-secret}, {@code klaviyo_api_key}, {@code private_key}, …
+     */
+    private static final Pattern SECRET_NAME = Pattern.compile("token|secret|key|password|passwd|auth|credential");
+    /** A value that is a Klaviyo private key whatever its parameter is called. */
+    private static final Pattern KLAVIYO_KEY = Pattern.compile("(?i)pk_\\w{6,}");
 
     private final MeterRegistry metrics;
 
@@ -58,7 +65,36 @@ final class AccessLog {
         return JsonBodies.printable(full, 2048);
     }
 
+    /**
+     * The query with the value of every parameter whose name says it may hold a secret masked: names are read as the
+     * server reads them (percent-decoded: {@code to%6Ben} is {@code token}), and a value holding a Klaviyo key is
+     * masked whatever its name.
+     */
     static String redactQuery(String query) {
-        return SECRET_PARAM.matcher(query).replaceAll("$1$2=***");
+        StringBuilder out = new StringBuilder(query.length());
+        for (String pair : query.split("&", -1)) {
+            if (!out.isEmpty()) out.append('&');
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            boolean secret = SECRET_NAME.matcher(normalized(name)).find()
+                    || KLAVIYO_KEY.matcher(decoded(value)).find();
+            out.append(name);
+            if (eq >= 0) out.append('=').append(secret ? "***" : value);
+        }
+        return out.toString();
+    }
+
+    private static String normalized(String name) {
+        return decoded(name).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+
+    /** Percent-decoded as a query is; text that is not valid percent-encoding stays as it is. */
+    private static String decoded(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 }

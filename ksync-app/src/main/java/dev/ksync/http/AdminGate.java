@@ -49,13 +49,17 @@ final class AdminGate {
 
     /** Requires the secret in the header. */
     void requireSecret(Context ctx) {
-        check(ctx.header(HEADER));
+        check(ctx.header(HEADER), HEADER + " header");
     }
 
     /** For cron-style GET routes: the header, or {@code ?token=}. */
     void requireSecretOrToken(Context ctx) {
         String given = ctx.header(HEADER);
-        check(given != null ? given : QueryParams.of(ctx).get(TOKEN).orElse(null));
+        if (given != null) {
+            check(given, HEADER + " header");
+        } else {
+            check(QueryParams.of(ctx).get(TOKEN).orElse(null), HEADER + " header (or ?" + TOKEN + "=)");
+        }
     }
 
     void requireKlaviyoEnabled() {
@@ -65,14 +69,15 @@ final class AdminGate {
         }
     }
 
-    private void check(String given) {
+    /** @param where where the secret was looked for, as the answer names it */
+    private void check(String given, String where) {
         if (secret.isEmpty()) {
             throw new KsyncException(ErrorKind.UNAUTHORIZED, "unauthorized",
                     "ADMIN_JOB_SECRET is not set on the server, so admin calls are refused", Map.of());
         }
         if (given == null || !constantTimeEquals(given, secret.get().value())) {
             throw new KsyncException(ErrorKind.UNAUTHORIZED, "unauthorized",
-                    given == null ? "Missing " + HEADER + " header" : "Wrong " + HEADER, Map.of());
+                    (given == null ? "Missing " : "Wrong ") + where, Map.of());
         }
     }
 

@@ -7,6 +7,8 @@ import dev.ksync.db.TestPostgres;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,21 @@ class AdminGateTest {
     void redacts_secret_query_parameters() {
         assertThat(AccessLog.redactQuery("token=abc&mode=live&klaviyoApiKey=pk_1"))
                 .isEqualTo("token=***&mode=live&klaviyoApiKey=***");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // the server decodes names: this is the token
+            "to%6Ben=ADMSECRET_zq81x&mode=dry-run | to%6Ben=***&mode=dry-run",
+            "%74oken=ADMSECRET_zq81x              | %74oken=***",
+            "x-admin-job-secret=ADMSECRET_zq81x   | x-admin-job-secret=***",
+            "adminSecret=s&private_key=k&klaviyo_api_key=pk_abc | adminSecret=***&private_key=***&klaviyo_api_key=***",
+            "Authorization=Bearer%20x&password=p  | Authorization=***&password=***",
+            "note=pk_live0123456789abcdef&days=3  | note=***&days=3",
+            "mode=live&accountId=acme&days=3&x    | mode=live&accountId=acme&days=3&x",
+            "bad=%zz&token                        | bad=%zz&token"})
+    void the_access_log_masks_every_parameter_that_may_hold_a_secret(String query, String logged) {
+        assertThat(AccessLog.redactQuery(query)).isEqualTo(logged);
     }
 
     @Test
