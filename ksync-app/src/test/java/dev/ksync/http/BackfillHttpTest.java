@@ -252,6 +252,51 @@ class BackfillHttpTest {
         assertThat(done.path("waiting").isNull()).isTrue();
     }
 
+    @Test
+    @Order(7)
+    void a_new_run_replaces_only_its_own_days_so_a_test_run_after_a_year_keeps_the_year() throws Exception {
+        var quota = dev.ksync.reporting.ReportQuota.fixed(225, Instant.now().plus(Duration.ofDays(1)));
+        dev.ksync.backfill.Backfill backfill = backfill(quota); // the scheduler was closed by the test before
+        backfill.start(SHOP, new dev.ksync.backfill.BackfillParams(1, true, false));
+        assertThat(backfill.work(SHOP)).isNull();
+        List<String> year = storedRows();
+        assertThat(year).hasSizeGreaterThan(100);
+        JsonNode summary = json.readTree(get("/api/backfill/data/shop/summary").body());
+
+        backfill.start(SHOP, new dev.ksync.backfill.BackfillParams(1, true, true)); // "Start Test"
+        assertThat(backfill.work(SHOP)).isNull();
+        JsonNode test = json.readTree(get("/api/backfill/status/shop").body());
+        assertThat(test.path("status").asText()).isEqualTo("completed");
+        assertThat(test.path("days_total").asInt()).isEqualTo(7);
+        assertThat(storedRows()).as("the year's rows, its last 7 days fetched again").isEqualTo(year);
+        JsonNode after = json.readTree(get("/api/backfill/data/shop/summary").body());
+        assertThat(after.path("days")).isEqualTo(summary.path("days"));
+        assertThat(after.path("revenue")).isEqualTo(summary.path("revenue"));
+        assertThat(after.path("first_date").asText()).as("the stored days' first, not the test run's")
+                .isEqualTo(summary.path("days").get(0).path("date").asText());
+
+        backfill.start(SHOP, new dev.ksync.backfill.BackfillParams(1, false, true)); // without orders
+        assertThat(backfill.work(SHOP)).isNull();
+        assertThat(storedRows()).as("a run without orders keeps the stored orders").isEqualTo(year);
+
+        backfill.start(SHOP, new dev.ksync.backfill.BackfillParams(1, true, true)); // left in progress
+        HttpResponse<String> removed = rig.server().delete("/api/accounts/shop", SECRET);
+        assertError(removed, 409, "backfill_running");
+        assertThat(json.readTree(removed.body()).path("message").asText()).contains("cancel it first");
+        assertThat(post("/api/backfill/cancel/shop").statusCode()).isEqualTo(200);
+    }
+
+    /** Every stored order and daily statistic of the shop, as text, sorted. */
+    private static List<String> storedRows() {
+        return rig.server().ksync.database().jdbi().withHandle(h -> h.createQuery("""
+                select 'order ' || event_id || ' ' || day || ' ' || value from backfill_orders where account_id = 'shop'
+                union all select 'flow ' || (to_jsonb(f) - 'account_id')::text from backfill_flow_daily f
+                    where account_id = 'shop'
+                union all select 'campaign ' || (to_jsonb(c) - 'account_id')::text from backfill_campaign_daily c
+                    where account_id = 'shop'
+                order by 1""").mapTo(String.class).list());
+    }
+
     private static dev.ksync.backfill.Backfill backfill(dev.ksync.reporting.ReportQuota quota) {
         var ksync = rig.server().ksync;
         return new dev.ksync.backfill.Backfill(new dev.ksync.backfill.Backfill.Settings(java.util.Optional.empty(),

@@ -70,6 +70,14 @@ final class TestServer implements AutoCloseable {
         return send(b);
     }
 
+    HttpResponse<String> delete(String path, String secret) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).DELETE();
+        if (secret != null) {
+            b.header("x-admin-job-secret", secret);
+        }
+        return send(b);
+    }
+
     /** Sends raw bytes on a fresh connection and reads the whole answer (the request should say Connection: close). */
     RawHttp.Answer raw(byte[] request) throws IOException {
         return RawHttp.exchange(app.port(), request);

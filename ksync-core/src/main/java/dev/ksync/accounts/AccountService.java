@@ -203,6 +203,12 @@ public final class AccountService {
                             rs.getLong("orders"), rs.getLong("campaigns"), rs.getLong("flows"), rs.getLong("daily"),
                             rs.getLong("nightly")))
                     .one();
+            if ("in_progress".equals(removal.backfillStatus())) {
+                // its task would go on calling Klaviyo with the removed key until its day ended
+                throw new KsyncException(ErrorKind.CONFLICT, "backfill_running", "Account '" + id + "' has a backfill"
+                        + " running; cancel it first (POST /api/backfill/cancel/" + id + ", or ksync backfill cancel "
+                        + id + ")", Map.of("accountId", id.value()));
+            }
             if (removal.hasBackfill() && !evenWithBackfill) {
                 throw new KsyncException(ErrorKind.CONFLICT, "account_has_backfill", "Account '" + id + "' holds "
                         + removal.backfillText() + ", which removing it deletes for good: confirm with ksync accounts"

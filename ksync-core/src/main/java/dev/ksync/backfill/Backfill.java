@@ -96,7 +96,8 @@ public final class Backfill {
 
     /**
      * Starts the account's backfill: a retry of a failed or cancelled one with the same parameters resumes at its
-     * next day; anything else (other parameters, after completion or clear) starts over.
+     * next day; anything else (other parameters, after completion or clear) is a new run over its own days, which
+     * replaces those days' stored rows and leaves the others (a test run after a year's keeps the year).
      */
     public BackfillStatus start(AccountId account, BackfillParams params) {
         requireAccount(account);

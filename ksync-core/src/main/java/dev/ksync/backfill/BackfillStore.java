@@ -53,14 +53,16 @@ public final class BackfillStore {
                 .findOne());
     }
 
-    /** Starts over (false when it runs): the account's backfill rows are deleted and a fresh status written, in one transaction. */
+    /**
+     * A new run over [first, last] (false when one runs): a fresh status; the rows already stored stay, each day the
+     * run works replacing that day's (days outside its range keep theirs; {@link #clear} deletes them).
+     */
     boolean startOver(AccountId account, BackfillParams p, String timezone, LocalDate first, LocalDate last,
                       Instant now) {
         return jdbi.inTransaction(h -> {
             String was = h.createQuery("select status from backfill_status where account_id = :a for update")
                     .bind("a", account.value()).mapTo(String.class).findOne().orElse(null);
             if (BackfillStatus.IN_PROGRESS.equals(was)) return false;
-            deleteRows(h, account);
             h.createUpdate("delete from backfill_status where account_id = :a").bind("a", account.value()).execute();
             h.createUpdate("""
                     insert into backfill_status (account_id, status, years, include_orders, test_mode, timezone,
@@ -197,8 +199,10 @@ public final class BackfillStore {
                 if (!current(handle, run, "next_day", day)) {
                     return false;
                 }
-                // a part-written day of a killed run cannot exist (it rolled back); rows a zombie left cannot either
-                deleteDay(handle, run, day, "backfill_orders", "backfill_flow_daily", "backfill_campaign_daily");
+                // the day's rows are replaced: an earlier run's (a part-written day of a killed run cannot exist, it
+                // rolled back; rows a zombie left cannot either); a run without orders keeps the day's stored orders
+                if (run.params().includeOrders()) deleteDay(handle, run, day, "backfill_orders");
+                deleteDay(handle, run, day, "backfill_flow_daily", "backfill_campaign_daily");
             }
             return true;
         }
@@ -501,7 +505,14 @@ public final class BackfillStore {
                 select json_build_object('client_id', s.account_id, 'currency', s.currency,
                     'orders', coalesce(o.orders, 0), 'revenue', coalesce(o.revenue, 0),
                     'average_order_value', case when o.orders > 0 then round(o.revenue / o.orders, 2) end,
-                    'campaigns', s.campaigns, 'flows', s.flows, 'first_date', s.first_day, 'last_date', s.last_day,
+                    'campaigns', s.campaigns, 'flows', s.flows,
+                    -- the days stored, which an earlier run over other days may widen past this run's
+                    'first_date', least(s.first_day, (select min(day) from backfill_orders where account_id = :a),
+                        (select min(day) from backfill_flow_daily where account_id = :a),
+                        (select min(day) from backfill_campaign_daily where account_id = :a)),
+                    'last_date', greatest(s.last_day, (select max(day) from backfill_orders where account_id = :a),
+                        (select max(day) from backfill_flow_daily where account_id = :a),
+                        (select max(day) from backfill_campaign_daily where account_id = :a)),
                     'days', coalesce((select json_agg(json_build_object('date', day, 'orders', n, 'revenue', r)
                         order by day) from (select day, count(*) n, coalesce(sum(value), 0) r from backfill_orders
                         where account_id = s.account_id group by day) d), '[]'::json))::text
