@@ -18,4 +18,13 @@ public record Datasource(String name, String tableName, String configFile, Strin
     public LoadType loadType() {
         return source().loadType();
     }
+
+    /** Klaviyo's attribute the window filters on and the incremental field holds: events always {@code datetime}. */
+    String windowAttribute() {
+        return switch (loadType()) {
+            case EVENTS -> DatasourceFile.EVENTS_CONNECTOR;
+            case INCREMENTAL -> source().attribute(incrementalFieldConnector()).orElseThrow();
+            case FULL -> null;
+        };
+    }
 }

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * The runbook's datasources file ({@code hist_datasources} / {@code inc_datasources}), read and checked: unknown or
  * repeated keys, missing fields, an unknown {@code name} or {@code config_file}, a {@code config_file} the runbook
  * does not pair with the {@code name}, a load type that needs an incremental field without one (or a full load with
- * one), a connector the source cannot filter on, a table or column name PostgreSQL would cut, a table twice in a list
- * — each a 400 naming the entry ({@code inc_datasources[2] (campaigns)}) and the field.
+ * one), a connector the source cannot filter on, an incremental field that is another attribute's column, a table or
+ * column name PostgreSQL would cut, a workflow_name past {@value #MAX_WORKFLOW_NAME} characters or with a control
+ * character, a table twice in a list — each a 400 naming the entry ({@code inc_datasources[2] (campaigns)}) and the field.
  */
 public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
     static final String RESOURCE = "/ingest/klaviyo_datasources.yml";
@@ -37,6 +38,8 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             "workflow_name", "mode");
     /** Table and column names become SQL identifiers: lower-case, as PostgreSQL folds them, and short enough. */
     static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0," + (RawTable.MAX_NAME - 1) + "}");
+    /** The longest workflow_name kept: a label in every log row (the runbook's is klaviyo_ingest.dig), not a document. */
+    static final int MAX_WORKFLOW_NAME = 200;
     /** The attribute the events load configuration windows on, whatever the entry says. */
     static final String EVENTS_CONNECTOR = "datetime";
     /** Refuses a key given twice in one mapping: YAML would keep the last silently (a whole list dropped). */
@@ -194,6 +197,25 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             throw invalid(label + ": config_file " + configFile + " windows Klaviyo's " + name + " on "
                     + EVENTS_CONNECTOR + ", so incremental_field_connector '" + shown(connector) + "' would not be"
                     + " used; allowed: " + EVENTS_CONNECTOR + " or empty", details(at, "incremental_field_connector"));
+        }
+        if (field != null) {
+            // the connector's own attribute is the field's value (templates: updated, campaigns: updated_at via updated)
+            String read = type == LoadType.EVENTS ? EVENTS_CONNECTOR : source.attribute(connector).orElseThrow();
+            if (!field.equals(RawTable.column(read)) && source.attributes().stream().map(RawTable::column)
+                    .anyMatch(field::equals)) {
+                throw invalid(label + ": incremental_field " + field + " is also the column of the " + name + " attribute "
+                        + field + ", which the load would fill with " + read + "'s values instead" + "; allowed: " + read
+                        + " or a name no attribute of " + name + " takes", details(at, "incremental_field"));
+            }
+        }
+        String workflow = v.get("workflow_name");
+        if (workflow.length() > MAX_WORKFLOW_NAME) {
+            throw invalid(label + ": workflow_name has " + workflow.length() + " characters; at most "
+                    + MAX_WORKFLOW_NAME, details(at, "workflow_name"));
+        }
+        if (workflow.chars().anyMatch(Character::isISOControl)) {
+            throw invalid(label + ": workflow_name '" + shown(workflow) + "' has a control character (a line break,"
+                    + " a tab); allowed: one line of printable text", details(at, "workflow_name"));
         }
         try {
             RunbookTime.parse(v.get("default_start_time"));

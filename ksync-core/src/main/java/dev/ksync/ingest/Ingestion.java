@@ -25,11 +25,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +41,8 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementException;
 import org.slf4j.Logger;
@@ -191,11 +196,33 @@ public final class Ingestion {
 
     /**
      * Refuses a request whose datasources file lacks the mode's list or whose {@code only} names a datasource it does
-     * not have, before any work (a caller checks before it takes a slot).
+     * not have, or one of whose entries names a table made for another datasource or incremental field (its
+     * {@link RawTable.Mark}), before any work (a caller checks before it takes a slot). A table made before ksync
+     * marked its tables is checked by its load ({@link RawTable#createIfMissing}).
      */
     public void check(IngestRequest r) {
-        chosen(r);
-        schemaOf(account(r));
+        List<Datasource> chosen = chosen(r);
+        String schema = schemaOf(account(r));
+        Map<String, RawTable.Mark> marks = jdbi.withHandle(h -> RawTable.Mark.of(h, schema,
+                chosen.stream().map(Datasource::tableName).toList()));
+        List<Datasource> all = r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode());
+        for (Datasource d : chosen) {
+            RawTable.Mark m = marks.get(d.tableName());
+            if (m == null) continue;
+            String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
+            String label = entry + " (" + d.name() + "): ";
+            if (!m.source().equals(d.name())) {
+                throw new KsyncException(ErrorKind.BAD_INPUT, "table_of_another_source", label
+                        + RawTable.foreignMessage(schema, d.tableName(), m.source(), d.name()),
+                        Map.of("entry", entry, "field", "table_name", "table", d.tableName(), "holds", m.source()));
+            }
+            if (!java.util.Objects.equals(m.incrementalField(), d.incrementalField())) {
+                throw new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", label + "table " + schema
+                        + "." + d.tableName() + " was made with " + m.field() + ", not " + d.incrementalField()
+                        + ": set the entry's incremental_field back to the table's, or give the entry a new table_name",
+                        Map.of("entry", entry, "field", "incremental_field", "table", d.tableName()));
+            }
+        }
     }
 
     private static String account(IngestRequest r) {
@@ -228,7 +255,6 @@ public final class Ingestion {
         String account = account(r);
         String schema = schemaOf(account);
         KlaviyoClient client = clients.client(r.accountId(), r.klaviyoApiKey());
-        jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()),
                 Thread.ofPlatform().name("ksync-ingest-", 0).daemon().factory());
         try {
@@ -282,13 +308,24 @@ public final class Ingestion {
                 table.lock(h);
                 int stale = ingestionLog.abandonStale(schema, d.tableName(), logId, clock.instant());
                 if (stale > 0) log.warn("Marked {} unfinished earlier run(s) of {}.{} abandoned", stale, schema, d.tableName());
-                RawTable.State state = table.createIfMissing(h);
+                // without the account's schema there is no table: the window starts at default_start_time
+                boolean schemaHeld = RawTable.schemaExists(h, schema);
+                RawTable.State state = schemaHeld ? table.createIfMissing(h) : null;
                 Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                Instant start = d.loadType().incremental() ? windowStart(table.max(h), d) : null;
+                Instant start = d.loadType().incremental() ? windowStart(schemaHeld ? table.max(h) : Optional.empty(), d) : null;
                 window[0] = new IngestReport.Window(start == null ? "" : RunbookTime.format(start), RunbookTime.format(end));
                 ingestionLog.window(logId, window[0]);
                 if (start != null && !start.isBefore(end)) return 0L;
-                try (Stream<RawResource> records = fetch(client, d, start, end)) {
+                try (Stream<RawResource> fetched = fetch(client, d, start, end)) {
+                    Stream<RawResource> records = fetched;
+                    if (state == null) {
+                        // the schema only once Klaviyo has answered: a refused key or a failing account leaves none
+                        Iterator<RawResource> it = fetched.iterator();
+                        it.hasNext();
+                        createSchema(schema);
+                        state = table.createIfMissing(h);
+                        records = StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
+                    }
                     return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d), state);
                 }
             });
@@ -312,6 +349,16 @@ public final class Ingestion {
     }
 
     /**
+     * Creates the account's schema, committed at once on a handle of its own: inside a load's transaction
+     * {@code jdbi.useTransaction} would join that transaction, and its datasources would wait for each other.
+     */
+    private void createSchema(String schema) {
+        try (Handle own = jdbi.open()) {
+            own.useTransaction(h -> RawTable.createSchema(h, schema));
+        }
+    }
+
+    /**
      * The runbook's window start: the table's max (whole seconds: the records sharing it are fetched again), a
      * {@link Settings#lookback} earlier but not before {@code default_start_time}; that time for an empty table.
      */
@@ -321,16 +368,10 @@ public final class Ingestion {
                 .map(m -> m.isBefore(first) ? first : m).orElse(first);
     }
 
-    /** Klaviyo's attribute a datasource windows on: events always {@code datetime}; else the connector's. */
-    private static String attribute(Datasource d) {
-        return d.loadType() == LoadType.EVENTS ? DatasourceFile.EVENTS_CONNECTOR
-                : d.source().attribute(d.incrementalFieldConnector()).orElseThrow();
-    }
-
     /** A record's incremental value (null for a full load). */
     private static Function<RawResource, Instant> valueOf(Datasource d) {
         if (!d.loadType().incremental()) return rec -> null;
-        String attribute = attribute(d);
+        String attribute = d.windowAttribute();
         return rec -> KlaviyoTime.parse(rec.attribute(attribute).asText(null));
     }
 
@@ -343,7 +384,7 @@ public final class Ingestion {
         Source s = d.source();
         Endpoint ep = s.endpoint();
         if (!d.loadType().incremental()) return client.list(Listings.raw(ep), Query.all());
-        String attribute = attribute(d);
+        String attribute = d.windowAttribute();
         Function<RawResource, Instant> value = valueOf(d);
         List<Filter> channels = s.channels().isEmpty() ? Arrays.asList((Filter) null) : s.channels();
         return channels.stream().flatMap(channel -> {

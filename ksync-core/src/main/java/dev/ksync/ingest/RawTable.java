@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -52,6 +53,8 @@ final class RawTable {
     private final String table;
     private final String field;
     private final Key key;
+    /** The datasource whose records the table keeps; null for a table of none (tests, the benchmark's probe). */
+    private final Source source;
     /**
      * The columns {@link #createIfMissing} read of a table held before, for {@link #load} in the same transaction
      * (under the table's lock nothing changes them between): one catalog query a window, not two.
@@ -60,10 +63,15 @@ final class RawTable {
 
     /** @param field the incremental column, null for a full load */
     RawTable(String schema, String table, String field, Key key) {
+        this(schema, table, field, key, null);
+    }
+
+    RawTable(String schema, String table, String field, Key key, Source source) {
         this.schema = schema;
         this.table = table;
         this.field = field;
         this.key = key;
+        this.source = source;
     }
 
     static RawTable of(String schema, Datasource d) {
@@ -72,7 +80,7 @@ final class RawTable {
             case INCREMENTAL -> Key.ID_AND_FIELD;
             case FULL -> Key.ID_AND_TIME;
         };
-        return new RawTable(schema, d.tableName(), d.incrementalField(), key);
+        return new RawTable(schema, d.tableName(), d.incrementalField(), key, d.source());
     }
 
     String qualified() {
@@ -91,6 +99,12 @@ final class RawTable {
     static void createSchema(Handle h, String schema) {
         lockUntilCommit(h, "ksync.ingest:" + schema);
         h.execute("create schema if not exists " + quote(schema));
+    }
+
+    /** Whether the account's schema is there (a run creates it once Klaviyo has answered a datasource's fetch). */
+    static boolean schemaExists(Handle h, String schema) {
+        return h.createQuery("select exists (select 1 from pg_namespace where nspname = :s)").bind("s", schema)
+                .mapTo(Boolean.class).one();
     }
 
     /** Waits for the advisory lock {@code name}, held until {@code h}'s transaction ends. */
@@ -127,17 +141,99 @@ final class RawTable {
             h.execute("create table " + qualified() + " (id text not null"
                     + (field == null ? "" : ", " + quote(field) + " timestamptz")
                     + ", record jsonb not null, time bigint not null)");
+            if (source != null) markAs(h, new Mark(source.label(), field));
             return State.CREATED;
         }
+        Optional<Mark> mark = source == null ? Optional.empty() : Mark.of(h, qualified());
+        if (mark.isPresent() && !mark.get().source().equals(source.label())) throw foreign(mark.get().source());
         held = columns(h);
         if (field != null) requireIncrementalColumn(held.get(field));
-        Optional<List<String>> held = heldKeyColumns(h);
-        if (held.isEmpty()) return State.KEYLESS;
-        if (!held.get().equals(keyColumns())) {
-            throw mismatch("is keyed on (" + String.join(", ", held.get()) + "), not ("
+        Optional<List<String>> heldKey = heldKeyColumns(h);
+        if (heldKey.isPresent() && !heldKey.get().equals(keyColumns())) {
+            throw mismatch("is keyed on (" + String.join(", ", heldKey.get()) + "), not ("
                     + String.join(", ", keyColumns()) + ")");
         }
-        return State.KEYED;
+        if (mark.isPresent() && !Objects.equals(mark.get().incrementalField(), field)) {
+            throw mismatch("was made with " + mark.get().field() + ", not " + field);
+        }
+        if (source != null && mark.isEmpty()) adopt(h);
+        return heldKey.isEmpty() ? State.KEYLESS : State.KEYED;
+    }
+
+    /**
+     * What a raw table was made for, kept as its comment ({@code COMMENT ON TABLE}, written in the transaction that
+     * creates it): the datasource {@code name} whose records it keeps and its incremental field (null: a full load).
+     * A table holds one datasource's records: another's would be windowed from the first one's max (its older
+     * records never loaded) and mixed with them.
+     */
+    record Mark(String source, String incrementalField) {
+        private static final java.util.regex.Pattern TEXT = java.util.regex.Pattern.compile(
+                "ksync raw table: source=([a-z]+) incremental_field=([a-z0-9_]*)");
+
+        String text() {
+            return "ksync raw table: source=" + source + " incremental_field=" + (incrementalField == null ? "" : incrementalField);
+        }
+
+        String field() {
+            return incrementalField == null ? "no incremental field (a full load)" : "incremental_field " + incrementalField;
+        }
+
+        /** The mark of the table {@code qualified}; empty when it has none (made before ksync marked its tables). */
+        static Optional<Mark> of(Handle h, String qualified) {
+            return h.createQuery("select obj_description(to_regclass(:t), 'pg_class')").bind("t", qualified)
+                    .mapTo(String.class).findOne().flatMap(Mark::parse);
+        }
+
+        /** The marks of the tables of {@code schema} among {@code tables}, by name (the unmarked ones left out). */
+        static Map<String, Mark> of(Handle h, String schema, java.util.Collection<String> tables) {
+            Map<String, Mark> out = new LinkedHashMap<>();
+            h.createQuery("select c.relname, obj_description(c.oid, 'pg_class') from pg_class c"
+                            + " join pg_namespace n on n.oid = c.relnamespace where n.nspname = :s and c.relname in (<t>)")
+                    .bind("s", schema).bindList("t", List.copyOf(tables))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), Optional.ofNullable(rs.getString(2))))
+                    .forEach(e -> e.getValue().flatMap(Mark::parse).ifPresent(m -> out.put(e.getKey(), m)));
+            return out;
+        }
+
+        static Optional<Mark> parse(String comment) {
+            if (comment == null) return Optional.empty();
+            java.util.regex.Matcher m = TEXT.matcher(comment);
+            if (!m.matches()) return Optional.empty();
+            return Optional.of(new Mark(m.group(1), m.group(2).isEmpty() ? null : m.group(2)));
+        }
+    }
+
+    /** Writes the table's {@link Mark} in {@code h}'s transaction. */
+    private void markAs(Handle h, Mark mark) {
+        h.execute("comment on table " + qualified() + " is '" + mark.text().replace("'", "''") + "'");
+    }
+
+    /**
+     * Takes over a table made before ksync marked its tables, once its shape fits the entry ({@link #createIfMissing}
+     * checked its incremental column and key): unless a row is another source's record (Klaviyo's {@code type}), it
+     * is marked as this datasource's. One pass over the table, on its first load since.
+     */
+    private void adopt(Handle h) {
+        Optional<String> other = h.createQuery("select record->>'type' from " + qualified()
+                        + " where record->>'type' is distinct from :type limit 1")
+                .bind("type", source.recordType()).mapTo(String.class).findOne();
+        if (other.isPresent()) {
+            throw foreign(Source.byRecordType(other.get()).map(Source::label).orElse("'" + other.get() + "'"));
+        }
+        markAs(h, new Mark(source.label(), field));
+    }
+
+    /** The table keeps {@code held}'s records, not this datasource's. */
+    private KsyncException foreign(String held) {
+        return new KsyncException(ErrorKind.BAD_INPUT, "table_of_another_source", foreignMessage(schema, table, held,
+                source.label()), Map.of("table", table, "holds", held, "datasource", source.label()));
+    }
+
+    /** Why datasource {@code name} cannot load into a table holding {@code held}'s records, and what to do. */
+    static String foreignMessage(String schema, String table, String held, String name) {
+        return "table " + schema + "." + table + " holds " + held + " records, not " + name + ": a table keeps one"
+                + " datasource's records (another's would be windowed from their max, its older records never loaded);"
+                + " give the entry a table_name of its own";
     }
 
     private void requireIncrementalColumn(String type) {

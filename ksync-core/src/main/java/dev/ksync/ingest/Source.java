@@ -14,30 +14,41 @@ import java.util.Optional;
  * {@code updated_at}; the connector says {@code created}/{@code updated}).
  */
 public enum Source {
-    EVENTS("events", "klaviyo_events_load.yml", LoadType.EVENTS, Endpoints.EVENTS, Map.of("datetime", "datetime"), List.of()),
-    TEMPLATES("templates", "klaviyo_email_templates_load.yml", LoadType.INCREMENTAL, Endpoints.TEMPLATES,
-            Map.of("created", "created", "updated", "updated"), List.of()),
+    EVENTS("events", "event", "klaviyo_events_load.yml", LoadType.EVENTS, Endpoints.EVENTS, Map.of("datetime", "datetime"),
+            List.of(), List.of("datetime", "timestamp", "uuid")),
+    TEMPLATES("templates", "template", "klaviyo_email_templates_load.yml", LoadType.INCREMENTAL, Endpoints.TEMPLATES,
+            Map.of("created", "created", "updated", "updated"), List.of(),
+            List.of("amp", "created", "editor_type", "html", "name", "text", "updated")),
     // Klaviyo lists campaigns one channel at a time.
-    CAMPAIGNS("campaigns", "klaviyo_campaigns_load.yml", LoadType.INCREMENTAL, Endpoints.CAMPAIGNS,
+    CAMPAIGNS("campaigns", "campaign", "klaviyo_campaigns_load.yml", LoadType.INCREMENTAL, Endpoints.CAMPAIGNS,
             Map.of("created", "created_at", "updated", "updated_at"),
             List.of(Filter.equals("messages.channel", "email"), Filter.equals("messages.channel", "sms"),
-                    Filter.equals("messages.channel", "mobile_push"))),
-    LISTS("lists", "klaviyo_lists_load.yml", LoadType.INCREMENTAL, Endpoints.LISTS,
-            Map.of("created", "created", "updated", "updated"), List.of()),
-    PROFILES("profiles", "klaviyo_profiles_load.yml", LoadType.INCREMENTAL, Endpoints.PROFILES,
-            Map.of("created", "created", "updated", "updated"), List.of()),
-    METRICS("metrics", "klaviyo_metric_data_load.yml", LoadType.FULL, Endpoints.METRICS, Map.of(), List.of());
+                    Filter.equals("messages.channel", "mobile_push")),
+            List.of("archived", "created_at", "name", "scheduled_at", "send_time", "status", "updated_at")),
+    LISTS("lists", "list", "klaviyo_lists_load.yml", LoadType.INCREMENTAL, Endpoints.LISTS,
+            Map.of("created", "created", "updated", "updated"), List.of(),
+            List.of("created", "name", "opt_in_process", "updated")),
+    PROFILES("profiles", "profile", "klaviyo_profiles_load.yml", LoadType.INCREMENTAL, Endpoints.PROFILES,
+            Map.of("created", "created", "updated", "updated"), List.of(),
+            List.of("created", "email", "external_id", "first_name", "image", "last_event_date", "last_name", "locale",
+                    "organization", "phone_number", "title", "updated")),
+    METRICS("metrics", "metric", "klaviyo_metric_data_load.yml", LoadType.FULL, Endpoints.METRICS, Map.of(), List.of(),
+            List.of("created", "name", "updated"));
 
     private final String label;
+    private final String recordType;
     private final String configFile;
     private final LoadType loadType;
     private final Endpoint endpoint;
     private final Map<String, String> connectors;
     private final List<Filter> channels;
+    private final List<String> attributes;
 
-    Source(String label, String configFile, LoadType loadType, Endpoint endpoint, Map<String, String> connectors,
-           List<Filter> channels) {
+    Source(String label, String recordType, String configFile, LoadType loadType, Endpoint endpoint,
+           Map<String, String> connectors, List<Filter> channels, List<String> attributes) {
         this.label = label;
+        this.recordType = recordType;
+        this.attributes = attributes;
         this.configFile = configFile;
         this.loadType = loadType;
         this.endpoint = endpoint;
@@ -49,12 +60,30 @@ public enum Source {
         return Arrays.stream(values()).filter(s -> s.label.equals(name)).findFirst();
     }
 
+    /** The source whose records have Klaviyo's {@code type}. */
+    static Optional<Source> byRecordType(String type) {
+        return Arrays.stream(values()).filter(s -> s.recordType.equals(type)).findFirst();
+    }
+
     public static List<String> names() {
         return Arrays.stream(values()).map(s -> s.label).toList();
     }
 
     public String label() {
         return label;
+    }
+
+    /** Klaviyo's {@code type} of the records this source lists ({@code template}): what a raw table's rows say they are. */
+    String recordType() {
+        return recordType;
+    }
+
+    /**
+     * The scalar top-level attributes of this source's records (Klaviyo's OpenAPI spec), each a column of the raw
+     * table ({@link RawTable#column}): an incremental field of the same name would take that column over.
+     */
+    List<String> attributes() {
+        return attributes;
     }
 
     /** The runbook's load configuration for this name ({@code config_file}): each name has its own. */
