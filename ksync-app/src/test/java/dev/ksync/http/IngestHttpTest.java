@@ -84,6 +84,37 @@ class IngestHttpTest {
                 .startsWith("the datasources file has default_start_time twice in inc_datasources[0] (line 8)");
     }
 
+    /** A one-entry inc file as JSON: {@code name} with the built-in's settings, into {@code table}. */
+    private static String oneEntry(String account, String name, String config, String table) {
+        return "{\"mode\":\"inc\",\"accountId\":\"" + account + "\",\"datasources\":{\"inc_datasources\":[{\"name\":\""
+                + name + "\",\"table_name\":\"" + table + "\",\"config_file\":\"" + config + "\","
+                + "\"incremental_field\":\"updated\",\"incremental_field_connector\":\"updated\","
+                + "\"default_start_time\":\"2024-01-01T00:00:00.000000\",\"workflow_name\":\"w\",\"mode\":\"append\"}]}}";
+    }
+
+    @Test
+    void a_datasource_whose_table_holds_another_sources_records_answers_400_before_any_work() throws Exception {
+        HttpResponse<String> r = rig.server().post("/api/ingest", SECRET, oneEntry("mix", "lists", "klaviyo_lists_load.yml", "mixed"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        long rows = json.readTree(r.body()).path("datasources").get(0).path("rows").asLong();
+        assertThat(rows).isPositive();
+        int logged = json.readTree(rig.server().get("/api/ingest/log?accountId=mix", SECRET).body()).path("entries").size();
+
+        r = rig.server().post("/api/ingest", SECRET, oneEntry("mix", "templates", "klaviyo_email_templates_load.yml", "mixed"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode err = json.readTree(r.body());
+        assertThat(err.path("error").asText()).isEqualTo("table_of_another_source");
+        assertThat(err.path("message").asText()).startsWith("inc_datasources[0] (templates): table klaviyo_mix.mixed holds"
+                + " lists records, not templates");
+        assertThat(err.path("details").path("entry").asText()).isEqualTo("inc_datasources[0]");
+        assertThat(err.path("details").path("holds").asText()).isEqualTo("lists");
+        assertThat(json.readTree(rig.server().get("/api/ingest/log?accountId=mix", SECRET).body()).path("entries"))
+                .as("nothing started").hasSize(logged);
+        long held = rig.pg().database().jdbi().withHandle(h -> h.createQuery("select count(*) from klaviyo_mix.mixed")
+                .mapTo(Long.class).one());
+        assertThat(held).isEqualTo(rows);
+    }
+
     @Test
     void a_datasource_the_database_refuses_answers_502_with_the_sqlstate_and_not_the_statement() throws Exception {
         rig.pg().database().jdbi().useHandle(h -> {

@@ -92,6 +92,36 @@ class DatasourceFileTest {
     }
 
     @Test
+    void an_incremental_field_taking_another_attributes_column_is_refused_naming_the_entry_and_the_column() {
+        String templates = ENTRY.replace("name: campaigns", "name: templates")
+                .replace("klaviyo_campaigns_load.yml", "klaviyo_email_templates_load.yml")
+                .replace("incremental_field: updated_at", "incremental_field: name");
+        assertProblem(templates, "inc_datasources[0] (templates): incremental_field name is also the column of the"
+                + " templates attribute name, which the load would fill with updated's values instead; allowed: updated");
+        // campaigns' attribute for the connector updated is updated_at: created_at is another attribute's column
+        assertProblem(ENTRY.replace("incremental_field: updated_at", "incremental_field: created_at"),
+                "inc_datasources[0] (campaigns): incremental_field created_at is also the column of the campaigns attribute");
+        assertProblem(templates.replace("incremental_field: name", "incremental_field: created"),
+                "incremental_field created is also the column of the templates attribute created");
+        // the connector's own attribute, and a name no attribute takes, are fine
+        assertThat(DatasourceFile.parse(templates.replace("incremental_field: name", "incremental_field: updated")).inc())
+                .hasSize(1);
+        assertThat(DatasourceFile.parse(templates.replace("incremental_field: name", "incremental_field: loaded_on")).inc())
+                .hasSize(1);
+        assertThat(DatasourceFile.builtIn().inc()).hasSize(6);
+    }
+
+    @Test
+    void a_workflow_name_past_200_characters_or_with_a_line_break_is_refused_naming_the_entry() {
+        assertProblem(ENTRY.replace("workflow_name: klaviyo_ingest.dig", "workflow_name: " + "w".repeat(100_000)),
+                "inc_datasources[0] (campaigns): workflow_name has 100000 characters; at most 200");
+        assertProblem(ENTRY.replace("workflow_name: klaviyo_ingest.dig", "workflow_name: \"a\\nb\""),
+                "inc_datasources[0] (campaigns): workflow_name 'a?b' has a control character");
+        assertThat(DatasourceFile.parse(ENTRY.replace("workflow_name: klaviyo_ingest.dig", "workflow_name: " + "w".repeat(200)))
+                .inc()).singleElement().extracting(Datasource::workflowName).asString().hasSize(200);
+    }
+
+    @Test
     void runbook_time_is_whole_seconds_with_six_zero_decimals_and_no_z() {
         assertThat(RunbookTime.format(java.time.Instant.parse("2025-10-10T13:45:30.987Z"))).isEqualTo("2025-10-10T13:45:30.000000");
         assertThat(RunbookTime.parse("2023-09-01T00:00:00.000000")).isEqualTo(java.time.Instant.parse("2023-09-01T00:00:00Z"));

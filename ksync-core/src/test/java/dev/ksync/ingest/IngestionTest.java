@@ -316,6 +316,114 @@ class IngestionTest {
         assertThat(describe("klaviyo_remade", t.tableName())).as("the table is unchanged").isEqualTo(before);
     }
 
+    /** One inc entry of {@code name} (the built-in's settings) loading into {@code table} from {@code start}. */
+    private static DatasourceFile into(String name, String table, String start) {
+        Datasource b = DatasourceFile.builtIn().inc().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+        return new DatasourceFile(List.of(), List.of(new Datasource(b.name(), table, b.configFile(), b.incrementalField(),
+                b.incrementalFieldConnector(), start, b.workflowName(), b.mode())));
+    }
+
+    private static IngestRequest request(String account, DatasourceFile file) {
+        return new IngestRequest(IngestMode.INC, Optional.of(AccountId.of("accountId", account)), Optional.of(file),
+                Set.of(), Optional.empty());
+    }
+
+    @Test
+    void a_table_holding_another_sources_records_is_refused_at_the_check_and_its_load_fails_loading_nothing() {
+        Ingestion ingestion = s.ingestion(1);
+        String early = "2024-01-01T00:00:00.000000";
+        IngestReport lists = ingestion.run(request("mixed", into("lists", "mixed", early)));
+        assertThat(lists.failed()).as(lists.toString()).isFalse();
+        assertThat(lists.datasources().getFirst().rows()).isPositive();
+        String before = describe("klaviyo_mixed", "mixed");
+
+        IngestRequest templates = request("mixed", into("templates", "mixed", early));
+        assertThatThrownBy(() -> ingestion.check(templates)).isInstanceOfSatisfying(KsyncException.class, e -> {
+            assertThat(e.code()).isEqualTo("table_of_another_source");
+            assertThat(e.getMessage()).startsWith("inc_datasources[0] (templates): table klaviyo_mixed.mixed holds lists"
+                    + " records, not templates").contains("give the entry a table_name of its own");
+        });
+        // a caller that runs without checking: the datasource fails and loads nothing
+        IngestReport r = ingestion.run(templates);
+        assertThat(r.failed()).isTrue();
+        assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
+                .startsWith("table klaviyo_mixed.mixed holds lists records, not templates");
+        assertThat(describe("klaviyo_mixed", "mixed")).as("the table is unchanged").isEqualTo(before);
+
+        // the built-in templates table is not lists' either
+        assertThat(runOnly(ingestion, "mixed", "templates").failed()).isFalse();
+        assertThatThrownBy(() -> ingestion.check(request("mixed", into("lists", "klaviyo_email_templates", early))))
+                .hasMessageStartingWith("inc_datasources[0] (lists): table klaviyo_mixed.klaviyo_email_templates holds"
+                        + " templates records, not lists");
+    }
+
+    @Test
+    void a_table_made_with_another_incremental_field_is_refused_at_the_check_naming_the_entry() {
+        Ingestion ingestion = s.ingestion(1);
+        assertThat(runOnly(ingestion, "refield", "templates").failed()).isFalse();
+        Datasource t = DatasourceFile.builtIn().inc().get(1);
+        DatasourceFile created = new DatasourceFile(List.of(), List.of(new Datasource(t.name(), t.tableName(),
+                t.configFile(), "created", "created", t.defaultStartTime(), t.workflowName(), t.mode())));
+        assertThatThrownBy(() -> ingestion.check(request("refield", created)))
+                .isInstanceOfSatisfying(KsyncException.class, e -> {
+                    assertThat(e.code()).isEqualTo("incremental_field_mismatch");
+                    assertThat(e.getMessage()).startsWith("inc_datasources[0] (templates): table"
+                            + " klaviyo_refield.klaviyo_email_templates was made with incremental_field updated, not created");
+                });
+    }
+
+    @Test
+    void a_table_made_before_tables_were_marked_is_adopted_by_its_own_source_and_refused_to_another() {
+        Ingestion ingestion = s.ingestion(1);
+        String early = "2024-01-01T00:00:00.000000";
+        assertThat(ingestion.run(request("legacy", into("lists", "old_lists", early))).failed()).isFalse();
+        assertThat(ingestion.run(request("legacy", into("templates", "old_templates", early))).failed()).isFalse();
+        pg.database().jdbi().useHandle(h -> {
+            h.execute("comment on table klaviyo_legacy.old_lists is null");
+            h.execute("comment on table klaviyo_legacy.old_templates is null");
+        });
+        String before = describe("klaviyo_legacy", "old_lists");
+        // unmarked, it passes the check; its load reads what the rows are and refuses
+        IngestRequest templates = request("legacy", into("templates", "old_lists", early));
+        ingestion.check(templates);
+        IngestReport r = ingestion.run(templates);
+        assertThat(r.failed()).isTrue();
+        assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
+                .startsWith("table klaviyo_legacy.old_lists holds lists records, not templates");
+        assertThat(describe("klaviyo_legacy", "old_lists")).isEqualTo(before);
+
+        // its own source loads it and marks it: from then on the check refuses another source
+        IngestReport own = ingestion.run(request("legacy", into("templates", "old_templates", early)));
+        assertThat(own.failed()).as(own.toString()).isFalse();
+        assertThatThrownBy(() -> ingestion.check(request("legacy", into("lists", "old_templates", early))))
+                .hasMessageStartingWith("inc_datasources[0] (lists): table klaviyo_legacy.old_templates holds templates"
+                        + " records, not lists");
+    }
+
+    @Test
+    void a_failed_first_run_of_an_unregistered_account_leaves_no_schema_behind() {
+        Ingestion ingestion = s.ingestion(1);
+        s.sandbox.injectFaults(FaultKind.ERROR_500, 6);
+        IngestReport broken;
+        try {
+            broken = runOnly(ingestion, "zz-nokey", "templates");
+        } finally {
+            s.sandbox.clearFaults();
+        }
+        assertThat(broken.failed()).isTrue();
+        assertThat(schemaExists("klaviyo_zz-nokey")).isFalse();
+
+        IngestReport fixed = runOnly(ingestion, "zz-nokey", "templates");
+        assertThat(fixed.failed()).as(fixed.toString()).isFalse();
+        assertThat(schemaExists("klaviyo_zz-nokey")).isTrue();
+        assertThat(s.ids("klaviyo_zz-nokey", "klaviyo_email_templates")).isNotEmpty();
+    }
+
+    private static boolean schemaExists(String schema) {
+        return pg.database().jdbi().withHandle(h -> h.createQuery("select exists (select 1 from pg_namespace"
+                + " where nspname = :s)").bind("s", schema).mapTo(Boolean.class).one());
+    }
+
     /** A table's columns, indexes and rows, to compare before and after. */
     private static String describe(String schema, String table) {
         return pg.database().jdbi().withHandle(h -> String.join("\n",
