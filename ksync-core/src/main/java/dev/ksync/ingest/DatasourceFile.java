@@ -204,7 +204,7 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             if (!field.equals(RawTable.column(read)) && source.attributes().stream().map(RawTable::column)
                     .anyMatch(field::equals)) {
                 throw invalid(label + ": incremental_field " + field + " is also the column of the " + name + " attribute "
-                        + field + ", which the load would fill with " + read + "'s values instead" + "; allowed: " + read
+                        + field + ", which the load would fill with " + read + "'s values instead; allowed: " + read
                         + " or a name no attribute of " + name + " takes", details(at, "incremental_field"));
             }
         }

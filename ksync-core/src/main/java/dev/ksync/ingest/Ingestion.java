@@ -29,6 +29,7 @@ import java.util.Iterator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
@@ -216,7 +217,7 @@ public final class Ingestion {
                         + RawTable.foreignMessage(schema, d.tableName(), m.source(), d.name()),
                         Map.of("entry", entry, "field", "table_name", "table", d.tableName(), "holds", m.source()));
             }
-            if (!java.util.Objects.equals(m.incrementalField(), d.incrementalField())) {
+            if (!Objects.equals(m.incrementalField(), d.incrementalField())) {
                 throw new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", label + "table " + schema
                         + "." + d.tableName() + " was made with " + m.field() + ", not " + d.incrementalField()
                         + ": set the entry's incremental_field back to the table's, or give the entry a new table_name",

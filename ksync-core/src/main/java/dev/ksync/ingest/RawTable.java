@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -167,7 +170,7 @@ final class RawTable {
      * records never loaded) and mixed with them.
      */
     record Mark(String source, String incrementalField) {
-        private static final java.util.regex.Pattern TEXT = java.util.regex.Pattern.compile(
+        private static final Pattern TEXT = Pattern.compile(
                 "ksync raw table: source=([a-z]+) incremental_field=([a-z0-9_]*)");
 
         String text() {
@@ -185,7 +188,7 @@ final class RawTable {
         }
 
         /** The marks of the tables of {@code schema} among {@code tables}, by name (the unmarked ones left out). */
-        static Map<String, Mark> of(Handle h, String schema, java.util.Collection<String> tables) {
+        static Map<String, Mark> of(Handle h, String schema, Collection<String> tables) {
             Map<String, Mark> out = new LinkedHashMap<>();
             h.createQuery("select c.relname, obj_description(c.oid, 'pg_class') from pg_class c"
                             + " join pg_namespace n on n.oid = c.relnamespace where n.nspname = :s and c.relname in (<t>)")
@@ -197,7 +200,7 @@ final class RawTable {
 
         static Optional<Mark> parse(String comment) {
             if (comment == null) return Optional.empty();
-            java.util.regex.Matcher m = TEXT.matcher(comment);
+            Matcher m = TEXT.matcher(comment);
             if (!m.matches()) return Optional.empty();
             return Optional.of(new Mark(m.group(1), m.group(2).isEmpty() ? null : m.group(2)));
         }
@@ -214,7 +217,7 @@ final class RawTable {
      * is marked as this datasource's. One pass over the table, on its first load since.
      */
     private void adopt(Handle h) {
-        Optional<String> other = h.createQuery("select record->>'type' from " + qualified()
+        Optional<String> other = h.createQuery("select coalesce(record->>'type', '(none)') from " + qualified()
                         + " where record->>'type' is distinct from :type limit 1")
                 .bind("type", source.recordType()).mapTo(String.class).findOne();
         if (other.isPresent()) {
