@@ -100,11 +100,18 @@ class DashboardUpdateHttpTest {
         assertThat(again.body()).isEqualTo(r.body());
         assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(rig.server().ksync.snapshots().list(new AccountId("acme"))).hasSize(1);
-        // the same key with other parameters
+        // the day's key with other parameters (another cron GET, or the schedule's nightly with the account's own
+        // options): the day's update is done, so it is replayed, never refused (a refusal failed that day's nightly)
         HttpResponse<String> other = rig.server().get("/api/dashboard/update?mode=live&accountId=acme&days=3"
                 + "&token=" + SECRET, null);
-        assertThat(other.statusCode()).isEqualTo(422);
-        assertThat(json.readTree(other.body()).path("error").asText()).isEqualTo("idempotency_key_reused");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+        assertThat(other.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(other.body()).isEqualTo(r.body());
+        UpdateAnswer scheduled = rig.server().ksync.orchestrator().run(UpdateRequest.nightly(new AccountId("acme"),
+                Instant.now()));
+        assertThat(scheduled.status()).as(scheduled.text()).isEqualTo(200);
+        assertThat(scheduled.replayed()).isTrue();
+        assertThat(rig.server().ksync.snapshots().list(new AccountId("acme"))).hasSize(1);
 
         // a nightly of an account with a ready snapshot patches the recent days: at most 2 report calls
         rig.sandbox().resetStats();
@@ -122,6 +129,13 @@ class DashboardUpdateHttpTest {
         assertThat(patched.path("status").asText()).isEqualTo("ready");
         // days before the window are carried over from the base snapshot
         assertThat(patched.path("series").path("flows").get(0)).isEqualTo(snap.path("series").path("flows").get(0));
+        // a key of the caller's own with other parameters is a mistake
+        String own = "/api/dashboard/update?mode=live&accountId=acme&days=3&idempotency=acme-own"
+                + "&token=" + SECRET;
+        assertThat(rig.server().get(own, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> reused = rig.server().get(own.replace("days=3", "days=2"), null);
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(reused.body()).path("error").asText()).isEqualTo("idempotency_key_reused");
     }
 
     @Test

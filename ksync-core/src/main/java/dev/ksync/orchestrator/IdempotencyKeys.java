@@ -73,12 +73,21 @@ public final class IdempotencyKeys {
      * its answer in its own transaction. What it throws releases the key unless its answer was already committed.
      */
     public Outcome run(String scope, String key, String fingerprint, Work work) {
+        return run(scope, key, fingerprint, false, work);
+    }
+
+    /**
+     * Like {@link #run(String, String, String, Work)}; with {@code anyParameters} the key stands for one piece of work
+     * whatever parameters claimed it (the day's nightly update): a caller with other parameters is not refused but
+     * treated as a repeat (a done key replayed, a running one 409, a dead owner's taken over).
+     */
+    public Outcome run(String scope, String key, String fingerprint, boolean anyParameters, Work work) {
         try (Handle h = jdbi.open()) {
             boolean locked = h.createQuery("select pg_try_advisory_lock(hashtext(:scope), hashtext(:key))")
                     .bind("scope", scope).bind("key", key).mapTo(Boolean.class).one();
             try {
                 Optional<Row> row = find(h, scope, key);
-                if (row.isPresent() && !row.get().fingerprint().equals(fingerprint)) {
+                if (row.isPresent() && !row.get().fingerprint().equals(fingerprint) && !anyParameters) {
                     throw reused(key);
                 }
                 if (row.isPresent() && row.get().done()) {
@@ -91,7 +100,7 @@ public final class IdempotencyKeys {
                 Instant now = clock.instant();
                 h.createUpdate("insert into idempotency_keys (account_id, key, fingerprint, state, created_at, updated_at)"
                                 + " values (:scope, :key, :fp, 'running', :now, :now) on conflict (account_id, key) do"
-                                + " update set state = 'running', updated_at = :now")
+                                + " update set state = 'running', fingerprint = :fp, updated_at = :now")
                         .bind("scope", scope).bind("key", key).bind("fp", fingerprint).bind("now", ts(now)).execute();
                 boolean[] recorded = {false};
                 Completion completion = (tx, a) -> {

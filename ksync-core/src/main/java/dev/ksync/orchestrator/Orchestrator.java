@@ -130,10 +130,11 @@ public final class Orchestrator {
                     false);
         }
         IdempotencyKeys.Outcome o = keys.run(req.scope(), req.idempotencyKey().get(), req.fingerprint(),
+                req.claimsTheDay(),
                 completion -> admission.admit(() -> new IdempotencyKeys.Answer(200, execute(req, progress, completion))));
         if (o.replayed()) {
-            log.info("Update {} of {}: key already done, first answer replayed", req.idempotencyKey().get(),
-                    req.accountId().map(AccountId::value).orElse("(no account)"));
+            log.info("Update {} of {}: key already done (the day's update when it is a nightly key), first answer"
+                    + " replayed", req.idempotencyKey().get(), req.accountId().map(AccountId::value).orElse("(no account)"));
         }
         return new UpdateAnswer(o.answer().status(), o.answer().body(), o.replayed());
     }

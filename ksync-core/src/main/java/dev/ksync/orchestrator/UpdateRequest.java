@@ -72,6 +72,16 @@ public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<I
         return "nightly-" + LocalDate.ofInstant(now, ZoneOffset.UTC);
     }
 
+    private static final java.util.regex.Pattern NIGHTLY_KEY = java.util.regex.Pattern.compile("nightly-\\d{4}-\\d{2}-\\d{2}");
+
+    /**
+     * Whether the key is a day's nightly key, which stands for the account's one update of that day whichever run
+     * claims it first (the built-in schedule, or a cron GET with its own parameters): once done, the others replay it.
+     */
+    boolean claimsTheDay() {
+        return idempotencyKey.filter(k -> NIGHTLY_KEY.matcher(k).matches()).isPresent();
+    }
+
     /**
      * The scheduled nightly run of an account: live, with the account's own options, claiming
      * {@code nightly-YYYY-MM-DD} (UTC) in its key space, so however often the schedule fires and on however many
