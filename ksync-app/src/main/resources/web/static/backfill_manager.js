@@ -366,6 +366,8 @@
     chart = new uPlot({
       width, height: 220,
       padding: [12, 40, 0, 0], // room for half the last day's label (a phone clipped "2026-12-0")
+      // days are the account's dates placed at UTC midnight: ticks fall on them in any browser timezone
+      tzDate: (t) => uPlot.tzDate(new Date(t * 1000), "Etc/UTC"),
       // half a day of room either side so the first and last bars show whole; revenue from 0
       scales: { x: { time: true, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] },
         y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
@@ -374,7 +376,7 @@
           values: (u, splits) => splits.map((v) => new Date(v * 1000).toISOString().slice(0, 10)) },
         { values: (u, vals) => vals.map((v) => v.toLocaleString()) }],
       series: [
-        { value: (u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 10)) },
+        { label: "Day", value: (u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 10)) },
         { label: "Revenue", stroke: "#2f6fde", fill: "rgba(47,111,222,.35)", paths: bars, points: { show: false },
           value: (u, v) => (v === null ? "–" : money(v)) },
       ],

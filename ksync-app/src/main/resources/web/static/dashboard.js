@@ -326,7 +326,7 @@
     const opts = {
       width: chartWidth(el), height: 220,
       tzDate: (t) => uPlot.tzDate(new Date(t * 1000), "Etc/UTC"),
-      series: [{ value: (u, t) => t == null ? "–" : dayOf(t) }].concat(series),
+      series: [{ label: "Day", value: (u, t) => t == null ? "–" : dayOf(t) }].concat(series),
       axes: [X_AXIS].concat(axes),
       scales: Object.assign({ x: { time: true } }, scales || {}),
       legend: { live: true },
