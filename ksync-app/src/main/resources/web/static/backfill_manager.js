@@ -1,11 +1,11 @@
 // The backfill manager: every account's backfill with a live progress bar and its actions, and a viewer of what a
 // backfill stored. Plain JavaScript. Data only ever reaches the page as text (textContent, attributes), never as
-// HTML. The admin secret is kept in sessionStorage and sent as the x-admin-job-secret header, never in a URL.
+// HTML. The admin secret is the dashboard's (ksync.js: one sessionStorage key, typed once per tab), sent as the
+// x-admin-job-secret header, never in a URL.
 (function () {
   "use strict";
 
-  const SECRET_KEY = "ksync.adminSecret";
-  const HEADER = "x-admin-job-secret";
+  const HEADER = window.ksync.HEADER;
   const POLL_RUNNING_MS = 1000;
   const POLL_IDLE_MS = 10000;
   const MAX_EXPORT_DAYS = 400;
@@ -49,9 +49,11 @@
     n.classList.toggle("bad", !!bad);
   }
 
+  /** An amount with its currency; with no currency known (nothing stored yet) a zero is a dash, not "0.00". */
   function money(v, currency) {
     if (v === null || v === undefined) return "–";
     const n = Number(v);
+    if (!currency && n === 0) return "–";
     const s = n.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return currency ? s + " " + currency : s;
   }
@@ -68,10 +70,27 @@
     return (s / 3600).toFixed(1) + " h";
   }
 
+  /** A server instant ("…T06:51:42.182544642Z") to the second, labelled UTC. */
+  function utcSecond(t) {
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(String(t || ""));
+    return m ? m[1] + " " + m[2] + " UTC" : String(t || "");
+  }
+
+  const WAIT_REASONS = { klaviyo_unavailable: "Klaviyo unavailable", report_quota: "Klaviyo's report quota is spent" };
+
+  /** A wait in words: "Klaviyo unavailable — retrying in about 10 min (07:01 UTC)". */
+  function waitingText(w, now) {
+    const why = WAIT_REASONS[w.reason] || String(w.reason).replace(/_/g, " ");
+    if (!w.until) return why + " — waiting";
+    const left = (Date.parse(w.until) - now) / 1000;
+    const at = utcSecond(w.until).slice(11, 16) + " UTC";
+    return why + " — " + (left > 0 ? "retrying in about " + duration(left) : "retrying now") + " (" + at + ")";
+  }
+
   // ---- the API ----
 
   function secret() {
-    return sessionStorage.getItem(SECRET_KEY) || "";
+    return window.ksync.secret();
   }
 
   class ApiError extends Error {
@@ -163,7 +182,7 @@
 
   function card(s) {
     const progress = s.status === "not_started" ? 0 : Number(s.progress || 0);
-    const bar = el("div", { class: "progress " + s.status, role: "progressbar", "aria-valuemin": 0,
+    const bar = el("div", { class: "progress " + (s.waiting ? "waiting" : s.status), role: "progressbar", "aria-valuemin": 0,
       "aria-valuemax": 100, "aria-valuenow": progress },
       el("div", { class: "track" },
         el("div", { class: "fill", style: "width:" + Math.min(100, Math.max(0, progress)) + "%" })),
@@ -171,7 +190,8 @@
     const node = el("article", { class: "account", "data-client-id": s.client_id, "data-status": s.status },
       el("div", { class: "title" },
         el("span", { class: "name" }, s.name ? s.name + " (" + s.client_id + ")" : s.client_id),
-        el("span", { class: "badge " + s.status, "data-role": "status" }, s.status.replace("_", " "))),
+        el("span", { class: "badge " + (s.waiting ? "waiting" : s.status), "data-role": "status" },
+          s.waiting ? "waiting" : s.status.replace("_", " "))),
       bar);
     if (s.status !== "not_started") {
       node.append(
@@ -188,24 +208,24 @@
           s.test_mode ? " · test" : " · " + s.years + " y", s.include_orders ? "" : " · no orders",
           s.attempts ? " · attempts " + s.attempts : ""));
       if (s.waiting) {
-        node.append(el("p", { class: "facts", "data-role": "waiting" }, "Waiting: ", el("b", {}, s.waiting.reason),
-          s.waiting.until ? " until " + s.waiting.until : ""));
+        node.append(el("p", { class: "facts", "data-role": "waiting" }, el("b", {}, waitingText(s.waiting, Date.now()))));
       }
       if (s.validation) {
         const m = s.validation.mismatches || [];
         const list = el("ul", { class: "validation" });
         m.slice(0, 5).forEach((x) => list.append(el("li", {}, x.date + ": " + count(x.orders) + " orders vs Klaviyo "
-          + count(x.klaviyo_orders) + ", revenue " + money(x.revenue) + " vs " + money(x.klaviyo_revenue))));
+          + count(x.klaviyo_orders) + ", revenue " + money(x.revenue, s.currency) + " vs "
+          + money(x.klaviyo_revenue, s.currency))));
         node.append(el("p", { class: "facts", "data-role": "validation" }, "Validation: ",
           el("b", {}, m.length === 0 ? "all " + count(s.validation.days_checked) + " days match Klaviyo"
-            : m.length + " mismatching day(s)"), s.validation.checked_at ? " · " + s.validation.checked_at : ""));
+            : m.length + " mismatching day(s)"), s.validation.checked_at ? " · " + utcSecond(s.validation.checked_at) : ""));
         if (m.length) node.append(list);
       }
       const errors = s.errors || [];
       if (errors.length) {
         const list = el("ul", { class: "errors error", "data-role": "errors" });
         errors.slice(-3).forEach((e) => list.append(el("li", {}, (e.date ? e.date + ": " : "") + e.message
-          + (e.at ? " (" + e.at + ")" : ""))));
+          + (e.at ? " (" + utcSecond(e.at) + ")" : ""))));
         node.append(list);
       }
     }
@@ -219,7 +239,7 @@
     const options = $("years").value + "/" + $("include-orders").checked;
     const next = new Map();
     const nodes = statuses.map((s) => {
-      const key = JSON.stringify(s) + options;
+      const key = JSON.stringify(s) + options + (s.waiting ? waitingText(s.waiting, Date.now()) : "");
       const old = cards.get(s.client_id);
       const node = old && old.key === key ? old.node : card(s);
       next.set(s.client_id, { key, node });
@@ -289,7 +309,7 @@
       const sum = await api("GET", "/api/backfill/data/" + encodeURIComponent(id) + "/summary");
       viewerSummaryFor = id;
       clear($("summary"));
-      renderSummary(sum);
+      renderSummary(sum, s);
       drawChart(sum.days || []);
       fillDays(sum.days || []);
       if (force || !$("export-end").value) {
@@ -315,8 +335,10 @@
     return first < min ? min : first;
   }
 
-  function renderSummary(sum) {
+  function renderSummary(sum, s) {
     const box = $("summary");
+    // before the first day commits, first/last are the planned range: say nothing is stored rather than show it
+    const none = s && !s.days_completed && !(sum.days || []).length && !Number(sum.orders);
     const item = (k, v, role) => el("div", { "data-role": role }, el("span", { class: "k" }, k), el("span", { class: "v" }, v));
     box.append(
       item("Orders", count(sum.orders), "orders"),
@@ -324,7 +346,7 @@
       item("Average order", money(sum.average_order_value, sum.currency), "aov"),
       item("Campaigns", count(sum.campaigns), "campaigns"),
       item("Flows", count(sum.flows), "flows"),
-      item("Days", (sum.first_date || "–") + " → " + (sum.last_date || "–"), "range"));
+      item("Days", none ? "none stored yet" : (sum.first_date || "–") + " → " + (sum.last_date || "–"), "range"));
   }
 
   function drawChart(days) {
@@ -333,7 +355,7 @@
     clear(box);
     chartDays = days.map((d) => d.date);
     if (days.length === 0) {
-      box.append(el("p", { class: "muted small" }, "No orders stored yet."));
+      box.append(el("p", { class: "muted small", "data-role": "no-orders" }, "No orders stored yet."));
       return;
     }
     const xs = days.map((d) => Date.parse(d.date + "T00:00:00Z") / 1000);
@@ -343,6 +365,9 @@
     const DAY = 86400;
     chart = new uPlot({
       width, height: 220,
+      padding: [12, 40, 0, 0], // room for half the last day's label (a phone clipped "2026-12-0")
+      // days are the account's dates placed at UTC midnight: ticks fall on them in any browser timezone
+      tzDate: (t) => uPlot.tzDate(new Date(t * 1000), "Etc/UTC"),
       // half a day of room either side so the first and last bars show whole; revenue from 0
       scales: { x: { time: true, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] },
         y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
@@ -351,7 +376,7 @@
           values: (u, splits) => splits.map((v) => new Date(v * 1000).toISOString().slice(0, 10)) },
         { values: (u, vals) => vals.map((v) => v.toLocaleString()) }],
       series: [
-        { value: (u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 10)) },
+        { label: "Day", value: (u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 10)) },
         { label: "Revenue", stroke: "#2f6fde", fill: "rgba(47,111,222,.35)", paths: bars, points: { show: false },
           value: (u, v) => (v === null ? "–" : money(v)) },
       ],
@@ -384,6 +409,7 @@
     const body = $("orders").tBodies[0];
     if (!id || !date) return;
     $("orders-title").textContent = "Orders of " + date;
+    $("orders-time").textContent = "Time (" + viewerZone() + ")";
     try {
       const r = await api("GET", "/api/backfill/data/" + encodeURIComponent(id) + "/orders?"
         + new URLSearchParams({ date, limit: "1000" }).toString());
@@ -402,6 +428,23 @@
     }
   }
 
+  /** The viewed account's timezone (its days are that zone's days), UTC until its backfill learnt it. */
+  function viewerZone() {
+    const s = statuses.find((x) => x.client_id === viewerAccount());
+    return window.ksync.zoneName(s && s.timezone);
+  }
+
+  /** An order's instant as the account's wall clock, "2025-12-02 01:25:24". */
+  function localTime(t) {
+    if (!t) return "";
+    try {
+      return new Intl.DateTimeFormat("sv-SE", { timeZone: viewerZone(), year: "numeric", month: "2-digit",
+        day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(new Date(t));
+    } catch (e) {
+      return utcSecond(t);
+    }
+  }
+
   function orderRow(o) {
     const c = o.customer || {};
     const u = o.utm || {};
@@ -410,7 +453,7 @@
     const codes = (o.discount_codes || []).join(", ");
     const attribution = [a.channel, a.campaign || a.flow, a.message].filter(Boolean).join(" · ");
     return el("tr", { "data-event-id": o.event_id },
-      el("td", {}, (o.time || "").replace("T", " ").replace("Z", "")),
+      el("td", {}, localTime(o.time)),
       el("td", {}, o.order_id || o.event_id),
       el("td", { class: "num" }, money(o.value, o.currency)),
       el("td", { class: "num" }, count(o.item_count)),
@@ -456,8 +499,7 @@
   // ---- wiring ----
 
   function useSecret(value) {
-    if (value) sessionStorage.setItem(SECRET_KEY, value);
-    else sessionStorage.removeItem(SECRET_KEY);
+    window.ksync.keepSecret(value);
     $("secret").value = "";
     $("secret").placeholder = value ? "•••••• (kept for this tab)" : "ADMIN_JOB_SECRET";
     $("secret-state").textContent = value ? "checking…" : "";

@@ -2,20 +2,22 @@
 // No build step, no CDN: uPlot comes from its webjar. Data reaches the page only through textContent.
 "use strict";
 (function () {
-  const SECRET_KEY = "ksync-admin-secret"; // sessionStorage: typed once per tab, never in a URL
   const $ = (id) => document.getElementById(id);
-  // What the page shows, exposed for tests and the curious: the last answer and the uPlot instances.
-  const state = { account: null, range: "90", start: null, end: null, yesterday: null, data: null, charts: {} };
+  const RANGES = ["30", "90", "365"];
+  // What the page shows, exposed for tests and the curious: the last answer (null when the chosen account and range
+  // failed to load: then no figures are shown) and the uPlot instances.
+  const state = { account: null, range: "90", start: null, end: null, yesterday: null, data: null, charts: {},
+    loads: 0, note: "" };
   window.ksyncDashboard = state;
 
-  function secret() { return sessionStorage.getItem(SECRET_KEY); }
+  const secret = () => window.ksync.secret(); // shared with the backfill manager: typed once per tab
 
   async function api(path, options) {
     const opts = Object.assign({ headers: {} }, options || {});
-    opts.headers["x-admin-job-secret"] = secret() || "";
+    opts.headers[window.ksync.HEADER] = secret();
     const res = await fetch(path, opts);
     if (res.status === 401) {
-      sessionStorage.removeItem(SECRET_KEY);
+      window.ksync.keepSecret("");
       askSecret("The admin secret was refused; type it again.");
       throw new Error("unauthorised");
     }
@@ -38,6 +40,7 @@
   function askSecret(why) {
     $("secret-form").hidden = false;
     $("dashboard").hidden = true;
+    enableRanges(false);
     say(why || "");
     $("secret").focus();
   }
@@ -52,7 +55,11 @@
     rate: (v) => v == null ? "–" : percent.format(Number(v)),
   };
 
-  // ---- accounts and range
+  // ---- accounts and range (kept in the URL: #account=acme&days=30, or &start=…&end=… for a custom range)
+  function enableRanges(on) {
+    for (const b of document.querySelectorAll("[data-range]")) b.disabled = !on;
+  }
+
   async function loadAccounts() {
     const body = await json("/api/accounts");
     const select = $("account");
@@ -64,20 +71,34 @@
       select.appendChild(o);
     }
     select.disabled = body.accounts.length === 0;
+    enableRanges(body.accounts.length > 0);
     if (body.accounts.length === 0) {
+      state.account = null;
       say("No account is registered yet: add one with `ksync accounts add` or POST /api/accounts.");
       return;
     }
-    const wanted = new URLSearchParams(location.hash.slice(1)).get("account");
-    select.value = body.accounts.some((a) => a.id === wanted) ? wanted : body.accounts[0].id;
-    await pickAccount(select.value);
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const wanted = hash.get("account");
+    const known = body.accounts.some((a) => a.id === wanted);
+    select.value = known ? wanted : body.accounts[0].id;
+    state.note = wanted && !known ? "There is no account '" + wanted + "'; showing " + select.value + " instead." : "";
+    const days = hash.get("days");
+    if (known && hash.get("start") && hash.get("end")) {
+      state.account = select.value;
+      state.yesterday = null;
+      state.range = "custom";
+      pressRange("custom");
+      await load(hash.get("start"), hash.get("end"));
+      return;
+    }
+    await pickAccount(select.value, RANGES.includes(days) ? days : null);
   }
 
-  async function pickAccount(id) {
+  async function pickAccount(id, range) {
     state.account = id;
     state.yesterday = null;
-    history.replaceState(null, "", "#account=" + encodeURIComponent(id));
-    await pickRange(state.range === "custom" ? "90" : state.range);
+    $("update-result").textContent = ""; // the last update's result belongs to the account it ran for
+    await pickRange(range || (state.range === "custom" ? "90" : state.range));
   }
 
   function addDays(day, n) {
@@ -86,37 +107,64 @@
     return d.toISOString().slice(0, 10);
   }
 
-  async function pickRange(range) {
-    state.range = range;
+  function pressRange(range) {
     for (const b of document.querySelectorAll("[data-range]")) {
       b.setAttribute("aria-pressed", String(b.dataset.range === range));
     }
     $("custom").hidden = range !== "custom";
+  }
+
+  async function pickRange(range) {
+    if (!state.account) { // no account registered, or the secret not typed yet: nothing to load
+      say(secret() ? "No account to show: register one first." : "Type the admin secret first.", true);
+      return;
+    }
+    state.range = range;
+    pressRange(range);
     if (range === "custom") {
       $("start").value = state.start || "";
       $("end").value = state.end || "";
       return;
     }
     if (!state.yesterday) {
-      await load(null, null); // the server's default: 90 days ending yesterday in the account's timezone
-      state.yesterday = state.data.end;
-      if (range === "90") return;
+      // the server's default: 90 days ending yesterday in the account's timezone
+      if (!await load(null, null) || range === "90") return;
     }
     await load(addDays(state.yesterday, 1 - Number(range)), state.yesterday);
   }
 
+  /**
+   * Loads and draws the chosen account's range; answers whether it did. A failed load hides the figures (they would
+   * belong to another account or range than the controls say) and says why; an older load that answers after a newer
+   * one was asked for is dropped.
+   */
   async function load(start, end) {
+    const ticket = ++state.loads;
+    const account = state.account;
+    const hash = new URLSearchParams({ account });
+    if (state.range === "custom" && start) { hash.set("start", start); hash.set("end", end); }
+    else hash.set("days", state.range);
+    history.replaceState(null, "", "#" + hash.toString());
     const q = start ? "?start=" + encodeURIComponent(start) + "&end=" + encodeURIComponent(end) : "";
     say("Loading…");
     try {
-      const data = await json("/api/accounts/" + encodeURIComponent(state.account) + "/dashboard" + q);
+      const data = await json("/api/accounts/" + encodeURIComponent(account) + "/dashboard" + q);
+      if (ticket !== state.loads) return false;
       state.data = data;
       state.start = data.start;
       state.end = data.end;
+      if (!start) state.yesterday = data.end;
       render(data);
-      say("");
+      say(state.note, !!state.note); // the URL's unknown account, until the reader picks something
+      return true;
     } catch (e) {
-      if (e.message !== "unauthorised") say(e.message, true);
+      if (ticket !== state.loads) return false;
+      state.data = null;
+      $("dashboard").hidden = true;
+      if (e.message !== "unauthorised") {
+        say("Could not load " + account + (start ? " for " + start + " – " + end : "") + ": " + e.message, true);
+      }
+      return false;
     }
   }
 
@@ -130,17 +178,26 @@
       money = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" });
     }
     $("range-text").textContent = d.start + " – " + d.end + " (" + d.days + " days)";
-    $("zone").textContent = d.timezone + ", " + d.currency + (d.backfill ? ", with backfill" : "");
-    const s = d.latestSnapshot;
-    $("snapshot-text").textContent = s ? "#" + s.id + " " + s.status + ", " + new Date(s.updatedAt).toLocaleString()
-        + (s.error ? " (" + s.error + ")" : "") : "none yet";
-    $("next-run").textContent = d.nextRun ? new Date(d.nextRun.at).toLocaleString() + " (" + d.nextRun.schedule
-        + ", cron " + d.nextRun.cron + " UTC)" : "not scheduled";
+    $("zone").textContent = window.ksync.zoneName(d.timezone) + ", " + d.currency + (d.backfill ? ", with backfill" : "");
+    $("no-data").hidden = !!(d.dataSnapshot || d.backfill);
+    $("snapshot-text").textContent = lastUpdate(d.latestSnapshot, d.timezone);
+    $("next-run").textContent = d.enabled === false ? "disabled: no nightly run"
+      : d.nextRun ? window.ksync.timeIn(d.nextRun.at, d.timezone) + " · " + d.nextRun.schedule + " (cron "
+        + d.nextRun.cron + " UTC)" : "not scheduled";
     renderCsvs(d.dataSnapshot);
     renderTotals(d.totals);
     renderTop("top-flows", d.topFlows);
     renderTop("top-campaigns", d.topCampaigns);
     renderCharts(d);
+  }
+
+  /** The newest update's outcome; a failed one made no snapshot, so it is not named as one. */
+  function lastUpdate(s, zone) {
+    if (!s) return "none yet";
+    const at = window.ksync.timeIn(s.updatedAt, zone);
+    if (s.status === "ready") return "snapshot #" + s.id + " ready, " + at;
+    if (s.status === "failed") return "failed " + at + (s.error ? ": " + s.error : "");
+    return s.status + " since " + window.ksync.timeIn(s.createdAt, zone) + " (#" + s.id + ")";
   }
 
   const TOTAL_ROWS = [
@@ -153,7 +210,8 @@
   function renderTotals(t) {
     const box = $("totals");
     box.replaceChildren();
-    for (const [source, title] of [["all", "All email"], ["flows", "Flows"], ["campaigns", "Campaigns (email)"]]) {
+    for (const [source, title] of [["all", "All (flows + email campaigns)"], ["flows", "Flows (email + SMS)"],
+      ["campaigns", "Campaigns (email)"]]) {
       const card = document.createElement("div");
       card.className = "card";
       const h = document.createElement("h2");
@@ -255,12 +313,21 @@
     return Math.max(260, el.clientWidth || el.parentElement.clientWidth - 32);
   }
 
+  // Days are the account's calendar days, not instants: each is placed at its UTC midnight and uPlot reads the
+  // time scale in UTC, so no browser timezone moves a point to the day before, and labels carry no time of day.
+  const DAY = 86400;
+  const dayOf = (t) => new Date(t * 1000).toISOString().slice(0, 10);
+  const shortDay = new Intl.DateTimeFormat(undefined, { month: "numeric", day: "numeric", timeZone: "UTC" });
+  const X_AXIS = { space: 60, incrs: [1, 2, 3, 7, 14, 28, 56, 91, 182, 365].map((n) => n * DAY),
+    values: (u, splits) => splits.map((t) => shortDay.format(new Date(t * 1000))) };
+
   function draw(name, el, series, values, axes, scales) {
     if (state.charts[name]) state.charts[name].destroy();
     const opts = {
       width: chartWidth(el), height: 220,
-      series: [{}].concat(series),
-      axes: [{}].concat(axes),
+      tzDate: (t) => uPlot.tzDate(new Date(t * 1000), "Etc/UTC"),
+      series: [{ label: "Day", value: (u, t) => t == null ? "–" : dayOf(t) }].concat(series),
+      axes: [X_AXIS].concat(axes),
       scales: Object.assign({ x: { time: true } }, scales || {}),
       legend: { live: true },
     };
@@ -291,7 +358,7 @@
 
   function renderCharts(d) {
     const s = d.series;
-    const xs = s.days.map((day) => Date.parse(day + "T00:00:00Z") / 1000);
+    const xs = s.days.map((day) => Date.parse(day + "T00:00:00Z") / 1000); // see DAY
     const num = (a) => a.map(Number);
     draw("revenue", $("chart-revenue"),
         [line("Flows", COLORS.flows, "money"), line("Campaigns (email)", COLORS.campaigns, "money")],
@@ -323,39 +390,43 @@
   // ---- run update now: the orchestrator's live update for this account
   async function runUpdate() {
     const button = $("run-update");
+    const account = state.account;
+    const result = (text) => { if (state.account === account) $("update-result").textContent = text; };
     button.disabled = true;
-    $("update-result").textContent = "Running the update for " + state.account + "…";
+    result("Running the update for " + account + "…");
     try {
       const res = await api("/api/dashboard/update", {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ mode: "live", accountId: state.account }),
+        body: JSON.stringify({ mode: "live", accountId: account }),
       });
       const body = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(body.message || "HTTP " + res.status);
-      $("update-result").textContent = "Snapshot #" + body.snapshotId + " ready in "
-          + Math.round(body.durationMs / 100) / 10 + " s.";
-      await load(state.start, state.end);
+      result("Snapshot #" + body.snapshotId + " ready in " + Math.round(body.durationMs / 100) / 10 + " s.");
     } catch (e) {
-      if (e.message !== "unauthorised") $("update-result").textContent = "Update failed: " + e.message;
+      if (e.message === "unauthorised") return;
+      result("Update failed: " + e.message);
     } finally {
       button.disabled = false;
     }
+    // success or not, the last update's status changed: show it (and any new figures) at once
+    if (state.account === account && state.data) await load(state.start, state.end);
   }
 
   // ---- wiring
   $("secret-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    sessionStorage.setItem(SECRET_KEY, $("secret").value);
+    window.ksync.keepSecret($("secret").value);
     $("secret").value = "";
     $("secret-form").hidden = true;
     start();
   });
-  $("account").addEventListener("change", (ev) => pickAccount(ev.target.value));
+  $("account").addEventListener("change", (ev) => { state.note = ""; pickAccount(ev.target.value); });
   for (const b of document.querySelectorAll("[data-range]")) {
-    b.addEventListener("click", () => pickRange(b.dataset.range));
+    b.addEventListener("click", () => { state.note = ""; pickRange(b.dataset.range); });
   }
   $("custom").addEventListener("submit", (ev) => {
     ev.preventDefault();
+    state.note = "";
     load($("start").value, $("end").value);
   });
   $("run-update").addEventListener("click", runUpdate);

@@ -80,6 +80,7 @@ record DashboardRoutes(Dashboard dashboard, SnapshotFiles files) {
         m.put("topCampaigns", top(v.topCampaigns()));
         m.put("dataSnapshot", v.dataSnapshot().map(DashboardRoutes::snapshot).orElse(null));
         m.put("latestSnapshot", v.latestSnapshot().map(DashboardRoutes::snapshot).orElse(null));
+        m.put("enabled", v.enabled());
         m.put("nextRun", v.nextRun().map(r -> {
             Map<String, Object> n = new LinkedHashMap<>();
             n.put("schedule", r.schedule());

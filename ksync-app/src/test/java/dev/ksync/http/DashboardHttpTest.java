@@ -250,6 +250,19 @@ class DashboardHttpTest {
         assertThat(d.get("totals").get("all").get("openRate").isNull()).isTrue();
         assertThat(d.get("latestSnapshot").isNull()).isTrue();
         assertThat(d.get("topFlows").get("items")).isEmpty();
+        assertThat(d.get("timezone").asText()).as("no snapshot, no backfill: days in UTC, named so").isEqualTo("UTC");
+        assertThat(d.get("enabled").asBoolean()).isTrue();
+        assertThat(d.get("nextRun").get("schedule").asText()).isEqualTo("nightly");
+    }
+
+    @Test
+    void a_disabled_account_has_no_next_nightly_run() throws Exception {
+        AccountId off = new AccountId("off");
+        rig.server().ksync.accounts().add(off, "Off", new Secret(TestRig.SANDBOX_KEY));
+        rig.server().ksync.accounts().setEnabled(off, false);
+        JsonNode d = dashboard("off", "");
+        assertThat(d.get("enabled").asBoolean()).isFalse();
+        assertThat(d.get("nextRun").isNull()).as("the nightly skips a disabled account").isTrue();
     }
 
     @Test

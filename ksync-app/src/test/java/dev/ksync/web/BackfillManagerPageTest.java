@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.config.Secret;
 import dev.ksync.http.TestRig;
+import dev.ksync.sandbox.FaultKind;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import java.net.http.HttpClient;
@@ -15,6 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -135,6 +139,13 @@ class BackfillManagerPageTest {
             assertThat(rows).extracting(r -> r.getAttribute("data-event-id")).containsExactlyElementsOf(expectedIds);
             assertThat(rows).extracting(r -> r.findElements(By.tagName("td")).get(4).getText())
                     .containsExactlyElementsOf(expectedEmails);
+            // times are the account's wall clock (its days are that zone's days), and the column says which zone
+            String zone = status.path("timezone").asText("UTC");
+            assertThat(d.findElement(By.id("orders-time")).getText()).isEqualTo("Time (" + zone + ")");
+            DateTimeFormatter wall = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+            assertThat(rows).extracting(r -> r.findElements(By.tagName("td")).get(0).getText())
+                    .containsExactlyElementsOf(expected.path("orders").findValues("time").stream()
+                            .map(t -> Instant.parse(t.asText()).atZone(ZoneId.of(zone)).format(wall)).toList());
             assertThat(expectedIds).hasSize(busiest.path("orders").asInt());
 
             // the summary shows the API's order count
@@ -162,6 +173,56 @@ class BackfillManagerPageTest {
                     "return performance.getEntriesByType('resource').map(e => e.name).join('\\n')");
             assertThat(String.valueOf(resources)).contains("/api/backfill/status").doesNotContain(SECRET);
             assertThat(browser.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void the_secret_typed_on_the_dashboard_serves_this_page_and_a_wait_on_klaviyo_reads_as_one() throws Exception {
+        AccountId flaky = new AccountId("flaky");
+        rig.ksync().accounts().add(flaky, "Flaky", new Secret(TestRig.SANDBOX_KEY));
+        try (Browser browser = Browser.open(1440, 900)) {
+            WebDriver d = browser.driver();
+            d.get(rig.uri("/").toString());
+            browser.await(x -> x.findElement(By.id("secret")).isDisplayed());
+            d.findElement(By.id("secret")).sendKeys(SECRET);
+            d.findElement(By.cssSelector("#secret-form button")).click();
+            browser.await(x -> x.findElements(By.cssSelector("#account option")).size() > 1);
+            d.findElement(By.id("backfill-link")).click();
+            // asked once: the backfill manager lists the accounts with the dashboard's secret
+            browser.await(x -> x.findElement(card("flaky")));
+            assertThat(d.findElement(By.id("secret-state")).getText()).isEqualTo("accepted");
+
+            // Klaviyo answers 503 past the client's retries: the backfill waits, and the page says so in words
+            rig.sandbox().injectFaults(FaultKind.UNAVAILABLE_503, 6, "get_events");
+            click(d, "flaky", "start-test");
+            WebElement badge = await(d, 120, x -> {
+                WebElement b = x.findElement(card("flaky")).findElement(By.cssSelector("[data-role='status']"));
+                return "waiting".equals(b.getText()) ? b : null;
+            });
+            assertThat(badge.getAttribute("class")).contains("waiting");
+            WebElement c = d.findElement(card("flaky"));
+            assertThat(c.findElement(By.cssSelector(".progress")).getAttribute("class")).contains("waiting");
+            assertThat(c.findElement(By.cssSelector("[data-role='waiting']")).getText())
+                    .matches("Klaviyo unavailable — retrying in about \\d+ min \\(\\d\\d:\\d\\d UTC\\)");
+            assertThat(c.findElement(By.cssSelector("[data-role='errors']")).getText())
+                    .doesNotContainPattern("\\d\\.\\d+Z").containsPattern("\\d\\d:\\d\\d:\\d\\d UTC\\)");
+            assertThat(c.getText()).as("no revenue without a currency").doesNotContain("0.00");
+
+            // nothing stored yet: the viewer says so instead of showing the planned range
+            new Select(d.findElement(By.id("viewer-account"))).selectByValue("flaky");
+            await(d, 30, x -> "none stored yet".equals(x.findElement(By.cssSelector("#summary [data-role='range'] .v"))
+                    .getText()) ? true : null);
+            ((JavascriptExecutor) d).executeScript("window.scrollTo(0, 0)");
+            browser.screenshot(Path.of("target", "screenshots", "backfill_manager_waiting.png"));
+
+            click(d, "flaky", "cancel");
+            await(d, 30, x -> "cancelled".equals(x.findElement(card("flaky")).getAttribute("data-status")) ? true : null);
+            d.findElement(By.id("dashboard-link")).click();
+            browser.await(x -> x.findElements(By.cssSelector("#account option[value='flaky']")).size() == 1);
+            assertThat(d.findElement(By.id("secret-form")).isDisplayed()).isFalse();
+            assertThat(browser.consoleErrors()).isEmpty();
+        } finally {
+            if (rig.ksync().backfill().status(flaky).running()) rig.ksync().backfill().cancel(flaky);
         }
     }
 

@@ -55,6 +55,10 @@ class DashboardPageTest {
         AccountId acme = new AccountId("acme");
         ksync.accounts().add(new AccountId("beta"), "Beta (no data)", new Secret(TestRig.SANDBOX_KEY));
         ksync.accounts().add(acme, "Acme", new Secret(TestRig.SANDBOX_KEY));
+        ksync.accounts().add(new AccountId("off"), "Off (disabled)", new Secret(TestRig.SANDBOX_KEY));
+        ksync.accounts().setEnabled(new AccountId("off"), false);
+        ksync.accounts().add(new AccountId("badkey"), "Bad key", new Secret("pk_wrong_key_0000"));
+        ksync.accounts().add(new AccountId("gone"), "Removed while the page is open", new Secret(TestRig.SANDBOX_KEY));
         UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(acme), Optional.empty(),
                 Optional.empty(), false, Optional.empty(), null, Optional.empty()));
         assertThat(update.status()).as(update.text()).isEqualTo(200);
@@ -198,13 +202,112 @@ class DashboardPageTest {
                 assertThat((Long) js(d, "return window.ksyncDashboard.charts[arguments[0]].width;", chart))
                         .as(chart).isLessThanOrEqualTo(390L);
             }
+            // the top lists fit their cards: no column (Delivered) hidden behind a sideways scroll
+            @SuppressWarnings("unchecked")
+            List<Long> overflow = (List<Long>) js(d, "return ['top-flows', 'top-campaigns'].map(id => {"
+                    + " const card = document.getElementById(id).closest('.card');"
+                    + " return card.scrollWidth - card.clientWidth; });");
+            assertThat(overflow).allSatisfy(o -> assertThat(o).isLessThanOrEqualTo(0L));
             browser.screenshot(Path.of("target", "screenshots", "dashboard-phone.png"));
 
             new Select(d.findElement(By.id("account"))).selectByValue("beta");
             awaitLoaded(browser, "beta", 90);
             assertTotalsShown(d, api("/api/accounts/beta/dashboard").get("totals"));
             assertThat(d.findElement(By.cssSelector("#top-flows tbody td")).getText()).contains("Nothing");
+            assertThat(d.findElement(By.id("no-data")).isDisplayed()).isTrue();
             assertThat(browser.consoleErrors()).isEmpty();
+        }
+    }
+
+    /** What the page says under the status bar (the last load's error or note). */
+    private static String message(WebDriver d) {
+        return d.findElement(By.id("message")).getText();
+    }
+
+    @Test
+    void west_of_utc_the_charts_show_the_accounts_days_and_the_controls_always_match_the_figures() throws Exception {
+        try (Browser browser = Browser.open(1440, 900)) {
+            WebDriver d = browser.driver();
+            ((org.openqa.selenium.chrome.ChromeDriver) d).executeCdpCommand("Emulation.setTimezoneOverride",
+                    Map.of("timezoneId", "America/Los_Angeles"));
+            d.get(rig.uri("/").toString());
+            browser.await(x -> x.findElement(By.id("secret")).isDisplayed());
+            assertThat((Long) js(d, "return new Date(Date.UTC(2026, 10, 2)).getTimezoneOffset();"))
+                    .as("the browser runs west of UTC").isPositive();
+            // before the secret there is nothing to load: the range buttons are off and a click does nothing
+            assertThat(d.findElement(By.cssSelector("[data-range='30']")).isEnabled()).isFalse();
+            js(d, "document.querySelector(\"[data-range='30']\").click();");
+            open(browser, "acme");
+            d.findElement(By.cssSelector("[data-range='30']")).click();
+            awaitLoaded(browser, "acme", 30);
+            assertThat(d.getCurrentUrl()).endsWith("#account=acme&days=30");
+
+            // every chart: the legend of the first and last point reads the API's day, no time of day, and the
+            // axis ticks sit on UTC midnights, i.e. on the days themselves
+            JsonNode days = json.valueToTree(js(d, "return window.ksyncDashboard.data.series.days;"));
+            for (String chart : List.of("revenue", "orders", "engagement", "subscribers")) {
+                for (int i : new int[] {0, days.size() - 1}) {
+                    Object legend = js(d, """
+                            const u = window.ksyncDashboard.charts[arguments[0]];
+                            u.setCursor({left: u.valToPos(u.data[0][arguments[1]], 'x'), top: 10});
+                            return u.root.querySelector('.u-legend .u-series:first-child .u-value').textContent;""",
+                            chart, i);
+                    assertThat(legend).as("%s point %d", chart, i).isEqualTo(days.get(i).asText());
+                }
+                @SuppressWarnings("unchecked")
+                List<Number> splits = (List<Number>) js(d, "return window.ksyncDashboard.charts[arguments[0]].axes[0]._splits;",
+                        chart);
+                assertThat(splits).as(chart).isNotEmpty()
+                        .allSatisfy(t -> assertThat(t.longValue() % 86400).as("%s tick %s", chart, t).isZero());
+            }
+
+            // the cards say what they sum; the times say their zone
+            assertThat(d.findElements(By.cssSelector("#totals h2"))).extracting(WebElement::getText)
+                    .containsExactly("All (flows + email campaigns)", "Flows (email + SMS)", "Campaigns (email)");
+            String zone = (String) js(d, "return window.ksyncDashboard.data.timezone;");
+            assertThat(d.findElement(By.id("snapshot-text")).getText()).startsWith("snapshot #").contains("ready")
+                    .endsWith("(" + zone + ")");
+            assertThat(d.findElement(By.id("next-run")).getText()).contains("(" + zone + ")").contains("nightly");
+
+            // the range survives a reload through the URL
+            d.navigate().refresh();
+            awaitLoaded(browser, "acme", 30);
+            assertThat(d.findElement(By.cssSelector("[data-range='30']")).getAttribute("aria-pressed")).isEqualTo("true");
+
+            // an account removed while the page lists it: its load fails, and no figures stay under its name
+            rig.ksync().accounts().remove(new AccountId("gone"), false);
+            new Select(d.findElement(By.id("account"))).selectByValue("gone");
+            browser.await(x -> message(x).contains("does not exist") ? true : null);
+            assertThat(message(d)).startsWith("Could not load gone");
+            assertThat(d.findElement(By.id("dashboard")).isDisplayed()).as("no figures of acme under 'gone'").isFalse();
+            assertThat(js(d, "return window.ksyncDashboard.data;")).isNull();
+
+            // a disabled account without data: no nightly, a notice, the zone named UTC
+            new Select(d.findElement(By.id("account"))).selectByValue("off");
+            awaitLoaded(browser, "off", 30);
+            assertThat(d.findElement(By.id("next-run")).getText()).isEqualTo("disabled: no nightly run");
+            assertThat(d.findElement(By.id("no-data")).isDisplayed()).isTrue();
+            assertThat(d.findElement(By.id("no-data")).getText()).contains("No data yet");
+            assertThat(d.findElement(By.id("zone")).getText()).startsWith("UTC,");
+
+            // a failed update: said, the status line follows at once, and the message stays with its account
+            new Select(d.findElement(By.id("account"))).selectByValue("badkey");
+            awaitLoaded(browser, "badkey", 30);
+            assertThat(d.findElement(By.id("snapshot-text")).getText()).isEqualTo("none yet");
+            d.findElement(By.id("run-update")).click();
+            browser.await(x -> x.findElement(By.id("update-result")).getText().startsWith("Update failed") ? true : null);
+            browser.await(x -> x.findElement(By.id("snapshot-text")).getText().startsWith("failed ") ? true : null);
+            assertThat(d.findElement(By.id("snapshot-text")).getText()).doesNotContain("#");
+            new Select(d.findElement(By.id("account"))).selectByValue("acme");
+            awaitLoaded(browser, "acme", 30);
+            assertThat(d.findElement(By.id("update-result")).getText()).isEmpty();
+
+            // an unknown account in the URL is named, not silently replaced
+            d.get(rig.uri("/health").toString());
+            d.get(rig.uri("/#account=nosuch&days=30").toString());
+            browser.await(x -> message(x).contains("There is no account 'nosuch'") ? true : null);
+            // the 404 and 502 this test provoked are logged by the browser; nothing the page threw is
+            assertThat(browser.consoleErrors()).filteredOn(e -> !e.contains("Failed to load resource")).isEmpty();
         }
     }
 

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +49,7 @@ public final class Dashboard {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dashboard.class);
     private static final int TOP = 10;
     private static final String DEFAULT_CURRENCY = "USD";
+    private static final ZoneId UTC = ZoneId.of("UTC");
 
     private final Jdbi jdbi;
     private final AccountService accounts;
@@ -89,7 +89,7 @@ public final class Dashboard {
             return new DashboardView(id.value(), account.name(), zone.getId(), currency.code(), currency.source(),
                     range.start(), range.end(), series, totals, flows,
                     campaigns, ready.map(s -> info(s, Upload.FILES)), latest.map(s -> info(s, List.of())),
-                    hasBackfill(h, id), nextRun());
+                    hasBackfill(h, id), account.enabled(), account.enabled() ? nextRun() : Optional.empty());
         });
     }
 
@@ -97,6 +97,7 @@ public final class Dashboard {
         return new SnapshotInfo(s.id(), s.status().wireName(), s.createdAt(), s.updatedAt(), s.error(), files);
     }
 
+    /** The nightly's next firing (asked only for an enabled account: the nightly skips disabled ones). */
     private Optional<NextRun> nextRun() {
         return schedules.read().schedules().stream().filter(s -> s.name().equals(ScheduledTasks.NIGHTLY))
                 .filter(s -> s.enabled() && s.nextRun().isPresent())
@@ -111,7 +112,7 @@ public final class Dashboard {
 
     /**
      * The timezone the account's days are counted in: its newest ready snapshot's upload's, else its backfill's, else
-     * UTC. (An update that failed or died before it learnt the account's timezone left its upload in UTC.)
+     * UTC (named "UTC", not "Z"). (An update that failed or died before it learnt the account's timezone left its upload in UTC.)
      */
     private static ZoneId zone(Handle h, AccountId id) {
         Optional<String> name = h.createQuery("select u.timezone from snapshots s join uploads u on u.id = s.upload_id"
@@ -122,9 +123,9 @@ public final class Dashboard {
                     .bind("a", id.value()).mapTo(String.class).findOne();
         }
         try {
-            return name.map(ZoneId::of).orElse(ZoneOffset.UTC);
+            return name.map(ZoneId::of).orElse(UTC);
         } catch (DateTimeException e) {
-            return ZoneOffset.UTC;
+            return UTC;
         }
     }
 

@@ -15,11 +15,12 @@ import java.util.Optional;
  *                       backfill's orders, "default": USD when nothing has told us)
  * @param dataSnapshot   the newest ready snapshot, whose series the dashboard reads (empty when there is none)
  * @param latestSnapshot the newest snapshot in any status (it may be running or failed)
+ * @param enabled        whether the nightly updates the account; {@code nextRun} is empty when it does not
  */
 public record DashboardView(String accountId, String name, String timezone, String currency, String currencySource,
         LocalDate start, LocalDate end, Series series, Totals totals, Top topFlows, Top topCampaigns,
         Optional<SnapshotInfo> dataSnapshot, Optional<SnapshotInfo> latestSnapshot, boolean backfill,
-        Optional<NextRun> nextRun) {
+        boolean enabled, Optional<NextRun> nextRun) {
 
     /** Per day of the range: mail measures for flows, campaigns and both; subscriber counts. */
     public record Series(List<LocalDate> days, Measures flows, Measures campaigns, Measures all,
