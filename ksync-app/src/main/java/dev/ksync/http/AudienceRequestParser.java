@@ -24,6 +24,15 @@ public final class AudienceRequestParser {
             SyncFields.KLAVIYO_API_KEY, "accountId", "uploadId", "pageSize", "maxPages", "sortBy", "sortDir", "includeSuppressed",
             "enrichEvents", "enrichProfileLimit", "enrichEventsMaxPages", "overwrite");
 
+    /** The profile attributes read as text ({@link Profile}'s strings and datetimes). */
+    private static final List<String> TEXT_ATTRIBUTES = List.of("email", "phone_number", "external_id", "first_name",
+            "last_name", "organization", "title", "locale", "image", "created", "updated", "last_event_date");
+    private static final List<String> OBJECT_ATTRIBUTES = List.of("location", "properties", "subscriptions",
+            "predictive_analytics");
+    private static final List<String> LOCATION_TEXT = List.of("address1", "address2", "city", "region", "zip",
+            "country", "timezone", "ip");
+    private static final List<String> LOCATION_NUMBERS = List.of("latitude", "longitude");
+
     private AudienceRequestParser() {}
 
     public static AudienceRequest parse(ObjectNode body) {
@@ -94,6 +103,7 @@ public final class AudienceRequestParser {
             if (!array.get(i).isObject()) {
                 throw KsyncException.badInput(field + "[" + i + "]", array.get(i).toString(), "a profile object");
             }
+            checkShape(array.get(i), field + "[" + i + "]");
             try {
                 profiles.add(profileFrom(array.get(i)));
             } catch (DateTimeException e) {
@@ -102,6 +112,63 @@ public final class AudienceRequestParser {
             }
         }
         return profiles;
+    }
+
+    /**
+     * Refuses a profile attribute of the wrong JSON kind, naming it by path ({@code profiles[0].email}, or
+     * {@code profiles[0].attributes.email} for a resource): the wire reader is lenient, as Klaviyo's answers need, so an
+     * object given as an email would reach the CSV as its JSON text, and a string given as subscriptions would read as
+     * "no suppression".
+     */
+    private static void checkShape(JsonNode profile, String path) {
+        boolean resource = profile.has("attributes") && profile.get("attributes").isObject();
+        JsonNode attributes = resource ? profile.get("attributes") : profile;
+        String at = resource ? path + ".attributes" : path;
+        text(profile, "id", path);
+        for (String name : TEXT_ATTRIBUTES) {
+            text(attributes, name, at);
+        }
+        for (String name : OBJECT_ATTRIBUTES) {
+            JsonNode v = attributes.get(name);
+            if (v != null && !v.isNull() && !v.isObject()) {
+                throw KsyncException.badInput(at + "." + name, shown(v), "an object");
+            }
+        }
+        JsonNode location = attributes.get("location");
+        if (location != null && location.isObject()) {
+            for (String name : LOCATION_TEXT) {
+                text(location, name, at + ".location");
+            }
+            for (String name : LOCATION_NUMBERS) {
+                JsonNode v = location.get(name);
+                if (v != null && !v.isNull() && !v.isNumber() && !(v.isTextual() && numeric(v.textValue()))) {
+                    throw KsyncException.badInput(at + ".location." + name, shown(v), "a number (or its text)");
+                }
+            }
+        }
+    }
+
+    /** A text attribute: a string (a number or boolean reads as its text), never an object or array. */
+    private static void text(JsonNode node, String name, String path) {
+        JsonNode v = node.get(name);
+        if (v != null && v.isContainerNode()) {
+            throw KsyncException.badInput(path + "." + name, shown(v), "text (a string)");
+        }
+    }
+
+    private static boolean numeric(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** A wrong value as an error shows it: its JSON, cut short (the error is logged). */
+    private static String shown(JsonNode v) {
+        String json = v.toString();
+        return json.length() > 40 ? json.substring(0, 40) + "…" : json;
     }
 
     private static Profile profileFrom(JsonNode node) {
