@@ -12,8 +12,11 @@ import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.store.UploadId;
 import dev.ksync.sync.Format;
+import dev.ksync.request.Days;
 import dev.ksync.sync.Mode;
 import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +35,8 @@ public final class AudienceRequestParser {
     private static final List<String> LOCATION_TEXT = List.of("address1", "address2", "city", "region", "zip",
             "country", "timezone", "ip");
     private static final List<String> LOCATION_NUMBERS = List.of("latitude", "longitude");
+
+    private static final String DATETIMES = "ISO-8601 datetimes (2025-09-16T08:15:00Z, offsets and microseconds allowed)";
 
     private AudienceRequestParser() {}
 
@@ -103,13 +108,16 @@ public final class AudienceRequestParser {
             if (!array.get(i).isObject()) {
                 throw KsyncException.badInput(field + "[" + i + "]", array.get(i).toString(), "a profile object");
             }
-            checkShape(array.get(i), field + "[" + i + "]");
+            String path = field + "[" + i + "]";
+            checkShape(array.get(i), path);
+            Profile p;
             try {
-                profiles.add(profileFrom(array.get(i)));
+                p = profileFrom(array.get(i));
             } catch (DateTimeException e) {
-                throw KsyncException.badInput(field + "[" + i + "]", e.getMessage(),
-                        "ISO-8601 datetimes (2025-09-16T08:15:00Z, offsets and microseconds allowed)");
+                throw KsyncException.badInput(path, e.getMessage(), DATETIMES);
             }
+            checkYears(resource(array.get(i)) ? path + ".attributes" : path, p);
+            profiles.add(p);
         }
         return profiles;
     }
@@ -121,7 +129,7 @@ public final class AudienceRequestParser {
      * "no suppression".
      */
     private static void checkShape(JsonNode profile, String path) {
-        boolean resource = profile.has("attributes") && profile.get("attributes").isObject();
+        boolean resource = resource(profile);
         JsonNode attributes = resource ? profile.get("attributes") : profile;
         String at = resource ? path + ".attributes" : path;
         text(profile, "id", path);
@@ -146,6 +154,29 @@ public final class AudienceRequestParser {
                 }
             }
         }
+    }
+
+    /**
+     * A datetime far outside any Klaviyo account's life would reach the CSV altered (a year before 1 loses its sign
+     * there): each is held to the years a request's days are ({@link Days}).
+     */
+    private static void checkYears(String attributes, Profile p) {
+        checkYear(attributes + ".created", p.created());
+        checkYear(attributes + ".updated", p.updated());
+        checkYear(attributes + ".last_event_date", p.lastEventDate());
+    }
+
+    private static void checkYear(String field, Instant at) {
+        int year = at == null ? Days.FIRST_YEAR : at.atOffset(ZoneOffset.UTC).getYear();
+        if (year < Days.FIRST_YEAR || year > Days.LAST_YEAR) {
+            throw KsyncException.badInput(field, at.toString(), DATETIMES + " in the years " + Days.FIRST_YEAR + " to "
+                    + Days.LAST_YEAR);
+        }
+    }
+
+    /** Where a profile's attributes are: under {@code attributes} for a resource, else the object itself. */
+    private static boolean resource(JsonNode profile) {
+        return profile.has("attributes") && profile.get("attributes").isObject();
     }
 
     /** A text attribute: a string (a number or boolean reads as its text), never an object or array. */

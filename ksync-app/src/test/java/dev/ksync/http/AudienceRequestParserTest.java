@@ -90,6 +90,9 @@ class AudienceRequestParserTest {
                     + " | invalid_profiles_location_latitude",
             "{'profiles':[{'id':'p'},1]}                               | profiles[1]       | invalid_profiles",
             "{'profiles':[{'id':'p','created':'yesterday'}]}           | profiles[0]       | invalid_profiles",
+            "{'profiles':[{'attributes':{'updated':'-0005-01-01T00:00:00Z'}}]} | profiles[0].attributes.updated"
+                    + " | invalid_profiles_attributes_updated",
+            "{'profiles':[{'created':'+999999999-01-01T00:00:00Z'}]}   | profiles[0].created | invalid_profiles_created",
     })
     void a_profile_attribute_of_the_wrong_kind_is_a_400_naming_its_path_under_a_code_without_indices(String body,
             String field, String code) {
