@@ -31,7 +31,8 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
 
     /**
      * Replaces the account's Klaviyo key, enables or disables its nightly update and sets its nightly options: a field
-     * left out stays as it is, a nightly option sent as null goes back to the default. Everything is checked before
+     * left out stays as it is, a nightly option sent as null goes back to the default ({@code enabled} has none, so
+     * null is a 400). Everything is checked before
      * anything changes; the key is never echoed.
      */
     private void change(Context ctx) {
@@ -47,6 +48,7 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
                         ? fields.text("nightlyAudienceSchema")
                                 .map(v -> Choices.parse("nightlyAudienceSchema", AudienceSchema.class, v))
                         : was.audienceSchema());
+        fields.refuseNull("enabled", "true or false");
         boolean enabled = fields.bool("enabled", current.enabled());
         if (body.has(SyncFields.KLAVIYO_API_KEY)) {
             // a key cannot be removed, only replaced: null or blank is refused like a missing key on add

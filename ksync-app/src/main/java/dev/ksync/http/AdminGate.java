@@ -52,7 +52,7 @@ final class AdminGate {
         check(ctx.header(HEADER), HEADER + " header");
     }
 
-    /** For cron-style GET routes: the header, or {@code ?token=}. */
+    /** For cron-style GET routes: the header, or {@code ?token=} (given twice, a 400 before either is tried). */
     void requireSecretOrToken(Context ctx) {
         String given = ctx.header(HEADER);
         if (given != null) {

@@ -4,9 +4,9 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.backfill.Backfill;
 import dev.ksync.backfill.BackfillParams;
 import dev.ksync.error.KsyncException;
+import dev.ksync.request.Days;
 import io.javalin.http.Context;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -73,13 +73,8 @@ record BackfillRoutes(Backfill backfill, AdminGate gate, JsonBodies bodies) {
 
     private void orders(Context ctx, QueryParams q) {
         AccountId account = account(ctx);
-        String raw = q.get("date").orElseThrow(() -> KsyncException.badInput("date", null, "a day as YYYY-MM-DD"));
-        LocalDate day;
-        try {
-            day = LocalDate.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw KsyncException.badInput("date", raw, "a day as YYYY-MM-DD");
-        }
+        String raw = q.get("date").orElseThrow(() -> KsyncException.badInput("date", null, Days.ALLOWED));
+        LocalDate day = Days.parse("date", raw);
         ctx.json(backfill.orders(account, day, q.integer("limit", 1, 1000).orElse(100)));
     }
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.error.KsyncException;
 import dev.ksync.request.Choices;
+import dev.ksync.request.Days;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -69,15 +69,21 @@ final class Fields {
         return Optional.of(n);
     }
 
-    /** A calendar day, {@code YYYY-MM-DD}. */
+    /** A calendar day, {@code YYYY-MM-DD} within {@link Days}' years. */
     public Optional<LocalDate> date(String field) {
-        return text(field).map(v -> {
-            try {
-                return LocalDate.parse(v);
-            } catch (DateTimeParseException e) {
-                throw KsyncException.badInput(field, v, "a day as YYYY-MM-DD");
-            }
-        });
+        return text(field).map(v -> Days.parse(field, v));
+    }
+
+    /**
+     * Refuses an explicit null for a field where null means nothing (no default to go back to), rather than reading
+     * it as absent: {@code {"enabled": null}} must not answer 200 having changed nothing.
+     */
+    public void refuseNull(String field, String allowed) {
+        JsonNode v = body.get(field);
+        if (v != null && v.isNull()) {
+            throw KsyncException.badInput(field, "null", allowed + "; null has no meaning here (leave the field out"
+                    + " to keep it as it is)");
+        }
     }
 
     public boolean bool(String field, boolean fallback) {

@@ -16,7 +16,12 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,8 +39,8 @@ import org.eclipse.jetty.http.HttpException;
 
 /**
  * Reads a request's JSON object body strictly: an unreadable charset is a 415; a body that stalls is a 408; broken
- * HTTP framing, malformed JSON, a field given twice, a non-object, unknown or mistyped fields and NUL characters are
- * 400s.
+ * HTTP framing, bytes that are not valid in the charset, malformed JSON, a field given twice, a non-object, unknown or
+ * mistyped fields and NUL characters are 400s.
  */
 final class JsonBodies {
     private final ObjectReader reader;
@@ -55,7 +60,7 @@ final class JsonBodies {
     /** The body as a JSON object whose field names are all in {@code allowed}; an empty body is {@code {}}. */
     ObjectNode object(Context ctx, Set<String> allowed) {
         Charset charset = charset(ctx);
-        String body = new String(bytes(ctx), charset);
+        String body = decode(bytes(ctx), charset);
         if (body.isBlank()) {
             return JsonNodeFactory.instance.objectNode();
         }
@@ -105,6 +110,34 @@ final class JsonBodies {
             }
         }
         return StandardCharsets.UTF_8;
+    }
+
+    /**
+     * The body as text, refusing bytes the charset cannot decode (400 {@code invalid_encoding} with their byte offset):
+     * decoding them leniently would store U+FFFD in their place, which is not what the caller sent.
+     */
+    private static String decode(byte[] bytes, Charset charset) {
+        CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate((int) Math.ceil(bytes.length * (double) decoder.maxCharsPerByte()) + 16);
+        CoderResult result = decoder.decode(in, out, true);
+        while (result.isOverflow()) { // not with maxCharsPerByte's room, but a cut text must never pass as the body
+            out = CharBuffer.allocate(out.capacity() * 2).put(out.flip());
+            result = decoder.decode(in, out, true);
+        }
+        if (result.isUnderflow()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            String name = charset.name();
+            long offset = in.position();
+            throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_encoding", "The request body is not valid " + name
+                    + " at byte " + offset + " (counting from 0); send the body as valid " + name + " (UTF-8 unless"
+                    + " Content-Type names a charset)", Map.of("charset", name, "offset", offset,
+                    "allowed", "a body that is valid " + name));
+        }
+        return out.flip().toString();
     }
 
     private static Charset supported(String name) {

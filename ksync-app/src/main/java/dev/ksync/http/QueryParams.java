@@ -15,8 +15,9 @@ import java.util.TreeSet;
 
 /**
  * A request's query parameters, decoded as UTF-8 from the raw query string (the framework's own parser consults the
- * Content-Type charset and fails on a malformed one); the first value of a repeated name wins. A broken %-escape is
- * a 400 that does not echo the query. Every route's are checked with {@link #only} before its handler runs
+ * Content-Type charset and fails on a malformed one). A name given twice ({@code ?mode=live&mode=dry-run}) is a 400
+ * {@code duplicate_parameter}, as a JSON field given twice is: which one was meant cannot be known. A broken %-escape
+ * is a 400 that does not echo the query. Every route's are checked with {@link #only} before its handler runs
  * ({@link ApiRoutes}), so a typo is refused rather than ignored; handlers read them with the typed readers, so a bad
  * value is a 400 naming the parameter and what is allowed.
  */
@@ -24,6 +25,8 @@ final class QueryParams {
     private static final int SHOWN = 20;
 
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** Names given more than once; refused by {@link #only} and by any read of one. */
+    private final Set<String> repeated = new TreeSet<>();
 
     private QueryParams(String raw) {
         if (raw == null || raw.isEmpty()) {
@@ -34,16 +37,25 @@ final class QueryParams {
                 continue;
             }
             int eq = pair.indexOf('=');
-            values.putIfAbsent(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (values.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
+                repeated.add(name);
+            }
         }
     }
 
-    /** Every parameter, unchecked: for the gate, which reads {@code token} before a route decides what it allows. */
+    /**
+     * Every parameter, unchecked: for the gate, which reads {@code token} before a route decides what it allows (a
+     * repeated {@code token} is still refused when read).
+     */
     static QueryParams of(Context ctx) {
         return new QueryParams(ctx.req().getQueryString());
     }
 
-    /** The parameters, refusing any name outside {@code allowed} (400 {@code unknown_parameter}, listing both). */
+    /**
+     * The parameters, refusing any name outside {@code allowed} (400 {@code unknown_parameter}, listing both) and any
+     * name given more than once (400 {@code duplicate_parameter}).
+     */
     static QueryParams only(Context ctx, Set<String> allowed) {
         QueryParams q = of(ctx);
         Set<String> unknown = new TreeSet<>(q.values.keySet());
@@ -54,11 +66,27 @@ final class QueryParams {
             throw new KsyncException(ErrorKind.BAD_INPUT, "unknown_parameter", "Unknown query parameter(s) " + names
                     + "; allowed: " + (known.isEmpty() ? "none" : known), Map.of("parameters", names, "allowed", known));
         }
+        if (!q.repeated.isEmpty()) {
+            throw duplicate(q.repeated);
+        }
         return q;
     }
 
     Optional<String> get(String name) {
+        if (repeated.contains(name)) {
+            throw duplicate(Set.of(name));
+        }
         return Optional.ofNullable(values.get(name));
+    }
+
+    /** Names the repeated parameters, never their values (one may be the admin secret). */
+    private static KsyncException duplicate(Set<String> names) {
+        List<String> shown = names.stream().map(n -> KsyncException.quotable(cut(n, 40))).toList();
+        String first = shown.get(0);
+        return new KsyncException(ErrorKind.BAD_INPUT, "duplicate_parameter", (shown.size() == 1
+                ? "The query parameter " + first + " is given more than once"
+                : "The query parameters " + shown + " are given more than once") + "; give each parameter once",
+                Map.of("parameter", first, "parameters", shown, "allowed", "each parameter once"));
     }
 
     /** A whole number in {@code min..max}; else 400 {@code invalid_<name>}. */

@@ -11,7 +11,6 @@ import dev.ksync.snapshot.Source;
 import dev.ksync.snapshot.Totals;
 import io.javalin.http.Context;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +37,8 @@ record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodi
             throw KsyncException.badInput("snapshotId", null, "the id of a snapshot (a positive whole number)");
         }
         long id = f.integer("snapshotId", 1, Integer.MAX_VALUE).orElseThrow();
-        Optional<LocalDate> start = f.text("start").map(v -> day("start", v));
-        Optional<LocalDate> end = f.text("end").map(v -> day("end", v));
+        Optional<LocalDate> start = f.date("start");
+        Optional<LocalDate> end = f.date("end");
         if (start.isPresent() != end.isPresent()) {
             throw KsyncException.badInput(start.isPresent() ? "end" : "start", null,
                     "start and end together (YYYY-MM-DD, inclusive) for a patch, or neither for a full process");
@@ -70,14 +69,6 @@ record SnapshotRoutes(Snapshots snapshots, SnapshotProcessor processor, JsonBodi
                     "a snapshot id (a positive whole number)");
         }
         return id;
-    }
-
-    private static LocalDate day(String field, String v) {
-        try {
-            return LocalDate.parse(v);
-        } catch (DateTimeParseException e) {
-            throw KsyncException.badInput(field, v.length() > 20 ? v.substring(0, 20) + "…" : v, "a day YYYY-MM-DD");
-        }
     }
 
     private Map<String, Object> detail(Snapshot s) {

@@ -72,6 +72,10 @@ class ReportSyncCommandsTest {
         assertThat(flows("--aggregation", "weekly").err()).contains("--aggregation is 'weekly'; allowed: per-day, range, auto");
         assertThat(flows("--report-strategy", "x").err()).contains("--report-strategy is 'x'");
         assertThat(flows("--start", "2025-9-1", "--end", "2025-09-05").err()).contains("--start is '2025-9-1'");
+        Run far = flows("--start", "+999999999-01-01", "--end", "+999999999-01-02");
+        assertThat(far.exit()).as(far.err()).isEqualTo(2); // was 1, a bug: day arithmetic past LocalDate's limits
+        assertThat(far.err()).contains("--start is '+999999999-01-01'; allowed: a day as YYYY-MM-DD in the years 2000"
+                + " to 2100");
         assertThat(flows("--limit-flows", "0").err()).contains("--limit-flows is '0'");
         assertThat(flows("--mode", "live").err()).contains("--account-id is missing");
         assertThat(campaigns("--channel", "push").err()).contains("--channel is 'push'; allowed: email, sms");

@@ -119,6 +119,23 @@ class AudienceHttpTest {
     }
 
     @Test
+    void a_profile_email_given_as_an_object_is_400_naming_its_path_not_a_csv_cell_of_json() throws Exception {
+        // used to answer 200 with {"x":1} in the Email cell, and a bad profile's code was invalid_profiles_0_
+        HttpResponse<String> r = rig.server().post("/api/klaviyo/audience-sync", null,
+                "{\"format\":\"csv\",\"profiles\":[{\"email\":{\"x\":1}}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode e = json.readTree(r.body());
+        assertThat(e.get("error").asText()).isEqualTo("invalid_profiles_email");
+        assertThat(e.get("details").get("field").asText()).isEqualTo("profiles[0].email");
+        assertThat(e.get("details").get("allowed").asText()).isEqualTo("text (a string)");
+        HttpResponse<String> notObject = rig.server().post("/api/klaviyo/audience-sync", null,
+                "{\"profiles\":[{\"email\":\"a@x.com\"},\"b@x.com\"]}");
+        assertThat(notObject.statusCode()).as(notObject.body()).isEqualTo(400);
+        assertThat(json.readTree(notObject.body()).get("error").asText()).isEqualTo("invalid_profiles");
+        assertThat(json.readTree(notObject.body()).get("details").get("field").asText()).isEqualTo("profiles[1]");
+    }
+
+    @Test
     void bad_fields_answer_400_naming_them() throws Exception {
         for (String body : new String[] {"{\"source\":\"klaviyo\",\"pageSize\":5000}",
                 "{\"source\":\"klaviyo\",\"schema\":\"everything\"}", "{\"source\":\"klaviyo\",\"mode\":\"live\"}",

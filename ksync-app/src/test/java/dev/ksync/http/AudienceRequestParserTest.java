@@ -73,6 +73,50 @@ class AudienceRequestParserTest {
                 });
     }
 
+    /** The wire reader is lenient (Klaviyo's answers); a request's profile of the wrong shape is refused instead. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "{'profiles':[{'email':{'x':1}}]}                          | profiles[0].email | invalid_profiles_email",
+            "{'profiles':[{'id':'p'},{'attributes':{'first_name':['A']}}]} | profiles[1].attributes.first_name"
+                    + " | invalid_profiles_attributes_first_name",
+            "{'profiles':[{'id':{'a':1}}]}                             | profiles[0].id    | invalid_profiles_id",
+            "{'profiles':[{'created':[2024]}]}                         | profiles[0].created | invalid_profiles_created",
+            "{'profiles':[{'subscriptions':'SUBSCRIBED'}]}             | profiles[0].subscriptions"
+                    + " | invalid_profiles_subscriptions",
+            "{'profiles':[{'location':'Paris'}]}                       | profiles[0].location | invalid_profiles_location",
+            "{'profiles':[{'location':{'city':{'n':1}}}]}              | profiles[0].location.city"
+                    + " | invalid_profiles_location_city",
+            "{'profiles':[{'location':{'latitude':'north'}}]}          | profiles[0].location.latitude"
+                    + " | invalid_profiles_location_latitude",
+            "{'profiles':[{'id':'p'},1]}                               | profiles[1]       | invalid_profiles",
+            "{'profiles':[{'id':'p','created':'yesterday'}]}           | profiles[0]       | invalid_profiles",
+            "{'profiles':[{'attributes':{'updated':'-0005-01-01T00:00:00Z'}}]} | profiles[0].attributes.updated"
+                    + " | invalid_profiles_attributes_updated",
+            "{'profiles':[{'created':'+999999999-01-01T00:00:00Z'}]}   | profiles[0].created | invalid_profiles_created",
+    })
+    void a_profile_attribute_of_the_wrong_kind_is_a_400_naming_its_path_under_a_code_without_indices(String body,
+            String field, String code) {
+        assertThatThrownBy(() -> parse(body))
+                .isInstanceOfSatisfying(KsyncException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.BAD_INPUT);
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.details().get("field")).isEqualTo(field);
+                    assertThat(e.getMessage()).startsWith(field + " is ").contains("allowed");
+                });
+    }
+
+    @Test
+    void scalar_attributes_as_klaviyo_sends_them_are_taken() {
+        AudienceRequest r = parse("""
+                {'profiles':[{'id':'P1','email':'a@x.com','phone_number':null,'location':{'city':'Lyon',
+                  'latitude':'45.76','longitude':4.83},'properties':{'tier':['gold']},
+                  'subscriptions':{'email':{'marketing':{'consent':'SUBSCRIBED'}}}}]}""");
+        assertThat(r.profiles()).singleElement().satisfies(p -> {
+            assertThat(p.email()).isEqualTo("a@x.com");
+            assertThat(p.location().latitude()).isEqualTo(45.76);
+        });
+    }
+
     @Test
     void a_key_of_the_wrong_type_is_rejected_without_echoing_it() {
         assertThatThrownBy(() -> parse("{'source':'klaviyo','klaviyoApiKey':['pk_secret_value']}"))

@@ -176,14 +176,12 @@ class HardeningTest {
     @Test
     void text_that_is_not_valid_utf8_is_refused_without_being_quoted() throws Exception {
         byte[] notUtf8 = {(byte) 0xC3, 0x28}; // a lead byte without its continuation
-        Map<String, byte[]> bodies = Map.of(
-                "invalid_schema", concat(concat("{\"profiles\":[],\"schema\":\"".getBytes(UTF_8), notUtf8), "\"}".getBytes(UTF_8)),
-                "unknown_field", concat(concat("{\"x".getBytes(UTF_8), notUtf8), "\":1}".getBytes(UTF_8)));
-        for (var b : bodies.entrySet()) {
-            RawHttp.Answer a = rig.server().raw(concat(("POST /api/klaviyo/audience-sync HTTP/1.1\r\nHost: x\r\n"
-                    + "Connection: close\r\nx-admin-job-secret: " + SECRET + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + b.getValue().length + "\r\n\r\n").getBytes(ISO_8859_1), b.getValue()));
-            assertNotValidUtf8(a, b.getKey());
+        // in a body, in a value or a field name alike, the whole body is refused before any field is read
+        for (byte[] body : List.of(
+                concat(concat("{\"profiles\":[],\"schema\":\"".getBytes(UTF_8), notUtf8), "\"}".getBytes(UTF_8)),
+                concat(concat("{\"x".getBytes(UTF_8), notUtf8), "\":1}".getBytes(UTF_8)))) {
+            RawHttp.Answer a = post("/api/klaviyo/audience-sync", "application/json", body);
+            assertNotValidUtf8(a, "invalid_encoding");
         }
         Map<String, String> targets = Map.of(
                 "/api/backfill/data/acme/orders?date=2025-01-%C3%28", "invalid_date",
@@ -198,6 +196,90 @@ class HardeningTest {
         assertThat(path.status()).isEqualTo(400);
         assertJsonError(path.status(), path.header("content-type"), path.body(), null);
         assertThat(path.body()).doesNotContain("\uFFFD");
+    }
+
+    @Test
+    void a_body_that_is_not_valid_utf8_is_400_invalid_encoding_at_its_byte_offset_and_nothing_is_stored() throws Exception {
+        // the audit's request: it used to answer 201 with the name stored as two U+FFFD
+        byte[] body = concat(concat("{\"id\":\"x9\",\"name\":\"".getBytes(UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe}),
+                "\",\"klaviyoApiKey\":\"pk_x_encoding_1234\"}".getBytes(UTF_8));
+        RawHttp.Answer a = post("/api/accounts", "application/x-www-form-urlencoded", body); // curl's default type
+        assertNotValidUtf8(a, "invalid_encoding");
+        JsonNode details = json.readTree(a.body()).get("details");
+        assertThat(details.get("offset").asInt()).isEqualTo(19);
+        assertThat(details.get("charset").asText()).isEqualTo("UTF-8");
+        assertThat(json.readTree(a.body()).get("message").asText()).contains("at byte 19");
+        int stored = rig.pg().database().jdbi().withHandle(h -> h.select("select count(*) from accounts where id = 'x9'")
+                .mapTo(Integer.class).one());
+        assertThat(stored).isZero();
+        // a charset the Content-Type names is held to the same: a lone surrogate is not UTF-16
+        RawHttp.Answer utf16 = post("/api/accounts", "application/json; charset=UTF-16BE",
+                concat("{\"id\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_16BE), new byte[] {(byte) 0xDC, 0x00}));
+        assertThat(utf16.status()).as(utf16.body()).isEqualTo(400);
+        JsonNode u = assertJsonError(utf16.status(), utf16.header("content-type"), utf16.body(), "invalid_encoding");
+        assertThat(u.get("details").get("charset").asText()).isEqualTo("UTF-16BE");
+        assertThat(u.get("details").get("offset").asInt()).isEqualTo(14);
+    }
+
+    @Test
+    void every_json_body_route_refuses_a_body_that_is_not_valid_utf8() throws Exception {
+        byte[] body = concat("{\"x\":\"".getBytes(UTF_8), new byte[] {(byte) 0xC0, (byte) 0xAF, '"', '}'});
+        List<String> refused = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (HttpApi.Route r : HttpApi.routes(rig.server().app)) {
+            if (r.method() != io.javalin.http.HandlerType.POST && r.method() != io.javalin.http.HandlerType.PATCH) {
+                continue;
+            }
+            String path = r.path().replace("{client_id}", "shop").replace("{id}", "shop");
+            RawHttp.Answer a = rig.server().raw(concat((r.method() + " " + path + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\nx-admin-job-secret: " + SECRET + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(ISO_8859_1), body));
+            String code = json.readTree(a.body()).path("error").asText();
+            if (code.equals("invalid_encoding")) {
+                refused.add(r.method() + " " + r.path());
+            } else if (a.status() < 400 || a.status() >= 500 && !code.equals("klaviyo_disabled")) {
+                // routes whose input is their path answer on it (404 here); Klaviyo-only ones stop before the body
+                problems.add(r.method() + " " + r.path() + " answered " + a.status() + " " + a.body());
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(refused).contains("POST /api/accounts", "PATCH /api/accounts/{id}", "POST /api/klaviyo/audience-sync",
+                "POST /api/snapshots/process", "POST /api/cleanup",
+                "POST /api/backfill/start-all");
+    }
+
+    @Test
+    void a_day_outside_the_years_2000_to_2100_is_400_naming_its_field_on_every_route_that_reads_days() throws Exception {
+        // each used to be a 500 (day arithmetic past LocalDate's limits) or a query over a nonsense range
+        rig.ksync().accounts().add(new dev.ksync.accounts.AccountId("days-acme"), "Days",
+                new dev.ksync.config.Secret("pk_days_test_1234"));
+        record Case(String method, String target, String body, String field) {}
+        for (Case c : List.of(
+                new Case("GET", "/api/accounts/days-acme/dashboard?start=2026-11-01&end=-999999999-01-01", "", "end"),
+                new Case("GET", "/api/accounts/days-acme/dashboard?end=%2B999999999-12-31", "", "end"),
+                new Case("GET", "/api/accounts/days-acme/dashboard?start=1999-12-31&end=2000-01-05", "", "start"),
+                new Case("GET", "/api/backfill/data/days-acme/orders?date=2101-01-01", "", "date"),
+                new Case("GET", "/api/backfill/data/days-acme/orders.csv?start=%2B999999999-01-01"
+                        + "&end=%2B999999999-01-02", "", "start"),
+                new Case("POST", "/api/snapshots/process",
+                        "{\"snapshotId\":1,\"start\":\"-999999999-01-01\",\"end\":\"-999999999-01-01\"}", "start"))) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(rig.server().uri(c.target()))
+                    .method(c.method(), c.body().isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(c.body()))
+                    .header("x-admin-job-secret", SECRET).header("content-type", "application/json");
+            HttpResponse<String> r = rig.server().send(b);
+            assertThat(r.statusCode()).as(c.target() + ": " + r.body()).isEqualTo(400);
+            JsonNode e = assertJsonError(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body(),
+                    "invalid_" + c.field());
+            assertThat(e.get("details").get("field").asText()).isEqualTo(c.field());
+            assertThat(e.get("message").asText()).as(c.target()).contains("in the years 2000 to 2100");
+        }
+    }
+
+    private static RawHttp.Answer post(String path, String contentType, byte[] body) throws IOException {
+        return rig.server().raw(concat(("POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "x-admin-job-secret: " + SECRET + "\r\nContent-Type: " + contentType + "\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(ISO_8859_1), body));
     }
 
     private static RawHttp.Answer request(String method, String target) throws IOException {

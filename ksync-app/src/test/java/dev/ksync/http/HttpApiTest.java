@@ -233,6 +233,27 @@ class HttpApiTest {
     }
 
     @Test
+    void PATCH_enabled_null_is_400_naming_enabled_while_a_nightly_option_null_goes_back_to_its_default() throws Exception {
+        AccountId shop = new AccountId("shop");
+        rig.ksync().accounts().add(shop, "Shop", new Secret("pk_live_first_key_1111"));
+        assertThat(patch("/api/accounts/shop", "{\"nightlyDays\":7}").statusCode()).isEqualTo(200);
+
+        // used to answer 200 having changed nothing; with a nightly option beside it, neither is applied
+        HttpResponse<String> r = patch("/api/accounts/shop", "{\"enabled\":null,\"nightlyDays\":null}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode e = json.readTree(r.body());
+        assertThat(e.get("error").asText()).isEqualTo("invalid_enabled");
+        assertThat(e.get("details").get("field").asText()).isEqualTo("enabled");
+        assertThat(e.get("message").asText()).contains("enabled", "true or false");
+        assertThat(rig.ksync().accounts().find(shop).orElseThrow().nightly().days()).contains(7);
+
+        HttpResponse<String> reset = patch("/api/accounts/shop", "{\"nightlyDays\":null}");
+        assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+        assertThat(json.readTree(reset.body()).get("nightly").get("days").isNull()).isTrue();
+        assertThat(rig.ksync().accounts().find(shop).orElseThrow().enabled()).isTrue();
+    }
+
+    @Test
     void access_log_has_method_path_status_duration_and_redacts_token() throws Exception {
         rig.server().get("/health?token=" + SECRET + "&x=1", null);
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())

@@ -113,6 +113,35 @@ class QueryParamsHttpTest {
         assertThat(e.path("details").path("allowed").asText()).startsWith(allowed);
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "GET  | /api/dashboard/update?mode=live&mode=dry-run&token=" + SECRET + " | mode",
+            "GET  | /api/backfill/data/shop/orders?date=2024-12-01&limit=5&limit=500 | limit",
+            "GET  | /api/accounts/shop/dashboard?start=2024-01-01&start=2024-02-01    | start",
+            "POST | /api/backfill/start/shop?years=1&years                           | years",
+            "GET  | /api/ingest/log?limit=5&limit=5                                  | limit"})
+    void a_parameter_given_twice_is_duplicate_parameter_naming_it_rather_than_taking_the_first(String method,
+            String path, String name) throws Exception {
+        HttpResponse<String> r = call(method, path, path.contains("token=") ? null : SECRET, "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode e = json.readTree(r.body());
+        assertThat(e.path("error").asText()).isEqualTo("duplicate_parameter");
+        assertThat(e.path("details").path("parameter").asText()).isEqualTo(name);
+        assertThat(e.path("message").asText()).contains(name).contains("more than once");
+        assertThat(r.body()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void a_token_given_twice_is_refused_by_the_gate_without_echoing_either() throws Exception {
+        // which one is the secret? neither is tried, so a second guess cannot ride along with the first
+        HttpResponse<String> r = call("GET", "/api/dashboard/update?token=" + SECRET + "&token=guess", null, "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode e = json.readTree(r.body());
+        assertThat(e.path("error").asText()).isEqualTo("duplicate_parameter");
+        assertThat(e.path("details").path("parameter").asText()).isEqualTo("token");
+        assertThat(r.body()).doesNotContain(SECRET, "guess");
+    }
+
     @Test
     void a_long_bad_value_is_echoed_cut_short() throws Exception {
         HttpResponse<String> r = call("GET", "/api/ingest/log?limit=" + "9".repeat(60));

@@ -221,6 +221,9 @@ class ReportSyncHttpTest {
             flow-sync     | start              | {"start": "2025-13-01", "end": "2025-09-05"}
             flow-sync     | end                | {"start": "2025-09-01"}
             flow-sync     | end                | {"start": "2025-09-05", "end": "2025-09-01"}
+            flow-sync     | start              | {"accountId": "acme", "start": "+999999999-01-01", "end": "+999999999-01-02"}
+            flow-sync     | start              | {"start": "1999-12-31", "end": "2000-01-02"}
+            flow-sync     | end                | {"start": "2100-12-30", "end": "2101-01-01"}
             flow-sync     | timeframeKey       | {"timeframeKey": "last_2_days"}
             flow-sync     | timeframeKey       | {"days": 7, "timeframeKey": "last_7_days"}
             flow-sync     | limitFlows         | {"limitFlows": 0}
@@ -240,6 +243,7 @@ class ReportSyncHttpTest {
             campaign-sync | format             | {"format": "xml"}
             campaign-sync | days               | {"days": 7}
             campaign-sync | start              | {"start": "yesterday", "end": "2025-09-05"}
+            campaign-sync | start              | {"start": "-999999999-01-01", "end": "-999999999-01-02"}
             campaign-sync | timeframeKey       | {"timeframeKey": "forever"}
             campaign-sync | channel            | {"channel": "push"}
             campaign-sync | limitCampaigns     | {"limitCampaigns": 0}

@@ -1,8 +1,8 @@
 package dev.ksync.dashboard;
 
 import dev.ksync.error.KsyncException;
+import dev.ksync.request.Days;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -20,8 +20,8 @@ public record DashboardRange(LocalDate start, LocalDate end) {
 
     /** From the request's {@code start} and {@code end} (YYYY-MM-DD), {@code yesterday} in the account's timezone. */
     public static DashboardRange of(Optional<String> start, Optional<String> end, LocalDate yesterday) {
-        LocalDate e = end.map(v -> day("end", v)).orElse(yesterday);
-        LocalDate s = start.map(v -> day("start", v)).orElse(e.minusDays(DEFAULT_DAYS - 1));
+        LocalDate e = end.map(v -> Days.parse("end", v)).orElse(yesterday);
+        LocalDate s = start.map(v -> Days.parse("start", v)).orElse(e.minusDays(DEFAULT_DAYS - 1));
         if (s.isAfter(e)) {
             throw KsyncException.badInput("start", s.toString(), "a day on or before end (" + e + ")");
         }
@@ -30,13 +30,5 @@ public record DashboardRange(LocalDate start, LocalDate end) {
                     + e + "), i.e. on or after " + e.minusYears(MAX_YEARS));
         }
         return new DashboardRange(s, e);
-    }
-
-    private static LocalDate day(String field, String v) {
-        try {
-            return LocalDate.parse(v);
-        } catch (DateTimeParseException e) {
-            throw KsyncException.badInput(field, v.length() > 20 ? v.substring(0, 20) + "…" : v, "a day YYYY-MM-DD");
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.ksync.klaviyo.error.Blame;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -124,7 +125,13 @@ public class KsyncException extends RuntimeException {
         return new KsyncException(ErrorKind.DISABLED, "klaviyo_disabled", message, Map.of());
     }
 
-    private static String snake(String field) {
-        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toLowerCase();
+    /**
+     * The code's part for a field: its name in snake_case, a path's array indices left out so the code is one stable
+     * identifier ({@code profiles[3].email} is {@code profiles_email}; {@code details.field} keeps the whole path), and
+     * no stray underscores ({@code --start} is {@code start}).
+     */
+    static String snake(String field) {
+        return field.replaceAll("\\[\\d*]", "").replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .replaceAll("[^A-Za-z0-9]+", "_").replaceAll("^_+|_+$", "").toLowerCase(Locale.ROOT);
     }
 }

@@ -1,14 +1,14 @@
 package dev.ksync.backfill.export;
 
 import dev.ksync.error.KsyncException;
+import dev.ksync.request.Days;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /** The days an export covers, both ends included, at most {@link #MAX_DAYS} of them. */
 public record DayRange(LocalDate start, LocalDate end) {
     public static final int MAX_DAYS = 400;
-    private static final String DAY = "a day YYYY-MM-DD";
+    private static final String DAY = Days.ALLOWED;
 
     public DayRange {
         if (start == null) throw KsyncException.badInput("start", null, DAY);
@@ -33,10 +33,6 @@ public record DayRange(LocalDate start, LocalDate end) {
 
     private static LocalDate day(String field, String value) {
         if (value == null || value.isBlank()) throw KsyncException.badInput(field, null, DAY);
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw KsyncException.badInput(field, value, DAY);
-        }
+        return Days.parse(field, value);
     }
 }
