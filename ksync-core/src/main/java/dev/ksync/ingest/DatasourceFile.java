@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.request.Days;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -217,11 +218,18 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             throw invalid(label + ": workflow_name '" + shown(workflow) + "' has a control character (a line break,"
                     + " a tab); allowed: one line of printable text", details(at, "workflow_name"));
         }
+        java.time.Instant start;
         try {
-            RunbookTime.parse(v.get("default_start_time"));
+            start = RunbookTime.parse(v.get("default_start_time"));
         } catch (RuntimeException ex) {
             throw invalid(label + ": default_start_time '" + shown(v.get("default_start_time"))
                     + "' is not in the form " + RunbookTime.EXAMPLE, details(at, "default_start_time"));
+        }
+        int year = start.atZone(java.time.ZoneOffset.UTC).getYear();
+        if (year < Days.FIRST_YEAR || year > Days.LAST_YEAR) {
+            // Klaviyo holds nothing that old; a window from year 1 would page through nothing for a long time
+            throw invalid(label + ": default_start_time '" + shown(v.get("default_start_time")) + "' is outside the"
+                    + " years " + Days.FIRST_YEAR + " to " + Days.LAST_YEAR, details(at, "default_start_time"));
         }
         if (!v.get("mode").equals("append")) {
             throw invalid(label + ": mode '" + shown(v.get("mode")) + "' is not supported; allowed: append",

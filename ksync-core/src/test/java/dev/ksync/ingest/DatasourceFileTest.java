@@ -122,6 +122,15 @@ class DatasourceFileTest {
     }
 
     @Test
+    void a_default_start_time_outside_the_years_2000_to_2100_is_refused_naming_the_entry() {
+        String start = ENTRY.substring(ENTRY.indexOf("default_start_time"));
+        start = start.substring(0, start.indexOf('\n'));
+        assertProblem(ENTRY.replace(start, "default_start_time: \"0001-01-01T00:00:00.000000\""),
+                "inc_datasources[0] (campaigns): default_start_time '0001-01-01T00:00:00.000000' is outside the years"
+                        + " 2000 to 2100");
+    }
+
+    @Test
     void runbook_time_is_whole_seconds_with_six_zero_decimals_and_no_z() {
         assertThat(RunbookTime.format(java.time.Instant.parse("2025-10-10T13:45:30.987Z"))).isEqualTo("2025-10-10T13:45:30.000000");
         assertThat(RunbookTime.parse("2023-09-01T00:00:00.000000")).isEqualTo(java.time.Instant.parse("2023-09-01T00:00:00Z"));
