@@ -79,8 +79,12 @@ final class AccessLog {
             String value = eq < 0 ? "" : pair.substring(eq + 1);
             boolean secret = SECRET_NAME.matcher(normalized(name)).find()
                     || KLAVIYO_KEY.matcher(decoded(value)).find();
-            out.append(name);
-            if (eq >= 0) out.append('=').append(secret ? "***" : value);
+            if (eq < 0) {
+                // a bare word may be a secret sent without its name (?pk_live_…, ?tokenS3CR3T)
+                out.append(secret || KLAVIYO_KEY.matcher(decoded(name)).find() ? "***" : name);
+                continue;
+            }
+            out.append(name).append('=').append(secret ? "***" : value);
         }
         return out.toString();
     }

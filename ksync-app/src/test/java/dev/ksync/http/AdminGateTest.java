@@ -57,7 +57,8 @@ class AdminGateTest {
             "Authorization=Bearer%20x&password=p  | Authorization=***&password=***",
             "note=pk_live0123456789abcdef&days=3  | note=***&days=3",
             "mode=live&accountId=acme&days=3&x    | mode=live&accountId=acme&days=3&x",
-            "bad=%zz&token                        | bad=%zz&token"})
+            "bad=%zz&days                         | bad=%zz&days",
+            "tokenS3CR3T&pk_live0123456789&x      | ***&***&x"})
     void the_access_log_masks_every_parameter_that_may_hold_a_secret(String query, String logged) {
         assertThat(AccessLog.redactQuery(query)).isEqualTo(logged);
     }

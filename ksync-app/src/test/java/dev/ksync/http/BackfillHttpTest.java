@@ -278,6 +278,8 @@ class BackfillHttpTest {
         backfill.start(SHOP, new dev.ksync.backfill.BackfillParams(1, false, true)); // without orders
         assertThat(backfill.work(SHOP)).isNull();
         assertThat(storedRows()).as("a run without orders keeps the stored orders").isEqualTo(year);
+        assertThat(json.readTree(get("/api/backfill/data/shop/summary").body()).path("currency").asText())
+                .as("the kept orders' currency").isEqualTo(summary.path("currency").asText()).isNotEmpty();
 
         backfill.start(SHOP, new dev.ksync.backfill.BackfillParams(1, true, true)); // left in progress
         HttpResponse<String> removed = rig.server().delete("/api/accounts/shop", SECRET);

@@ -107,6 +107,11 @@ class DashboardUpdateHttpTest {
         assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
         assertThat(other.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(other.body()).isEqualTo(r.body());
+        // a dry run may not take the day's key: its answer would be replayed to the day's live runs
+        HttpResponse<String> dryDayKey = rig.server().get("/api/dashboard/update?mode=dry-run&accountId=acme&fast=1"
+                + "&idempotency=" + UpdateRequest.nightlyKey(Instant.now().plusSeconds(86_400)) + "&token=" + SECRET, null);
+        assertThat(dryDayKey.statusCode()).as(dryDayKey.body()).isEqualTo(400);
+        assertThat(json.readTree(dryDayKey.body()).path("message").asText()).contains("nightly-YYYY-MM-DD");
         UpdateAnswer scheduled = rig.server().ksync.orchestrator().run(UpdateRequest.nightly(new AccountId("acme"),
                 Instant.now()));
         assertThat(scheduled.status()).as(scheduled.text()).isEqualTo(200);

@@ -502,7 +502,8 @@ public final class BackfillStore {
 
     public JsonNode summary(AccountId account) {
         return parse(jdbi.withHandle(h -> h.createQuery("""
-                select json_build_object('client_id', s.account_id, 'currency', s.currency,
+                select json_build_object('client_id', s.account_id,
+                    'currency', coalesce(s.currency, (select min(currency) from backfill_orders where account_id = :a)),
                     'orders', coalesce(o.orders, 0), 'revenue', coalesce(o.revenue, 0),
                     'average_order_value', case when o.orders > 0 then round(o.revenue / o.orders, 2) end,
                     'campaigns', s.campaigns, 'flows', s.flows,

@@ -25,15 +25,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,8 +39,6 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementException;
 import org.slf4j.Logger;
@@ -256,6 +251,7 @@ public final class Ingestion {
         String account = account(r);
         String schema = schemaOf(account);
         KlaviyoClient client = clients.client(r.accountId(), r.klaviyoApiKey());
+        boolean madeSchema = jdbi.inTransaction(h -> RawTable.createSchema(h, schema));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()),
                 Thread.ofPlatform().name("ksync-ingest-", 0).daemon().factory());
         try {
@@ -267,9 +263,21 @@ public final class Ingestion {
             for (Future<IngestReport.Result> f : futures) {
                 results.add(await(f));
             }
+            if (madeSchema && results.stream().allMatch(IngestReport.Result::failed)) {
+                // a first run that loaded nothing (a refused key, a failing account) leaves no empty schema behind
+                dropSchemaIfEmpty(schema);
+            }
             return new IngestReport(account, schema, r.mode().label(), results);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private void dropSchemaIfEmpty(String schema) {
+        try {
+            jdbi.useTransaction(h -> RawTable.dropSchemaIfEmpty(h, schema));
+        } catch (RuntimeException e) {
+            log.debug("Left schema {} in place: {}", schema, message(e));
         }
     }
 
@@ -309,24 +317,14 @@ public final class Ingestion {
                 table.lock(h);
                 int stale = ingestionLog.abandonStale(schema, d.tableName(), logId, clock.instant());
                 if (stale > 0) log.warn("Marked {} unfinished earlier run(s) of {}.{} abandoned", stale, schema, d.tableName());
-                // without the account's schema there is no table: the window starts at default_start_time
-                boolean schemaHeld = RawTable.schemaExists(h, schema);
-                RawTable.State state = schemaHeld ? table.createIfMissing(h) : null;
+                RawTable.State state = table.createIfMissing(h);
                 Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                Instant start = d.loadType().incremental() ? windowStart(schemaHeld ? table.max(h) : Optional.empty(), d) : null;
+                Instant start = d.loadType().incremental() ? windowStart(table.max(h), d) : null;
                 window[0] = new IngestReport.Window(start == null ? "" : RunbookTime.format(start), RunbookTime.format(end));
                 ingestionLog.window(logId, window[0]);
                 if (start != null && !start.isBefore(end)) return 0L;
-                try (Stream<RawResource> fetched = fetch(client, d, start, end)) {
-                    Stream<RawResource> records = fetched;
-                    if (state == null) {
-                        // the schema only once Klaviyo has answered: a refused key or a failing account leaves none
-                        Iterator<RawResource> it = fetched.iterator();
-                        it.hasNext();
-                        createSchema(schema);
-                        state = table.createIfMissing(h);
-                        records = StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
-                    }
+                // pushed through, never pulled by an iterator: that would buffer a flatMap's whole inner stream
+                try (Stream<RawResource> records = fetch(client, d, start, end)) {
                     return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d), state);
                 }
             });
@@ -346,16 +344,6 @@ public final class Ingestion {
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
             return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error,
                     Database.unavailable(e));
-        }
-    }
-
-    /**
-     * Creates the account's schema, committed at once on a handle of its own: inside a load's transaction
-     * {@code jdbi.useTransaction} would join that transaction, and its datasources would wait for each other.
-     */
-    private void createSchema(String schema) {
-        try (Handle own = jdbi.open()) {
-            own.useTransaction(h -> RawTable.createSchema(h, schema));
         }
     }
 

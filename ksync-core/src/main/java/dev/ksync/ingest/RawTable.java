@@ -99,13 +99,22 @@ final class RawTable {
     }
 
     /** The account's schema, once for all its tables (concurrent creators wait for each other). */
-    static void createSchema(Handle h, String schema) {
+    static boolean createSchema(Handle h, String schema) {
         lockUntilCommit(h, "ksync.ingest:" + schema);
-        h.execute("create schema if not exists " + quote(schema));
+        if (schemaExists(h, schema)) return false;
+        h.execute("create schema " + quote(schema));
+        return true;
     }
 
-    /** Whether the account's schema is there (a run creates it once Klaviyo has answered a datasource's fetch). */
-    static boolean schemaExists(Handle h, String schema) {
+    /** Drops the account's schema when it holds nothing (under the lock creating it takes); else leaves it. */
+    static void dropSchemaIfEmpty(Handle h, String schema) {
+        lockUntilCommit(h, "ksync.ingest:" + schema);
+        boolean empty = h.createQuery("select not exists (select 1 from pg_class where relnamespace = "
+                + "(select oid from pg_namespace where nspname = :s))").bind("s", schema).mapTo(Boolean.class).one();
+        if (empty) h.execute("drop schema if exists " + quote(schema) + " restrict");
+    }
+
+    private static boolean schemaExists(Handle h, String schema) {
         return h.createQuery("select exists (select 1 from pg_namespace where nspname = :s)").bind("s", schema)
                 .mapTo(Boolean.class).one();
     }

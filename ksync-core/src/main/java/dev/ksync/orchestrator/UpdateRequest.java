@@ -64,6 +64,11 @@ public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<I
                 throw KsyncException.badInput("idempotencyKey", k.length() > 40 ? k.substring(0, 40) + "…" : k,
                         "1-" + MAX_KEY_LENGTH + " printable ASCII characters without spaces");
             }
+            if (mode != Mode.LIVE && NIGHTLY_KEY.matcher(k).matches()) {
+                // the day's key is replayed to any live run of the day: a dry run's answer must never be the one
+                throw KsyncException.badInput("idempotencyKey", k, "for a dry run, a key not of the form"
+                        + " nightly-YYYY-MM-DD (those stand for the account's live update of the day), or none");
+            }
         });
     }
 
@@ -79,7 +84,7 @@ public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<I
      * claims it first (the built-in schedule, or a cron GET with its own parameters): once done, the others replay it.
      */
     boolean claimsTheDay() {
-        return idempotencyKey.filter(k -> NIGHTLY_KEY.matcher(k).matches()).isPresent();
+        return mode == Mode.LIVE && idempotencyKey.filter(k -> NIGHTLY_KEY.matcher(k).matches()).isPresent();
     }
 
     /**
