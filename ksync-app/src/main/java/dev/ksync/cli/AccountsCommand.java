@@ -101,8 +101,8 @@ public final class AccountsCommand implements Runnable {
                 line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
             }
             if (line == null || line.isBlank()) {
-                throw KsyncException.badInput("klaviyoApiKey", null, "the key on stdin (echo \"$KEY\" | ksync accounts "
-                        + spec.name() + " ID) or --key-env VAR");
+                // OptionNames says where the key goes, as for every missing key
+                throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key");
             }
             return new Secret(line.strip());
         }

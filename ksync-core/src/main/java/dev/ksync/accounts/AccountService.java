@@ -62,6 +62,15 @@ public final class AccountService {
         return jdbi.withHandle(h -> h.createQuery(SELECT + " order by id").map(AccountService::row).list());
     }
 
+    /**
+     * A job named an account that is not registered and brought no key of its own (404 {@code not_found}); the
+     * message says where the registered ones are listed.
+     */
+    public static KsyncException notRegistered(AccountId id) {
+        return new KsyncException(ErrorKind.NOT_FOUND, "not_found", "account '" + id + "' is not registered (see"
+                + " ksync accounts list, or GET /api/accounts)", Map.of("resource", "account", "id", id.value()));
+    }
+
     public Optional<Account> find(AccountId id) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + " where id = :id").bind("id", id.value())
                 .map(AccountService::row).findOne());
