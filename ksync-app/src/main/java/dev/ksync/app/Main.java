@@ -7,6 +7,7 @@ import dev.ksync.cli.CampaignsCommand;
 import dev.ksync.cli.CleanupCommand;
 import dev.ksync.cli.UpdateCommand;
 import dev.ksync.cli.CliErrors;
+import dev.ksync.cli.CliLogging;
 import dev.ksync.cli.DbCommand;
 import dev.ksync.cli.DemoCommand;
 import dev.ksync.cli.FlowsCommand;
@@ -33,7 +34,11 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors());
+        CommandLine cli = new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors())
+                .setExecutionStrategy(parsed -> {
+                    CliLogging.forCommand(parsed, System.getenv());
+                    return new CommandLine.RunLast().execute(parsed);
+                });
         // Every subcommand, however deep, answers --help and --version: set once here, not per command class.
         withHelp(cli);
         return cli;

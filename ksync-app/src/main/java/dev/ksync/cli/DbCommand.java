@@ -42,9 +42,7 @@ public final class DbCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (port < 0 || port > 65535) {
-                throw KsyncException.badInput("--port", port, "a port from 1 to 65535, or 0 for a free one");
-            }
+            PortOption.checked(port);
             AppConfig config = AppConfig.fromSystemEnv();
             EmbeddedServer server;
             try {

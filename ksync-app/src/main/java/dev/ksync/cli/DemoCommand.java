@@ -60,18 +60,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rateScale < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--rate-scale is " + rateScale + "; allowed: a whole number ≥ 1");
+            throw dev.ksync.error.KsyncException.badInput("--rate-scale", rateScale, "a whole number ≥ 1");
         }
+        if (port != null) {
+            PortOption.checked(port);
+        }
+        SandboxOptions sandboxOptions = SandboxCommand.checked(() -> SandboxOptions.defaults().withProfiles(profiles)
+                .withRateLimits(rateScale == 1 ? RateLimitMode.REAL : RateLimitMode.scaled(rateScale)));
         // Until the server is up the demo's own lines tell the story; the services' INFO lines would bury them.
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level serving = root.getLevel();
-        String level = System.getenv("KSYNC_LOG_LEVEL");
-        if (level == null || level.isBlank()) { // blank reads as unset, as LogSettings reads it
+        if (!CliLogging.levelChosen(System.getenv())) {
             root.setLevel(Level.WARN);
         }
-        SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles)
-                .withRateLimits(rateScale == 1 ? RateLimitMode.REAL : RateLimitMode.scaled(rateScale)));
+        SandboxServer sandbox = SandboxServer.start(sandboxOptions);
         Map<String, String> env = new HashMap<>(System.getenv());
         // The demo's API needs an admin secret; make one up for this run when none is set.
         boolean generated = env.get("ADMIN_JOB_SECRET") == null || env.get("ADMIN_JOB_SECRET").isBlank();
@@ -86,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
         AppConfig config = AppConfig.load(env);
         if (port != null) {
             config = config.withPort(port);
-        } else if (env.get("PORT") == null && !ServeCommand.Running.isFree(config.http().port())) {
+        } else if (env.get("PORT") == null && !PortOption.isFree(config.http().port())) {
             // the demo should just work: take any free port rather than fail on a busy default
             config = config.withPort(0);
         }
