@@ -4,6 +4,9 @@ import dev.ksync.config.AppConfig;
 import dev.ksync.db.EmbeddedServer;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.secrets.SecretBox;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -66,11 +69,29 @@ public final class DbCommand implements Runnable {
             }, "ksync-db-stop"));
             // The operator's own terminal: the one place the password is shown (never logged).
             System.out.println("PostgreSQL for ksync on 127.0.0.1:" + server.port() + " (schema version " + version
-                    + "); stop with Ctrl-C. Start nodes with:");
+                    + "); stop with Ctrl-C. Start nodes with both of these (export them, or put them before each"
+                    + " ksync serve):");
             System.out.println("DATABASE_URL=" + server.databaseUrl().value());
+            System.out.println(secretKeyLines(config));
             System.out.flush();
             stopped.await();
             return 0;
+        }
+
+        /**
+         * How the nodes get the one KSYNC_SECRET_KEY they must share (it encrypts the stored Klaviyo keys), never the
+         * key itself: the variable set in this shell, else this data directory's key file (the key embedded mode has
+         * used), made now when there is none.
+         */
+        static String secretKeyLines(AppConfig config) {
+            if (config.secretKey().isPresent()) {
+                return "KSYNC_SECRET_KEY=\"$KSYNC_SECRET_KEY\"   (the one set in this shell; every node needs the same)";
+            }
+            Path file = SecretBox.keyFile(config);
+            boolean made = !Files.exists(file);
+            SecretBox.forConfig(config); // makes the key file when there is none
+            return "KSYNC_SECRET_KEY=\"$(cat '" + file + "')\"\n(" + (made ? "made now: " : "")
+                    + "this data directory's key file, readable by you only; every node needs the same key)";
         }
     }
 }
