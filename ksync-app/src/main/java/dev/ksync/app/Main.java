@@ -24,14 +24,7 @@ import picocli.CommandLine.Command;
                 CampaignsCommand.class, UpdateCommand.class, CleanupCommand.class, IngestCommand.class, AccountsCommand.class, DbCommand.class,
                 BackfillCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors())

@@ -24,14 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "accounts", description = "Register, list, re-key, enable, disable and remove Klaviyo accounts.",
         subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.SetKey.class,
                 AccountsCommand.Enable.class, AccountsCommand.Disable.class, AccountsCommand.Remove.class})
-public final class AccountsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class AccountsCommand {
 
     /** A subcommand that starts ksync on its environment. */
     abstract static class AccountCommand extends EnvCommand {

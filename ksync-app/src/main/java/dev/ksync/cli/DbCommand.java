@@ -16,14 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "db", description = "Database maintenance.", subcommands = {DbCommand.Migrate.class, DbCommand.Serve.class})
-public final class DbCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class DbCommand {
 
     @Command(name = "migrate", description = "Apply pending schema migrations (serve also does this at start).")
     static final class Migrate implements Callable<Integer> {

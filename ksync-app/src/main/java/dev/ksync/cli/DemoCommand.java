@@ -32,8 +32,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The whole product on embedded defaults: a Klaviyo sandbox (rate limits scaled up so a year of history fits in
- * minutes), embedded PostgreSQL, filesystem buckets and the server with its scheduler; registers a demo account, runs
+ * The whole product on embedded defaults: a Klaviyo sandbox (rate limits scaled up so a year of backfill takes
+ * under a minute), embedded PostgreSQL, filesystem buckets and the server with its scheduler; registers a demo account, runs
  * a live nightly update and a 1-year backfill, and prints where to look (dashboard, backfill manager, secret).
  */
 @Command(name = "demo", description = "Run ksync end to end on embedded defaults: Klaviyo sandbox (scaled rate"
@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("Klaviyo sandbox at " + sandbox.baseUrl() + ": " + profiles + " profiles, rate limits "
                 + (rateScale == 1 ? "real" : "scaled ×" + rateScale + " (Klaviyo's real limits ×" + rateScale
-                + ", so a year of history fits in minutes)"));
+                + ", so a year of backfill takes under a minute)"));
         System.out.println("1/2 Live nightly update of account '" + ACCOUNT + "' (flows.csv, campaigns.csv,"
                 + " subscribers.csv → snapshot) …");
         UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(demo),
@@ -118,8 +118,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("    " + update.text());
 
         System.out.println("2/2 Backfill of the last year, day by day (orders, flow and campaign statistics) …");
+        Instant backfillBegan = Instant.now();
         BackfillStatus status = backfill(ksync, demo);
-        System.out.println("    backfill " + status.status() + ": " + status.daysCompleted() + "/" + status.daysTotal()
+        System.out.println("    backfill " + status.status() + " in " + Duration.between(backfillBegan, Instant.now())
+                .toSeconds() + " s: " + status.daysCompleted() + "/" + status.daysTotal()
                 + " days, " + status.json().path("counts").path("orders").asLong() + " orders, revenue "
                 + status.json().path("revenue").asText() + " " + status.json().path("currency").asText(""));
 
@@ -160,7 +162,10 @@ public final class DemoCommand implements Callable<Integer> {
         Optional<BackfillStatus> before = ksync.backfill().store().status(demo);
         BackfillStatus s = before.filter(b -> b.status().equals(BackfillStatus.COMPLETED)
                 || b.running()).orElseGet(() -> ksync.backfill().start(demo, params));
-        Progress bar = new Progress("backfill days", s.daysTotal());
+        // its own line at every tenth (stdout) shows the progress in a pipe; the bar only at a terminal
+        boolean terminal = Progress.isTerminal();
+        Progress bar = new Progress("backfill days", s.daysTotal(), java.time.Clock.systemUTC(),
+                terminal ? System.err : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), terminal);
         int tenth = -1;
         while (true) {
             s = ksync.backfill().status(demo);
