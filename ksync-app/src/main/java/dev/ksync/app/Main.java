@@ -7,6 +7,7 @@ import dev.ksync.cli.CampaignsCommand;
 import dev.ksync.cli.CleanupCommand;
 import dev.ksync.cli.UpdateCommand;
 import dev.ksync.cli.CliErrors;
+import dev.ksync.cli.CliLogging;
 import dev.ksync.cli.DbCommand;
 import dev.ksync.cli.DemoCommand;
 import dev.ksync.cli.FlowsCommand;
@@ -23,17 +24,14 @@ import picocli.CommandLine.Command;
                 CampaignsCommand.class, UpdateCommand.class, CleanupCommand.class, IngestCommand.class, AccountsCommand.class, DbCommand.class,
                 BackfillCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class Main {
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors());
+        CommandLine cli = new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors())
+                .setExecutionStrategy(parsed -> {
+                    CliLogging.forCommand(parsed, System.getenv());
+                    return new CommandLine.RunLast().execute(parsed);
+                });
         // Every subcommand, however deep, answers --help and --version: set once here, not per command class.
         withHelp(cli);
         return cli;

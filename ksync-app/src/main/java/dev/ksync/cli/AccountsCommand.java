@@ -24,14 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "accounts", description = "Register, list, re-key, enable, disable and remove Klaviyo accounts.",
         subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.SetKey.class,
                 AccountsCommand.Enable.class, AccountsCommand.Disable.class, AccountsCommand.Remove.class})
-public final class AccountsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class AccountsCommand {
 
     /** A subcommand that starts ksync on its environment. */
     abstract static class AccountCommand extends EnvCommand {
@@ -101,8 +94,8 @@ public final class AccountsCommand implements Runnable {
                 line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
             }
             if (line == null || line.isBlank()) {
-                throw KsyncException.badInput("klaviyoApiKey", null, "the key on stdin (echo \"$KEY\" | ksync accounts "
-                        + spec.name() + " ID) or --key-env VAR");
+                // OptionNames says where the key goes, as for every missing key
+                throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key");
             }
             return new Secret(line.strip());
         }

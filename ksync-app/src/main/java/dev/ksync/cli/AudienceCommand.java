@@ -105,6 +105,12 @@ public final class AudienceCommand extends SyncCommand<AudienceRequest, Audience
         } catch (IOException e) {
             throw KsyncException.badInput("--profiles", profiles.toString(), "a JSON array of profiles");
         }
+        if (p == null || p.isMissingNode() || p.isNull()) {
+            // an empty file parses to nothing: say so, not that --profiles is missing
+            throw new KsyncException(dev.ksync.error.ErrorKind.BAD_INPUT, "invalid_profiles", "--profiles file "
+                    + profiles + " has no profiles (it is empty); allowed: a JSON array of profiles, or {\"data\": [...]}",
+                    java.util.Map.of("field", "--profiles", "value", profiles.toString()));
+        }
         return AudienceRequestParser.profiles(p.has("data") ? p.get("data") : p, "--profiles");
     }
 }

@@ -24,16 +24,9 @@ import picocli.CommandLine.Parameters;
         + " and orders, day by day into PostgreSQL.",
         subcommands = {BackfillCommand.Start.class, BackfillCommand.Status.class, BackfillCommand.Cancel.class,
                 BackfillCommand.Clear.class})
-public final class BackfillCommand implements Runnable {
+public final class BackfillCommand {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     /** A subcommand printing its JSON to {@code stdout}. */
     abstract static class Sub extends EnvCommand {

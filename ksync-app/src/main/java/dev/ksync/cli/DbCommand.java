@@ -4,6 +4,9 @@ import dev.ksync.config.AppConfig;
 import dev.ksync.db.EmbeddedServer;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.secrets.SecretBox;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -13,14 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "db", description = "Database maintenance.", subcommands = {DbCommand.Migrate.class, DbCommand.Serve.class})
-public final class DbCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class DbCommand {
 
     @Command(name = "migrate", description = "Apply pending schema migrations (serve also does this at start).")
     static final class Migrate implements Callable<Integer> {
@@ -42,9 +38,7 @@ public final class DbCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (port < 0 || port > 65535) {
-                throw KsyncException.badInput("--port", port, "a port from 1 to 65535, or 0 for a free one");
-            }
+            PortOption.checked(port);
             AppConfig config = AppConfig.fromSystemEnv();
             EmbeddedServer server;
             try {
@@ -68,11 +62,29 @@ public final class DbCommand implements Runnable {
             }, "ksync-db-stop"));
             // The operator's own terminal: the one place the password is shown (never logged).
             System.out.println("PostgreSQL for ksync on 127.0.0.1:" + server.port() + " (schema version " + version
-                    + "); stop with Ctrl-C. Start nodes with:");
+                    + "); stop with Ctrl-C. Start nodes with both of these (export them, or put them before each"
+                    + " ksync serve):");
             System.out.println("DATABASE_URL=" + server.databaseUrl().value());
+            System.out.println(secretKeyLines(config));
             System.out.flush();
             stopped.await();
             return 0;
+        }
+
+        /**
+         * How the nodes get the one KSYNC_SECRET_KEY they must share (it encrypts the stored Klaviyo keys), never the
+         * key itself: the variable set in this shell, else this data directory's key file (the key embedded mode has
+         * used), made now when there is none.
+         */
+        static String secretKeyLines(AppConfig config) {
+            if (config.secretKey().isPresent()) {
+                return "KSYNC_SECRET_KEY=\"$KSYNC_SECRET_KEY\"   (the one set in this shell; every node needs the same)";
+            }
+            Path file = SecretBox.keyFile(config);
+            boolean made = !Files.exists(file);
+            SecretBox.forConfig(config); // makes the key file when there is none
+            return "KSYNC_SECRET_KEY=\"$(cat '" + file + "')\"\n(" + (made ? "made now: " : "")
+                    + "this data directory's key file, readable by you only; every node needs the same key)";
         }
     }
 }

@@ -32,8 +32,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The whole product on embedded defaults: a Klaviyo sandbox (rate limits scaled up so a year of history fits in
- * minutes), embedded PostgreSQL, filesystem buckets and the server with its scheduler; registers a demo account, runs
+ * The whole product on embedded defaults: a Klaviyo sandbox (rate limits scaled up so a year of backfill takes
+ * under a minute), embedded PostgreSQL, filesystem buckets and the server with its scheduler; registers a demo account, runs
  * a live nightly update and a 1-year backfill, and prints where to look (dashboard, backfill manager, secret).
  */
 @Command(name = "demo", description = "Run ksync end to end on embedded defaults: Klaviyo sandbox (scaled rate"
@@ -60,18 +60,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rateScale < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--rate-scale is " + rateScale + "; allowed: a whole number ≥ 1");
+            throw dev.ksync.error.KsyncException.badInput("--rate-scale", rateScale, "a whole number ≥ 1");
         }
+        if (port != null) {
+            PortOption.checked(port);
+        }
+        SandboxOptions sandboxOptions = SandboxCommand.checked(() -> SandboxOptions.defaults().withProfiles(profiles)
+                .withRateLimits(rateScale == 1 ? RateLimitMode.REAL : RateLimitMode.scaled(rateScale)));
         // Until the server is up the demo's own lines tell the story; the services' INFO lines would bury them.
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level serving = root.getLevel();
-        String level = System.getenv("KSYNC_LOG_LEVEL");
-        if (level == null || level.isBlank()) { // blank reads as unset, as LogSettings reads it
+        if (!CliLogging.levelChosen(System.getenv())) {
             root.setLevel(Level.WARN);
         }
-        SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults().withProfiles(profiles)
-                .withRateLimits(rateScale == 1 ? RateLimitMode.REAL : RateLimitMode.scaled(rateScale)));
+        SandboxServer sandbox = SandboxServer.start(sandboxOptions);
         Map<String, String> env = new HashMap<>(System.getenv());
         // The demo's API needs an admin secret; make one up for this run when none is set.
         boolean generated = env.get("ADMIN_JOB_SECRET") == null || env.get("ADMIN_JOB_SECRET").isBlank();
@@ -86,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
         AppConfig config = AppConfig.load(env);
         if (port != null) {
             config = config.withPort(port);
-        } else if (env.get("PORT") == null && !ServeCommand.Running.isFree(config.http().port())) {
+        } else if (env.get("PORT") == null && !PortOption.isFree(config.http().port())) {
             // the demo should just work: take any free port rather than fail on a busy default
             config = config.withPort(0);
         }
@@ -101,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("Klaviyo sandbox at " + sandbox.baseUrl() + ": " + profiles + " profiles, rate limits "
                 + (rateScale == 1 ? "real" : "scaled ×" + rateScale + " (Klaviyo's real limits ×" + rateScale
-                + ", so a year of history fits in minutes)"));
+                + ", so a year of backfill takes under a minute)"));
         System.out.println("1/2 Live nightly update of account '" + ACCOUNT + "' (flows.csv, campaigns.csv,"
                 + " subscribers.csv → snapshot) …");
         UpdateAnswer update = ksync.orchestrator().run(new UpdateRequest(Mode.LIVE, Optional.of(demo),
@@ -116,8 +118,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("    " + update.text());
 
         System.out.println("2/2 Backfill of the last year, day by day (orders, flow and campaign statistics) …");
+        Instant backfillBegan = Instant.now();
         BackfillStatus status = backfill(ksync, demo);
-        System.out.println("    backfill " + status.status() + ": " + status.daysCompleted() + "/" + status.daysTotal()
+        System.out.println("    backfill " + status.status() + " in " + Duration.between(backfillBegan, Instant.now())
+                .toSeconds() + " s: " + status.daysCompleted() + "/" + status.daysTotal()
                 + " days, " + status.json().path("counts").path("orders").asLong() + " orders, revenue "
                 + status.json().path("revenue").asText() + " " + status.json().path("currency").asText(""));
 
@@ -158,7 +162,10 @@ public final class DemoCommand implements Callable<Integer> {
         Optional<BackfillStatus> before = ksync.backfill().store().status(demo);
         BackfillStatus s = before.filter(b -> b.status().equals(BackfillStatus.COMPLETED)
                 || b.running()).orElseGet(() -> ksync.backfill().start(demo, params));
-        Progress bar = new Progress("backfill days", s.daysTotal());
+        // its own line at every tenth (stdout) shows the progress in a pipe; the bar only at a terminal
+        boolean terminal = Progress.isTerminal();
+        Progress bar = new Progress("backfill days", s.daysTotal(), java.time.Clock.systemUTC(),
+                terminal ? System.err : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), terminal);
         int tenth = -1;
         while (true) {
             s = ksync.backfill().status(demo);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.app.Ksync;
 import dev.ksync.config.AppConfig;
-import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.error.KsyncException;
 import dev.ksync.ingest.DatasourceFile;
 import dev.ksync.ingest.IngestMode;
@@ -31,7 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ksync ingest --mode inc|hist}: the raw ingestion into PostgreSQL; prints the per-datasource report as JSON.
- * A run in which a datasource failed exits 3 (the others are loaded; rerun later). {@code ksync ingest log} shows
+ * A run in which a datasource failed exits 3 (the others are loaded; rerun later), or 2 when every failure is the
+ * user's to fix (a rejected key or scope). {@code ksync ingest log} shows
  * the ingestion log.
  */
 @Command(name = "ingest", description = "Load Klaviyo's raw records into PostgreSQL tables as the runbook's datasources"
@@ -64,7 +64,7 @@ public final class IngestCommand extends EnvCommand {
             stdout.println(JSON.writeValueAsString(report));
             if (report.failed()) {
                 spec.commandLine().getErr().println("ksync: " + report.failureMessage());
-                return CliErrors.exitCode(Blame.EXTERNAL);
+                return CliErrors.exitCode(report.blame());
             }
         }
         return 0;

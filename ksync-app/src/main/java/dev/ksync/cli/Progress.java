@@ -11,12 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 
 /**
- * A one-line progress bar on stderr, shown only when stderr is a terminal (never in logs or pipes). With a known
- * total it draws {@code [#####-----]  45%  450/1000}; without one, a running count. Report syncs add an ETA from
- * their plan: the calls left times the report endpoints' pace ({@link #reportCalls}).
+ * Progress on stderr: a one-line bar redrawn in place when stderr is a terminal; otherwise (a pipe, a log file) a
+ * plain line at each tenth of a known total, and every {@link #PLAIN_EVERY} while the count moves, so a piped run
+ * shows it is alive. With a known total it reads {@code [#####-----]  45%  450/1000}; without one, a running count.
+ * Report syncs add an ETA from their plan: the calls left times the report endpoints' pace ({@link #reportCalls}).
  */
 final class Progress implements LongConsumer {
     private static final Duration EVERY = Duration.ofMillis(200);
+    static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
     private static final int WIDTH = 30;
 
     private final PrintStream err;
@@ -25,6 +27,9 @@ final class Progress implements LongConsumer {
     private final boolean enabled;
     private final Clock clock;
     private Instant lastDraw = Instant.MIN;
+    private Instant lastPlain;
+    private long plainTenth = -1;
+    private long plainShown = -1;
     private long last;
     private Duration perItem = Duration.ZERO;
 
@@ -34,11 +39,16 @@ final class Progress implements LongConsumer {
     }
 
     Progress(String label, long total, Clock clock) {
+        this(label, total, clock, System.err, isTerminal());
+    }
+
+    /** @param terminal whether {@code err} is a terminal (a bar redrawn in place) or not (plain lines) */
+    Progress(String label, long total, Clock clock, PrintStream err, boolean terminal) {
         this.clock = clock;
-        this.err = System.err;
+        this.err = err;
         this.label = label;
         this.total = total;
-        this.enabled = isTerminal();
+        this.enabled = terminal;
     }
 
     /**
@@ -70,16 +80,33 @@ final class Progress implements LongConsumer {
     public void accept(long count) {
         last = count;
         Instant now = clock.instant();
-        if (enabled && now.isAfter(lastDraw.plus(EVERY))) {
+        if (!enabled) {
+            plain(count, now);
+        } else if (now.isAfter(lastDraw.plus(EVERY))) {
             lastDraw = now;
             err.print("\r" + line(count));
             err.flush();
         }
     }
 
+    private void plain(long count, Instant now) {
+        long tenth = total > 0 ? 10 * Math.min(count, total) / total : -1;
+        boolean step = tenth > plainTenth;
+        boolean due = lastPlain == null || !now.isBefore(lastPlain.plus(PLAIN_EVERY));
+        if (step || (due && count != plainShown)) {
+            err.println(line(count));
+            err.flush();
+            lastPlain = now;
+            plainTenth = Math.max(plainTenth, tenth);
+            plainShown = count;
+        }
+    }
+
     void done() {
         if (enabled) {
             err.println("\r" + line(last) + " done");
+        } else if (last != plainShown) {
+            err.println(line(last));
         }
     }
 
@@ -103,7 +130,7 @@ final class Progress implements LongConsumer {
     }
 
     /** Console.isTerminal() exists from Java 22; on 21 a non-null console means a terminal. */
-    private static boolean isTerminal() {
+    static boolean isTerminal() {
         java.io.Console c = System.console();
         if (c == null) {
             return false;

@@ -59,15 +59,18 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SandboxOptions options;
-        try {
-            options = new SandboxOptions(port, seed, profiles, historyDays, apiKey, RateLimitMode.parse(rateLimits),
-                    latencyMs, faults, currency, trailDays, timezone);
-        } catch (IllegalArgumentException e) {
-            throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", e.getMessage(), Map.of());
+        SandboxOptions options = checked(() -> new SandboxOptions(PortOption.checked(port), seed, profiles,
+                historyDays, apiKey, RateLimitMode.parse(rateLimits), latencyMs, faults, currency, trailDays, timezone));
+        if (!PortOption.isFree(port)) {
+            throw PortOption.inUse(port, "--port");
         }
         Instant t0 = Instant.now();
-        SandboxServer server = SandboxServer.start(options);
+        SandboxServer server;
+        try {
+            server = SandboxServer.start(options);
+        } catch (io.javalin.util.JavalinBindException e) { // taken since the check
+            throw PortOption.inUse(port, "--port");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -80,5 +83,20 @@ public final class SandboxCommand implements Callable<Integer> {
                 apiKey);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The options {@code make} builds; SandboxOptions refuses a bad value with a message that starts with the option's
+     * own name ({@code profiles must be 1..50000000, got 0}), so the refusal becomes a bad input naming
+     * {@code --profiles} (exit 2), as every command's bad value does.
+     */
+    static SandboxOptions checked(java.util.function.Supplier<SandboxOptions> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            String option = "--" + e.getMessage().split(" ", 2)[0];
+            throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", option + e.getMessage()
+                    .substring(option.length() - 2), Map.of("field", option));
+        }
     }
 }

@@ -20,6 +20,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (port != null) {
+            PortOption.checked(port);
+        }
         AppConfig config = AppConfig.fromSystemEnv();
         if (port != null) {
             config = config.withPort(port);
@@ -58,28 +61,13 @@ public final class ServeCommand implements Callable<Integer> {
 
         /** Checked before the database starts, so a busy port fails fast with one clear line. */
         private static void requireFreePort(int port) {
-            if (!isFree(port)) {
+            if (!PortOption.isFree(port)) {
                 throw portInUse(port);
             }
         }
 
-        static boolean isFree(int port) {
-            if (port == 0) {
-                return true;
-            }
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(new java.net.InetSocketAddress(port));
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }
-
         private static dev.ksync.error.KsyncException portInUse(int port) {
-            return new dev.ksync.error.KsyncException(dev.ksync.error.ErrorKind.CONFLICT, "port_in_use",
-                    "Port " + port + " is already in use: stop what listens there, or choose another with PORT or"
-                            + " --port", java.util.Map.of("port", port));
+            return PortOption.inUse(port, "PORT or --port");
         }
 
         String url() {

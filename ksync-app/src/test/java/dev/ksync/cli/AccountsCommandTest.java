@@ -123,4 +123,13 @@ class AccountsCommandTest {
         return db().jdbi().withHandle(h -> h.createQuery("select count(*) from backfill_orders where account_id = :a")
                 .bind("a", account).mapTo(Long.class).one());
     }
+
+    @Test
+    void add_with_nothing_on_stdin_says_where_the_key_goes_not_a_json_field() {
+        Run r = add("", "acme");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("ksync: no Klaviyo key: pipe it on stdin (echo \"$KEY\" | ksync accounts add ID)"
+                + " or pass --key-env VAR").doesNotContain("klaviyoApiKey");
+    }
 }

@@ -74,6 +74,17 @@ class AudienceCommandRunbookPinTest {
     }
 
     @Test
+    void an_empty_profiles_file_is_said_to_have_no_profiles_not_to_be_missing() throws Exception {
+        Path empty = java.nio.file.Files.createFile(rig.dataDir().resolve("empty-profiles.json"));
+
+        Run r = audience("--profiles", empty.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("ksync: --profiles file " + empty + " has no profiles (it is empty)")
+                .doesNotContain("missing");
+    }
+
+    @Test
     void a_live_run_over_other_content_exits_2_with_object_exists_unless_overwrite() {
         String[] first = {"--mode", "live", "--account-id", "acme", "--upload-id", "cli-taken", "--page-size", "10",
                 "--max-pages", "1", "--sort-by", "created"};

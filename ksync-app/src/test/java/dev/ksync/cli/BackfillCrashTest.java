@@ -169,6 +169,7 @@ class BackfillCrashTest {
         ChildKsync.Finished start = ChildKsync.finish(home, env, "backfill", "start", "cli", "--test");
         assertThat(start.exitCode()).as(start.output()).isZero();
         assertThat(start.output()).contains("\"status\" : \"completed\"").contains("\"days_completed\" : 7");
+        assertThat(start.output()).as("its output is piped: progress as plain lines").contains("100%  7/7");
         ChildKsync.Finished status = ChildKsync.finish(home, env, "backfill", "status", "cli");
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.output()).contains("\"client_id\" : \"cli\"");

@@ -95,8 +95,14 @@ final class ChildKsync implements AutoCloseable {
     record Finished(int exitCode, String output) {}
 
     static Finished finish(Path dataDir, Map<String, String> env, String... args) throws Exception {
+        return finish(dataDir, env, List.of(), args);
+    }
+
+    /** {@link #finish(Path, Map, String...)} with options for the child's JVM. */
+    static Finished finish(Path dataDir, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws Exception {
         Path log = Files.createTempFile(dataDir, "cmd-", ".log");
-        Process p = builder(dataDir, env, List.of(), args).redirectOutput(log.toFile()).start();
+        Process p = builder(dataDir, env, jvmOptions, args).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
         return new Finished(p.exitValue(), read(log));
     }

@@ -54,4 +54,22 @@ class LoggingTest {
                 .contains("PORT is not a whole number")
                 .doesNotContain("jsonl", "verbose", "eighty");
     }
+
+    @Test
+    void a_one_shot_command_prints_its_answer_without_the_databases_info_lines_unless_a_level_is_chosen(
+            @TempDir Path dir) throws Exception {
+        ChildKsync.Finished quiet = finish(dir.resolve("quiet"), Map.of(), "accounts", "list");
+        assertThat(quiet.exitCode()).as(quiet.output()).isZero();
+        assertThat(quiet.output().strip()).as("only the answer").startsWith("no accounts;")
+                .doesNotContain(" INFO ", "EmbeddedServer", "AutodetectJdbcCustomization");
+
+        ChildKsync.Finished debug = finish(dir.resolve("debug"), Map.of("KSYNC_LOG_LEVEL", "debug"), "accounts", "list");
+        assertThat(debug.exitCode()).as(debug.output()).isZero();
+        assertThat(debug.output()).contains("Started the embedded PostgreSQL", "AutodetectJdbcCustomization");
+    }
+
+    private static ChildKsync.Finished finish(Path dir, Map<String, String> env, String... args) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        return ChildKsync.finish(dir, env, ChildKsync.SHIPPED_LOGGING, args);
+    }
 }

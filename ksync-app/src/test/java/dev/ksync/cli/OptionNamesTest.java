@@ -49,4 +49,28 @@ class OptionNamesTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).doesNotContain("--mode").doesNotContain("not valid UTF-8").contains("replace");
     }
+
+    @Test
+    void a_sync_naming_an_account_that_is_not_registered_says_so_not_that_a_key_is_missing() {
+        Run flows = Run.of(FlowsCommand::new, rig.env(), "--account-id", "nosuch");
+        Run ingest = Run.of(IngestCommand::new, rig.env(), "--mode", "inc", "--account-id", "nosuch");
+
+        for (Run r : java.util.List.of(flows, ingest)) {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ksync: account 'nosuch' is not registered (see ksync accounts list")
+                    .doesNotContain("klaviyoApiKey");
+        }
+    }
+
+    @Test
+    void a_sync_without_an_account_or_a_key_names_the_option_and_the_variable() {
+        Run flows = Run.of(FlowsCommand::new, rig.env());
+        Run ingest = Run.of(IngestCommand::new, rig.env(), "--mode", "inc");
+
+        for (Run r : java.util.List.of(flows, ingest)) {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ksync: no Klaviyo key: pass --account-id of a registered account (ksync"
+                    + " accounts list), or set KLAVIYO_API_KEY").doesNotContain("klaviyoApiKey");
+        }
+    }
 }

@@ -30,4 +30,27 @@ class ProgressTest {
         assertThat(scaled.line(0)).endsWith("ETA 4s");
         assertThat(Progress.eta(java.time.Duration.ofMinutes(142))).isEqualTo("2h22m");
     }
+
+    @Test
+    void piped_progress_prints_a_plain_line_at_each_tenth_and_every_10_seconds_while_the_count_moves() {
+        dev.ksync.klaviyo.budget.ManualClock clock = new dev.ksync.klaviyo.budget.ManualClock(
+                java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Progress p = new Progress("days", 365, clock, new java.io.PrintStream(out, true), false);
+
+        p.accept(0);   // the start
+        p.accept(1);   // same tenth, 0 s later: quiet
+        clock.advance(java.time.Duration.ofSeconds(10));
+        p.accept(2);   // 10 s on and moved: a line
+        clock.advance(java.time.Duration.ofSeconds(10));
+        p.accept(2);   // 10 s on, not moved: quiet
+        p.accept(37);  // a tenth
+        p.accept(40);  // same tenth, 0 s later: quiet
+        p.done();      // the last count
+
+        assertThat(out.toString().lines().toList()).containsExactly(
+                new Progress("days", 365).line(0), new Progress("days", 365).line(2),
+                new Progress("days", 365).line(37), new Progress("days", 365).line(40));
+        assertThat(out.toString()).doesNotContain("\r");
+    }
 }

@@ -46,6 +46,20 @@ class ReportSyncCommandsTest {
     }
 
     @Test
+    void a_live_run_onto_other_content_names_the_overwrite_and_upload_id_options() {
+        Run first = flows("--mode", "live", "--account-id", "acme", "--upload-id", "cli-2", "--days", "3",
+                "--limit-flows", "1");
+        assertThat(first.exit()).as(first.err()).isZero();
+
+        Run second = flows("--mode", "live", "--account-id", "acme", "--upload-id", "cli-2", "--days", "4",
+                "--limit-flows", "1");
+
+        assertThat(second.exit()).isEqualTo(2);
+        assertThat(second.err()).contains("Use another --upload-id, or pass --overwrite to replace it.")
+                .doesNotContain("\"overwrite\"");
+    }
+
+    @Test
     void flows_json_answers_like_the_api() throws Exception {
         Run r = flows("--format", "json", "--days", "7", "--aggregation", "auto");
         assertThat(r.exit()).as(r.err()).isZero();

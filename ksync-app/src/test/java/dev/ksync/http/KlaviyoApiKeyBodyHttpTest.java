@@ -11,6 +11,7 @@ import dev.ksync.sandbox.SandboxOptions;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,6 +38,26 @@ class KlaviyoApiKeyBodyHttpTest {
 
         assertThat(List.of(update, ingest)).allSatisfy(r -> assertThat(json.readTree(r.body()).path("message").asText())
                 .contains("pass klaviyoApiKey"));
+    }
+
+    @Test
+    void an_accountId_that_is_not_registered_and_no_key_answers_404_not_registered_on_every_klaviyo_route()
+            throws Exception {
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("/api/klaviyo/flow-sync", "{\"accountId\":\"nosuch\"}");
+        bodies.put("/api/klaviyo/campaign-sync", "{\"accountId\":\"nosuch\"}");
+        bodies.put("/api/klaviyo/audience-sync", "{\"source\":\"klaviyo\",\"accountId\":\"nosuch\"}");
+        bodies.put("/api/dashboard/update", "{\"mode\":\"dry-run\",\"fast\":true,\"accountId\":\"nosuch\"}");
+        bodies.put("/api/ingest", "{\"mode\":\"inc\",\"only\":[\"metrics\"],\"accountId\":\"nosuch\"}");
+
+        for (Map.Entry<String, String> b : bodies.entrySet()) {
+            HttpResponse<String> r = rig.server().post(b.getKey(), SECRET, b.getValue());
+            assertThat(r.statusCode()).as(b.getKey() + " " + r.body()).isEqualTo(404);
+            JsonNode e = json.readTree(r.body());
+            assertThat(e.path("error").asText()).isEqualTo("not_found");
+            assertThat(e.path("message").asText()).as(b.getKey()).contains("account 'nosuch' is not registered")
+                    .doesNotContain("klaviyoApiKey");
+        }
     }
 
     @Test

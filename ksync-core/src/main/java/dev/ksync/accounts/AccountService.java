@@ -62,6 +62,15 @@ public final class AccountService {
         return jdbi.withHandle(h -> h.createQuery(SELECT + " order by id").map(AccountService::row).list());
     }
 
+    /**
+     * A job named an account that is not registered and brought no key of its own (404 {@code not_found}); the
+     * message says where the registered ones are listed.
+     */
+    public static KsyncException notRegistered(AccountId id) {
+        return new KsyncException(ErrorKind.NOT_FOUND, "not_found", "account '" + id + "' is not registered (see"
+                + " ksync accounts list, or GET /api/accounts)", Map.of("resource", "account", "id", id.value()));
+    }
+
     public Optional<Account> find(AccountId id) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + " where id = :id").bind("id", id.value())
                 .map(AccountService::row).findOne());
@@ -205,9 +214,11 @@ public final class AccountService {
                     .one();
             if ("in_progress".equals(removal.backfillStatus())) {
                 // its task would go on calling Klaviyo with the removed key until its day ended
-                throw new KsyncException(ErrorKind.CONFLICT, "backfill_running", "Account '" + id + "' has a backfill"
-                        + " running; cancel it first (POST /api/backfill/cancel/" + id + ", or ksync backfill cancel "
-                        + id + ")", Map.of("accountId", id.value()));
+                // waiting resolves it: a "rerun later" (exit 3), as a backfill start meanwhile
+                throw new KsyncException(ErrorKind.CONFLICT, dev.ksync.klaviyo.error.Blame.EXTERNAL, "backfill_running",
+                        "Account '" + id + "' has a backfill running; wait for it to end, or cancel it first (POST"
+                        + " /api/backfill/cancel/" + id + ", or ksync backfill cancel " + id + ")",
+                        Map.of("accountId", id.value()), Optional.empty(), null);
             }
             if (removal.hasBackfill() && !evenWithBackfill) {
                 throw new KsyncException(ErrorKind.CONFLICT, "account_has_backfill", "Account '" + id + "' holds "

@@ -87,8 +87,8 @@ public final class KlaviyoAccess implements AutoCloseable {
     }
 
     /**
-     * A client for one job on this account or key (its {@code callStats()} count only this job's calls); a 400
-     * naming {@code klaviyoApiKey} when no key can be found. Closing it is optional: it owns no connections.
+     * A client for one job on this account or key (its {@code callStats()} count only this job's calls); when no key
+     * can be found, a 404 for a named account that is not registered, else a 400 naming {@code klaviyoApiKey}. Closing it is optional: it owns no connections.
      */
     public KlaviyoClient client(Optional<AccountId> accountId, Optional<Secret> requestKey) {
         ApiKey key = resolveKey(accountId, requestKey);
@@ -105,10 +105,16 @@ public final class KlaviyoAccess implements AutoCloseable {
         return b.build();
     }
 
-    /** Registered account's key, else the request's, else the environment's. */
+    /**
+     * Registered account's key, else the request's, else the environment's. With none, a named account that is not
+     * registered is what is wrong (a typo more often than a missing key): 404, not a 400 about the key.
+     */
     ApiKey resolveKey(Optional<AccountId> accountId, Optional<Secret> requestKey) {
         Optional<Secret> key = accountId.flatMap(registeredKeys).or(() -> requestKey).or(settings::apiKey);
         if (key.isEmpty()) {
+            if (accountId.isPresent()) {
+                throw AccountService.notRegistered(accountId.get());
+            }
             throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key: register the account"
                     + " (POST /api/accounts), pass klaviyoApiKey, or set KLAVIYO_API_KEY_PRIVATE");
         }

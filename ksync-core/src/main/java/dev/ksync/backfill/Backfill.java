@@ -335,8 +335,10 @@ public final class Backfill {
         if (accounts.find(account).isEmpty()) throw KsyncException.notFound("account", account.value());
     }
 
+    /** Waiting resolves it, so it is a "rerun later" (exit 3), not input to fix. */
     private static KsyncException running(AccountId account) {
-        return new KsyncException(ErrorKind.CONFLICT, "backfill_running", "The backfill of '" + account.value()
-                + "' is running; cancel it first", Map.of("client_id", account.value()));
+        return new KsyncException(ErrorKind.CONFLICT, Blame.EXTERNAL, "backfill_running", "The backfill of '"
+                + account.value() + "' is running; wait for it to end, or cancel it first",
+                Map.of("client_id", account.value()), Optional.empty(), null);
     }
 }

@@ -152,6 +152,11 @@ public record AppConfig(
                 r.problem("KSYNC_SECRET_KEY is too short; allowed: at least 16 characters (e.g. `openssl rand -base64 32`)");
             }
         });
+        if (dbUrl.isPresent() && secretKey.isEmpty()) {
+            // reported with the rest, not by the first start that opens the key box (SecretBox also refuses it)
+            r.problem("KSYNC_SECRET_KEY is required when DATABASE_URL is set (it encrypts Klaviyo API keys in the"
+                    + " shared database); generate one with `openssl rand -base64 32` and set the same on every node");
+        }
 
         Buckets buckets = new Buckets(
                 bucket(r, "AUDIENCE_STAGING_BUCKET", "audience-staging"),

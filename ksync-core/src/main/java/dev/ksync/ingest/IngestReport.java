@@ -1,6 +1,7 @@
 package dev.ksync.ingest;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.ksync.klaviyo.error.Blame;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,11 +26,13 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
      * @param error               what failed, or null
      * @param databaseUnavailable it failed because the database did not answer (not part of the answer, which says
      *                            so in {@code error}; it chooses the run's error)
+     * @param blame               whose move a failure is (a rejected key or scope, a table of another source: the
+     *                            user's; Klaviyo or the database down: later), null on success; not part of the answer
      */
     public record Result(String name, String table, Window window, long rows, long durationMs, String status,
-                         String error, @JsonIgnore boolean databaseUnavailable) {
+                         String error, @JsonIgnore boolean databaseUnavailable, @JsonIgnore Blame blame) {
         public static Result success(String name, String table, Window window, long rows, long durationMs) {
-            return new Result(name, table, window, rows, durationMs, "success", null, false);
+            return new Result(name, table, window, rows, durationMs, "success", null, false, null);
         }
 
         public boolean failed() {
@@ -40,6 +43,15 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
     /** True when any datasource failed: the run as a whole failed (the others are loaded all the same). */
     public boolean failed() {
         return datasources.stream().anyMatch(Result::failed);
+    }
+
+    /**
+     * Whose move a failed run is: the user's when every failure is (a rejected key fails every datasource alike), so
+     * that rerunning later unchanged is not suggested; otherwise a rerun later.
+     */
+    public Blame blame() {
+        List<Result> failed = datasources.stream().filter(Result::failed).toList();
+        return !failed.isEmpty() && failed.stream().allMatch(r -> r.blame() == Blame.USER) ? Blame.USER : Blame.EXTERNAL;
     }
 
     /** True when the run failed only because the database did not answer: trying again later may work. */

@@ -343,7 +343,8 @@ public final class Ingestion {
             }
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
             return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error,
-                    Database.unavailable(e));
+                    Database.unavailable(e), UpstreamErrors.translate(e).map(KsyncException::blame)
+                            .orElse(dev.ksync.klaviyo.error.Blame.EXTERNAL));
         }
     }
 

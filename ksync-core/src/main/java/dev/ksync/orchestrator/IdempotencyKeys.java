@@ -163,9 +163,10 @@ public final class IdempotencyKeys {
     }
 
     private static KsyncException inProgress(String key) {
-        return new KsyncException(ErrorKind.CONFLICT, "idempotency_key_in_use", "A run with the idempotency key '"
-                + key + "' is still going; its answer will be replayed to a repeat once it is done",
-                Map.of("idempotencyKey", key));
+        // waiting resolves it: a "rerun later" (exit 3)
+        return new KsyncException(ErrorKind.CONFLICT, dev.ksync.klaviyo.error.Blame.EXTERNAL, "idempotency_key_in_use",
+                "A run with the idempotency key '" + key + "' is still going; its answer will be replayed to a repeat"
+                        + " once it is done", Map.of("idempotencyKey", key), Optional.empty(), null);
     }
 
     private static OffsetDateTime ts(Instant t) {

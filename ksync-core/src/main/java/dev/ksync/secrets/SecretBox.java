@@ -63,7 +63,12 @@ public final class SecretBox {
                             + " database). Generate one with `openssl rand -base64 32` and set it on every node.",
                     Map.of("variable", "KSYNC_SECRET_KEY"));
         }
-        return fromPassphrase(new Secret(keyFile(config.dataDir().resolve(KEY_FILE))));
+        return fromPassphrase(new Secret(keyFile(keyFile(config))));
+    }
+
+    /** Where embedded mode without KSYNC_SECRET_KEY keeps its key ({@link #forConfig} makes it on first use). */
+    public static Path keyFile(AppConfig config) {
+        return config.dataDir().resolve(KEY_FILE);
     }
 
     private static String keyFile(Path file) {

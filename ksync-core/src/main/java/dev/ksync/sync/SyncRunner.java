@@ -146,11 +146,17 @@ public final class SyncRunner {
 
     private <R extends SyncRequest, D> void logSummary(SyncJob<R, D> job, R request, SyncReport<D> r) {
         String summary = job.summary(request, r.details());
-        log.info("{} sync ({}{}): {} rows, {} Klaviyo calls, {} ms budget wait{}{}{}, {} ms", job.name(),
+        log.info("{} sync ({}{}): {} rows, {} Klaviyo calls, {} ms budget wait{}{}, {} ms", job.name(),
                 summary.isEmpty() ? "" : summary + ", ", r.mode().wireName(), r.rows(),
                 r.klaviyoCalls().map(c -> c.total().calls()).orElse(0L), r.budgetWait().toMillis(),
                 r.stored().map(o -> ", stored " + o.bucket() + "/" + o.key()).orElse(""),
-                r.caps().isEmpty() ? "" : ", caps " + r.caps(), r.plans().isEmpty() ? "" : ", plans " + r.plans(),
+                r.caps().isEmpty() ? "" : ", capped by " + String.join("; ",
+                        r.caps().stream().map(c -> c.field() + " (" + c.effect() + ")").toList()),
                 r.duration().toMillis());
+        // the plan is the answer's diagnostics; in the log it is detail
+        if (log.isDebugEnabled() && !r.plans().isEmpty()) {
+            log.debug("{} sync plan: {}", job.name(), String.join("; ",
+                    r.plans().stream().map(p -> p.decision() + ": " + p.chosen() + " (" + p.reason() + ")").toList()));
+        }
     }
 }

@@ -43,11 +43,23 @@ class KlaviyoAccessTest {
     @Test
     void no_key_anywhere_is_a_400_naming_klaviyoApiKey() {
         try (KlaviyoAccess k = access(Map.of())) {
-            assertThatThrownBy(() -> k.client(Optional.of(new AccountId("other")), Optional.empty()))
+            assertThatThrownBy(() -> k.client(Optional.empty(), Optional.empty()))
                     .isInstanceOfSatisfying(KsyncException.class,
                             e -> assertThat(e.details()).containsEntry("field", "klaviyoApiKey"));
             assertThatThrownBy(() -> k.client(Optional.empty(), Optional.of(new Secret("pk with spaces"))))
                     .isInstanceOf(KsyncException.class).hasMessageNotContaining("pk with spaces");
+        }
+    }
+
+    @Test
+    void an_account_that_is_not_registered_and_brings_no_key_is_not_found_not_a_missing_key() {
+        try (KlaviyoAccess k = access(Map.of())) {
+            assertThatThrownBy(() -> k.client(Optional.of(new AccountId("nosuch")), Optional.empty()))
+                    .isInstanceOfSatisfying(KsyncException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(dev.ksync.error.ErrorKind.NOT_FOUND);
+                        assertThat(e.getMessage()).startsWith("account 'nosuch' is not registered")
+                                .doesNotContain("klaviyoApiKey");
+                    });
         }
     }
 }

@@ -244,8 +244,20 @@ class AppConfigTest {
     }
 
     @Test
+    void a_database_url_without_a_secret_key_is_reported_with_the_other_problems() {
+        assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", "postgres://u:p@db:5432/k", "PORT", "abc",
+                "KSYNC_LOG_LEVEL", "x")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(3);
+                    assertThat(e.getMessage()).contains("PORT is not a whole number", "KSYNC_LOG_LEVEL is invalid",
+                            "KSYNC_SECRET_KEY is required when DATABASE_URL is set");
+                });
+    }
+
+    @Test
     void point2_database_url_with_an_illegal_character_is_one_problem_naming_it_without_its_value() {
-        assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", "postgres://u:pw_SECRET@127.0.0.1:1/d b")))
+        assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", "postgres://u:pw_SECRET@127.0.0.1:1/d b",
+                "KSYNC_SECRET_KEY", "0123456789abcdef0123")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.problems()).hasSize(1);
                     assertThat(e.getMessage()).doesNotContain("\n", "pw_SECRET", "d b", "127.0.0.1")
@@ -253,7 +265,7 @@ class AppConfigTest {
                 });
         for (String bad : new String[] {"mysql://u:pw_SECRET@h/db", "postgres://u:pw_SECRET@bad_host/db",
                 "postgres://u:pw_SECRET%zz@h/db"}) {
-            assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", bad)))
+            assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", bad, "KSYNC_SECRET_KEY", "0123456789abcdef0123")))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("DATABASE_URL is invalid")
                     .hasMessageNotContaining("pw_SECRET");
         }
