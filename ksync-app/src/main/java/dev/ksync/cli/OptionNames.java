@@ -56,7 +56,9 @@ final class OptionNames {
                         + " accounts list), or " : "") + "set KLAVIYO_API_KEY (or KLAVIYO_API_KEY_PRIVATE)";
         String message = e.details().get("value") == null ? "no Klaviyo key: " + where
                 : "the Klaviyo key is not valid (" + e.details().get("allowed") + "): " + where + " with a valid one";
-        return reworded(e, spec.findOption("--key-env") != null ? "--key-env" : "--account-id", message);
+        String field = spec.findOption("--key-env") != null ? "--key-env"
+                : spec.findOption("--account-id") != null ? "--account-id" : "KLAVIYO_API_KEY";
+        return reworded(e, field, message);
     }
 
     private static KsyncException objectExists(CommandSpec spec, KsyncException e) {

@@ -90,13 +90,20 @@ public final class SandboxCommand implements Callable<Integer> {
      * own name ({@code profiles must be 1..50000000, got 0}), so the refusal becomes a bad input naming
      * {@code --profiles} (exit 2), as every command's bad value does.
      */
+    private static final java.util.regex.Pattern OPTION_FIRST = java.util.regex.Pattern.compile("([a-z]+(?:-[a-z]+)*) (?:must|is) ");
+
     static SandboxOptions checked(java.util.function.Supplier<SandboxOptions> make) {
         try {
             return make.get();
         } catch (IllegalArgumentException e) {
-            String option = "--" + e.getMessage().split(" ", 2)[0];
-            throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", option + e.getMessage()
-                    .substring(option.length() - 2), Map.of("field", option));
+            String m = e.getMessage() == null ? "invalid sandbox option" : e.getMessage();
+            java.util.regex.Matcher named = OPTION_FIRST.matcher(m);
+            if (!named.lookingAt()) { // another refusal (e.g. --rate-limits' parser) already words itself
+                throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", m, Map.of());
+            }
+            String option = "--" + named.group(1);
+            throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", option + m.substring(named.end(1)),
+                    Map.of("field", option));
         }
     }
 }

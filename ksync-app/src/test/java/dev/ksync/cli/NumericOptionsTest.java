@@ -39,6 +39,9 @@ class NumericOptionsTest {
         assertThat(r.err()).startsWith("ksync: --latency-ms must be >= 0");
         assertThat(run(DemoCommand::new, "--exit", "--rate-scale", "0").err())
                 .startsWith("ksync: --rate-scale is '0'; allowed: a whole number");
+        Run limits = run(SandboxCommand::new, "--rate-limits", "bogus"); // a refusal that words itself stays as it is
+        assertThat(limits.exit()).as(limits.err()).isEqualTo(2);
+        assertThat(limits.err()).contains("bogus").doesNotContain("--invalid").doesNotContain("Exception");
     }
 
     @Test

@@ -113,7 +113,11 @@ public final class KlaviyoAccess implements AutoCloseable {
         Optional<Secret> key = accountId.flatMap(registeredKeys).or(() -> requestKey).or(settings::apiKey);
         if (key.isEmpty()) {
             if (accountId.isPresent()) {
-                throw AccountService.notRegistered(accountId.get());
+                // an unregistered id may also be a storage label for the request's or the environment's key
+                KsyncException missing = AccountService.notRegistered(accountId.get());
+                throw new KsyncException(missing.kind(), missing.code(), missing.getMessage() + "; to use it only as"
+                        + " a storage label, give a Klaviyo key another way (KLAVIYO_API_KEY_PRIVATE, or the request's key)",
+                        missing.details());
             }
             throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key: register the account"
                     + " (POST /api/accounts), pass klaviyoApiKey, or set KLAVIYO_API_KEY_PRIVATE");
