@@ -201,7 +201,8 @@
           s.current_date ? " · working on " + s.current_date : "",
           s.refresh_from ? " · refreshing statistics from " + s.refresh_from : "",
           s.eta_seconds !== null && s.eta_seconds !== undefined ? " · ~" + duration(s.eta_seconds) + " left" : ""),
-        el("p", { class: "facts" },
+        // the run's own figures: the data viewer's summary counts every stored day, earlier runs' included
+        el("p", { class: "facts", "data-role": "run-counts" }, "this run: ",
           el("b", {}, count(s.counts && s.counts.orders)), " orders · ",
           el("b", {}, money(s.revenue, s.currency)), " · ",
           count(s.counts && s.counts.campaigns), " campaigns · ", count(s.counts && s.counts.flows), " flows",

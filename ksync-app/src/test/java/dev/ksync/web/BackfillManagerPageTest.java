@@ -151,6 +151,8 @@ class BackfillManagerPageTest {
             // the summary shows the API's order count
             assertThat(d.findElement(By.cssSelector("#summary [data-role='orders'] .v")).getText().replace(",", ""))
                     .isEqualTo(summary.path("orders").asText());
+            assertThat(d.findElement(By.cssSelector("[data-role='run-counts']")).getText())
+                    .as("the card's figures say they are the run's").startsWith("this run: ");
 
             Path shot = browser.screenshot(Path.of("target", "screenshots", "backfill_manager.png"));
             assertThat(Files.size(shot)).isGreaterThan(10_000);
