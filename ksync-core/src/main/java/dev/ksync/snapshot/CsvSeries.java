@@ -8,6 +8,7 @@ import dev.ksync.error.KsyncException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,21 +25,31 @@ import java.util.function.Predicate;
 /**
  * Turns the three CSVs of an upload into daily series, reading each file once as a stream (memory holds one entry
  * per day, not per row). A count comes from its count column when the file has one (campaigns.csv's Unsubscribes),
- * else from its rate × Delivered, rounded to a whole number per row (flows.csv carries only Unsub Rate).
+ * else from its rate, rounded to a whole number per row (flows.csv carries only Unsub Rate): rate × Delivered, but a
+ * bounce rate is Klaviyo's bounced / recipients, and recipients = delivered + bounced, so bounces = rate × Delivered /
+ * (1 − rate).
  *
  * <p>The same pass sums each flow's and campaign's days for the dashboard's top lists ({@link TopRow}): only the
  * count columns themselves (no rate stands in), and revenue unrounded.
  */
 final class CsvSeries {
-    /** A count and the rate column that stands in for it where a file lacks the count. */
-    private record Measure(String count, String rate) {}
+    /**
+     * A count and the rate column that stands in for it where a file lacks the count.
+     *
+     * @param ofRecipients the rate is of recipients (delivered + this count), not of delivered
+     */
+    private record Measure(String count, String rate, boolean ofRecipients) {
+        Measure(String count, String rate) {
+            this(count, rate, false);
+        }
+    }
 
     private static final Measure OPENS = new Measure("Unique Opens", "Open Rate");
     private static final Measure CLICKS = new Measure("Unique Clicks", "Click Rate");
     private static final Measure ORDERS = new Measure("Placed Order", "Placed Order Rate");
     private static final Measure UNSUBS = new Measure("Unsubscribes", "Unsub Rate");
     private static final Measure COMPLAINTS = new Measure("Spam Complaints", "Complaint Rate");
-    private static final Measure BOUNCES = new Measure("Bounces", "Bounce Rate");
+    private static final Measure BOUNCES = new Measure("Bounces", "Bounce Rate", true);
     private static final String CREATED = "Profile Created On";
 
     private final Map<Source, TreeMap<LocalDate, Counts>> mail = new TreeMap<>();
@@ -164,9 +175,19 @@ final class CsvSeries {
         if (!cell.isEmpty()) {
             return wholeCell(file, r, m.count(), cell);
         }
-        String rate = r.findField(m.rate()).orElse("");
-        return rate.isEmpty() ? 0 : decimal(file, r, m.rate(), rate).multiply(BigDecimal.valueOf(delivered))
-                .setScale(0, RoundingMode.HALF_UP).longValueExact();
+        String rateCell = r.findField(m.rate()).orElse("");
+        if (rateCell.isEmpty()) {
+            return 0;
+        }
+        BigDecimal rate = decimal(file, r, m.rate(), rateCell);
+        BigDecimal count = rate.multiply(BigDecimal.valueOf(delivered));
+        if (m.ofRecipients() && delivered > 0) {
+            if (rate.compareTo(BigDecimal.ONE) >= 0) { // all bounced, yet some delivered
+                throw bad(file, r, m.rate(), rateCell);
+            }
+            count = count.divide(BigDecimal.ONE.subtract(rate), MathContext.DECIMAL64);
+        }
+        return count.setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
 
     private static BigDecimal revenue(String file, NamedCsvRecord r, long delivered) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The sums of one source's series and its rates, each weighted by delivered (sum of opens / sum of delivered:
- * a day with more mail weighs more; an average of daily rates would not). A rate is empty when nothing was delivered.
+ * a day with more mail weighs more; an average of daily rates would not). A rate is empty when its whole is 0.
+ * The bounce rate is Klaviyo's: bounces / recipients (delivered + bounced), as in the CSVs' Bounce Rate.
  *
  * @param subscribersTotal the running total on the series' last day
  */
@@ -34,11 +35,12 @@ public record Totals(Source source, int days, Counts counts, Optional<Long> newS
                 subs ? last.or(() -> Optional.of(0L)) : Optional.empty(), rate(sum.uniqueOpens(), d),
                 rate(sum.uniqueClicks(), d), rate(sum.placedOrders(), d),
                 d == 0 ? Optional.empty() : Optional.of(sum.revenue().divide(BigDecimal.valueOf(d), 2, RoundingMode.HALF_UP)),
-                rate(sum.unsubscribes(), d), rate(sum.complaints(), d), rate(sum.bounces(), d));
+                rate(sum.unsubscribes(), d), rate(sum.complaints(), d),
+                rate(sum.bounces(), d + sum.bounces()));
     }
 
-    private static Optional<BigDecimal> rate(long part, long delivered) {
-        return delivered == 0 ? Optional.empty()
-                : Optional.of(BigDecimal.valueOf(part).divide(BigDecimal.valueOf(delivered), 6, RoundingMode.HALF_UP));
+    private static Optional<BigDecimal> rate(long part, long whole) {
+        return whole == 0 ? Optional.empty()
+                : Optional.of(BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 6, RoundingMode.HALF_UP));
     }
 }

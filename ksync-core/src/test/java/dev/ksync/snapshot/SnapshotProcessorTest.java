@@ -37,11 +37,12 @@ class SnapshotProcessorTest {
     static final String BUCKET = "data-ingest";
     static final ZoneId ZONE = ZoneId.of("America/New_York");
 
-    // flows.csv carries only rates for unsubscribes, complaints and bounces: counts are round(rate × delivered)
+    // flows.csv carries only rates for unsubscribes, complaints and bounces: counts are round(rate × delivered), and
+    // a bounce rate is of recipients (delivered + bounced): 7 delivered at 0.3 are 3 bounced of 10
     static final String FLOWS = """
             Day,Flow ID,Flow Name,Flow Message ID,Flow Message Name,Flow Message Channel,Status,Delivered,Unique Opens,Open Rate,Unique Clicks,Click Rate,Placed Order,Placed Order Rate,Revenue,Revenue per Recipient,Unsub Rate,Complaint Rate,Bounce Rate,Tags\r
             2025-09-01,F1,Welcome,M1,Hi,email,live,100,40,0.4,10,0.1,3,0.03,120.50,1.205,0.015,0.004,0.026,\r
-            2025-09-01,F2,Cart,M2,Back,email,live,7,7,1,1,0.142857,0,0,0.00,0,0.142857,0,0,\r
+            2025-09-01,F2,Cart,M2,Back,email,live,7,7,1,1,0.142857,0,0,0.00,0,0.142857,0,0.3,\r
             2025-09-02,F1,Welcome,M1,Hi,email,live,50,10,0.2,5,0.1,1,0.02,30.25,0.605,0.03,0.01,0.05,\r
             2025-09-04,F1,Welcome,M1,Hi,email,live,0,0,,0,,0,,0.00,,,,,\r
             """;
@@ -91,6 +92,8 @@ class SnapshotProcessorTest {
         assertThat(rows(series, Source.ALL)).isEqualTo(all);
         // the rate-only cells: 100 × 0.015 = 1.5 → 2, 7 × 0.142857 = 1, 50 × 0.03 = 1.5 → 2
         assertThat(flows.get(LocalDate.parse("2025-09-01")).unsubscribes()).isEqualTo(3);
+        // 100 × 0.026 / 0.974 = 2.67 → 3, 7 × 0.3 / 0.7 = 3 (rate × delivered would give 3 + 2)
+        assertThat(flows.get(LocalDate.parse("2025-09-01")).bounces()).isEqualTo(6);
 
         Map<LocalDate, Long[]> subs = new TreeMap<>();
         series.stream().filter(r -> r.source() == Source.ALL).forEach(r -> subs.put(r.day(),
@@ -109,7 +112,8 @@ class SnapshotProcessorTest {
         assertThat(t.subscribersTotal()).contains(4L);
         // weighted: sum of opens / sum of delivered, not the mean of the daily rates
         assertThat(t.openRate()).contains(ratio(sum.uniqueOpens(), sum.delivered()));
-        assertThat(t.bounceRate()).contains(ratio(sum.bounces(), sum.delivered()));
+        // Klaviyo's bounce rate: of recipients, as the CSVs' column
+        assertThat(t.bounceRate()).contains(ratio(sum.bounces(), sum.delivered() + sum.bounces()));
         assertThat(t.revenuePerRecipient()).contains(sum.revenue().divide(BigDecimal.valueOf(sum.delivered()), 2,
                 RoundingMode.HALF_UP));
         Totals f = totals(s.id(), Source.FLOWS);
@@ -263,7 +267,10 @@ class SnapshotProcessorTest {
         return BigDecimal.valueOf(a).divide(BigDecimal.valueOf(b), 6, RoundingMode.HALF_UP);
     }
 
-    /** The test's own reading of a CSV: per day, counts where the file has them, else round(rate × delivered). */
+    /**
+     * The test's own reading of a CSV: per day, counts where the file has them, else round(rate × delivered), for
+     * bounces round(rate × recipients) with recipients = delivered / (1 − rate).
+     */
     static Map<LocalDate, Counts> sums(String csv) {
         Map<LocalDate, Counts> m = new TreeMap<>();
         for (NamedCsvRecord r : CsvReader.builder().ofNamedCsvRecord(csv)) {
@@ -283,6 +290,7 @@ class SnapshotProcessorTest {
             return Long.parseLong(c);
         }
         String x = r.findField(rate).orElse("");
-        return x.isEmpty() ? 0 : Math.round(Double.parseDouble(x) * delivered);
+        double base = rate.equals("Bounce Rate") && !x.isEmpty() ? delivered / (1 - Double.parseDouble(x)) : delivered;
+        return x.isEmpty() ? 0 : Math.round(Double.parseDouble(x) * base);
     }
 }
