@@ -58,6 +58,15 @@ class GroundTruthTest {
     }
 
     @Test
+    void a_campaign_scheduled_for_later_was_created_and_updated_before_now() {
+        assertThat(data.campaigns()).filteredOn(c -> c.status().equals("Scheduled")).isNotEmpty()
+                .allSatisfy(c -> {
+                    assertThat(c.sendTime()).isAfter(data.historyEnd());
+                    assertThat(List.of(c.created(), c.updated(), c.scheduledAt())).allMatch(t -> !t.isAfter(data.historyEnd()));
+                });
+    }
+
+    @Test
     void a_suppression_inside_the_history_left_its_event_and_no_send_follows_it() {
         var events = data.eventsBetween(data.historyStart(), data.historyEnd());
         int checked = 0;

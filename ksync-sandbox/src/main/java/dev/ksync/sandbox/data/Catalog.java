@@ -187,6 +187,8 @@ public record Catalog(Account account, List<Metric> metrics, List<TagGroup> tagG
             Instant send = day < 0 ? null : firstDay.plusDays(day).atTime(sendTimes[c % sendTimes.length]).atZone(z).toInstant();
             Instant created = send == null ? historyEnd.minus(1 + r.below(60), ChronoUnit.DAYS).plusSeconds(r.below(86_400))
                     : send.minus(2 + r.below(6), ChronoUnit.DAYS).plusSeconds(r.below(36_000));
+            // a campaign scheduled for next week was made before now: Klaviyo never lists a created/updated in the future
+            if (created.isAfter(historyEnd.minus(3, ChronoUnit.HOURS))) created = historyEnd.minus(3, ChronoUnit.HOURS);
             String theme = themes[c % themes.length];
             String name = (channel.equals("sms") ? "SMS: " : "") + theme + " " + (send == null ? "(draft " + (c + 1) + ")"
                     : send.atZone(z).toLocalDate().toString());
@@ -205,7 +207,7 @@ public record Catalog(Account account, List<Metric> metrics, List<TagGroup> tagG
             String messageId = Ids.ulid(created.toEpochMilli() + 7, Rng.hash(seed, 14, c));
             Instant sendTime = status.equals("Draft") ? null : send;
             campaigns.add(new Campaign(campaignId, name, status, archived, channel, included, excluded, created,
-                    status.equals("Scheduled") || status.equals("Sent") ? send.minus(1, ChronoUnit.DAYS) : null,
+                    status.equals("Scheduled") || status.equals("Sent") ? earliest(send.minus(1, ChronoUnit.DAYS), updated) : null,
                     updated, sendTime, List.of(messageId), c % 4 == 1 ? List.of(tags.get(2).id()) : c % 4 == 2 ? List.of(tags.get(3).id()) : List.of(),
                     c % 3 != 0));
             boolean email = channel.equals("email");
@@ -219,6 +221,10 @@ public record Catalog(Account account, List<Metric> metrics, List<TagGroup> tagG
         return new Catalog(account, List.copyOf(metrics), List.of(group), List.copyOf(tags), List.copyOf(lists),
                 List.copyOf(segments), List.copyOf(templates), List.copyOf(flows), List.copyOf(actions),
                 List.copyOf(flowMessages), List.copyOf(campaigns), List.copyOf(campaignMessages), 3, 4);
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static String subjectFor(String flow, int n) {
