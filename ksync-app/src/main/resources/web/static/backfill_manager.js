@@ -452,7 +452,6 @@
     const a = o.attribution || {};
     const utm = [u.source, u.medium, u.campaign].filter(Boolean).join(" / ");
     const codes = (o.discount_codes || []).join(", ");
-    const attribution = [a.channel, a.campaign || a.flow, a.message].filter(Boolean).join(" · ");
     return el("tr", { "data-event-id": o.event_id },
       el("td", {}, localTime(o.time)),
       el("td", {}, o.order_id || o.event_id),
@@ -461,7 +460,25 @@
       el("td", {}, c.email || c.profile_id || ""),
       el("td", {}, utm),
       el("td", {}, codes + (o.total_discounts ? " (" + money(o.total_discounts) + ")" : "")),
-      el("td", {}, attribution));
+      attributionCell(a));
+  }
+
+  /**
+   * An order's attribution: the flow's or campaign's name as the backfill stored it, its kind, channel and id on a
+   * smaller line (and the ids in the tooltip); an id the backfill stored no flow or campaign for reads "unknown
+   * flow 01J…". A message without a flow is a campaign's, one whose campaign is not stored.
+   */
+  function attributionCell(a) {
+    const kind = a.type || (a.message ? "campaign" : null);
+    if (!kind) return el("td", {}, a.channel || "");
+    const id = a.type ? a[a.type] : null;
+    const ids = [id ? kind + " " + id : null, a.message ? "message " + a.message : null].filter(Boolean).join(" · ");
+    const main = a.name
+      ? el("span", { class: "attr-name" }, a.name)
+      : el("span", { class: "attr-unknown" }, "unknown " + kind + " " + (id || "(message " + a.message + ")"));
+    const details = [a.name ? kind : null, a.channel, a.name ? id : null].filter(Boolean).join(" · ");
+    return el("td", { class: "attribution", "data-type": kind, title: ids }, main,
+      el("div", { class: "muted small" }, details));
   }
 
   // ---- exports: fetched with the header, saved from a blob ----

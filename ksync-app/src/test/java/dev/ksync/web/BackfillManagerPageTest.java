@@ -86,6 +86,14 @@ class BackfillManagerPageTest {
         });
     }
 
+    /** Picks {@code date} from the viewer's list of days with orders and waits for its orders to show. */
+    private static void showDay(WebDriver d, String date) {
+        await(d, 30, x -> new Select(x.findElement(By.id("day-select"))).getOptions().stream()
+                .anyMatch(o -> date.equals(o.getAttribute("value"))) ? true : null);
+        new Select(d.findElement(By.id("day-select"))).selectByValue(date);
+        await(d, 30, x -> date.equals(x.findElement(By.id("orders")).getAttribute("data-date")) ? true : null);
+    }
+
     @Test
     void a_test_backfill_started_from_the_page_reaches_100_percent_and_shows_a_days_orders_as_the_api_does()
             throws Exception {
@@ -123,10 +131,7 @@ class BackfillManagerPageTest {
                 if (day.path("orders").asInt() > busiest.path("orders").asInt()) busiest = day;
             }
             String date = busiest.path("date").asText();
-            await(d, 30, x -> new Select(x.findElement(By.id("day-select"))).getOptions().stream()
-                    .anyMatch(o -> date.equals(o.getAttribute("value"))) ? true : null);
-            new Select(d.findElement(By.id("day-select"))).selectByValue(date);
-            await(d, 30, x -> date.equals(x.findElement(By.id("orders")).getAttribute("data-date")));
+            showDay(d, date);
 
             JsonNode expected = api("/api/backfill/data/acme/orders?date=" + date + "&limit=1000");
             List<String> expectedIds = new ArrayList<>();
@@ -147,6 +152,42 @@ class BackfillManagerPageTest {
                     .containsExactlyElementsOf(expected.path("orders").findValues("time").stream()
                             .map(t -> Instant.parse(t.asText()).atZone(ZoneId.of(zone)).format(wall)).toList());
             assertThat(expectedIds).hasSize(busiest.path("orders").asInt());
+            // attribution reads as the flow's or campaign's stored name; its id stays in the tooltip
+            JsonNode named = null;
+            int row = -1;
+            for (int i = 0; i < rows.size(); i++) {
+                JsonNode a = expected.path("orders").get(i).path("attribution");
+                if (!a.path("name").isTextual()) continue;
+                WebElement cell = rows.get(i).findElements(By.tagName("td")).get(7);
+                assertThat(cell.findElement(By.cssSelector(".attr-name")).getText()).as(a.toString())
+                        .isEqualTo(a.path("name").asText());
+                assertThat(cell.getAttribute("title")).as(a.toString())
+                        .contains(a.path("type").asText() + " " + a.path(a.path("type").asText()).asText());
+                if (named == null) {
+                    named = a;
+                    row = i;
+                }
+            }
+            assertThat(named).as("an order of the day attributed to a stored flow or campaign").isNotNull();
+            // the same flow or campaign no longer stored (as if deleted in Klaviyo): the page shows its id, labelled
+            String type = named.path("type").asText();
+            String id = named.path(type).asText();
+            String table = type.equals("flow") ? "backfill_flows set flow_id = ? where flow_id = ?"
+                    : "backfill_campaigns set campaign_id = ? where campaign_id = ?";
+            var jdbi = rig.ksync().database().jdbi();
+            jdbi.useHandle(h -> h.execute("update " + table + " and account_id = 'acme'", "gone-" + id, id));
+            try {
+                String other = summary.path("days").findValues("date").stream().map(JsonNode::asText)
+                        .filter(x -> !x.equals(date)).findFirst().orElseThrow();
+                showDay(d, other);
+                showDay(d, date);
+                WebElement cell = d.findElements(By.cssSelector("#orders tbody tr[data-event-id]")).get(row)
+                        .findElements(By.tagName("td")).get(7);
+                assertThat(cell.findElement(By.cssSelector(".attr-unknown")).getText())
+                        .isEqualTo("unknown " + type + " " + id);
+            } finally {
+                jdbi.useHandle(h -> h.execute("update " + table + " and account_id = 'acme'", id, "gone-" + id));
+            }
 
             // the summary shows the API's order count
             assertThat(d.findElement(By.cssSelector("#summary [data-role='orders'] .v")).getText().replace(",", ""))

@@ -524,6 +524,10 @@ public final class BackfillStore {
                 .orElseThrow(() -> notStarted(account))));
     }
 
+    /**
+     * The day's orders, each attribution with its {@code type} (flow or campaign, null when neither is known) and the
+     * stored catalog's {@code name} for that id, joined here (null when the catalog has no row for it).
+     */
     public JsonNode orders(AccountId account, LocalDate day, int limit) {
         return parse(jdbi.withHandle(h -> h.createQuery("""
                 select jsonb_build_object('client_id', cast(:a as text), 'date', cast(:d as date),
@@ -538,10 +542,21 @@ public final class BackfillStore {
                         'shipping_total', shipping_total, 'categories', to_jsonb(categories),
                         'brands', to_jsonb(brands),
                         'attribution', jsonb_build_object('message', attributed_message, 'channel', attributed_channel,
-                            'flow', attributed_flow, 'campaign', attributed_campaign)) order by time, event_id),
+                            'flow', attributed_flow, 'campaign', attributed_campaign,
+                            'type', attributed_type, 'name', attributed_name)) order by time, event_id),
                         '[]'::jsonb))::text
-                from (select * from backfill_orders where account_id = :a and day = :d order by time, event_id
-                    limit :limit) o""").bind("a", account.value()).bind("d", day).bind("limit", limit)
+                from (select o.*,
+                        case when o.attributed_flow is not null then 'flow'
+                            when o.attributed_campaign is not null then 'campaign' end as attributed_type,
+                        -- the stored flow's or campaign's name; null when the catalog has no row for the id
+                        case when o.attributed_flow is not null then nullif(f.name, '')
+                            else nullif(c.name, '') end as attributed_name
+                    from backfill_orders o
+                    left join backfill_flows f on f.account_id = o.account_id and f.flow_id = o.attributed_flow
+                    left join backfill_campaigns c on c.account_id = o.account_id
+                        and c.campaign_id = o.attributed_campaign
+                    where o.account_id = :a and o.day = :d order by o.time, o.event_id limit :limit) o""")
+                .bind("a", account.value()).bind("d", day).bind("limit", limit)
                 .mapTo(String.class).one()));
     }
 
