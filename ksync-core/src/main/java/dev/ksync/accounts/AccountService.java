@@ -4,8 +4,11 @@ import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.Secret;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.request.Choices;
 import dev.ksync.secrets.SecretBox;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** Registers, lists, changes and removes Klaviyo accounts; keeps their API keys encrypted at rest. */
 public final class AccountService {
@@ -82,8 +86,8 @@ public final class AccountService {
                 .map((rs, ctx) -> new AccountId(rs.getString("id"))).list());
     }
 
-    private static Account row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
+    private static Account row(ResultSet rs, StatementContext ctx)
+            throws SQLException {
         NightlyOptions nightly = new NightlyOptions(
                 Optional.ofNullable(rs.getObject("nightly_days", Integer.class)),
                 Optional.ofNullable(rs.getString("nightly_timeframe_key")),
@@ -215,7 +219,7 @@ public final class AccountService {
             if ("in_progress".equals(removal.backfillStatus())) {
                 // its task would go on calling Klaviyo with the removed key until its day ended
                 // waiting resolves it: a "rerun later" (exit 3), as a backfill start meanwhile
-                throw new KsyncException(ErrorKind.CONFLICT, dev.ksync.klaviyo.error.Blame.EXTERNAL, "backfill_running",
+                throw new KsyncException(ErrorKind.CONFLICT, Blame.EXTERNAL, "backfill_running",
                         "Account '" + id + "' has a backfill running; wait for it to end, or cancel it first (POST"
                         + " /api/backfill/cancel/" + id + ", or ksync backfill cancel " + id + ")",
                         Map.of("accountId", id.value()), Optional.empty(), null);

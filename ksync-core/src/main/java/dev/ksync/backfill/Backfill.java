@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
+import dev.ksync.config.AppConfig;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.KlaviyoClient;
@@ -54,7 +55,7 @@ public final class Backfill {
      */
     public record Settings(Optional<String> placedOrderMetricId, int refreshDays) {
         public Settings {
-            int max = dev.ksync.config.AppConfig.MAX_BACKFILL_REFRESH_DAYS;
+            int max = AppConfig.MAX_BACKFILL_REFRESH_DAYS;
             if (refreshDays < 0 || refreshDays > max) {
                 throw new IllegalArgumentException("refreshDays must be 0.." + max + ", got " + refreshDays);
             }

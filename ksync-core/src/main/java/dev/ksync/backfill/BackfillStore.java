@@ -1,7 +1,10 @@
 package dev.ksync.backfill;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ksync.accounts.AccountId;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -22,9 +26,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 public final class BackfillStore {
     /** Reads the JSON PostgreSQL builds keeping its numbers as written: money with its 2 decimals, never 1.08E+3. */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
     private final Jdbi jdbi;
 
@@ -160,7 +164,7 @@ public final class BackfillStore {
                             jsonb_array_elements(coalesce(data->'relationships'->'campaign-messages'->'data', '[]')) m
                         where account_id = :a""").bind("a", account.value())
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list())
-                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (x, y) -> x));
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (x, y) -> x));
     }
 
     /** The stored campaigns' send days in the zone, by campaign id. */
@@ -169,7 +173,7 @@ public final class BackfillStore {
                         select campaign_id, (send_time at time zone :z)::date from backfill_campaigns
                         where account_id = :a and send_time is not null""").bind("a", account.value()).bind("z", zone)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getObject(2, LocalDate.class))).list())
-                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /**
@@ -344,7 +348,7 @@ public final class BackfillStore {
                 .bind("a", account.value()).bind("f", first).bind("l", last)
                 .map((rs, ctx) -> Map.entry(rs.getObject(1, LocalDate.class),
                         new long[] {rs.getLong(2), rs.getBigDecimal(3).longValueExact()})).list())
-                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The run's end: completed with its validation. False when the run is no longer current. */

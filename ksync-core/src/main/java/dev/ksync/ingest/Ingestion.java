@@ -17,6 +17,7 @@ import dev.ksync.klaviyo.Partitioning;
 import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
+import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
 import dev.ksync.klaviyo.wire.RawResource;
 import java.sql.SQLException;
@@ -344,7 +345,7 @@ public final class Ingestion {
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
             return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error,
                     Database.unavailable(e), UpstreamErrors.translate(e).map(KsyncException::blame)
-                            .orElse(dev.ksync.klaviyo.error.Blame.EXTERNAL));
+                            .orElse(Blame.EXTERNAL));
         }
     }
 

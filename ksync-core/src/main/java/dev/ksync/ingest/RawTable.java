@@ -14,7 +14,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -347,7 +349,7 @@ final class RawTable {
     /** The largest incremental value held, if any. */
     Optional<Instant> max(Handle h) {
         return h.createQuery("select max(" + quote(field) + ") from " + qualified())
-                .mapTo(java.time.OffsetDateTime.class).findOne().map(java.time.OffsetDateTime::toInstant);
+                .mapTo(OffsetDateTime.class).findOne().map(OffsetDateTime::toInstant);
     }
 
     /**
@@ -450,7 +452,7 @@ final class RawTable {
 
         Loader(Handle h, Set<String> existing, State state) {
             this.h = h;
-            this.existing = new java.util.HashSet<>(existing);
+            this.existing = new HashSet<>(existing);
             this.state = state;
         }
 
