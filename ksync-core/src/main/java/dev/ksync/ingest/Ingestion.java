@@ -334,18 +334,17 @@ public final class Ingestion {
             log.info("Ingested {} ({}) into {}.{}: {} new rows, window {} .. {}, {} ms", d.name(), mode.label(), schema,
                     d.tableName(), rows, window[0].start(), window[0].end(), ms);
             return IngestReport.Result.success(d.name(), d.tableName(), window[0], rows, ms);
-        } catch (Exception e) {
+        } catch (Exception failed) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            String error = message(e);
+            IngestReport.Failure failure = failureOf(failed);
+            String error = message(failed, failure);
             try {
                 ingestionLog.finish(logId, "error", 0, ms, error, clock.instant());
             } catch (RuntimeException logFailure) {
                 log.warn("Could not log the failure of {}: {}", d.name(), message(logFailure));
             }
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
-            return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error,
-                    Database.unavailable(e), UpstreamErrors.translate(e).map(KsyncException::blame)
-                            .orElse(Blame.EXTERNAL));
+            return IngestReport.Result.error(d.name(), d.tableName(), window[0], ms, error, failure);
         }
     }
 
@@ -406,22 +405,39 @@ public final class Ingestion {
     }
 
     /**
-     * A datasource's failure as its report and log row say it: ksync's or Klaviyo's own message; a database's
-     * SQLState and what it said (never the statement, which Jdbi's messages carry, nor a connection's host).
+     * Why a run or a datasource failed, the one classification its result, its message, the HTTP answer and the exit
+     * code follow: the database did not answer ({@link Database#unavailable}), else the user's move when the error
+     * says so (a rejected key or scope, a table of another source), else something to rerun later.
      */
+    private static IngestReport.Failure failureOf(Throwable e) {
+        if (Database.unavailable(e)) return IngestReport.Failure.DATABASE_UNAVAILABLE;
+        boolean users = UpstreamErrors.translate(e).map(k -> k.blame() == Blame.USER).orElse(false);
+        return users ? IngestReport.Failure.USER : IngestReport.Failure.OTHER;
+    }
+
     private static String message(Throwable e) {
+        return message(e, failureOf(e));
+    }
+
+    /**
+     * A failure as a datasource's report and log row say it, as {@code failure} classified it: ksync's or Klaviyo's
+     * own message; a database's SQLState and what it said (never the statement, which Jdbi's messages carry, nor a
+     * connection's host).
+     */
+    private static String message(Throwable e, IngestReport.Failure failure) {
         Optional<KsyncException> known = UpstreamErrors.translate(e);
         if (known.isPresent()) return known.get().getMessage();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                String state = s.getSQLState() == null ? "" : s.getSQLState();
-                if (Database.unavailable(s)) {
-                    return "the database did not answer (SQLState " + state + "); the next run starts where this one"
-                            + " was";
-                }
-                String said = s.getMessage() == null ? "" : s.getMessage().lines().findFirst().orElse("");
-                return "the database refused the load (SQLState " + state + "): " + said.replaceFirst("^ERROR: ", "");
-            }
+        SQLException sql = null;
+        for (Throwable t = e; t != null && sql == null; t = t.getCause()) {
+            if (t instanceof SQLException s) sql = s;
+        }
+        String state = sql == null || sql.getSQLState() == null ? "" : " (SQLState " + sql.getSQLState() + ")";
+        if (failure == IngestReport.Failure.DATABASE_UNAVAILABLE) {
+            return "the database did not answer" + state + "; the next run starts where this one was";
+        }
+        if (sql != null) {
+            String said = sql.getMessage() == null ? "" : sql.getMessage().lines().findFirst().orElse("");
+            return "the database refused the load" + state + ": " + said.replaceFirst("^ERROR: ", "");
         }
         String text = e instanceof StatementException s ? s.getShortMessage() : e.getMessage();
         return e.getClass().getSimpleName() + (text == null ? "" : ": " + text);
