@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -194,31 +193,18 @@ public final class Ingestion {
     /**
      * Refuses a request whose datasources file lacks the mode's list or whose {@code only} names a datasource it does
      * not have, or one of whose entries names a table made for another datasource or incremental field (its
-     * {@link RawTable.Mark}), before any work (a caller checks before it takes a slot). A table made before ksync
-     * marked its tables is checked by its load ({@link RawTable#createIfMissing}).
+     * {@link RawTable.Mark}), before any work (a caller checks before it takes a slot). Each load checks its table
+     * again under the table's lock ({@link RawTable#createIfMissing}), with the same words: a run that was not checked
+     * first, or a table another run made since, and a table made before ksync marked its tables.
      */
     public void check(IngestRequest r) {
-        List<Datasource> chosen = chosen(r);
+        List<Entry> chosen = chosen(r);
         String schema = schemaOf(account(r));
         Map<String, RawTable.Mark> marks = jdbi.withHandle(h -> RawTable.Mark.of(h, schema,
-                chosen.stream().map(Datasource::tableName).toList()));
-        List<Datasource> all = r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode());
-        for (Datasource d : chosen) {
-            RawTable.Mark m = marks.get(d.tableName());
-            if (m == null) continue;
-            String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
-            String label = entry + " (" + d.name() + "): ";
-            if (!m.source().equals(d.name())) {
-                throw new KsyncException(ErrorKind.BAD_INPUT, "table_of_another_source", label
-                        + RawTable.foreignMessage(schema, d.tableName(), m.source(), d.name()),
-                        Map.of("entry", entry, "field", "table_name", "table", d.tableName(), "holds", m.source()));
-            }
-            if (!Objects.equals(m.incrementalField(), d.incrementalField())) {
-                throw new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", label + "table " + schema
-                        + "." + d.tableName() + " was made with " + m.field() + ", not " + d.incrementalField()
-                        + ": set the entry's incremental_field back to the table's, or give the entry a new table_name",
-                        Map.of("entry", entry, "field", "incremental_field", "table", d.tableName()));
-            }
+                chosen.stream().map(e -> e.datasource().tableName()).toList()));
+        for (Entry e : chosen) {
+            RawTable.Mark m = marks.get(e.datasource().tableName());
+            if (m != null) RawTable.of(schema, e).requireFits(m);
         }
     }
 
@@ -230,17 +216,18 @@ public final class Ingestion {
      * The request's datasources; one whose {@code default_start_time} is still to come is refused: its window would
      * be empty run after run until then (success with 0 rows), which hides the mistake.
      */
-    private List<Datasource> chosen(IngestRequest r) {
+    private List<Entry> chosen(IngestRequest r) {
         List<Datasource> all = r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode());
-        List<Datasource> chosen = choose(all, r);
+        List<Entry> chosen = choose(all, r).stream()
+                .map(d -> new Entry(r.mode().listKey() + "[" + all.indexOf(d) + "]", d)).toList();
         Instant now = clock.instant();
-        for (Datasource d : chosen) {
+        for (Entry e : chosen) {
+            Datasource d = e.datasource();
             if (d.loadType().incremental() && RunbookTime.parse(d.defaultStartTime()).isAfter(now)) {
-                String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
-                throw DatasourceFile.invalid(entry + " (" + d.name() + "): default_start_time " + d.defaultStartTime()
+                throw DatasourceFile.invalid(e.label() + "default_start_time " + d.defaultStartTime()
                         + " is in the future (now " + RunbookTime.format(now) + "), so the table would stay empty"
                         + " until then; allowed: a time before now",
-                        DatasourceFile.details(entry, "default_start_time"));
+                        DatasourceFile.details(e.key(), "default_start_time"));
             }
         }
         return chosen;
@@ -248,7 +235,7 @@ public final class Ingestion {
 
     /** One run; its report says per datasource what loaded or failed ({@link IngestReport#failed()}). */
     public IngestReport run(IngestRequest r) {
-        List<Datasource> chosen = chosen(r);
+        List<Entry> chosen = chosen(r);
         String account = account(r);
         String schema = schemaOf(account);
         KlaviyoClient client = clients.client(r.accountId(), r.klaviyoApiKey());
@@ -257,8 +244,8 @@ public final class Ingestion {
                 Thread.ofPlatform().name("ksync-ingest-", 0).daemon().factory());
         try {
             List<Future<IngestReport.Result>> futures = new ArrayList<>();
-            for (Datasource d : chosen) {
-                futures.add(pool.submit(() -> load(client, account, schema, r.mode(), d)));
+            for (Entry e : chosen) {
+                futures.add(pool.submit(() -> load(client, account, schema, r.mode(), e)));
             }
             List<IngestReport.Result> results = new ArrayList<>();
             for (Future<IngestReport.Result> f : futures) {
@@ -307,10 +294,11 @@ public final class Ingestion {
     }
 
     /** The runbook's per-datasource steps; never throws: a failure is this datasource's result and log row. */
-    private IngestReport.Result load(KlaviyoClient client, String account, String schema, IngestMode mode, Datasource d) {
+    private IngestReport.Result load(KlaviyoClient client, String account, String schema, IngestMode mode, Entry e) {
+        Datasource d = e.datasource();
         long t0 = System.nanoTime();
         long logId = ingestionLog.start(account, schema, mode, d, clock.instant());
-        RawTable table = RawTable.of(schema, d);
+        RawTable table = RawTable.of(schema, e);
         IngestReport.Window[] window = {null};
         try {
             long rows = jdbi.inTransaction(h -> {
