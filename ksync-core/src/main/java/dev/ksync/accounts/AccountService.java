@@ -67,12 +67,18 @@ public final class AccountService {
     }
 
     /**
-     * A job named an account that is not registered and brought no key of its own (404 {@code not_found}); the
-     * message says where the registered ones are listed.
+     * A job named an account that is not registered (404 {@code not_found}); the message says where the registered
+     * ones are listed.
      */
     public static KsyncException notRegistered(AccountId id) {
+        return notRegistered(id, null);
+    }
+
+    /** As {@link #notRegistered(AccountId)}, the message going on with {@code hint} (what else the caller can do). */
+    public static KsyncException notRegistered(AccountId id, String hint) {
         return new KsyncException(ErrorKind.NOT_FOUND, "not_found", "account '" + id + "' is not registered (see"
-                + " ksync accounts list, or GET /api/accounts)", Map.of("resource", "account", "id", id.value()));
+                + " ksync accounts list, or GET /api/accounts)" + (hint == null ? "" : "; " + hint),
+                Map.of("resource", "account", "id", id.value()));
     }
 
     public Optional<Account> find(AccountId id) {
