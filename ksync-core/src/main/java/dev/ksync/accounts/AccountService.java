@@ -1,6 +1,7 @@
 package dev.ksync.accounts;
 
 import dev.ksync.audience.AudienceSchema;
+import dev.ksync.backfill.BackfillStatus;
 import dev.ksync.config.Secret;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
@@ -222,7 +223,7 @@ public final class AccountService {
                             rs.getLong("orders"), rs.getLong("campaigns"), rs.getLong("flows"), rs.getLong("daily"),
                             rs.getLong("nightly")))
                     .one();
-            if ("in_progress".equals(removal.backfillStatus())) {
+            if (BackfillStatus.IN_PROGRESS.equals(removal.backfillStatus())) {
                 // its task would go on calling Klaviyo with the removed key until its day ended
                 // waiting resolves it: a "rerun later" (exit 3), as a backfill start meanwhile
                 throw new KsyncException(ErrorKind.CONFLICT, Blame.EXTERNAL, "backfill_running",
