@@ -333,7 +333,7 @@ public final class Backfill {
     }
 
     private void requireAccount(AccountId account) {
-        if (accounts.find(account).isEmpty()) throw KsyncException.notFound("account", account.value());
+        if (accounts.find(account).isEmpty()) throw AccountService.notRegistered(account);
     }
 
     /** Waiting resolves it, so it is a "rerun later" (exit 3), not input to fix. */

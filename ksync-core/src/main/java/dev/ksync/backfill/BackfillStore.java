@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -59,11 +60,13 @@ public final class BackfillStore {
 
     /**
      * A new run over [first, last] (false when one runs): a fresh status; the rows already stored stay, each day the
-     * run works replacing that day's (days outside its range keep theirs; {@link #clear} deletes them).
+     * run works replacing that day's (days outside its range keep theirs; {@link #clear} deletes them). 404 when the
+     * account is no longer registered ({@link #holdAccount}).
      */
     boolean startOver(AccountId account, BackfillParams p, String timezone, LocalDate first, LocalDate last,
                       Instant now) {
         return jdbi.inTransaction(h -> {
+            holdAccount(h, account);
             String was = h.createQuery("select status from backfill_status where account_id = :a for update")
                     .bind("a", account.value()).mapTo(String.class).findOne().orElse(null);
             if (BackfillStatus.IN_PROGRESS.equals(was)) return false;
@@ -79,13 +82,31 @@ public final class BackfillStore {
         });
     }
 
-    /** A retry: the same run goes on at next_day (errors kept, waiting cleared). False when it is running. */
+    /**
+     * A retry: the same run goes on at next_day (errors kept, waiting cleared). False when it is running; 404 when the
+     * account is no longer registered ({@link #holdAccount}).
+     */
     boolean resume(AccountId account, Instant now) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                update backfill_status set status = 'in_progress', updated_at = :now, finished_at = null,
-                    waiting_until = null, waiting_reason = null, outage_retries = 0
-                where account_id = :a and status <> 'in_progress'""")
-                .bind("a", account.value()).bind("now", ts(now)).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            holdAccount(h, account);
+            return h.createUpdate("""
+                    update backfill_status set status = 'in_progress', updated_at = :now, finished_at = null,
+                        waiting_until = null, waiting_reason = null, outage_retries = 0
+                    where account_id = :a and status <> 'in_progress'""")
+                    .bind("a", account.value()).bind("now", ts(now)).execute() == 1;
+        });
+    }
+
+    /**
+     * Holds the account's row until {@code h}'s transaction ends, so that a removal (which takes it for update) waits
+     * for the run being stored and then finds it running; 404 {@link AccountService#notRegistered} when it was
+     * removed since the caller found it, not the foreign key's failure.
+     */
+    private static void holdAccount(Handle h, AccountId account) {
+        if (h.createQuery("select 1 from accounts where id = :a for key share").bind("a", account.value())
+                .mapTo(Integer.class).findOne().isEmpty()) {
+            throw AccountService.notRegistered(account);
+        }
     }
 
     /**
