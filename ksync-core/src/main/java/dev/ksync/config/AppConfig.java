@@ -128,6 +128,19 @@ public record AppConfig(
     }
 
     public static AppConfig load(Map<String, String> env) {
+        return load(env, true);
+    }
+
+    /**
+     * The configuration of a command that opens no stored Klaviyo key ({@code ksync db migrate}): KSYNC_SECRET_KEY is
+     * not required with DATABASE_URL (one that is set is checked as always). {@code SecretBox} still refuses a
+     * DATABASE_URL without it, should anything try to open a key.
+     */
+    public static AppConfig loadWithoutSecretKey(Map<String, String> env) {
+        return load(env, false);
+    }
+
+    private static AppConfig load(Map<String, String> env, boolean secretKeyRequired) {
         EnvReader r = new EnvReader(env);
 
         HttpSettings http = new HttpSettings(
@@ -155,7 +168,7 @@ public record AppConfig(
                 r.problem("KSYNC_SECRET_KEY is too short; allowed: at least 16 characters (e.g. `openssl rand -base64 32`)");
             }
         });
-        if (dbUrl.isPresent() && secretKey.isEmpty()) {
+        if (secretKeyRequired && dbUrl.isPresent() && secretKey.isEmpty()) {
             // reported with the rest, not by the first start that opens the key box (SecretBox also refuses it)
             r.problem("KSYNC_SECRET_KEY is required when DATABASE_URL is set (it encrypts Klaviyo API keys in the"
                     + " shared database); generate one with `openssl rand -base64 32` and set the same on every node");
