@@ -1,5 +1,6 @@
 package dev.ksync.backfill;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +8,9 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -570,8 +574,8 @@ public final class BackfillStore {
                 .mapTo(String.class).one()));
     }
 
-    static dev.ksync.error.KsyncException notStarted(AccountId account) {
-        return new dev.ksync.error.KsyncException(dev.ksync.error.ErrorKind.NOT_FOUND, "backfill_not_found",
+    static KsyncException notStarted(AccountId account) {
+        return new KsyncException(ErrorKind.NOT_FOUND, "backfill_not_found",
                 "No backfill of '" + account.value() + "' was started", Map.of("client_id", account.value()));
     }
 
@@ -584,7 +588,7 @@ public final class BackfillStore {
     private static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("PostgreSQL built unreadable JSON", e);
         }
     }
@@ -592,7 +596,7 @@ public final class BackfillStore {
     private static String json(List<String> values) {
         try {
             return JSON.writeValueAsString(values);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
