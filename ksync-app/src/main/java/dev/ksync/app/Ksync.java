@@ -1,5 +1,6 @@
 package dev.ksync.app;
 
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.Account;
 import dev.ksync.accounts.NightlyOptions;
@@ -8,6 +9,7 @@ import dev.ksync.audience.AudienceSchema;
 import dev.ksync.backfill.export.OrderExport;
 import dev.ksync.orchestrator.UpdateAnswer;
 import dev.ksync.orchestrator.UpdateRequest;
+import java.io.IOException;
 import java.time.ZoneOffset;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
@@ -55,13 +57,15 @@ import java.util.Optional;
 import dev.ksync.backfill.Backfill;
 import dev.ksync.backfill.BackfillListener;
 import dev.ksync.backfill.BackfillStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one composition root: builds every service from the configuration, by constructor, in dependency order.
  * The HTTP API, the CLI commands and scheduled tasks are doors onto the services held here.
  */
 public final class Ksync implements AutoCloseable {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Ksync.class);
+    private static final Logger log = LoggerFactory.getLogger(Ksync.class);
     private final AppConfig config;
     private final Clock clock;
     private final Database database;
@@ -139,7 +143,7 @@ public final class Ksync implements AutoCloseable {
         sweepTemporaries();
     }
 
-    private com.github.kagkarlsson.scheduler.SchedulerClient schedulerClient() {
+    private SchedulerClient schedulerClient() {
         return scheduler.client();
     }
 
@@ -161,7 +165,7 @@ public final class Ksync implements AutoCloseable {
                 log.info("Deleted {} temporary file(s) left by interrupted writes in {}", swept, objectStore.describe());
             }
             return swept;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.warn("Could not sweep temporary files in {}: {}", objectStore.describe(), e.getMessage());
             return 0;
         }

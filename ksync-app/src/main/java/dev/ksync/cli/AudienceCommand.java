@@ -9,6 +9,7 @@ import dev.ksync.audience.AudienceRequest;
 import dev.ksync.audience.AudienceResult;
 import dev.ksync.audience.AudienceSchema;
 import dev.ksync.config.AppConfig;
+import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.http.AudienceRequestParser;
 import dev.ksync.klaviyo.wire.Profile;
@@ -107,9 +108,9 @@ public final class AudienceCommand extends SyncCommand<AudienceRequest, Audience
         }
         if (p == null || p.isMissingNode() || p.isNull()) {
             // an empty file parses to nothing: say so, not that --profiles is missing
-            throw new KsyncException(dev.ksync.error.ErrorKind.BAD_INPUT, "invalid_profiles", "--profiles file "
+            throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_profiles", "--profiles file "
                     + profiles + " has no profiles (it is empty); allowed: a JSON array of profiles, or {\"data\": [...]}",
-                    java.util.Map.of("field", "--profiles", "value", profiles.toString()));
+                    Map.of("field", "--profiles", "value", profiles.toString()));
         }
         return AudienceRequestParser.profiles(p.has("data") ? p.get("data") : p, "--profiles");
     }

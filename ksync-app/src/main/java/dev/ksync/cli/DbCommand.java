@@ -8,6 +8,7 @@ import dev.ksync.secrets.SecretBox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Option;
@@ -19,12 +20,19 @@ import picocli.CommandLine.Command;
 public final class DbCommand {
 
     @Command(name = "migrate", description = "Apply pending schema migrations (serve also does this at start).")
-    static final class Migrate implements Callable<Integer> {
+    static final class Migrate extends EnvCommand {
+        Migrate() {}
+
+        Migrate(Map<String, String> env, PrintStream stdout) {
+            super(env, stdout);
+        }
+
         @Override
         public Integer call() {
-            AppConfig config = AppConfig.fromSystemEnv();
+            // a schema's migration opens no stored Klaviyo key: KSYNC_SECRET_KEY is not needed, even with DATABASE_URL
+            AppConfig config = AppConfig.loadWithoutSecretKey(env);
             try (Database db = Database.open(config.database(), config.dataDir())) {
-                System.out.println("database schema is at version " + db.schemaVersion());
+                stdout.println("database schema is at version " + db.schemaVersion());
             }
             return 0;
         }

@@ -9,15 +9,20 @@ import dev.ksync.backfill.BackfillStatus;
 import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
 import dev.ksync.dashboard.DashboardView;
+import dev.ksync.error.KsyncException;
 import dev.ksync.orchestrator.UpdateAnswer;
 import dev.ksync.orchestrator.UpdateRequest;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
 import dev.ksync.sync.Mode;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.security.SecureRandom;
 import java.text.NumberFormat;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Currency;
@@ -60,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rateScale < 1) {
-            throw dev.ksync.error.KsyncException.badInput("--rate-scale", rateScale, "a whole number ≥ 1");
+            throw KsyncException.badInput("--rate-scale", rateScale, "a whole number ≥ 1");
         }
         if (port != null) {
             PortOption.checked(port);
@@ -164,8 +169,8 @@ public final class DemoCommand implements Callable<Integer> {
                 || b.running()).orElseGet(() -> ksync.backfill().start(demo, params));
         // its own line at every tenth (stdout) shows the progress in a pipe; the bar only at a terminal
         boolean terminal = Progress.isTerminal();
-        Progress bar = new Progress("backfill days", s.daysTotal(), java.time.Clock.systemUTC(),
-                terminal ? System.err : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), terminal);
+        Progress bar = new Progress("backfill days", s.daysTotal(), Clock.systemUTC(),
+                terminal ? System.err : new PrintStream(OutputStream.nullOutputStream()), terminal);
         int tenth = -1;
         while (true) {
             s = ksync.backfill().status(demo);
@@ -215,6 +220,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String rate(Optional<BigDecimal> r) {
-        return r.map(v -> v.movePointRight(2).setScale(2, java.math.RoundingMode.HALF_UP) + "%").orElse("–");
+        return r.map(v -> v.movePointRight(2).setScale(2, RoundingMode.HALF_UP) + "%").orElse("–");
     }
 }

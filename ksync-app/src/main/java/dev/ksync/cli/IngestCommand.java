@@ -62,9 +62,10 @@ public final class IngestCommand extends EnvCommand {
         try (Ksync ksync = Ksync.start(config)) {
             IngestReport report = ksync.ingestion().run(req);
             stdout.println(JSON.writeValueAsString(report));
-            if (report.failed()) {
+            Optional<IngestReport.Failure> failure = report.failure();
+            if (failure.isPresent()) {
                 spec.commandLine().getErr().println("ksync: " + report.failureMessage());
-                return CliErrors.exitCode(report.blame());
+                return CliErrors.exitCode(failure.get().blame());
             }
         }
         return 0;

@@ -2,6 +2,7 @@ package dev.ksync.cli;
 
 import dev.ksync.klaviyo.endpoint.RateTier;
 import dev.ksync.orchestrator.UpdateProgress;
+import java.io.Console;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,12 +132,12 @@ final class Progress implements LongConsumer {
 
     /** Console.isTerminal() exists from Java 22; on 21 a non-null console means a terminal. */
     static boolean isTerminal() {
-        java.io.Console c = System.console();
+        Console c = System.console();
         if (c == null) {
             return false;
         }
         try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(c);
         } catch (ReflectiveOperationException e) {
             return true;
         }

@@ -10,6 +10,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,14 +93,14 @@ public final class SandboxCommand implements Callable<Integer> {
      * own name ({@code profiles must be 1..50000000, got 0}), so the refusal becomes a bad input naming
      * {@code --profiles} (exit 2), as every command's bad value does.
      */
-    private static final java.util.regex.Pattern OPTION_FIRST = java.util.regex.Pattern.compile("([a-z]+(?:-[a-z]+)*) (?:must|is) ");
+    private static final Pattern OPTION_FIRST = Pattern.compile("([a-z]+(?:-[a-z]+)*) (?:must|is) ");
 
-    static SandboxOptions checked(java.util.function.Supplier<SandboxOptions> make) {
+    static SandboxOptions checked(Supplier<SandboxOptions> make) {
         try {
             return make.get();
         } catch (IllegalArgumentException e) {
             String m = e.getMessage() == null ? "invalid sandbox option" : e.getMessage();
-            java.util.regex.Matcher named = OPTION_FIRST.matcher(m);
+            Matcher named = OPTION_FIRST.matcher(m);
             if (!named.lookingAt()) { // another refusal (e.g. --rate-limits' parser) already words itself
                 throw new KsyncException(ErrorKind.BAD_INPUT, "invalid_option", m, Map.of());
             }

@@ -2,6 +2,7 @@ package dev.ksync.cli;
 
 import dev.ksync.app.Ksync;
 import dev.ksync.config.AppConfig;
+import dev.ksync.error.KsyncException;
 import dev.ksync.http.HttpApi;
 import io.javalin.Javalin;
 import java.util.concurrent.Callable;
@@ -66,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
 
-        private static dev.ksync.error.KsyncException portInUse(int port) {
+        private static KsyncException portInUse(int port) {
             return PortOption.inUse(port, "PORT or --port");
         }
 

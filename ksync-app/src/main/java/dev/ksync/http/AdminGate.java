@@ -7,6 +7,7 @@ import dev.ksync.error.KsyncException;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -88,7 +89,7 @@ final class AdminGate {
             byte[] ha = sha.digest(a.getBytes(StandardCharsets.UTF_8));
             byte[] hb = sha.digest(b.getBytes(StandardCharsets.UTF_8));
             return MessageDigest.isEqual(ha, hb);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

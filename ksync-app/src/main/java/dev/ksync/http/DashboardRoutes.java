@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -33,7 +34,7 @@ record DashboardRoutes(Dashboard dashboard, SnapshotFiles files) {
         InputStream page = DashboardRoutes.class.getResourceAsStream("/web/index.html");
         ctx.contentType("text/html; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");
-        ctx.result(java.util.Objects.requireNonNull(page, "web/index.html is missing from the classpath"));
+        ctx.result(Objects.requireNonNull(page, "web/index.html is missing from the classpath"));
     }
 
     private void show(Context ctx, QueryParams q) {

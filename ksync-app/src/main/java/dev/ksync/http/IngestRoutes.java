@@ -53,7 +53,7 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
      * {@code database_unavailable} when the database not answering is what failed it (try again later).
      */
     static KsyncException failed(IngestReport report) {
-        boolean database = report.databaseUnavailable();
+        boolean database = report.failure().orElseThrow() == IngestReport.Failure.DATABASE_UNAVAILABLE;
         return new KsyncException(database ? ErrorKind.UNAVAILABLE : ErrorKind.UPSTREAM,
                 database ? Database.UNAVAILABLE : "ingest_failed", report.failureMessage(),
                 Map.of("accountId", report.accountId(), "schema", report.schema(), "mode", report.mode(),

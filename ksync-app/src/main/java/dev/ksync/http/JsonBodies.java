@@ -31,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -257,7 +258,7 @@ final class JsonBodies {
             path.append(path.isEmpty() || part.startsWith("[") ? "" : ".").append(part);
         }
         String field = printable(KsyncException.quotable(path.toString()), 200);
-        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("field", field);
         String where = ErrorMapper.location(e, details);
         details.put("allowed", "each field once");

@@ -177,7 +177,7 @@ class IngestHttpTest {
         assertThat(err.path("message").asText()).startsWith("Ingesting templates failed: the database did not answer");
         JsonNode result = err.path("details").path("datasources").get(0);
         assertThat(result.path("status").asText()).isEqualTo("error");
-        assertThat(result.has("databaseUnavailable")).as("not part of the answer").isFalse();
+        assertThat(result.has("failure")).as("not part of the answer").isFalse();
 
         HttpResponse<String> again = rig.server().post("/api/ingest", SECRET, run);
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);

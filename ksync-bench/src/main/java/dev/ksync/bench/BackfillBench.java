@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Issue 13's benchmark: a 1-year backfill (orders included) of the demo account against a sandbox at Klaviyo's real
@@ -58,7 +59,7 @@ public final class BackfillBench {
             long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
                     .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             BackfillStatus s = k.backfill().status(demo);
-            var ops = sandbox.stats().getOrDefault(KEY, new java.util.TreeMap<>());
+            var ops = sandbox.stats().getOrDefault(KEY, new TreeMap<>());
             long calls = ops.values().stream().mapToLong(c -> c.requests()).sum();
             long events = s.json().path("counts").path("orders").asLong();
             StringBuilder byOp = new StringBuilder();

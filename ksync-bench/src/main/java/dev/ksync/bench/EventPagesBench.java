@@ -2,6 +2,7 @@ package dev.ksync.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.OperatingSystemMXBean;
 import dev.ksync.sandbox.api.Api;
 import dev.ksync.sandbox.api.ApiRequest;
 import dev.ksync.sandbox.api.Json;
@@ -11,10 +12,12 @@ import dev.ksync.sandbox.query.Endpoints;
 import java.lang.management.ManagementFactory;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +70,8 @@ public final class EventPagesBench {
         modes.put("answer", r -> api.answer("get_events", r));
         for (int round = 0; round < rounds; round++) {
             for (var m : modes.entrySet()) {
-                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-                var sha = java.security.MessageDigest.getInstance("SHA-256");
+                var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                var sha = MessageDigest.getInstance("SHA-256");
                 long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime(), bytes = 0;
                 for (ApiRequest r : requests) {
                     byte[] body = m.getValue().render(r);
@@ -78,7 +81,7 @@ public final class EventPagesBench {
                 double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6, wallMs = (System.nanoTime() - wall0) / 1e6;
                 System.out.printf("round %d %-6s %.2f ms CPU per 1,000 events (wall %.2f ms), %,d bytes%s%n", round, m.getKey(),
                         cpuMs * 1000 / events, wallMs * 1000 / events, bytes,
-                        round == 0 ? ", sha256 " + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16) : "");
+                        round == 0 ? ", sha256 " + HexFormat.of().formatHex(sha.digest()).substring(0, 16) : "");
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.ksync.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.config.Secret;
@@ -23,16 +24,24 @@ import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
 import dev.ksync.sandbox.stats.CallCounters;
 import dev.ksync.secrets.SecretBox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -160,7 +169,7 @@ public final class EventsIngestBench {
             List<JsonNode> base = db.jdbi().withHandle(h -> h.createQuery(
                     "select record::text from klaviyo_bench.klaviyo_events_hist order by id limit 5000")
                     .mapTo(String.class).list()).stream().map(s -> read(json, s)).toList();
-            java.util.Random random = new java.util.Random(42);
+            Random random = new Random(42);
             int postmaster = postmasterPid(dir.resolve("pg"));
             // A first load creates the table in the transaction that fills it (no WAL on the embedded server); an
             // append writes into a table that holds rows already, as every later window does.
@@ -168,7 +177,7 @@ public final class EventsIngestBench {
             loaderOnly(db, postmaster, "append (existing table)", records(json, base, copyRows, random));
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         System.exit(0);
@@ -179,8 +188,8 @@ public final class EventsIngestBench {
      * order), built before the clock starts: what the loader is handed in a real run (the page's bytes, parsed once
      * by the client), not the work of making test data.
      */
-    private static List<RawResource> records(ObjectMapper json, List<JsonNode> base, int n, java.util.Random random)
-            throws java.io.IOException {
+    private static List<RawResource> records(ObjectMapper json, List<JsonNode> base, int n, Random random)
+            throws IOException {
         String digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         List<RawResource> rows = new ArrayList<>(n);
         StringBuilder id = new StringBuilder();
@@ -195,7 +204,7 @@ public final class EventsIngestBench {
 
     /** The loader alone on one connection into {@code klaviyo_bench.copy_bench}: rows per CPU-second. */
     private static void loaderOnly(Database db, int postmaster, String label, List<RawResource> rows) throws Exception {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.gc(); // the records built before are not the loader's garbage
         long c0 = System.nanoTime();
         long[] machine0 = machineCpu();
@@ -228,18 +237,18 @@ public final class EventsIngestBench {
      * between two samples lose at most their last 200 ms.
      */
     static final class CpuMeter {
-        private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         private final int postmaster;
-        private final Map<Long, Long> threadCpu = new java.util.HashMap<>();
-        private final Map<Long, String> threadPart = new java.util.HashMap<>();
-        private final Map<Integer, Double> pgCpu = new java.util.HashMap<>();
-        private final Map<Integer, Double> pgStart = new java.util.HashMap<>();
-        private final Map<String, Double> spent = new java.util.TreeMap<>();
+        private final Map<Long, Long> threadCpu = new HashMap<>();
+        private final Map<Long, String> threadPart = new HashMap<>();
+        private final Map<Integer, Double> pgCpu = new HashMap<>();
+        private final Map<Integer, Double> pgStart = new HashMap<>();
+        private final Map<String, Double> spent = new TreeMap<>();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Thread sampler;
 
-        private final com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final OperatingSystemMXBean os =
+                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         private final long process0 = os.getProcessCpuTime();
 
         CpuMeter(int postmaster) {
@@ -267,7 +276,7 @@ public final class EventsIngestBench {
         }
 
         private synchronized void sample(boolean first) {
-            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info == null) continue;
                 long t = threads.getThreadCpuTime(info.getThreadId());
                 if (t < 0) continue;
@@ -283,8 +292,8 @@ public final class EventsIngestBench {
                     if (first) pgStart.put(pid, st[1]);
                     pgCpu.put(pid, st[1]);
                 });
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -293,7 +302,7 @@ public final class EventsIngestBench {
             stop.set(true);
             sampler.interrupt();
             sample(false);
-            Map<String, Double> out = new java.util.TreeMap<>(spent);
+            Map<String, Double> out = new TreeMap<>(spent);
             // GC and compiler threads are no Java threads the bean lists: the process's CPU beyond its threads' is theirs
             double threadsTotal = spent.values().stream().mapToDouble(Double::doubleValue).sum();
             out.merge("JVM (GC, JIT, other)", Math.max(0, (os.getProcessCpuTime() - process0) / 1e9 - threadsTotal), Double::sum);
@@ -309,13 +318,13 @@ public final class EventsIngestBench {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return new double[] {Integer.parseInt(f[1]), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0};
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
     /** The embedded PostgreSQL's postmaster: the first line of postmaster.pid under {@code dir}. */
-    private static int postmasterPid(Path dir) throws java.io.IOException {
+    private static int postmasterPid(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             Path pidFile = files.filter(p -> p.getFileName().toString().equals("postmaster.pid")).findFirst().orElseThrow();
             return Integer.parseInt(Files.readAllLines(pidFile).getFirst().trim());
@@ -324,8 +333,8 @@ public final class EventsIngestBench {
 
     private static String loadAverage() {
         try {
-            return String.join(" ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-        } catch (java.io.IOException e) {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (IOException e) {
             return "?";
         }
     }
@@ -348,16 +357,16 @@ public final class EventsIngestBench {
             long busy = 0;
             for (int i : new int[] {1, 2, 3, 6, 7}) busy += Long.parseLong(f[i]); // user, nice, system, irq, softirq
             return new long[] {busy, Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8])};
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private static JsonNode read(ObjectMapper json, String s) {
         try {
             return json.readTree(s);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,11 +1,15 @@
 package dev.ksync.accounts;
 
 import dev.ksync.audience.AudienceSchema;
+import dev.ksync.backfill.BackfillStatus;
 import dev.ksync.config.Secret;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.request.Choices;
 import dev.ksync.secrets.SecretBox;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** Registers, lists, changes and removes Klaviyo accounts; keeps their API keys encrypted at rest. */
 public final class AccountService {
@@ -63,12 +68,18 @@ public final class AccountService {
     }
 
     /**
-     * A job named an account that is not registered and brought no key of its own (404 {@code not_found}); the
-     * message says where the registered ones are listed.
+     * A job named an account that is not registered (404 {@code not_found}); the message says where the registered
+     * ones are listed.
      */
     public static KsyncException notRegistered(AccountId id) {
+        return notRegistered(id, null);
+    }
+
+    /** As {@link #notRegistered(AccountId)}, the message going on with {@code hint} (what else the caller can do). */
+    public static KsyncException notRegistered(AccountId id, String hint) {
         return new KsyncException(ErrorKind.NOT_FOUND, "not_found", "account '" + id + "' is not registered (see"
-                + " ksync accounts list, or GET /api/accounts)", Map.of("resource", "account", "id", id.value()));
+                + " ksync accounts list, or GET /api/accounts)" + (hint == null ? "" : "; " + hint),
+                Map.of("resource", "account", "id", id.value()));
     }
 
     public Optional<Account> find(AccountId id) {
@@ -82,8 +93,8 @@ public final class AccountService {
                 .map((rs, ctx) -> new AccountId(rs.getString("id"))).list());
     }
 
-    private static Account row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
+    private static Account row(ResultSet rs, StatementContext ctx)
+            throws SQLException {
         NightlyOptions nightly = new NightlyOptions(
                 Optional.ofNullable(rs.getObject("nightly_days", Integer.class)),
                 Optional.ofNullable(rs.getString("nightly_timeframe_key")),
@@ -212,10 +223,10 @@ public final class AccountService {
                             rs.getLong("orders"), rs.getLong("campaigns"), rs.getLong("flows"), rs.getLong("daily"),
                             rs.getLong("nightly")))
                     .one();
-            if ("in_progress".equals(removal.backfillStatus())) {
+            if (BackfillStatus.IN_PROGRESS.equals(removal.backfillStatus())) {
                 // its task would go on calling Klaviyo with the removed key until its day ended
                 // waiting resolves it: a "rerun later" (exit 3), as a backfill start meanwhile
-                throw new KsyncException(ErrorKind.CONFLICT, dev.ksync.klaviyo.error.Blame.EXTERNAL, "backfill_running",
+                throw new KsyncException(ErrorKind.CONFLICT, Blame.EXTERNAL, "backfill_running",
                         "Account '" + id + "' has a backfill running; wait for it to end, or cancel it first (POST"
                         + " /api/backfill/cancel/" + id + ", or ksync backfill cancel " + id + ")",
                         Map.of("accountId", id.value()), Optional.empty(), null);

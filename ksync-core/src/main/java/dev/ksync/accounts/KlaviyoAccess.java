@@ -114,10 +114,8 @@ public final class KlaviyoAccess implements AutoCloseable {
         if (key.isEmpty()) {
             if (accountId.isPresent()) {
                 // an unregistered id may also be a storage label for the request's or the environment's key
-                KsyncException missing = AccountService.notRegistered(accountId.get());
-                throw new KsyncException(missing.kind(), missing.code(), missing.getMessage() + "; to use it only as"
-                        + " a storage label, give a Klaviyo key another way (KLAVIYO_API_KEY_PRIVATE, or the request's key)",
-                        missing.details());
+                throw AccountService.notRegistered(accountId.get(), "to use it only as a storage label, give a Klaviyo"
+                        + " key another way (KLAVIYO_API_KEY_PRIVATE, or the request's key)");
             }
             throw KsyncException.badInput("klaviyoApiKey", null, "a Klaviyo private API key: register the account"
                     + " (POST /api/accounts), pass klaviyoApiKey, or set KLAVIYO_API_KEY_PRIVATE");

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +93,7 @@ public final class AlertWebhook implements BackfillListener, AutoCloseable {
         Objects.requireNonNull(alert, "alert is null");
         try {
             background.execute(() -> deliver(alert));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             log.warn("Alert {} for account {} not sent: ksync is shutting down", alert.event(), alert.clientId());
         }
     }

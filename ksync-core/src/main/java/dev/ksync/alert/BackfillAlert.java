@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.backfill.BackfillStatus;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -64,6 +65,6 @@ public record BackfillAlert(
     }
 
     private static Instant instant(JsonNode n) {
-        return n.isTextual() ? java.time.OffsetDateTime.parse(n.asText()).toInstant() : null;
+        return n.isTextual() ? OffsetDateTime.parse(n.asText()).toInstant() : null;
     }
 }

@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
+import dev.ksync.config.AppConfig;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.KlaviyoClient;
@@ -54,7 +55,7 @@ public final class Backfill {
      */
     public record Settings(Optional<String> placedOrderMetricId, int refreshDays) {
         public Settings {
-            int max = dev.ksync.config.AppConfig.MAX_BACKFILL_REFRESH_DAYS;
+            int max = AppConfig.MAX_BACKFILL_REFRESH_DAYS;
             if (refreshDays < 0 || refreshDays > max) {
                 throw new IllegalArgumentException("refreshDays must be 0.." + max + ", got " + refreshDays);
             }
@@ -332,7 +333,7 @@ public final class Backfill {
     }
 
     private void requireAccount(AccountId account) {
-        if (accounts.find(account).isEmpty()) throw KsyncException.notFound("account", account.value());
+        if (accounts.find(account).isEmpty()) throw AccountService.notRegistered(account);
     }
 
     /** Waiting resolves it, so it is a "rerun later" (exit 3), not input to fix. */

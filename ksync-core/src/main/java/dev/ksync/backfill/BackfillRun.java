@@ -20,9 +20,11 @@ import dev.ksync.reporting.ReportQuota;
 import dev.ksync.reporting.ReportWindow;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -297,7 +299,7 @@ final class BackfillRun {
     private void spend(String operationId) {
         ReportQuota.Allowance left = quota.remaining(client, operationId);
         if (left.remaining() < 1) {
-            throw new QuotaSpent(left.resetsAt() == null ? clock.instant().plus(java.time.Duration.ofHours(1))
+            throw new QuotaSpent(left.resetsAt() == null ? clock.instant().plus(Duration.ofHours(1))
                     : left.resetsAt());
         }
     }
@@ -325,7 +327,7 @@ final class BackfillRun {
         }
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode v = f.objectNode();
-        v.put("checked_at", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        v.put("checked_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         v.put("days_checked", (int) (run.lastDay().toEpochDay() - run.firstDay().toEpochDay() + 1));
         var mismatches = v.putArray("mismatches");
         for (LocalDate d = run.firstDay(); !d.isAfter(run.lastDay()); d = d.plusDays(1)) {

@@ -1,8 +1,16 @@
 package dev.ksync.backfill;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -22,9 +31,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 public final class BackfillStore {
     /** Reads the JSON PostgreSQL builds keeping its numbers as written: money with its 2 decimals, never 1.08E+3. */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
     private final Jdbi jdbi;
 
@@ -55,11 +64,13 @@ public final class BackfillStore {
 
     /**
      * A new run over [first, last] (false when one runs): a fresh status; the rows already stored stay, each day the
-     * run works replacing that day's (days outside its range keep theirs; {@link #clear} deletes them).
+     * run works replacing that day's (days outside its range keep theirs; {@link #clear} deletes them). 404 when the
+     * account is no longer registered ({@link #holdAccount}).
      */
     boolean startOver(AccountId account, BackfillParams p, String timezone, LocalDate first, LocalDate last,
                       Instant now) {
         return jdbi.inTransaction(h -> {
+            holdAccount(h, account);
             String was = h.createQuery("select status from backfill_status where account_id = :a for update")
                     .bind("a", account.value()).mapTo(String.class).findOne().orElse(null);
             if (BackfillStatus.IN_PROGRESS.equals(was)) return false;
@@ -75,13 +86,31 @@ public final class BackfillStore {
         });
     }
 
-    /** A retry: the same run goes on at next_day (errors kept, waiting cleared). False when it is running. */
+    /**
+     * A retry: the same run goes on at next_day (errors kept, waiting cleared). False when it is running; 404 when the
+     * account is no longer registered ({@link #holdAccount}).
+     */
     boolean resume(AccountId account, Instant now) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                update backfill_status set status = 'in_progress', updated_at = :now, finished_at = null,
-                    waiting_until = null, waiting_reason = null, outage_retries = 0
-                where account_id = :a and status <> 'in_progress'""")
-                .bind("a", account.value()).bind("now", ts(now)).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            holdAccount(h, account);
+            return h.createUpdate("""
+                    update backfill_status set status = 'in_progress', updated_at = :now, finished_at = null,
+                        waiting_until = null, waiting_reason = null, outage_retries = 0
+                    where account_id = :a and status <> 'in_progress'""")
+                    .bind("a", account.value()).bind("now", ts(now)).execute() == 1;
+        });
+    }
+
+    /**
+     * Holds the account's row until {@code h}'s transaction ends, so that a removal (which takes it for update) waits
+     * for the run being stored and then finds it running; 404 {@link AccountService#notRegistered} when it was
+     * removed since the caller found it, not the foreign key's failure.
+     */
+    private static void holdAccount(Handle h, AccountId account) {
+        if (h.createQuery("select 1 from accounts where id = :a for key share").bind("a", account.value())
+                .mapTo(Integer.class).findOne().isEmpty()) {
+            throw AccountService.notRegistered(account);
+        }
     }
 
     /**
@@ -160,7 +189,7 @@ public final class BackfillStore {
                             jsonb_array_elements(coalesce(data->'relationships'->'campaign-messages'->'data', '[]')) m
                         where account_id = :a""").bind("a", account.value())
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list())
-                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (x, y) -> x));
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (x, y) -> x));
     }
 
     /** The stored campaigns' send days in the zone, by campaign id. */
@@ -169,7 +198,7 @@ public final class BackfillStore {
                         select campaign_id, (send_time at time zone :z)::date from backfill_campaigns
                         where account_id = :a and send_time is not null""").bind("a", account.value()).bind("z", zone)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getObject(2, LocalDate.class))).list())
-                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /**
@@ -344,7 +373,7 @@ public final class BackfillStore {
                 .bind("a", account.value()).bind("f", first).bind("l", last)
                 .map((rs, ctx) -> Map.entry(rs.getObject(1, LocalDate.class),
                         new long[] {rs.getLong(2), rs.getBigDecimal(3).longValueExact()})).list())
-                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The run's end: completed with its validation. False when the run is no longer current. */
@@ -560,8 +589,8 @@ public final class BackfillStore {
                 .mapTo(String.class).one()));
     }
 
-    static dev.ksync.error.KsyncException notStarted(AccountId account) {
-        return new dev.ksync.error.KsyncException(dev.ksync.error.ErrorKind.NOT_FOUND, "backfill_not_found",
+    static KsyncException notStarted(AccountId account) {
+        return new KsyncException(ErrorKind.NOT_FOUND, "backfill_not_found",
                 "No backfill of '" + account.value() + "' was started", Map.of("client_id", account.value()));
     }
 
@@ -574,7 +603,7 @@ public final class BackfillStore {
     private static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("PostgreSQL built unreadable JSON", e);
         }
     }
@@ -582,7 +611,7 @@ public final class BackfillStore {
     private static String json(List<String> values) {
         try {
             return JSON.writeValueAsString(values);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

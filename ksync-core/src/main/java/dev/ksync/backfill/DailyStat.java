@@ -1,7 +1,10 @@
 package dev.ksync.backfill;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * One message's statistics on one day, a row of backfill_campaign_daily or backfill_flow_daily ({@code parentId} is
@@ -12,18 +15,18 @@ record DailyStat(LocalDate day, String parentId, String messageId, String channe
                  Long opensUnique, Long clicksUnique, Long conversions, Long unsubscribes, Long spamComplaints,
                  Long bounced, BigDecimal conversionValue) {
     /** Klaviyo's statistic names, in the order of the columns. */
-    static final java.util.List<String> STATISTICS = java.util.List.of("recipients", "delivered", "opens_unique",
+    static final List<String> STATISTICS = List.of("recipients", "delivered", "opens_unique",
             "clicks_unique", "conversion_uniques", "unsubscribe_uniques", "spam_complaints", "bounced",
             "conversion_value");
 
     static DailyStat of(LocalDate day, String parentId, String messageId, String channel,
-                        java.util.function.Function<String, Double> stat) {
+                        Function<String, Double> stat) {
         return new DailyStat(day, parentId, messageId, channel, count(stat.apply("recipients")),
                 count(stat.apply("delivered")), count(stat.apply("opens_unique")), count(stat.apply("clicks_unique")),
                 count(stat.apply("conversion_uniques")), count(stat.apply("unsubscribe_uniques")),
                 count(stat.apply("spam_complaints")), count(stat.apply("bounced")),
                 stat.apply("conversion_value") == null ? null
-                        : BigDecimal.valueOf(stat.apply("conversion_value")).setScale(2, java.math.RoundingMode.HALF_UP));
+                        : BigDecimal.valueOf(stat.apply("conversion_value")).setScale(2, RoundingMode.HALF_UP));
     }
 
     /** True when any statistic is above zero: inactive message-days are not stored. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.klaviyo.wire.Event;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -78,7 +79,7 @@ public record OrderRow(String eventId, String orderId, Instant time, LocalDate d
         if (v == null || v.isNull()) return null;
         try {
             return (v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText().trim()))
-                    .setScale(2, java.math.RoundingMode.HALF_UP);
+                    .setScale(2, RoundingMode.HALF_UP);
         } catch (NumberFormatException ex) {
             return null; // a value that is no amount is left out rather than failing the day
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Names of the lists and segments campaigns were sent to, remembered per account for {@link #AGE}: a rerun asks
@@ -29,7 +30,7 @@ final class AudienceNames {
                                   Instant now) {
         Map<String, String> names = new TreeMap<>();
         List<String> missing = new ArrayList<>();
-        for (String id : new java.util.TreeSet<>(ids)) {
+        for (String id : new TreeSet<>(ids)) {
             Optional<String> hit = cache.get(account, KIND, id, "").filter(e -> e.storedAt().plus(AGE).isAfter(now))
                     .flatMap(e -> read(e.value()));
             if (hit.isPresent()) names.put(id, hit.get());

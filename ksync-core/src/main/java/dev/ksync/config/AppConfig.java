@@ -7,8 +7,11 @@ import dev.ksync.store.ObjectKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Everything ksync reads from its environment, read once at start-up. {@link #load(Map)} reports all invalid values
@@ -82,8 +85,8 @@ public record AppConfig(
      * @param ingestLookback KSYNC_INGEST_LOOKBACK_MINUTES: a raw ingestion window starts this much before the
      *                      table's max, for records Klaviyo lists late (0: the runbook's window)
      */
-    public record JobSettings(int flowRowBudget, java.time.Duration maxDuration, int retentionDays, int patchDays,
-                              String ingestSchema, int backfillRefreshDays, java.time.Duration ingestLookback) {}
+    public record JobSettings(int flowRowBudget, Duration maxDuration, int retentionDays, int patchDays,
+                              String ingestSchema, int backfillRefreshDays, Duration ingestLookback) {}
 
     public static final int DEFAULT_MAX_DURATION_S = 800;
     public static final int DEFAULT_RETENTION_DAYS = 30;
@@ -125,6 +128,19 @@ public record AppConfig(
     }
 
     public static AppConfig load(Map<String, String> env) {
+        return load(env, true);
+    }
+
+    /**
+     * The configuration of a command that opens no stored Klaviyo key ({@code ksync db migrate}): KSYNC_SECRET_KEY is
+     * not required with DATABASE_URL (one that is set is checked as always). {@code SecretBox} still refuses a
+     * DATABASE_URL without it, should anything try to open a key.
+     */
+    public static AppConfig loadWithoutSecretKey(Map<String, String> env) {
+        return load(env, false);
+    }
+
+    private static AppConfig load(Map<String, String> env, boolean secretKeyRequired) {
         EnvReader r = new EnvReader(env);
 
         HttpSettings http = new HttpSettings(
@@ -152,7 +168,7 @@ public record AppConfig(
                 r.problem("KSYNC_SECRET_KEY is too short; allowed: at least 16 characters (e.g. `openssl rand -base64 32`)");
             }
         });
-        if (dbUrl.isPresent() && secretKey.isEmpty()) {
+        if (secretKeyRequired && dbUrl.isPresent() && secretKey.isEmpty()) {
             // reported with the rest, not by the first start that opens the key box (SecretBox also refuses it)
             r.problem("KSYNC_SECRET_KEY is required when DATABASE_URL is set (it encrypts Klaviyo API keys in the"
                     + " shared database); generate one with `openssl rand -base64 32` and set the same on every node");
@@ -185,12 +201,12 @@ public record AppConfig(
 
         JobSettings jobs = new JobSettings(
                 r.intIn("FLOW_ROW_BUDGET", 50_000, 1, 10_000_000),
-                java.time.Duration.ofSeconds(r.intIn("KSYNC_MAX_DURATION_S", DEFAULT_MAX_DURATION_S, 1, 86_400)),
+                Duration.ofSeconds(r.intIn("KSYNC_MAX_DURATION_S", DEFAULT_MAX_DURATION_S, 1, 86_400)),
                 r.intIn("KSYNC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650),
                 r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30),
                 ingestSchema(r),
                 r.intIn("KSYNC_BACKFILL_REFRESH_DAYS", DEFAULT_BACKFILL_REFRESH_DAYS, 0, MAX_BACKFILL_REFRESH_DAYS),
-                java.time.Duration.ofMinutes(r.intIn("KSYNC_INGEST_LOOKBACK_MINUTES", 0, 0, MAX_INGEST_LOOKBACK_MINUTES)));
+                Duration.ofMinutes(r.intIn("KSYNC_INGEST_LOOKBACK_MINUTES", 0, 0, MAX_INGEST_LOOKBACK_MINUTES)));
 
         ScheduleSettings schedules = new ScheduleSettings(
                 cron(r, "KSYNC_NIGHTLY_CRON").orElseGet(() -> new Cron(DEFAULT_NIGHTLY_CRON)),
@@ -211,8 +227,8 @@ public record AppConfig(
     }
 
     /** An S3 region: letters, digits, '-' and '_' (AWS's {@code eu-west-1}, MinIO's or Supabase's own names). */
-    private static final java.util.regex.Pattern S3_REGION =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern S3_REGION =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     /**
      * S3 when S3_ENDPOINT or S3_REGION selects it. Its credentials come as a pair or not at all (then the AWS default
@@ -232,7 +248,7 @@ public record AppConfig(
                     + "; allowed: both (static credentials) or neither (the AWS default credential chain)");
         }
         if (r.optional("S3_ENDPOINT").isEmpty() && region.isEmpty()) {
-            java.util.List<String> stray = java.util.stream.Stream.of("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
+            List<String> stray = Stream.of("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
                     "S3_PATH_STYLE").filter(n -> r.optional(n).isPresent()).toList();
             if (!stray.isEmpty()) {
                 r.problem(String.join(", ", stray) + (stray.size() == 1 ? " is" : " are")

@@ -1,5 +1,7 @@
 package dev.ksync.config;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Objects;
 
 /** A secret value (API key, admin secret, encryption key) that never shows itself in toString, logs or errors. */
@@ -20,9 +22,9 @@ public record Secret(String value) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Secret s && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                s.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return o instanceof Secret s && MessageDigest.isEqual(
+                value.getBytes(StandardCharsets.UTF_8),
+                s.value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -26,11 +26,14 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard of one account over a range, computed in PostgreSQL: the daily series and the totals are aggregated
@@ -46,7 +49,7 @@ import org.jdbi.v3.core.Jdbi;
  * it, else the backfill's orders', else USD.
  */
 public final class Dashboard {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dashboard.class);
+    private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
     private static final int TOP = 10;
     private static final String DEFAULT_CURRENCY = "USD";
     private static final ZoneId UTC = ZoneId.of("UTC");
@@ -273,7 +276,7 @@ public final class Dashboard {
 
     private static Totals totals(Handle h, String mail, AccountId id, DashboardRange range, long snapshotId,
             Series series) {
-        Map<String, SourceTotals> bySource = new java.util.HashMap<>();
+        Map<String, SourceTotals> bySource = new HashMap<>();
         h.createQuery(mail + """
                 select coalesce(source, 'all') as source, sum(delivered) as delivered, sum(opens) as opens,
                        sum(clicks) as clicks, sum(orders) as orders, sum(revenue) as revenue,

@@ -1,7 +1,10 @@
 package dev.ksync.db;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.ksync.config.JdbcUrl;
+import dev.ksync.config.Secret;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -129,8 +132,8 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /** A DATABASE_URL for this server, with its password: for the operator's own terminal, never for a log. */
-    public dev.ksync.config.Secret databaseUrl() {
-        return new dev.ksync.config.Secret("postgres://" + USER + ":" + password + "@127.0.0.1:" + port + "/postgres");
+    public Secret databaseUrl() {
+        return new Secret("postgres://" + USER + ":" + password + "@127.0.0.1:" + port + "/postgres");
     }
 
     boolean owned() {
@@ -295,7 +298,7 @@ public final class EmbeddedServer implements AutoCloseable {
      * read and a write-back, and a long load slows down as its table grows.
      */
     private static long sharedBuffersMb() {
-        long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        long total = ((OperatingSystemMXBean) ManagementFactory
                 .getOperatingSystemMXBean()).getTotalMemorySize() / (1024 * 1024);
         return Math.max(128, Math.min(1024, total / 8));
     }

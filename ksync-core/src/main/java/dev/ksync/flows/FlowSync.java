@@ -24,6 +24,7 @@ import dev.ksync.sync.SyncJob;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +143,7 @@ public final class FlowSync extends ReportJob<FlowSyncRequest, FlowSyncReport> {
     record Selection(List<FlowInfo> flows, Set<String> flowIds, Set<String> messageIds, boolean flowsCapped,
                              boolean messagesCapped, Map<String, String> caps) {
         static Selection of(Map<String, FlowInfo> listed, FlowSyncRequest req) {
-            List<FlowInfo> all = listed.values().stream().sorted(java.util.Comparator.comparing(FlowInfo::id)).toList();
+            List<FlowInfo> all = listed.values().stream().sorted(Comparator.comparing(FlowInfo::id)).toList();
             List<FlowInfo> flows = req.limitFlows().map(n -> all.stream().limit(n).toList()).orElse(all);
             List<String> messages = flows.stream().flatMap(f -> f.messages().stream().map(MessageInfo::id).sorted()).toList();
             List<String> kept = req.limitMessages().map(n -> messages.stream().limit(n).toList()).orElse(messages);

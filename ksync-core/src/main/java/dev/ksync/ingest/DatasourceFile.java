@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -218,14 +220,14 @@ public record DatasourceFile(List<Datasource> hist, List<Datasource> inc) {
             throw invalid(label + ": workflow_name '" + shown(workflow) + "' has a control character (a line break,"
                     + " a tab); allowed: one line of printable text", details(at, "workflow_name"));
         }
-        java.time.Instant start;
+        Instant start;
         try {
             start = RunbookTime.parse(v.get("default_start_time"));
         } catch (RuntimeException ex) {
             throw invalid(label + ": default_start_time '" + shown(v.get("default_start_time"))
                     + "' is not in the form " + RunbookTime.EXAMPLE, details(at, "default_start_time"));
         }
-        int year = start.atZone(java.time.ZoneOffset.UTC).getYear();
+        int year = start.atZone(ZoneOffset.UTC).getYear();
         if (year < Days.FIRST_YEAR || year > Days.LAST_YEAR) {
             // Klaviyo holds nothing that old; a window from year 1 would page through nothing for a long time
             throw invalid(label + ": default_start_time '" + shown(v.get("default_start_time")) + "' is outside the"

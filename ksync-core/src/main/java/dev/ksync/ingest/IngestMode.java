@@ -1,5 +1,7 @@
 package dev.ksync.ingest;
 
+import java.util.Locale;
+
 /** Which list of the datasources file runs: the runbook's {@code hist_datasources} or {@code inc_datasources}. */
 public enum IngestMode {
     HIST("hist_datasources"),
@@ -18,6 +20,6 @@ public enum IngestMode {
 
     /** As the CLI, the API and the log spell it: {@code hist}, {@code inc}. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

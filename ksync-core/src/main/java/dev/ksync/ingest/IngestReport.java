@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.ksync.klaviyo.error.Blame;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,18 +22,39 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
     public record Window(String start, String end) {}
 
     /**
-     * @param rows                rows added to the table (a record it already held is not counted again)
-     * @param status              {@code success} or {@code error}
-     * @param error               what failed, or null
-     * @param databaseUnavailable it failed because the database did not answer (not part of the answer, which says
-     *                            so in {@code error}; it chooses the run's error)
-     * @param blame               whose move a failure is (a rejected key or scope, a table of another source: the
-     *                            user's; Klaviyo or the database down: later), null on success; not part of the answer
+     * Why a datasource failed: the one classification of its error ({@link Ingestion} makes it where it catches the
+     * error), which chooses the run's HTTP answer and exit code.
+     */
+    public enum Failure {
+        /** The user's move: a rejected key or scope, a table of another source; rerunning as is cannot help. */
+        USER,
+        /** The database did not answer: trying again later may work. */
+        DATABASE_UNAVAILABLE,
+        /** Anything else (Klaviyo failing, the database refusing the load): a rerun later. */
+        OTHER;
+
+        /** Whose move it is: the user's, else somebody else's (rerun later). */
+        public Blame blame() {
+            return this == USER ? Blame.USER : Blame.EXTERNAL;
+        }
+    }
+
+    /**
+     * @param rows    rows added to the table (a record it already held is not counted again)
+     * @param status  {@code success} or {@code error}
+     * @param error   what failed, or null
+     * @param failure why it failed, null on success; not part of the answer, whose {@code error} says it
      */
     public record Result(String name, String table, Window window, long rows, long durationMs, String status,
-                         String error, @JsonIgnore boolean databaseUnavailable, @JsonIgnore Blame blame) {
+                         String error, @JsonIgnore Failure failure) {
         public static Result success(String name, String table, Window window, long rows, long durationMs) {
-            return new Result(name, table, window, rows, durationMs, "success", null, false, null);
+            return new Result(name, table, window, rows, durationMs, "success", null, null);
+        }
+
+        /** A datasource that failed; {@code window} is null when it failed before its window was known. */
+        public static Result error(String name, String table, Window window, long durationMs, String error,
+                                   Failure failure) {
+            return new Result(name, table, window, 0, durationMs, "error", error, failure);
         }
 
         public boolean failed() {
@@ -46,17 +68,14 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
     }
 
     /**
-     * Whose move a failed run is: the user's when every failure is (a rejected key fails every datasource alike), so
-     * that rerunning later unchanged is not suggested; otherwise a rerun later.
+     * Why the run failed, empty when it did not: the failure every failed datasource shares (a rejected key fails
+     * every datasource alike, so rerunning later unchanged is not suggested; the database away, likewise), else
+     * {@link Failure#OTHER}.
      */
-    public Blame blame() {
-        List<Result> failed = datasources.stream().filter(Result::failed).toList();
-        return !failed.isEmpty() && failed.stream().allMatch(r -> r.blame() == Blame.USER) ? Blame.USER : Blame.EXTERNAL;
-    }
-
-    /** True when the run failed only because the database did not answer: trying again later may work. */
-    public boolean databaseUnavailable() {
-        return failed() && datasources.stream().filter(Result::failed).allMatch(Result::databaseUnavailable);
+    public Optional<Failure> failure() {
+        List<Failure> kinds = datasources.stream().filter(Result::failed).map(Result::failure).distinct().toList();
+        if (kinds.isEmpty()) return Optional.empty();
+        return Optional.of(kinds.size() == 1 ? kinds.getFirst() : Failure.OTHER);
     }
 
     /**

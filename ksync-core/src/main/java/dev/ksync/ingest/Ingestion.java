@@ -17,6 +17,7 @@ import dev.ksync.klaviyo.Partitioning;
 import dev.ksync.klaviyo.Query;
 import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.endpoint.Endpoints;
+import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
 import dev.ksync.klaviyo.wire.RawResource;
 import java.sql.SQLException;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -193,31 +193,18 @@ public final class Ingestion {
     /**
      * Refuses a request whose datasources file lacks the mode's list or whose {@code only} names a datasource it does
      * not have, or one of whose entries names a table made for another datasource or incremental field (its
-     * {@link RawTable.Mark}), before any work (a caller checks before it takes a slot). A table made before ksync
-     * marked its tables is checked by its load ({@link RawTable#createIfMissing}).
+     * {@link RawTable.Mark}), before any work (a caller checks before it takes a slot). Each load checks its table
+     * again under the table's lock ({@link RawTable#createIfMissing}), with the same words: a run that was not checked
+     * first, or a table another run made since, and a table made before ksync marked its tables.
      */
     public void check(IngestRequest r) {
-        List<Datasource> chosen = chosen(r);
+        List<Entry> chosen = chosen(r);
         String schema = schemaOf(account(r));
         Map<String, RawTable.Mark> marks = jdbi.withHandle(h -> RawTable.Mark.of(h, schema,
-                chosen.stream().map(Datasource::tableName).toList()));
-        List<Datasource> all = r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode());
-        for (Datasource d : chosen) {
-            RawTable.Mark m = marks.get(d.tableName());
-            if (m == null) continue;
-            String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
-            String label = entry + " (" + d.name() + "): ";
-            if (!m.source().equals(d.name())) {
-                throw new KsyncException(ErrorKind.BAD_INPUT, "table_of_another_source", label
-                        + RawTable.foreignMessage(schema, d.tableName(), m.source(), d.name()),
-                        Map.of("entry", entry, "field", "table_name", "table", d.tableName(), "holds", m.source()));
-            }
-            if (!Objects.equals(m.incrementalField(), d.incrementalField())) {
-                throw new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", label + "table " + schema
-                        + "." + d.tableName() + " was made with " + m.field() + ", not " + d.incrementalField()
-                        + ": set the entry's incremental_field back to the table's, or give the entry a new table_name",
-                        Map.of("entry", entry, "field", "incremental_field", "table", d.tableName()));
-            }
+                chosen.stream().map(e -> e.datasource().tableName()).toList()));
+        for (Entry e : chosen) {
+            RawTable.Mark m = marks.get(e.datasource().tableName());
+            if (m != null) RawTable.of(schema, e).requireFits(m);
         }
     }
 
@@ -229,17 +216,18 @@ public final class Ingestion {
      * The request's datasources; one whose {@code default_start_time} is still to come is refused: its window would
      * be empty run after run until then (success with 0 rows), which hides the mistake.
      */
-    private List<Datasource> chosen(IngestRequest r) {
+    private List<Entry> chosen(IngestRequest r) {
         List<Datasource> all = r.datasources().orElseGet(DatasourceFile::builtIn).forMode(r.mode());
-        List<Datasource> chosen = choose(all, r);
+        List<Entry> chosen = choose(all, r).stream()
+                .map(d -> new Entry(r.mode().listKey() + "[" + all.indexOf(d) + "]", d)).toList();
         Instant now = clock.instant();
-        for (Datasource d : chosen) {
+        for (Entry e : chosen) {
+            Datasource d = e.datasource();
             if (d.loadType().incremental() && RunbookTime.parse(d.defaultStartTime()).isAfter(now)) {
-                String entry = r.mode().listKey() + "[" + all.indexOf(d) + "]";
-                throw DatasourceFile.invalid(entry + " (" + d.name() + "): default_start_time " + d.defaultStartTime()
+                throw DatasourceFile.invalid(e.label() + "default_start_time " + d.defaultStartTime()
                         + " is in the future (now " + RunbookTime.format(now) + "), so the table would stay empty"
                         + " until then; allowed: a time before now",
-                        DatasourceFile.details(entry, "default_start_time"));
+                        DatasourceFile.details(e.key(), "default_start_time"));
             }
         }
         return chosen;
@@ -247,7 +235,7 @@ public final class Ingestion {
 
     /** One run; its report says per datasource what loaded or failed ({@link IngestReport#failed()}). */
     public IngestReport run(IngestRequest r) {
-        List<Datasource> chosen = chosen(r);
+        List<Entry> chosen = chosen(r);
         String account = account(r);
         String schema = schemaOf(account);
         KlaviyoClient client = clients.client(r.accountId(), r.klaviyoApiKey());
@@ -256,8 +244,8 @@ public final class Ingestion {
                 Thread.ofPlatform().name("ksync-ingest-", 0).daemon().factory());
         try {
             List<Future<IngestReport.Result>> futures = new ArrayList<>();
-            for (Datasource d : chosen) {
-                futures.add(pool.submit(() -> load(client, account, schema, r.mode(), d)));
+            for (Entry e : chosen) {
+                futures.add(pool.submit(() -> load(client, account, schema, r.mode(), e)));
             }
             List<IngestReport.Result> results = new ArrayList<>();
             for (Future<IngestReport.Result> f : futures) {
@@ -306,10 +294,11 @@ public final class Ingestion {
     }
 
     /** The runbook's per-datasource steps; never throws: a failure is this datasource's result and log row. */
-    private IngestReport.Result load(KlaviyoClient client, String account, String schema, IngestMode mode, Datasource d) {
+    private IngestReport.Result load(KlaviyoClient client, String account, String schema, IngestMode mode, Entry e) {
+        Datasource d = e.datasource();
         long t0 = System.nanoTime();
         long logId = ingestionLog.start(account, schema, mode, d, clock.instant());
-        RawTable table = RawTable.of(schema, d);
+        RawTable table = RawTable.of(schema, e);
         IngestReport.Window[] window = {null};
         try {
             long rows = jdbi.inTransaction(h -> {
@@ -333,18 +322,17 @@ public final class Ingestion {
             log.info("Ingested {} ({}) into {}.{}: {} new rows, window {} .. {}, {} ms", d.name(), mode.label(), schema,
                     d.tableName(), rows, window[0].start(), window[0].end(), ms);
             return IngestReport.Result.success(d.name(), d.tableName(), window[0], rows, ms);
-        } catch (Exception e) {
+        } catch (Exception failed) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            String error = message(e);
+            IngestReport.Failure failure = failureOf(failed);
+            String error = message(failed, failure);
             try {
                 ingestionLog.finish(logId, "error", 0, ms, error, clock.instant());
             } catch (RuntimeException logFailure) {
                 log.warn("Could not log the failure of {}: {}", d.name(), message(logFailure));
             }
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
-            return new IngestReport.Result(d.name(), d.tableName(), window[0], 0, ms, "error", error,
-                    Database.unavailable(e), UpstreamErrors.translate(e).map(KsyncException::blame)
-                            .orElse(dev.ksync.klaviyo.error.Blame.EXTERNAL));
+            return IngestReport.Result.error(d.name(), d.tableName(), window[0], ms, error, failure);
         }
     }
 
@@ -405,22 +393,39 @@ public final class Ingestion {
     }
 
     /**
-     * A datasource's failure as its report and log row say it: ksync's or Klaviyo's own message; a database's
-     * SQLState and what it said (never the statement, which Jdbi's messages carry, nor a connection's host).
+     * Why a run or a datasource failed, the one classification its result, its message, the HTTP answer and the exit
+     * code follow: the database did not answer ({@link Database#unavailable}), else the user's move when the error
+     * says so (a rejected key or scope, a table of another source), else something to rerun later.
      */
+    private static IngestReport.Failure failureOf(Throwable e) {
+        if (Database.unavailable(e)) return IngestReport.Failure.DATABASE_UNAVAILABLE;
+        boolean users = UpstreamErrors.translate(e).map(k -> k.blame() == Blame.USER).orElse(false);
+        return users ? IngestReport.Failure.USER : IngestReport.Failure.OTHER;
+    }
+
     private static String message(Throwable e) {
+        return message(e, failureOf(e));
+    }
+
+    /**
+     * A failure as a datasource's report and log row say it, as {@code failure} classified it: ksync's or Klaviyo's
+     * own message; a database's SQLState and what it said (never the statement, which Jdbi's messages carry, nor a
+     * connection's host).
+     */
+    private static String message(Throwable e, IngestReport.Failure failure) {
         Optional<KsyncException> known = UpstreamErrors.translate(e);
         if (known.isPresent()) return known.get().getMessage();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                String state = s.getSQLState() == null ? "" : s.getSQLState();
-                if (Database.unavailable(s)) {
-                    return "the database did not answer (SQLState " + state + "); the next run starts where this one"
-                            + " was";
-                }
-                String said = s.getMessage() == null ? "" : s.getMessage().lines().findFirst().orElse("");
-                return "the database refused the load (SQLState " + state + "): " + said.replaceFirst("^ERROR: ", "");
-            }
+        SQLException sql = null;
+        for (Throwable t = e; t != null && sql == null; t = t.getCause()) {
+            if (t instanceof SQLException s) sql = s;
+        }
+        String state = sql == null || sql.getSQLState() == null ? "" : " (SQLState " + sql.getSQLState() + ")";
+        if (failure == IngestReport.Failure.DATABASE_UNAVAILABLE) {
+            return "the database did not answer" + state + "; the next run starts where this one was";
+        }
+        if (sql != null) {
+            String said = sql.getMessage() == null ? "" : sql.getMessage().lines().findFirst().orElse("");
+            return "the database refused the load" + state + ": " + said.replaceFirst("^ERROR: ", "");
         }
         String text = e instanceof StatementException s ? s.getShortMessage() : e.getMessage();
         return e.getClass().getSimpleName() + (text == null ? "" : ": " + text);

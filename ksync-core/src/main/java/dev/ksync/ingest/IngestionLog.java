@@ -2,8 +2,10 @@ package dev.ksync.ingest;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -35,7 +37,7 @@ public final class IngestionLog {
                         + " workflow_name, table_name, mode, status, started_at) values (:a, :s, :src, :wf, :t, :m,"
                         + " 'running', :at)")
                 .bind("a", accountId).bind("s", schema).bind("src", d.tableName()).bind("wf", d.workflowName())
-                .bind("t", d.tableName()).bind("m", mode.label()).bind("at", at.atOffset(java.time.ZoneOffset.UTC))
+                .bind("t", d.tableName()).bind("m", mode.label()).bind("at", at.atOffset(ZoneOffset.UTC))
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
     }
 
@@ -68,7 +70,7 @@ public final class IngestionLog {
                         + " update ingestion_log set status = 'error', error_message = :err, finished_at = :at"
                         + " where id in (select id from unfinished"
                         + " where pg_try_advisory_xact_lock(" + runLock("id") + "))")
-                .bind("err", ABANDONED).bind("at", at.atOffset(java.time.ZoneOffset.UTC)).bind("s", schema)
+                .bind("err", ABANDONED).bind("at", at.atOffset(ZoneOffset.UTC)).bind("s", schema)
                 .bind("t", table).bind("own", ownId).execute());
     }
 
@@ -81,14 +83,14 @@ public final class IngestionLog {
         own(h -> h.createUpdate("update ingestion_log set status = :st, rows = :r, duration_ms = :d,"
                         + " error_message = :err, finished_at = :at where id = :id")
                 .bind("st", status).bind("r", rows).bind("d", durationMs).bind("err", error)
-                .bind("at", at.atOffset(java.time.ZoneOffset.UTC)).bind("id", id).execute());
+                .bind("at", at.atOffset(ZoneOffset.UTC)).bind("id", id).execute());
     }
 
     /**
      * Runs a write on a handle of its own, committed at once: inside a load's transaction {@code jdbi.withHandle}
      * would join that transaction (Jdbi reuses a thread's open handle), and a kill would take the row's window with it.
      */
-    private <R> R own(org.jdbi.v3.core.HandleCallback<R, RuntimeException> write) {
+    private <R> R own(HandleCallback<R, RuntimeException> write) {
         try (Handle h = jdbi.open()) {
             return write.withHandle(h);
         }

@@ -14,7 +14,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,8 @@ final class RawTable {
     private final Key key;
     /** The datasource whose records the table keeps; null for a table of none (tests, the benchmark's probe). */
     private final Source source;
+    /** The datasources file's entry the table is loaded for, which its refusals name; null for none. */
+    private final Entry entry;
     /**
      * The columns {@link #createIfMissing} read of a table held before, for {@link #load} in the same transaction
      * (under the table's lock nothing changes them between): one catalog query a window, not two.
@@ -66,24 +70,26 @@ final class RawTable {
 
     /** @param field the incremental column, null for a full load */
     RawTable(String schema, String table, String field, Key key) {
-        this(schema, table, field, key, null);
+        this(schema, table, field, key, null, null);
     }
 
-    RawTable(String schema, String table, String field, Key key, Source source) {
+    private RawTable(String schema, String table, String field, Key key, Source source, Entry entry) {
         this.schema = schema;
         this.table = table;
         this.field = field;
         this.key = key;
         this.source = source;
+        this.entry = entry;
     }
 
-    static RawTable of(String schema, Datasource d) {
+    static RawTable of(String schema, Entry e) {
+        Datasource d = e.datasource();
         Key key = switch (d.loadType()) {
             case EVENTS -> Key.ID;
             case INCREMENTAL -> Key.ID_AND_FIELD;
             case FULL -> Key.ID_AND_TIME;
         };
-        return new RawTable(schema, d.tableName(), d.incrementalField(), key, d.source());
+        return new RawTable(schema, d.tableName(), d.incrementalField(), key, d.source(), e);
     }
 
     String qualified() {
@@ -143,10 +149,12 @@ final class RawTable {
 
     /**
      * The runbook's "create table if missing" (in the schema of {@link #createSchema}, under {@link #lock}). A table
-     * held before must have been made for this entry: one made with another incremental_field would window on a
-     * column that is not there, or on an attribute's. A keyed table tells by its unique key's columns (both fields
-     * are usually date attributes, so the entry's is a timestamptz column either way); one without its key by the
-     * incremental column, which must be there as a timestamptz.
+     * held before must have been made for this entry: its {@link Mark} says so ({@link #requireFits}; checked here,
+     * under the lock, whether or not the run was checked first); one made before the mark must not hold another
+     * source's records, nor have been made with another incremental_field, which would window on a column that is
+     * not there, or on an attribute's. A keyed table tells by its unique key's columns (both fields are usually date
+     * attributes, so the entry's is a timestamptz column either way); one without its key by the incremental column,
+     * which must be there as a timestamptz.
      */
     State createIfMissing(Handle h) {
         if (h.createQuery("select to_regclass(:t) is null").bind("t", qualified()).mapTo(Boolean.class).one()) {
@@ -157,16 +165,13 @@ final class RawTable {
             return State.CREATED;
         }
         Optional<Mark> mark = source == null ? Optional.empty() : Mark.of(h, qualified());
-        if (mark.isPresent() && !mark.get().source().equals(source.label())) throw foreign(mark.get().source());
+        mark.ifPresent(this::requireFits);
         held = columns(h);
         if (field != null) requireIncrementalColumn(held.get(field));
         Optional<List<String>> heldKey = heldKeyColumns(h);
         if (heldKey.isPresent() && !heldKey.get().equals(keyColumns())) {
             throw mismatch("is keyed on (" + String.join(", ", heldKey.get()) + "), not ("
-                    + String.join(", ", keyColumns()) + ")");
-        }
-        if (mark.isPresent() && !Objects.equals(mark.get().incrementalField(), field)) {
-            throw mismatch("was made with " + mark.get().field() + ", not " + field);
+                    + String.join(", ", keyColumns()) + ")" + MADE_WITH_ANOTHER);
         }
         if (source != null && mark.isEmpty()) adopt(h);
         return heldKey.isEmpty() ? State.KEYLESS : State.KEYED;
@@ -215,6 +220,18 @@ final class RawTable {
         }
     }
 
+    /**
+     * Refuses a table whose {@link Mark} says it was made for another datasource or incremental field (400
+     * {@code table_of_another_source} / {@code incremental_field_mismatch}, naming the entry): the one place both
+     * the check before a run ({@link Ingestion#check}) and the load ({@link #createIfMissing}) compare them.
+     */
+    void requireFits(Mark mark) {
+        if (!mark.source().equals(source.label())) throw foreign(mark.source());
+        if (!Objects.equals(mark.incrementalField(), field)) {
+            throw mismatch("was made with " + mark.field() + ", not " + field);
+        }
+    }
+
     /** Writes the table's {@link Mark} in {@code h}'s transaction. */
     private void markAs(Handle h, Mark mark) {
         h.execute("comment on table " + qualified() + " is '" + mark.text().replace("'", "''") + "'");
@@ -237,29 +254,45 @@ final class RawTable {
 
     /** The table keeps {@code held}'s records, not this datasource's. */
     private KsyncException foreign(String held) {
-        return new KsyncException(ErrorKind.BAD_INPUT, "table_of_another_source", foreignMessage(schema, table, held,
-                source.label()), Map.of("table", table, "holds", held, "datasource", source.label()));
-    }
-
-    /** Why datasource {@code name} cannot load into a table holding {@code held}'s records, and what to do. */
-    static String foreignMessage(String schema, String table, String held, String name) {
-        return "table " + schema + "." + table + " holds " + held + " records, not " + name + ": a table keeps one"
+        Map<String, String> details = refusalDetails("table_name");
+        details.put("holds", held);
+        details.put("datasource", source.label());
+        return new KsyncException(ErrorKind.BAD_INPUT, "table_of_another_source", refusalLabel() + "table " + schema
+                + "." + table + " holds " + held + " records, not " + source.label() + ": a table keeps one"
                 + " datasource's records (another's would be windowed from their max, its older records never loaded);"
-                + " give the entry a table_name of its own";
+                + " give the entry a table_name of its own", details);
     }
 
     private void requireIncrementalColumn(String type) {
         if ("timestamptz".equals(type)) return;
-        throw mismatch(type == null ? "has no column " + field
-                : "has " + field + " as an attribute's column (" + type + "), not as its incremental field");
+        throw mismatch((type == null ? "has no column " + field
+                : "has " + field + " as an attribute's column (" + type + "), not as its incremental field")
+                + MADE_WITH_ANOTHER);
     }
 
+    /** What a table whose shape does not fit the entry's incremental_field tells of itself. */
+    private static final String MADE_WITH_ANOTHER = ": it was made with another incremental_field";
+
     private KsyncException mismatch(String found) {
-        Map<String, String> details = new LinkedHashMap<>(Map.of("table", table));
+        Map<String, String> details = refusalDetails("incremental_field");
         if (field != null) details.put("incrementalField", field);
-        return new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", "table " + schema + "." + table
-                + " " + found + ": it was made with another incremental_field. Set the entry's incremental_field back"
-                + " to the table's, or give the entry a new table_name", details);
+        return new KsyncException(ErrorKind.BAD_INPUT, "incremental_field_mismatch", refusalLabel() + "table "
+                + schema + "." + table + " " + found + ". Set the entry's incremental_field back to the table's, or"
+                + " give the entry a new table_name", details);
+    }
+
+    /** A refusal's opening naming the entry ({@code inc_datasources[1] (templates): }), when the table has one. */
+    private String refusalLabel() {
+        return entry == null ? "" : entry.label();
+    }
+
+    /** A refusal's details: the entry when the table has one, the entry's {@code field} at fault, the table. */
+    private Map<String, String> refusalDetails(String field) {
+        Map<String, String> details = new LinkedHashMap<>();
+        if (entry != null) details.put("entry", entry.key());
+        details.put("field", field);
+        details.put("table", table);
+        return details;
     }
 
     /** The columns of the unique key this entry's rows are kept once on, in order. */
@@ -347,7 +380,7 @@ final class RawTable {
     /** The largest incremental value held, if any. */
     Optional<Instant> max(Handle h) {
         return h.createQuery("select max(" + quote(field) + ") from " + qualified())
-                .mapTo(java.time.OffsetDateTime.class).findOne().map(java.time.OffsetDateTime::toInstant);
+                .mapTo(OffsetDateTime.class).findOne().map(OffsetDateTime::toInstant);
     }
 
     /**
@@ -450,7 +483,7 @@ final class RawTable {
 
         Loader(Handle h, Set<String> existing, State state) {
             this.h = h;
-            this.existing = new java.util.HashSet<>(existing);
+            this.existing = new HashSet<>(existing);
             this.state = state;
         }
 

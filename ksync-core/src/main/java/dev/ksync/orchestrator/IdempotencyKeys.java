@@ -2,6 +2,7 @@ package dev.ksync.orchestrator;
 
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.error.Blame;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -164,7 +165,7 @@ public final class IdempotencyKeys {
 
     private static KsyncException inProgress(String key) {
         // waiting resolves it: a "rerun later" (exit 3)
-        return new KsyncException(ErrorKind.CONFLICT, dev.ksync.klaviyo.error.Blame.EXTERNAL, "idempotency_key_in_use",
+        return new KsyncException(ErrorKind.CONFLICT, Blame.EXTERNAL, "idempotency_key_in_use",
                 "A run with the idempotency key '" + key + "' is still going; its answer will be replayed to a repeat"
                         + " once it is done", Map.of("idempotencyKey", key), Optional.empty(), null);
     }

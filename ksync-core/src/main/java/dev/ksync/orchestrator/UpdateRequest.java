@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A validated dashboard update (the Nightly Orchestrator runbook's parameters). Every door builds one: the HTTP
@@ -77,7 +78,7 @@ public record UpdateRequest(Mode mode, Optional<AccountId> accountId, Optional<I
         return "nightly-" + LocalDate.ofInstant(now, ZoneOffset.UTC);
     }
 
-    private static final java.util.regex.Pattern NIGHTLY_KEY = java.util.regex.Pattern.compile("nightly-\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern NIGHTLY_KEY = Pattern.compile("nightly-\\d{4}-\\d{2}-\\d{2}");
 
     /**
      * Whether the key is a day's nightly key, which stands for the account's one update of that day whichever run

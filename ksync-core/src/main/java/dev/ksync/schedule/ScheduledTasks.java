@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,7 +53,7 @@ public final class ScheduledTasks {
     private final RecurringTask<Void> fanOut;
     private final OneTimeTask<Void> accountRun;
     private final RecurringTask<Void> cleanupTask;
-    private final java.util.Optional<RecurringTask<Void>> ingestTask;
+    private final Optional<RecurringTask<Void>> ingestTask;
 
     public ScheduledTasks(AppConfig.ScheduleSettings settings, AccountService accounts, NightlyRuns ledger,
                           NightlyUpdate nightly, ScheduledWork cleanup, ScheduledWork ingest, NightlyListener listener,
@@ -143,7 +144,7 @@ public final class ScheduledTasks {
 
     /** The recurring tasks, which each scheduler schedules at start (once for all nodes: the instance is shared). */
     public List<RecurringTask<Void>> recurring() {
-        List<RecurringTask<Void>> all = new java.util.ArrayList<>(List.of(fanOut, cleanupTask));
+        List<RecurringTask<Void>> all = new ArrayList<>(List.of(fanOut, cleanupTask));
         ingestTask.ifPresent(all::add);
         return List.copyOf(all);
     }

@@ -1,9 +1,15 @@
 package dev.ksync.schedule;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.Task;
 import dev.ksync.config.AppConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +30,14 @@ public final class SchedulerNode implements AutoCloseable {
     private boolean started;
 
     public SchedulerNode(DataSource dataSource, AppConfig.ScheduleSettings settings, ScheduledTasks tasks) {
-        this(dataSource, settings, tasks, java.util.List.of());
+        this(dataSource, settings, tasks, List.of());
     }
 
     /** @param more further on-demand tasks (the backfill's), beside the schedule's */
     public SchedulerNode(DataSource dataSource, AppConfig.ScheduleSettings settings, ScheduledTasks tasks,
-                         java.util.List<com.github.kagkarlsson.scheduler.task.Task<?>> more) {
+                         List<Task<?>> more) {
         this.name = tasks.node();
-        java.util.List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new java.util.ArrayList<>(tasks.onDemand());
+        List<Task<?>> known = new ArrayList<>(tasks.onDemand());
         known.addAll(more);
         this.scheduler = Scheduler.create(dataSource, known)
                 .startTasks(tasks.recurring())
@@ -54,7 +60,7 @@ public final class SchedulerNode implements AutoCloseable {
     }
 
     /** Schedules work on the shared database (whether or not this node runs any). */
-    public com.github.kagkarlsson.scheduler.SchedulerClient client() {
+    public SchedulerClient client() {
         return scheduler;
     }
 
@@ -76,8 +82,8 @@ public final class SchedulerNode implements AutoCloseable {
     public static String localName() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             host = "localhost";
         }
         return host + ":" + ProcessHandle.current().pid();

@@ -1,6 +1,7 @@
 package dev.ksync.snapshot;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Objects;
 
 /** What a day (or a whole series) of e-mail sums to; every count is whole, revenue has 2 decimals. */
@@ -10,7 +11,7 @@ public record Counts(long delivered, long uniqueOpens, long uniqueClicks, long p
 
     public Counts {
         Objects.requireNonNull(revenue, "revenue is null");
-        revenue = revenue.setScale(2, java.math.RoundingMode.HALF_UP);
+        revenue = revenue.setScale(2, RoundingMode.HALF_UP);
     }
 
     public Counts plus(Counts o) {

@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
@@ -102,7 +103,7 @@ final class CsvSeries {
                     }
                 }
             }
-        } catch (java.io.IOException | CsvParseException e) {
+        } catch (IOException | CsvParseException e) {
             throw unreadable(file, e.getMessage());
         }
     }
@@ -121,7 +122,7 @@ final class CsvSeries {
                     throw bad(file, r, CREATED, cell);
                 }
             }
-        } catch (java.io.IOException | CsvParseException e) {
+        } catch (IOException | CsvParseException e) {
             throw unreadable(file, e.getMessage());
         }
     }

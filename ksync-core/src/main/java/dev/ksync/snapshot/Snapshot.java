@@ -4,6 +4,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.store.UploadId;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,7 +22,7 @@ public record Snapshot(long id, AccountId accountId, UploadId uploadId, Status s
         CREATED, PROCESSING, READY, FAILED;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

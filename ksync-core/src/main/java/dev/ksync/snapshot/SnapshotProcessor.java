@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -188,7 +189,7 @@ public final class SnapshotProcessor {
         return csv;
     }
 
-    private void withFile(Upload upload, String file, java.util.function.Consumer<InputStream> reader) {
+    private void withFile(Upload upload, String file, Consumer<InputStream> reader) {
         String key = upload.key(file);
         try {
             Optional<InputStream> in = store.get(upload.bucket(), key);

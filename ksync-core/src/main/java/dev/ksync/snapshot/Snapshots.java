@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -245,7 +246,7 @@ public final class Snapshots {
                         + " where snapshot_id = :id order by source, first_day, last_day")
                 .bind("id", id).map((rs, ctx) -> new CoveredDays(rs.getString(1), rs.getObject(2, LocalDate.class),
                         rs.getObject(3, LocalDate.class))).list();
-        List<CoveredDays> merged = new java.util.ArrayList<>();
+        List<CoveredDays> merged = new ArrayList<>();
         for (CoveredDays d : held) {
             CoveredDays last = merged.isEmpty() ? null : merged.getLast();
             if (last != null && last.source().equals(d.source()) && !d.first().isAfter(last.last().plusDays(1))) {

@@ -154,7 +154,7 @@ public final class FileSystemObjectStore implements ObjectStore {
     public Optional<Instant> lastModified(String bucket, String key) throws IOException {
         try {
             return Optional.of(Files.getLastModifiedTime(path(bucket, key)).toInstant());
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
     }

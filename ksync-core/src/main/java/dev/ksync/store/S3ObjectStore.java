@@ -219,7 +219,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     /** Spool files of uploads that died with their process (S3 keeps nothing of a PUT that did not complete). */
     @Override
-    public int sweepTemporaries(java.time.Instant olderThan) throws IOException {
+    public int sweepTemporaries(Instant olderThan) throws IOException {
         return StaleTemporaries.sweep(Path.of(System.getProperty("java.io.tmpdir")), 1, SPOOL_PREFIX, olderThan);
     }
 

@@ -57,8 +57,10 @@ class KlaviyoAccessTest {
             assertThatThrownBy(() -> k.client(Optional.of(new AccountId("nosuch")), Optional.empty()))
                     .isInstanceOfSatisfying(KsyncException.class, e -> {
                         assertThat(e.kind()).isEqualTo(dev.ksync.error.ErrorKind.NOT_FOUND);
-                        assertThat(e.getMessage()).startsWith("account 'nosuch' is not registered")
+                        assertThat(e.getMessage()).startsWith("account 'nosuch' is not registered (see ksync accounts"
+                                + " list, or GET /api/accounts); to use it only as a storage label, give a Klaviyo key")
                                 .doesNotContain("klaviyoApiKey");
+                        assertThat(e.details()).containsEntry("resource", "account").containsEntry("id", "nosuch");
                     });
         }
     }

@@ -286,9 +286,10 @@ class IngestionTest {
     }
 
     @Test
-    void a_table_made_with_another_incremental_field_fails_its_datasource_with_a_clear_error() {
+    void a_table_made_before_the_mark_with_another_incremental_field_fails_its_datasource_with_a_clear_error() {
         Ingestion ingestion = s.ingestion(1);
         assertThat(runOnly(ingestion, "moved", "templates").failed()).isFalse();
+        unmark("klaviyo_moved.klaviyo_email_templates");
         Datasource t = DatasourceFile.builtIn().inc().get(1);
         for (String field : List.of("changed_at", "name")) {
             DatasourceFile changed = new DatasourceFile(List.of(), List.of(new Datasource(t.name(), t.tableName(),
@@ -296,7 +297,8 @@ class IngestionTest {
             IngestReport r = run(ingestion, IngestMode.INC, "moved", changed);
             assertThat(r.failed()).isTrue();
             assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
-                    .startsWith("table klaviyo_moved.klaviyo_email_templates has " + (field.equals("name")
+                    .startsWith("inc_datasources[0] (templates): table klaviyo_moved.klaviyo_email_templates has "
+                            + (field.equals("name")
                             ? "name as an attribute's column (text), not as its incremental field" : "no column changed_at"))
                     .contains("it was made with another incremental_field").doesNotContain("statement", "select");
         }
@@ -306,12 +308,14 @@ class IngestionTest {
                 t.defaultStartTime(), t.workflowName(), t.mode());
         assertThat(run(ingestion, IngestMode.INC, "remade", new DatasourceFile(List.of(), List.of(created))).failed())
                 .isFalse();
+        unmark("klaviyo_remade.klaviyo_email_templates");
         String before = describe("klaviyo_remade", t.tableName());
         s.clock.advance(Duration.ofMinutes(5));
         IngestReport r = runOnly(ingestion, "remade", "templates");
         assertThat(r.failed()).isTrue();
         assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
-                .startsWith("table klaviyo_remade.klaviyo_email_templates is keyed on (id, created), not (id, updated)")
+                .startsWith("inc_datasources[1] (templates): table klaviyo_remade.klaviyo_email_templates is keyed on"
+                        + " (id, created), not (id, updated)")
                 .contains("it was made with another incremental_field");
         assertThat(describe("klaviyo_remade", t.tableName())).as("the table is unchanged").isEqualTo(before);
     }
@@ -343,11 +347,12 @@ class IngestionTest {
             assertThat(e.getMessage()).startsWith("inc_datasources[0] (templates): table klaviyo_mixed.mixed holds lists"
                     + " records, not templates").contains("give the entry a table_name of its own");
         });
-        // a caller that runs without checking: the datasource fails and loads nothing
+        // a caller that runs without checking: the datasource fails with the same words and loads nothing
         IngestReport r = ingestion.run(templates);
         assertThat(r.failed()).isTrue();
+        assertThat(r.failure()).contains(IngestReport.Failure.USER);
         assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
-                .startsWith("table klaviyo_mixed.mixed holds lists records, not templates");
+                .startsWith("inc_datasources[0] (templates): table klaviyo_mixed.mixed holds lists records, not templates");
         assertThat(describe("klaviyo_mixed", "mixed")).as("the table is unchanged").isEqualTo(before);
 
         // the built-in templates table is not lists' either
@@ -369,7 +374,15 @@ class IngestionTest {
                     assertThat(e.code()).isEqualTo("incremental_field_mismatch");
                     assertThat(e.getMessage()).startsWith("inc_datasources[0] (templates): table"
                             + " klaviyo_refield.klaviyo_email_templates was made with incremental_field updated, not created");
+                    assertThat(e.details()).containsEntry("entry", "inc_datasources[0]")
+                            .containsEntry("field", "incremental_field");
                 });
+        // a caller that runs without checking: the load refuses it with the same words, under the table's lock
+        IngestReport r = ingestion.run(request("refield", created));
+        assertThat(r.failure()).contains(IngestReport.Failure.USER);
+        assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
+                .startsWith("inc_datasources[0] (templates): table klaviyo_refield.klaviyo_email_templates was made"
+                        + " with incremental_field updated, not created");
     }
 
     @Test
@@ -378,10 +391,8 @@ class IngestionTest {
         String early = "2024-01-01T00:00:00.000000";
         assertThat(ingestion.run(request("legacy", into("lists", "old_lists", early))).failed()).isFalse();
         assertThat(ingestion.run(request("legacy", into("templates", "old_templates", early))).failed()).isFalse();
-        pg.database().jdbi().useHandle(h -> {
-            h.execute("comment on table klaviyo_legacy.old_lists is null");
-            h.execute("comment on table klaviyo_legacy.old_templates is null");
-        });
+        unmark("klaviyo_legacy.old_lists");
+        unmark("klaviyo_legacy.old_templates");
         String before = describe("klaviyo_legacy", "old_lists");
         // unmarked, it passes the check; its load reads what the rows are and refuses
         IngestRequest templates = request("legacy", into("templates", "old_lists", early));
@@ -389,7 +400,8 @@ class IngestionTest {
         IngestReport r = ingestion.run(templates);
         assertThat(r.failed()).isTrue();
         assertThat(r.datasources()).singleElement().extracting(IngestReport.Result::error).asString()
-                .startsWith("table klaviyo_legacy.old_lists holds lists records, not templates");
+                .startsWith("inc_datasources[0] (templates): table klaviyo_legacy.old_lists holds lists records, not"
+                        + " templates");
         assertThat(describe("klaviyo_legacy", "old_lists")).isEqualTo(before);
 
         // its own source loads it and marks it: from then on the check refuses another source
@@ -425,6 +437,11 @@ class IngestionTest {
     }
 
     /** A table's columns, indexes and rows, to compare before and after. */
+    /** Takes a table's {@link RawTable.Mark} away, as a table made before ksync marked its tables has none. */
+    private static void unmark(String table) {
+        pg.database().jdbi().useHandle(h -> h.execute("comment on table " + table + " is null"));
+    }
+
     private static String describe(String schema, String table) {
         return pg.database().jdbi().withHandle(h -> String.join("\n",
                 h.createQuery("select column_name || ' ' || data_type from information_schema.columns"

@@ -1,5 +1,9 @@
 package dev.ksync.klaviyo;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -39,10 +43,10 @@ public final class ApiKey {
      */
     public String fingerprint() {
         try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(("ksync-klaviyo-key\0" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(h, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(("ksync-klaviyo-key\0" + secret).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
@@ -55,7 +59,7 @@ public final class ApiKey {
     @Override public String toString() { return "ApiKey[****" + (secret.length() <= 8 ? "" : last4()) + "]"; }
 
     @Override public boolean equals(Object o) {
-        return o instanceof ApiKey k && java.security.MessageDigest.isEqual(secret.getBytes(), k.secret.getBytes());
+        return o instanceof ApiKey k && MessageDigest.isEqual(secret.getBytes(), k.secret.getBytes());
     }
 
     @Override public int hashCode() { return secret.hashCode(); }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -54,7 +55,7 @@ public record Filter(String operator, String field, Object value) {
     void checkAgainst(Endpoint ep) {
         if (ep.allowsFilter(field, operator)) return;
         Map<String, String> allowed = new TreeMap<>();
-        ep.filters().forEach((f, ops) -> allowed.put(f, String.join(", ", new java.util.TreeSet<>(ops))));
+        ep.filters().forEach((f, ops) -> allowed.put(f, String.join(", ", new TreeSet<>(ops))));
         throw new IllegalArgumentException("filter " + operator + "(" + field + ") is not allowed on " + ep.path() + "; "
                 + (allowed.isEmpty() ? "it takes no filter" : "allowed: " + allowed.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; "))));

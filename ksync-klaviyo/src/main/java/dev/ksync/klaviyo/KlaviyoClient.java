@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,7 +232,7 @@ public final class KlaviyoClient implements AutoCloseable {
             slices.add(new Slice(KlaviyoTime.format(r[0]) + "/" + KlaviyoTime.format(r[1]), r[0], r[1],
                     uri(ep, q.parentId(), sq), !bounded));
         }
-        if (q.sort() != null && q.sort().startsWith("-")) java.util.Collections.reverse(slices);
+        if (q.sort() != null && q.sort().startsWith("-")) Collections.reverse(slices);
         return PartitionedPager.stream(ep.operationId(), slices, source, decode, key, listener, concurrency, 2, q.sort() != null);
     }
 

@@ -3,7 +3,10 @@ package dev.ksync.klaviyo;
 import dev.ksync.klaviyo.http.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Settings shared by every account's client.
@@ -19,7 +22,7 @@ public record KlaviyoClientConfig(URI baseUrl, String revision, Duration timeout
     public static final URI KLAVIYO = URI.create("https://a.klaviyo.com");
     /** Newest revision of the vendored spec (spec/klaviyo/SOURCE.md). */
     public static final String REVISION = "2026-07-15";
-    private static final java.util.regex.Pattern REVISION_FORM = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?");
+    private static final Pattern REVISION_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?");
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
     public static final int MAX_CONCURRENCY = 16;
 
@@ -33,9 +36,9 @@ public record KlaviyoClientConfig(URI baseUrl, String revision, Duration timeout
     public static boolean isRevision(String s) {
         if (s == null || !REVISION_FORM.matcher(s).matches()) return false;
         try {
-            java.time.LocalDate.parse(s.substring(0, 10));
+            LocalDate.parse(s.substring(0, 10));
             return true;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return false;
         }
     }

@@ -5,6 +5,7 @@ import dev.ksync.klaviyo.endpoint.Endpoint;
 import dev.ksync.klaviyo.wire.Page;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public record Listing<T>(Endpoint endpoint, Decoder<T> decoder, Map<String, Func
     public Listing {
         Objects.requireNonNull(endpoint, "endpoint is null");
         Objects.requireNonNull(decoder, "decoder is null");
-        sliceFields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sliceFields));
+        sliceFields = Collections.unmodifiableMap(new LinkedHashMap<>(sliceFields));
         filters = List.copyOf(filters);
         for (String f : sliceFields.keySet()) {
             if (!endpoint.allowsFilter(f, "greater-or-equal") && !endpoint.allowsFilter(f, "greater-than")) {

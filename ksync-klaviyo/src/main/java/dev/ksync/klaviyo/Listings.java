@@ -12,6 +12,7 @@ import dev.ksync.klaviyo.wire.FlowAction;
 import dev.ksync.klaviyo.wire.FlowMessage;
 import dev.ksync.klaviyo.wire.KlaviyoList;
 import dev.ksync.klaviyo.wire.Metric;
+import dev.ksync.klaviyo.wire.Page;
 import dev.ksync.klaviyo.wire.Profile;
 import dev.ksync.klaviyo.wire.RawResource;
 import dev.ksync.klaviyo.wire.Segment;
@@ -67,12 +68,12 @@ public final class Listings {
      * Any GET listing as whole pages with their {@code included[]}, for listings read with {@code include} (flows
      * with their actions and tags, campaigns with their messages and tags: one call a page, not one per object).
      */
-    public static Listing<dev.ksync.klaviyo.wire.Page> pages(Endpoint endpoint) {
+    public static Listing<Page> pages(Endpoint endpoint) {
         return Listing.of(endpoint, Decoder.page(List::of));
     }
 
     /** Any GET listing as raw resources, for raw ingestion: each {@code data[]} item exactly as Klaviyo sent it. */
     public static Listing<RawResource> raw(Endpoint endpoint) {
-        return Listing.of(endpoint, Decoder.rawPage(dev.ksync.klaviyo.wire.Page::raw));
+        return Listing.of(endpoint, Decoder.rawPage(Page::raw));
     }
 }

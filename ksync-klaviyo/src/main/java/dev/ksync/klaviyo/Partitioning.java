@@ -1,6 +1,8 @@
 package dev.ksync.klaviyo;
 
+import dev.ksync.klaviyo.paging.Slice;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Partitioned paging: [from, to) is cut into {@code slices} time slices paged in parallel.
@@ -32,7 +34,7 @@ public record Partitioning(Instant from, Instant to, int slices) {
      * The [from, to) bounds of {@code n} slices exactly as {@link KlaviyoClient#list} cuts an explicit range, so a
      * caller can tell which slice a record came from.
      */
-    public static java.util.List<Instant[]> split(Instant from, Instant to, int n) {
-        return dev.ksync.klaviyo.paging.Slice.split(from, to, n);
+    public static List<Instant[]> split(Instant from, Instant to, int n) {
+        return Slice.split(from, to, n);
     }
 }

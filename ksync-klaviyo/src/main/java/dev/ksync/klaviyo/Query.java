@@ -1,6 +1,7 @@
 package dev.ksync.klaviyo;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record Query(String parentId, List<Filter> filters, String sort, Integer 
                     Partitioning partitioning, int maxPages, String resumeFrom) {
     public Query {
         filters = List.copyOf(filters);
-        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         if (maxPages < 0) throw new IllegalArgumentException("maxPages must be >= 0");
         if (partitioning != null && resumeFrom != null) throw new IllegalArgumentException("resume a partitioned listing by slice");
     }

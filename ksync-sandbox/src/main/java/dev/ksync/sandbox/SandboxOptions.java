@@ -1,5 +1,8 @@
 package dev.ksync.sandbox;
 
+import java.time.DateTimeException;
+import java.time.ZoneId;
+
 /**
  * Everything {@code ksync sandbox} can be told. Port 0 picks a free port.
  *
@@ -36,8 +39,8 @@ public record SandboxOptions(int port, long seed, int profiles, int historyDays,
         if (trailDays < 0 || trailDays > 30) throw new IllegalArgumentException("trail-days must be 0..30, got " + trailDays);
         if (timezone != null) {
             try {
-                java.time.ZoneId.of(timezone);
-            } catch (java.time.DateTimeException e) {
+                ZoneId.of(timezone);
+            } catch (DateTimeException e) {
                 throw new IllegalArgumentException("timezone must be an IANA zone like America/New_York, got " + timezone);
             }
         }

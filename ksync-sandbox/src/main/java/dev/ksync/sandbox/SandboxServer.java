@@ -17,6 +17,11 @@ import dev.ksync.sandbox.query.Endpoints;
 import dev.ksync.sandbox.stats.CallCounters;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,16 +55,16 @@ public final class SandboxServer implements AutoCloseable {
     private final Api api;
     private final ObjectMapper mapper = Json.newMapper();
     private final Javalin app;
-    private final java.util.Set<String> apiKeys;
+    private final Set<String> apiKeys;
     private final AtomicReference<String> baseUrl = new AtomicReference<>("http://127.0.0.1");
 
     private SandboxServer(SandboxOptions options, Clock clock) {
         this.options = options;
-        this.apiKeys = java.util.Arrays.stream(options.apiKey().split(",")).map(String::trim).filter(k -> !k.isEmpty())
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.apiKeys = Arrays.stream(options.apiKey().split(",")).map(String::trim).filter(k -> !k.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
         long t0 = System.nanoTime();
         this.data = SandboxData.generate(options.seed(), options.profiles(), options.historyDays(), options.currency(),
-                options.trailDays(), options.timezone() == null ? null : java.time.ZoneId.of(options.timezone()), clock);
+                options.trailDays(), options.timezone() == null ? null : ZoneId.of(options.timezone()), clock);
         this.limiter = new RateLimiter(options.rateLimits(), clock);
         this.faults = new Faults(options.seed(), options.faults());
         Endpoints endpoints = new Endpoints();
@@ -127,7 +132,7 @@ public final class SandboxServer implements AutoCloseable {
     public void resetRateLimits() { limiter.reset(); }
 
     /** API key → operation id → requests, 429s and injected faults, both sorted (GET /__sandbox/stats answers it). */
-    public java.util.SortedMap<String, java.util.SortedMap<String, CallCounters.Operation>> stats() { return counters.snapshot(); }
+    public SortedMap<String, SortedMap<String, CallCounters.Operation>> stats() { return counters.snapshot(); }
 
     /** Zeroes the call counters (same as POST /__sandbox/stats/reset). */
     public void resetStats() { counters.reset(); }

@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,7 +114,7 @@ public final class OrderExport {
 
     private static List<String> cells(ResultSet rs) throws SQLException {
         List<String> c = new ArrayList<>(HEADER.size());
-        c.add(rs.getObject("day", java.time.LocalDate.class).toString());
+        c.add(rs.getObject("day", LocalDate.class).toString());
         Timestamp time = rs.getTimestamp("time");
         c.add(CsvValues.timestamp(time == null ? null : time.toInstant()));
         c.add(rs.getString("event_id"));
@@ -143,7 +145,7 @@ public final class OrderExport {
     }
 
     private static String money(BigDecimal v) {
-        return v == null ? "" : v.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        return v == null ? "" : v.setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 
     private static String list(Array a) throws SQLException {

@@ -2,6 +2,7 @@ package dev.ksync.klaviyo.budget;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,7 +61,7 @@ public interface BudgetStore {
     /** The slots in the order a store should take them: caps first, then longer windows, so locks are taken in one order. */
     static List<Slot> ordered(List<Slot> slots) {
         Objects.requireNonNull(slots, "slots is null");
-        return slots.stream().sorted(java.util.Comparator.comparingLong(Slot::lengthMillis).reversed()
+        return slots.stream().sorted(Comparator.comparingLong(Slot::lengthMillis).reversed()
                 .thenComparingLong(Slot::index)).toList();
     }
 }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -91,7 +92,7 @@ public final class WindowedBudget {
      */
     public Optional<CapLeft> capLeft() {
         Window cap = windows().stream().filter(w -> w.length().multipliedBy(scale).compareTo(Duration.ofHours(1)) >= 0)
-                .max(java.util.Comparator.comparing(Window::length)).orElse(null);
+                .max(Comparator.comparing(Window::length)).orElse(null);
         if (cap == null) return Optional.empty();
         Slot now = slot(cap, clock.millis());
         int used = store.used(key, now);

@@ -1,5 +1,7 @@
 package dev.ksync.klaviyo.endpoint;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,7 +49,7 @@ public record Endpoint(
     public String path(String id) {
         if (!path.contains("{id}")) return path;
         Objects.requireNonNull(id, "id is null");
-        return path.replace("{id}", java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+        return path.replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
     public boolean allowsFilter(String field, String operator) {

@@ -2,6 +2,7 @@ package dev.ksync.klaviyo.endpoint;
 
 import java.time.LocalDateTime;
 import java.time.Period;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,6 @@ public final class ReportLimits {
     private static Map<String, Integer> keys(Object... keyThenDays) {
         Map<String, Integer> m = new TreeMap<>();
         for (int i = 0; i < keyThenDays.length; i += 2) m.put((String) keyThenDays[i], (Integer) keyThenDays[i + 1]);
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ksync.klaviyo.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.klaviyo.ApiKey;
@@ -13,6 +14,7 @@ import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.stats.CallRecorder;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,7 +83,7 @@ public final class Caller {
     public JsonNode post(Endpoint endpoint, URI uri, JsonNode body) {
         try {
             return execute(endpoint, "POST", uri, s.json().writeValueAsBytes(body), false, TREE);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new KlaviyoException.Protocol(endpoint.operationId(), "cannot write request body", e);
         }
     }
@@ -111,7 +113,7 @@ public final class Caller {
                 } catch (IOException e) {
                     s.recorder().call(op, 0, Duration.between(start, s.clock().instant()));
                     // an I/O error an interrupt caused (a channel closed by it) is the stop, not the network
-                    if (e instanceof java.nio.channels.ClosedByInterruptException
+                    if (e instanceof ClosedByInterruptException
                             || Thread.currentThread().isInterrupted()) {
                         Thread.currentThread().interrupt();
                         throw new CallInterrupted(op, e);

@@ -1,6 +1,7 @@
 package dev.ksync.klaviyo.http;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ public final class Urls {
             int i = pair.indexOf('=');
             String k = i < 0 ? pair : pair.substring(0, i);
             String v = i < 0 ? "" : pair.substring(i + 1);
-            m.put(java.net.URLDecoder.decode(k, StandardCharsets.UTF_8), java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
+            m.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
         }
         return m;
     }

@@ -1,14 +1,18 @@
 package dev.ksync.klaviyo.paging;
 
+import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.http.Urls;
 import dev.ksync.klaviyo.wire.Page;
 import java.net.URI;
+import java.time.DateTimeException;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -23,7 +27,7 @@ public final class Pager {
                                        Function<Page, List<T>> decode, PageListener listener, int maxPages) {
         Iterator<T> it = new Iterator<>() {
             URI nextUri = first;
-            Iterator<T> current = java.util.Collections.emptyIterator();
+            Iterator<T> current = Collections.emptyIterator();
             int pages;
             int pageRecords;
             String pageNext;
@@ -60,11 +64,11 @@ public final class Pager {
     }
 
     /** Decodes a page; a value Klaviyo sent that cannot be read is Klaviyo's protocol error (502), not ours. */
-    static <R> R decoded(String operationId, java.util.function.Supplier<R> decode) {
+    static <R> R decoded(String operationId, Supplier<R> decode) {
         try {
             return decode.get();
-        } catch (java.time.DateTimeException e) {
-            throw new dev.ksync.klaviyo.error.KlaviyoException.Protocol(operationId,
+        } catch (DateTimeException e) {
+            throw new KlaviyoException.Protocol(operationId,
                     "a datetime in the answer could not be read (" + e.getMessage() + ")", e);
         }
     }

@@ -5,6 +5,7 @@ import dev.ksync.klaviyo.http.Urls;
 import dev.ksync.klaviyo.wire.Page;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class PartitionedPager {
         private final boolean ordered;
         private final BlockingQueue<Item<T>> shared;
         private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        private Iterator<T> current = java.util.Collections.emptyIterator();
+        private Iterator<T> current = Collections.emptyIterator();
         private Chunk<T> owed; // the chunk being consumed; its listener call comes once it is empty
 
         Merge(String op, List<Slice> slices, PageSource source, Function<Page, List<T>> decode, Function<T, Instant> key,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public record MetricAggregate(List<Instant> dates, List<Row> data) {
                 r.path("measurements").properties().forEach(e -> {
                     List<Double> v = new ArrayList<>();
                     e.getValue().forEach(x -> v.add(x.isNumber() ? x.doubleValue() : null));
-                    ms.put(e.getKey(), java.util.Collections.unmodifiableList(v));
+                    ms.put(e.getKey(), Collections.unmodifiableList(v));
                 });
                 rows.add(new Row(dims, ms));
             }

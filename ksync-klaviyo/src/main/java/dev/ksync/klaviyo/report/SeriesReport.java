@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ksync.klaviyo.wire.KlaviyoTime;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public record SeriesReport(List<LocalDate> days, List<Row> results) {
                 r.path("statistics").properties().forEach(e -> {
                     List<Double> values = new ArrayList<>();
                     e.getValue().forEach(v -> values.add(v.isNumber() ? v.doubleValue() : null));
-                    stats.put(e.getKey(), java.util.Collections.unmodifiableList(values));
+                    stats.put(e.getKey(), Collections.unmodifiableList(values));
                 });
                 rows.add(new Row(Groupings.of(r), stats));
             }

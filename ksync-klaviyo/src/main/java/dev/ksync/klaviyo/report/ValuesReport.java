@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** A values report: one row per grouping with one number per statistic (rates are fractions). */
 public record ValuesReport(List<Row> results) {
@@ -27,7 +28,7 @@ public record ValuesReport(List<Row> results) {
                 Map<String, Double> stats = new LinkedHashMap<>();
                 r.path("statistics").properties().forEach(e ->
                         stats.put(e.getKey(), e.getValue().isNumber() ? e.getValue().doubleValue() : null));
-                stats.values().removeIf(java.util.Objects::isNull);
+                stats.values().removeIf(Objects::isNull);
                 rows.add(new Row(Groupings.of(r), stats));
             }
         }

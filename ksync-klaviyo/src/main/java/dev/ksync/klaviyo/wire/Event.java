@@ -2,6 +2,7 @@ package dev.ksync.klaviyo.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * An event. {@code metric} and {@code profile} are filled from {@code included[]} when the query
@@ -24,7 +25,7 @@ public record Event(String id, Instant datetime, Long timestamp, String uuid, Js
     }
 
     /** Every event of a page, with its {@code included[]} metric and profile attached. */
-    public static java.util.List<Event> fromPage(Page page) {
+    public static List<Event> fromPage(Page page) {
         return page.data().stream().map(r -> from(r, page.included())).toList();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -99,7 +100,7 @@ public final class RawResource {
                 case LONG -> f.numberNode(p.getLongValue());
                 default -> f.numberNode(p.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> com.fasterxml.jackson.databind.node.DecimalNode.valueOf(p.getDecimalValue());
+            case VALUE_NUMBER_FLOAT -> DecimalNode.valueOf(p.getDecimalValue());
             case VALUE_TRUE -> f.booleanNode(true);
             case VALUE_FALSE -> f.booleanNode(false);
             case VALUE_NULL -> f.nullNode();

@@ -11,19 +11,24 @@ import dev.ksync.sandbox.data.Metric;
 import dev.ksync.sandbox.data.ProfileList;
 import dev.ksync.sandbox.data.Segment;
 import dev.ksync.sandbox.data.SandboxData;
+import dev.ksync.sandbox.data.Tag;
+import dev.ksync.sandbox.data.Template;
 import dev.ksync.sandbox.query.ApiException;
 import dev.ksync.sandbox.query.Condition;
 import dev.ksync.sandbox.query.Cursors;
 import dev.ksync.sandbox.query.Endpoint;
 import dev.ksync.sandbox.query.Endpoints;
 import dev.ksync.sandbox.query.QueryParams;
+import dev.ksync.sandbox.reports.MetricAggregates;
 import dev.ksync.sandbox.reports.Reports;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** The Klaviyo endpoints: each takes an {@link ApiRequest} and returns the JSON:API document. */
@@ -35,18 +40,18 @@ public final class Api {
     private final Links links;
     private final Resources resources;
     private final Reports reports;
-    private final dev.ksync.sandbox.reports.MetricAggregates aggregates;
+    private final MetricAggregates aggregates;
     private final ProfilePages profiles;
     private final EventPages events;
     private final ObjectMapper mapper;
 
-    public Api(SandboxData data, Endpoints endpoints, Links links, ObjectMapper mapper, java.time.Clock clock) {
+    public Api(SandboxData data, Endpoints endpoints, Links links, ObjectMapper mapper, Clock clock) {
         this.data = data;
         this.endpoints = endpoints;
         this.links = links;
         this.resources = new Resources(data, links, mapper);
         this.reports = new Reports(data, links, mapper, clock);
-        this.aggregates = new dev.ksync.sandbox.reports.MetricAggregates(data, links, mapper);
+        this.aggregates = new MetricAggregates(data, links, mapper);
         this.profiles = new ProfilePages(data, resources, links);
         this.events = new EventPages(data, resources, links);
         this.mapper = mapper;
@@ -90,10 +95,10 @@ public final class Api {
             }
             case "get_campaign" -> single(e, r, "campaign", data.find("campaign", r.pathParam("id"), Campaign.class).orElse(null),
                     inc -> resources.campaign(data.find("campaign", r.pathParam("id"), Campaign.class).orElseThrow(), inc));
-            case "get_template" -> single(e, r, "template", data.find("template", r.pathParam("id"), dev.ksync.sandbox.data.Template.class).orElse(null),
-                    inc -> resources.template(data.find("template", r.pathParam("id"), dev.ksync.sandbox.data.Template.class).orElseThrow()));
-            case "get_tag" -> single(e, r, "tag", data.find("tag", r.pathParam("id"), dev.ksync.sandbox.data.Tag.class).orElse(null),
-                    inc -> resources.tag(data.find("tag", r.pathParam("id"), dev.ksync.sandbox.data.Tag.class).orElseThrow(), inc));
+            case "get_template" -> single(e, r, "template", data.find("template", r.pathParam("id"), Template.class).orElse(null),
+                    inc -> resources.template(data.find("template", r.pathParam("id"), Template.class).orElseThrow()));
+            case "get_tag" -> single(e, r, "tag", data.find("tag", r.pathParam("id"), Tag.class).orElse(null),
+                    inc -> resources.tag(data.find("tag", r.pathParam("id"), Tag.class).orElseThrow(), inc));
             case "get_flow_action" -> single(e, r, "flow-action", data.find("flow-action", r.pathParam("id"), FlowAction.class).orElse(null),
                     inc -> resources.flowAction(data.find("flow-action", r.pathParam("id"), FlowAction.class).orElseThrow(), inc));
             case "get_profile" -> profiles.one(e, r);
@@ -174,7 +179,7 @@ public final class Api {
 
     /** Filter, sort and page an in-memory collection. Cursor: "o:<offset>". */
     private <T> ObjectNode list(Endpoint e, ApiRequest r, String type, List<T> items,
-                                java.util.function.BiFunction<T, Set<String>, ObjectNode> render, Map<String, String> aliases) {
+                                BiFunction<T, Set<String>, ObjectNode> render, Map<String, String> aliases) {
         QueryParams q = QueryParams.parse(e, type, r.query());
         Set<String> inc = Set.copyOf(q.include());
         List<Condition> filters = new ArrayList<>(q.filters());

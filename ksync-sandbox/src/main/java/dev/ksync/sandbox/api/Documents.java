@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ksync.sandbox.query.ApiException;
 import dev.ksync.sandbox.query.QueryParams;
 
 import java.io.IOException;
@@ -159,7 +160,7 @@ final class Documents {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw dev.ksync.sandbox.query.ApiException.invalidParameter("page[cursor]", "Invalid page cursor. Pass the value from links.next unchanged.");
+        throw ApiException.invalidParameter("page[cursor]", "Invalid page cursor. Pass the value from links.next unchanged.");
     }
 
     static String enc(String s) {

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
@@ -36,7 +39,7 @@ public final class Json {
         long s = t.getEpochSecond();
         // every event and page renders times: digits by hand, the formatter only outside 1970-9999
         if (s < 0 || s >= YEAR_10000) return KLAVIYO_TIME.format(t);
-        java.time.LocalDate d = java.time.LocalDate.ofEpochDay(s / 86_400);
+        LocalDate d = LocalDate.ofEpochDay(s / 86_400);
         int sec = (int) (s % 86_400);
         byte[] b = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', '+', '0', '0', ':', '0', '0'};
         int y = d.getYear();
@@ -49,7 +52,7 @@ public final class Json {
         two(b, 11, sec / 3600);
         two(b, 14, sec / 60 % 60);
         two(b, 17, sec % 60);
-        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     private static void two(byte[] b, int at, int v) {
@@ -60,7 +63,7 @@ public final class Json {
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
     /** A metric-aggregates bucket start in its own zone's offset, e.g. 2026-08-28T00:00:00-04:00. */
-    public static String time(java.time.ZonedDateTime t) {
+    public static String time(ZonedDateTime t) {
         return LOCAL_TIME.format(t);
     }
 
@@ -71,7 +74,7 @@ public final class Json {
      * the true instant (a Europe/Copenhagen account's recorded query_flow_series answers "2026-08-28T00:00:00+00:00"
      * for its local midnight), e.g. 2026-08-28T00:00:00+00:00 for New York's midnight of that day.
      */
-    public static String localLabelledUtc(java.time.ZonedDateTime t) {
+    public static String localLabelledUtc(ZonedDateTime t) {
         return LOCAL_LABELLED_UTC.format(t.toLocalDateTime());
     }
 

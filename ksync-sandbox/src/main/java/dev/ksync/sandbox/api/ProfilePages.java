@@ -12,11 +12,14 @@ import dev.ksync.sandbox.query.QueryParams;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
+import java.util.function.IntToLongFunction;
 
 /**
  * GET /api/profiles and list/segment members over the lazily derived profiles: index order is id
@@ -175,7 +178,7 @@ final class ProfilePages {
                 }
                 continue;
             }
-            java.util.function.IntToLongFunction key = indexOrder ? at -> timeKey(ps, at, field) : at -> timeKey(ps, order[at], field);
+            IntToLongFunction key = indexOrder ? at -> timeKey(ps, at, field) : at -> timeKey(ps, order[at], field);
             if (lower) {
                 Condition geq = c.operator().equals("equals") ? new Condition("greater-or-equal", c.field(), c.value()) : c;
                 lo = Math.max(lo, firstPosition(n, at -> holds(geq, key.applyAsLong(at))));
@@ -189,7 +192,7 @@ final class ProfilePages {
     }
 
     /** First position in [0, n) where a predicate that turns true once and stays true holds (n if none). */
-    private static int firstPosition(int n, java.util.function.IntPredicate p) {
+    private static int firstPosition(int n, IntPredicate p) {
         int lo = 0, hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
@@ -227,10 +230,10 @@ final class ProfilePages {
     }
 
     private int[] sortCandidates(int[] c, String sort, boolean desc) {
-        Integer[] boxed = java.util.Arrays.stream(c).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(boxed, Comparator.comparing((Integer i) -> profileSortKey(i, sort), Comparator.nullsFirst(Comparator.naturalOrder()))
+        Integer[] boxed = Arrays.stream(c).boxed().toArray(Integer[]::new);
+        Arrays.sort(boxed, Comparator.comparing((Integer i) -> profileSortKey(i, sort), Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(i -> i));
-        return java.util.Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+        return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
     }
 
     private String profileSortKey(int i, String sort) {
@@ -258,7 +261,7 @@ final class ProfilePages {
             // the rendered updated (whole seconds) in the high bits, index in the low 26 bits; sorting on
             // exactly what filters compare keeps the order's binary searches valid
             for (int i = 0; i < n; i++) keys[i] = timeKey(ps, i, "updated") << 26 | i;
-            java.util.Arrays.sort(keys);
+            Arrays.sort(keys);
             int[] out = new int[n];
             for (int k = 0; k < n; k++) out[k] = (int) (keys[k] & ((1 << 26) - 1));
             return out;
@@ -267,7 +270,7 @@ final class ProfilePages {
         for (int i = 0; i < n; i++) idx[i] = i;
         String[] keys = new String[n];
         for (int i = 0; i < n; i++) keys[i] = profileSortKey(i, sort);
-        java.util.Arrays.sort(idx, Comparator.comparing((Integer i) -> keys[i], Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(i -> i));
+        Arrays.sort(idx, Comparator.comparing((Integer i) -> keys[i], Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(i -> i));
         int[] out = new int[n];
         for (int k = 0; k < n; k++) out[k] = idx[k];
         return out;

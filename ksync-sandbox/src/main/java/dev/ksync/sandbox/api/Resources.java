@@ -1,5 +1,6 @@
 package dev.ksync.sandbox.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.sandbox.data.Account;
@@ -18,6 +19,8 @@ import dev.ksync.sandbox.data.Tag;
 import dev.ksync.sandbox.data.TagGroup;
 import dev.ksync.sandbox.data.Template;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -31,10 +34,10 @@ import static dev.ksync.sandbox.api.Json.time;
 public final class Resources {
     private final SandboxData data;
     private final Links links;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final ObjectMapper mapper;
     private final EventJson events;
 
-    public Resources(SandboxData data, Links links, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    public Resources(SandboxData data, Links links, ObjectMapper mapper) {
         this.data = data;
         this.links = links;
         this.mapper = mapper;
@@ -396,7 +399,7 @@ public final class Resources {
         }
         ObjectNode ss = at.putObject("send_strategy");
         ss.put("method", "static");
-        java.time.Instant planned = c.sendTime() != null ? c.sendTime() : c.updated().plus(java.time.Duration.ofDays(7));
+        Instant planned = c.sendTime() != null ? c.sendTime() : c.updated().plus(Duration.ofDays(7));
         ss.put("datetime", time(planned));
         ss.putObject("options").put("is_local", false);
         at.put("created_at", time(c.created()));

@@ -1,14 +1,17 @@
 package dev.ksync.sandbox.data;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Events over the history, generated one account-timezone day at a time from (seed, day): campaign
@@ -65,7 +68,7 @@ public final class EventLog {
             if (d >= 0) sendsByDay.get(d).add(new Send(m, c, d, m.sendTime().getEpochSecond(), m.channel().equals("email")));
         }
         for (List<Send> day : sendsByDay) sendsNewestFirst.addAll(day);
-        sendsNewestFirst.sort(java.util.Comparator.comparingLong(Send::second).reversed());
+        sendsNewestFirst.sort(Comparator.comparingLong(Send::second).reversed());
         for (Flow f : catalog.flows()) {
             List<FlowMessage> out = new ArrayList<>();
             for (FlowMessage m : catalog.flowMessages()) if (m.flowId().equals(f.id())) out.add(m);
@@ -200,8 +203,8 @@ public final class EventLog {
                 String[] p = Orders.PRODUCTS[Rng.below(e.aux[pos], Orders.PRODUCTS.length)];
                 props.put("ProductName", p[1]);
                 props.put("SKU", p[0]);
-                props.put("Price", new java.math.BigDecimal(p[2]));
-                props.put("$value", new java.math.BigDecimal(p[2]));
+                props.put("Price", new BigDecimal(p[2]));
+                props.put("$value", new BigDecimal(p[2]));
                 props.put("Categories", List.of(p[3], p[4]));
                 props.put("Brand", p[5]);
             }
@@ -424,7 +427,7 @@ public final class EventLog {
         // Days are independent: a few workers each take every k-th day into their own array, then merge.
         int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), Math.min(days, 4)));
         int[][] parts = new int[workers][];
-        java.util.stream.IntStream.range(0, workers).parallel().forEach(w -> {
+        IntStream.range(0, workers).parallel().forEach(w -> {
             int[] last = new int[n];
             Arrays.fill(last, -1);
             long base = dayStart[0];

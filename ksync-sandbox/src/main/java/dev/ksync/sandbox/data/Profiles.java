@@ -1,5 +1,6 @@
 package dev.ksync.sandbox.data;
 
+import java.text.Normalizer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -187,7 +188,7 @@ public final class Profiles {
     }
 
     private static String ascii(String s) {
-        return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
     }
 
     public long updatedMillis(int i) {

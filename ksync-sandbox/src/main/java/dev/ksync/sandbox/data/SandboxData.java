@@ -1,5 +1,6 @@
 package dev.ksync.sandbox.data;
 
+import dev.ksync.sandbox.SandboxOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,7 +50,7 @@ public final class SandboxData {
     }
 
     public static SandboxData generate(long seed, int profileCount, int historyDays, Clock clock) {
-        return generate(seed, profileCount, historyDays, dev.ksync.sandbox.SandboxOptions.DEFAULT_CURRENCY, clock);
+        return generate(seed, profileCount, historyDays, SandboxOptions.DEFAULT_CURRENCY, clock);
     }
 
     /** {@code currency}: the account's preferred currency, which its orders are placed in too. */

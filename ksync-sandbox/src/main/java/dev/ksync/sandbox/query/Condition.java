@@ -1,5 +1,6 @@
 package dev.ksync.sandbox.query;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -8,6 +9,6 @@ import java.util.List;
  */
 public record Condition(String operator, String field, Object value) {
     public List<?> values() {
-        return value instanceof List<?> l ? l : java.util.Collections.singletonList(value);
+        return value instanceof List<?> l ? l : Collections.singletonList(value);
     }
 }

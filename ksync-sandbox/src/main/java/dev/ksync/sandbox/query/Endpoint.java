@@ -2,8 +2,10 @@ package dev.ksync.sandbox.query;
 
 import dev.ksync.sandbox.limits.Tier;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One Klaviyo operation as the sandbox serves it: its rate tier, page-size bounds, and the filter
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 public record Endpoint(String operationId, String method, String path, Tier tier, List<TierRule> lowerTiers,
                        int pageDefault, int pageMax, List<String> sorts, Map<String, FieldRule> filters,
-                       List<String> includes, String requiredFilter, Map<String, java.util.Set<String>> sparseFields) {
+                       List<String> includes, String requiredFilter, Map<String, Set<String>> sparseFields) {
     public Endpoint {
         lowerTiers = List.copyOf(lowerTiers);
         sorts = List.copyOf(sorts);
@@ -32,11 +34,11 @@ public record Endpoint(String operationId, String method, String path, Tier tier
     public record TierRule(String parameter, String value, Tier tier) {}
 
     /** The tier for a request with these query parameters: the lowest that applies. */
-    public TierRule tierFor(java.util.Map<String, List<String>> query) {
+    public TierRule tierFor(Map<String, List<String>> query) {
         TierRule chosen = null;
         for (TierRule r : lowerTiers) {
             boolean hit = query.getOrDefault(r.parameter(), List.of()).stream()
-                    .flatMap(v -> java.util.Arrays.stream(v.split(","))).anyMatch(v -> v.trim().startsWith(r.value()));
+                    .flatMap(v -> Arrays.stream(v.split(","))).anyMatch(v -> v.trim().startsWith(r.value()));
             if (hit && (chosen == null || r.tier().steadyPerMinute() < chosen.tier().steadyPerMinute())) chosen = r;
         }
         return chosen;

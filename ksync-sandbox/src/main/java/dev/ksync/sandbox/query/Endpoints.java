@@ -2,12 +2,16 @@ package dev.ksync.sandbox.query;
 
 import dev.ksync.sandbox.limits.Tier;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The operations the sandbox serves, transcribed from Klaviyo's spec (revision 2026-07-15). */
 public final class Endpoints {
@@ -109,7 +113,7 @@ public final class Endpoints {
         add(op("query_flow_series", "POST", "/api/flow-series-reports", Tier.REPORTS).build());
         add(op("query_campaign_values", "POST", "/api/campaign-values-reports", Tier.REPORTS).build());
         add(op("query_metric_aggregates", "POST", "/api/metric-aggregates", Tier.S).build());
-        Map<String, Map<String, java.util.Set<String>>> sparse = loadSparseFields();
+        Map<String, Map<String, Set<String>>> sparse = loadSparseFields();
         byOperation.replaceAll((id, e) -> new Endpoint(e.operationId(), e.method(), e.path(), e.tier(), e.lowerTiers(), e.pageDefault(),
                 e.pageMax(), e.sorts(), e.filters(), e.includes(), e.requiredFilter(), sparse.getOrDefault(id, Map.of())));
     }
@@ -117,18 +121,18 @@ public final class Endpoints {
     private void add(Endpoint e) { byOperation.put(e.operationId(), e); }
 
     /** operationId → type → allowed sparse fields, from the bundled sparse-fields.txt. */
-    private static Map<String, Map<String, java.util.Set<String>>> loadSparseFields() {
-        Map<String, Map<String, java.util.Set<String>>> out = new LinkedHashMap<>();
+    private static Map<String, Map<String, Set<String>>> loadSparseFields() {
+        Map<String, Map<String, Set<String>>> out = new LinkedHashMap<>();
         try (var in = Endpoints.class.getResourceAsStream("sparse-fields.txt")) {
             if (in == null) throw new IllegalStateException("sparse-fields.txt missing from the sandbox jar");
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.isBlank() || line.startsWith("#")) continue;
                 String[] parts = line.trim().split(" ");
                 out.computeIfAbsent(parts[0], k -> new LinkedHashMap<>())
                         .put(parts[1], new LinkedHashSet<>(Arrays.asList(parts[2].split(","))));
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out;
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A GET request's JSON:API query (filter, sort, page, fields, include, additional-fields), parsed
@@ -34,7 +35,7 @@ public record QueryParams(List<Condition> filters, String sortField, boolean sor
             if (!e.sorts().contains(sortField)) {
                 throw ApiException.invalidParameter("sort", "'" + sort + "' is not a valid sort for '" + type + "'. "
                         + (e.sorts().isEmpty() ? "This endpoint does not support sorting." : "Allowed values: "
-                        + String.join(", ", e.sorts().stream().flatMap(s -> java.util.stream.Stream.of(s, "-" + s)).toList()) + "."));
+                        + String.join(", ", e.sorts().stream().flatMap(s -> Stream.of(s, "-" + s)).toList()) + "."));
             }
         }
         int pageSize = e.pageDefault();

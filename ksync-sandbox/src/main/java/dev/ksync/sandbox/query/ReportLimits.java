@@ -2,6 +2,7 @@ package dev.ksync.sandbox.query;
 
 import java.time.LocalDateTime;
 import java.time.Period;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -21,7 +22,7 @@ public final class ReportLimits {
     public static final int MAX_FILTER_LIST = 100;
     public static final String MAX_FILTER_LIST_RULE = "Max of 100 items per list filter.";
     public static final String ONE_FILTER_RULE = "Only one filter can be used per attribute.";
-    public static final java.util.List<String> SEND_CHANNELS = java.util.List.of("email", "sms", "push-notification", "whatsapp");
+    public static final List<String> SEND_CHANNELS = List.of("email", "sms", "push-notification", "whatsapp");
     public static final String SEND_CHANNEL_RULE = "When filtering on send_channel, allowed values are email, sms, push-notification, whatsapp.";
 
     /** A series interval and the longest timeframe it takes (null: only {@link #MAX_TIMEFRAME}). */

@@ -13,20 +13,28 @@ import dev.ksync.sandbox.data.Rng;
 import dev.ksync.sandbox.data.SandboxData;
 import dev.ksync.sandbox.query.ApiException;
 import dev.ksync.sandbox.query.Condition;
+import dev.ksync.sandbox.query.Cursors;
 import dev.ksync.sandbox.query.FilterParser;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * POST /api/metric-aggregates: count, sum_value and unique of one metric's events per interval
@@ -44,8 +52,8 @@ public final class MetricAggregates {
             "From Number", "From Phone Region", "Inbox Provider", "List", "Message Format", "Message Name", "Message Type",
             "Method", "Segment Count", "Subject", "To Number", "To Phone Region", "URL", "form_id");
     /** The sort enum: every dimension and measurement, ascending or with '-'. */
-    public static final Set<String> SORTS = java.util.stream.Stream.concat(DIMENSIONS.stream(), MEASUREMENTS.stream())
-            .flatMap(k -> java.util.stream.Stream.of(k, "-" + k)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    public static final Set<String> SORTS = Stream.concat(DIMENSIONS.stream(), MEASUREMENTS.stream())
+            .flatMap(k -> Stream.of(k, "-" + k)).collect(Collectors.toUnmodifiableSet());
     /** A datetime filter's value, and the spec's form of it: "ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)". */
     private static final Pattern DATETIME_VALUE = Pattern.compile("\\(\\s*datetime\\s*,\\s*([^)]*?)\\s*\\)");
     private static final Pattern SPEC_DATETIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?");
@@ -108,7 +116,7 @@ public final class MetricAggregates {
                     continue;
                 }
                 // The spec's datetimes carry no offset: they are read in the requested timezone.
-                Instant at = ((Instant) c.value()).atZone(java.time.ZoneOffset.UTC).toLocalDateTime().atZone(zone).toInstant();
+                Instant at = ((Instant) c.value()).atZone(ZoneOffset.UTC).toLocalDateTime().atZone(zone).toInstant();
                 switch (c.operator()) {
                     case "greater-or-equal", "greater-than" -> from = at;
                     case "less-than", "less-or-equal" -> to = at;
@@ -166,9 +174,9 @@ public final class MetricAggregates {
             boolean desc = sort.startsWith("-");
             String key = desc ? sort.substring(1) : sort;
             int k = by.indexOf(key);
-            java.util.Comparator<Map.Entry<List<Object>, Object[]>> cmp = MEASUREMENTS.contains(key)
-                    ? java.util.Comparator.comparingDouble(en -> total(en.getValue(), key))
-                    : k >= 0 ? java.util.Comparator.comparing(en -> String.valueOf(en.getKey().get(k))) : null;
+            Comparator<Map.Entry<List<Object>, Object[]>> cmp = MEASUREMENTS.contains(key)
+                    ? Comparator.comparingDouble(en -> total(en.getValue(), key))
+                    : k >= 0 ? Comparator.comparing(en -> String.valueOf(en.getKey().get(k))) : null;
             if (cmp != null) ordered.sort(desc ? cmp.reversed() : cmp);
         }
         int pageSize = a.path("page_size").isInt() ? a.get("page_size").asInt() : 500;
@@ -178,7 +186,7 @@ public final class MetricAggregates {
         int offset = 0;
         if (cursorText != null && !cursorText.isBlank()) {
             try {
-                offset = Integer.parseInt(dev.ksync.sandbox.query.Cursors.decode(cursorText, "page_cursor").substring(2));
+                offset = Integer.parseInt(Cursors.decode(cursorText, "page_cursor").substring(2));
             } catch (RuntimeException e) {
                 throw ApiException.invalidBody("/data/attributes/page_cursor", "Invalid page_cursor. Pass the value from links.next unchanged.");
             }
@@ -211,7 +219,7 @@ public final class MetricAggregates {
         dn.putObject("links").put("self", self);
         ObjectNode l = doc.putObject("links");
         l.put("self", self);
-        l.put("next", end < ordered.size() ? self + "?page_cursor=" + dev.ksync.sandbox.query.Cursors.encode("a:" + end) : null);
+        l.put("next", end < ordered.size() ? self + "?page_cursor=" + Cursors.encode("a:" + end) : null);
         l.putNull("prev");
         return doc;
     }
@@ -220,10 +228,10 @@ public final class MetricAggregates {
     @SuppressWarnings("unchecked")
     private static double total(Object[] acc, String measurement) {
         return switch (measurement) {
-            case "count" -> java.util.Arrays.stream((long[]) acc[0]).sum();
-            case "sum_value" -> java.util.Arrays.stream((BigDecimal[]) acc[1]).filter(java.util.Objects::nonNull)
+            case "count" -> Arrays.stream((long[]) acc[0]).sum();
+            case "sum_value" -> Arrays.stream((BigDecimal[]) acc[1]).filter(Objects::nonNull)
                     .mapToDouble(BigDecimal::doubleValue).sum();
-            default -> java.util.Arrays.stream((Set<Integer>[]) acc[2]).mapToInt(Set::size).sum();
+            default -> Arrays.stream((Set<Integer>[]) acc[2]).mapToInt(Set::size).sum();
         };
     }
 
@@ -248,7 +256,7 @@ public final class MetricAggregates {
     @SuppressWarnings("unchecked")
     private static Set<Integer>[] newSets(int n) {
         Set<Integer>[] s = new Set[n];
-        for (int i = 0; i < n; i++) s[i] = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) s[i] = new HashSet<>();
         return s;
     }
 

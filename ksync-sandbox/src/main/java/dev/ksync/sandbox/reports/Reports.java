@@ -1,5 +1,6 @@
 package dev.ksync.sandbox.reports;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,6 +30,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Klaviyo's reporting endpoints computed from the same events the events API serves: a row per
@@ -79,7 +82,7 @@ public final class Reports {
             JsonNode b = mapper.readTree(r.body() == null ? "" : r.body());
             if (b == null || !b.path("data").isObject()) throw ApiException.invalidBody("/data", "The request body must be a JSON:API document with a data object.");
             return b;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw ApiException.invalidBody("/data", "The request body is not valid JSON: " + e.getOriginalMessage());
         }
     }
@@ -272,7 +275,7 @@ public final class Reports {
             channel = cm.channel();
         }
         boolean byTag = groupBy.contains("tag_id") || groupBy.contains("tag_name");
-        List<String> tags = byTag ? (tagIds.isEmpty() ? java.util.Collections.singletonList(null) : tagIds) : java.util.Collections.singletonList(null);
+        List<String> tags = byTag ? (tagIds.isEmpty() ? Collections.singletonList(null) : tagIds) : Collections.singletonList(null);
         for (String tag : tags) {
             Map<String, Object> g = new LinkedHashMap<>();
             for (String k : groupBy) g.put(k, groupValue(msg, k, tag, channel));
@@ -292,7 +295,7 @@ public final class Reports {
             Set<String> ops = c.field().startsWith("tag_") ? Set.of("contains-any", "contains-all") : Set.of("equals", "contains-any");
             if (!ops.contains(c.operator())) {
                 throw ApiException.invalidBody("/data/attributes/filter", "'" + c.operator() + "' is not valid for '" + c.field() + "'. Allowed operators: "
-                        + String.join(", ", new java.util.TreeSet<>(ops)) + ".");
+                        + String.join(", ", new TreeSet<>(ops)) + ".");
             }
             if (!seen.add(c.field())) {
                 throw ApiException.invalidBody("/data/attributes/filter", "'" + c.field() + "' is filtered more than once. " + ReportLimits.ONE_FILTER_RULE);
