@@ -7,6 +7,7 @@ import dev.ksync.klaviyo.ApiKey;
 import dev.ksync.klaviyo.KlaviyoClient;
 import dev.ksync.klaviyo.KlaviyoClientConfig;
 import dev.ksync.klaviyo.budget.ManualClock;
+import dev.ksync.klaviyo.http.HttpTransport;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
@@ -50,11 +51,19 @@ final class IngestSandbox implements AutoCloseable {
     }
 
     Ingestion ingestion(int parallel, java.time.Duration lookback) {
-        Ingestion.Clients clients = (id, key) -> KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(sandbox.baseUrl())),
-                ApiKey.of("pk_sandbox")).sleeper(d -> {}).build();
+        return ingestion(new Ingestion.Settings(Ingestion.Settings.DEFAULT_SCHEMA, parallel, 500,
+                java.time.Duration.ofDays(7), lookback), null);
+    }
+
+    /** An ingestion whose Klaviyo calls go through {@code transport} (null: each client's own connections). */
+    Ingestion ingestion(Ingestion.Settings settings, HttpTransport transport) {
+        Ingestion.Clients clients = (id, key) -> {
+            KlaviyoClient.Builder b = KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(sandbox.baseUrl())),
+                    ApiKey.of("pk_sandbox")).sleeper(d -> {});
+            return (transport == null ? b : b.transport(transport)).build();
+        };
         AccountService accounts = new AccountService(db.jdbi(), SecretBox.fromPassphrase(new Secret("test passphrase 123")), clock);
-        return new Ingestion(db.jdbi(), clients, accounts, new Ingestion.Settings(Ingestion.Settings.DEFAULT_SCHEMA,
-                parallel, 500, java.time.Duration.ofDays(7), lookback), clock);
+        return new Ingestion(db.jdbi(), clients, accounts, settings, clock);
     }
 
     /** Requests the sandbox served per operation since the last reset. */
