@@ -249,9 +249,10 @@ public final class Ksync implements AutoCloseable {
         SecretBox box = SecretBox.forConfig(config);
         // Long runs hold a connection for their whole length: each scheduler thread's and each concurrent HTTP update
         // its idempotency key's lock; each ingest run one per datasource it loads at once (the scheduled one runs on a
-        // scheduler thread, counted above, and needs the rest of its datasources' beside it).
+        // scheduler thread, counted above, and needs the rest of its datasources' beside it). A backfill on a
+        // scheduler thread holds two: its worker lock's and its day's transaction.
         int ingest = ingestSettings(config).parallel();
-        Database db = Database.open(config.database(), config.dataDir(), config.schedules().threads()
+        Database db = Database.open(config.database(), config.dataDir(), 2 * config.schedules().threads()
                 + config.http().maxConcurrentUpdates()
                 + config.http().maxConcurrentIngests() * ingest + (ingest - 1));
         try {

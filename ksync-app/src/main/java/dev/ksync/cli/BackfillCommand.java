@@ -1,5 +1,6 @@
 package dev.ksync.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ksync.accounts.AccountId;
@@ -9,7 +10,7 @@ import dev.ksync.backfill.BackfillParams;
 import dev.ksync.backfill.BackfillStatus;
 import dev.ksync.config.AppConfig;
 import java.io.PrintStream;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ksync backfill start|status|cancel|clear}: the historical backfill (PRODUCT.md §7) from the command line.
- * {@code start} runs the backfill in this process with a progress bar (a {@code ksync serve} node may share the
- * work), unless {@code --detach} leaves it to the servers' schedulers.
+ * {@code start} runs the backfill in this process with a progress bar, or follows it with the bar while a
+ * {@code ksync serve} node runs it (one process works a backfill at a time), unless {@code --detach} leaves it to the
+ * servers' schedulers.
  */
 @Command(name = "backfill", description = "Historical backfill of an account: campaigns, flows, their daily statistics"
         + " and orders, day by day into PostgreSQL.",
@@ -26,6 +28,8 @@ import picocli.CommandLine.Parameters;
                 BackfillCommand.Clear.class})
 public final class BackfillCommand {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** How often {@code start} reads the status for its bar. */
+    private static final Duration FOLLOW_EVERY = Duration.ofMillis(500);
 
 
     /** A subcommand printing its JSON to {@code stdout}. */
@@ -77,35 +81,57 @@ public final class BackfillCommand {
                     return 0;
                 }
                 Progress bar = new Progress("days", started.daysTotal());
-                Instant[] again = {null};
-                RuntimeException[] failure = {null};
-                Thread worker = Thread.ofVirtual().start(() -> {
-                    try {
-                        again[0] = ksync.backfill().work(id);
-                    } catch (RuntimeException e) {
-                        failure[0] = e;
-                    }
-                });
-                BackfillStatus now = started;
-                while (worker.isAlive()) {
-                    now = ksync.backfill().status(id);
-                    bar.accept(now.daysCompleted());
-                    worker.join(500);
+                Backfill.Attempt attempt = workHere(ksync, id, bar);
+                if (!attempt.ran()) {
+                    System.err.println("A ksync serve node is running this backfill; following its progress here");
                 }
-                if (failure[0] != null) throw failure[0];
-                now = ksync.backfill().status(id);
-                bar.accept(now.daysCompleted());
+                BackfillStatus now = follow(ksync, id, bar);
                 bar.done();
                 print(now);
-                if (again[0] != null) {
-                    String reason = now.json().path("waiting").path("reason").asText();
-                    boolean outage = Backfill.KLAVIYO_UNAVAILABLE.equals(reason);
+                JsonNode waiting = now.json().path("waiting");
+                if (now.running()) {
+                    boolean outage = Backfill.KLAVIYO_UNAVAILABLE.equals(waiting.path("reason").asText());
                     System.err.println("Waiting for " + (outage ? "Klaviyo to answer again" : "the report quota")
-                            + " until " + again[0] + "; a ksync serve node goes on then (or run this again)");
+                            + " until " + waiting.path("until").asText()
+                            + "; a ksync serve node goes on then (or run this again)");
                     return 0;
                 }
                 return now.status().equals(BackfillStatus.COMPLETED) ? 0 : 1;
             }
+        }
+
+        /** The backfill's work in this process (unless another works it), the bar following its days meanwhile. */
+        private static Backfill.Attempt workHere(Ksync ksync, AccountId id, Progress bar) throws InterruptedException {
+            Backfill.Attempt[] attempt = {null};
+            RuntimeException[] failure = {null};
+            Thread worker = Thread.ofVirtual().start(() -> {
+                try {
+                    attempt[0] = ksync.backfill().attempt(id);
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                }
+            });
+            while (worker.isAlive()) {
+                bar.accept(ksync.backfill().status(id).daysCompleted());
+                worker.join(FOLLOW_EVERY);
+            }
+            if (failure[0] != null) throw failure[0];
+            return attempt[0];
+        }
+
+        /**
+         * The status once the backfill ended or waits (its {@code waiting} set). Another process may still be working
+         * it (a ksync serve node held it, or took it over from this one): the bar follows its days until then.
+         */
+        private static BackfillStatus follow(Ksync ksync, AccountId id, Progress bar) throws InterruptedException {
+            BackfillStatus now = ksync.backfill().status(id);
+            while (now.running() && !now.json().path("waiting").isObject()) {
+                bar.accept(now.daysCompleted());
+                Thread.sleep(FOLLOW_EVERY);
+                now = ksync.backfill().status(id);
+            }
+            bar.accept(now.daysCompleted());
+            return now;
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
+import dev.ksync.backfill.BackfillStore;
 import dev.ksync.config.Secret;
 import dev.ksync.db.Database;
 import dev.ksync.sandbox.RateLimitMode;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,13 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The backfill's crash safety with {@code ksync serve} child JVMs on one {@code ksync db serve}: a 1-year backfill
  * whose server is killed with -9 at 5 random moments, each followed by a restart, ends with exactly the rows of an
  * uninterrupted run, table by table (acceptance 1); with two nodes, the survivor finishes the backfill the killed
- * node was running (acceptance 4).
+ * node was running (acceptance 4); {@code ksync backfill start} beside a node running the backfill follows it.
  */
 class BackfillCrashTest {
     private static final String KEY = "backfill-crash-secret-key-0123";
     private static final Pattern URL = Pattern.compile("DATABASE_URL=(\\S+)");
     private static final String ADMIN = "backfill-crash-admin";
     private static final ObjectMapper json = new ObjectMapper();
+    private static final String FOLLOWING = "A ksync serve node is running this backfill; following its progress";
     private static final HttpClient http = HttpClient.newHttpClient();
     /** The tables a backfill writes, each compared without its account id. */
     private static final List<String> TABLES = List.of("backfill_orders", "backfill_flow_daily",
@@ -62,7 +65,7 @@ class BackfillCrashTest {
         database = Database.ofJdbcUrl(db.url);
         AccountService accounts = new AccountService(database.jdbi(), SecretBox.fromPassphrase(new Secret(KEY)),
                 Clock.systemUTC());
-        for (String id : List.of("steady", "crashy", "twonode", "cli")) { // all on the sandbox's one key
+        for (String id : List.of("steady", "crashy", "twonode", "cli", "follow")) { // all on the sandbox's one key
             accounts.add(new AccountId(id), null, new Secret(SandboxOptions.DEFAULT_API_KEY));
         }
         env = Map.of("DATABASE_URL", db.url, "KSYNC_SECRET_KEY", KEY, "KSYNC_SCHEDULER_POLL_S", "1",
@@ -180,6 +183,33 @@ class BackfillCrashTest {
         assertThat(clear.exitCode()).as(clear.output()).isZero();
         assertThat(clear.output()).contains("\"cleared\" : true");
         assertThat(daysDone("cli")).isZero();
+    }
+
+    @Test
+    void ksync_backfill_start_while_another_process_works_the_backfill_follows_its_progress_and_exits_0()
+            throws Exception {
+        AccountId follow = new AccountId("follow");
+        ChildKsync cli;
+        // a ksync serve node working the backfill holds its worker lock: the test stands in for it while it starts
+        try (BackfillStore.WorkerLock node = new BackfillStore(database.jdbi()).lockWorker(follow).orElseThrow()) {
+            cli = ChildKsync.launch(Files.createDirectories(dir.resolve("follow")), env, "backfill", "start",
+                    follow.value(), "--test");
+            ChildKsync.await("the command to follow the backfill", Duration.ofSeconds(120),
+                    () -> cli.output().contains(FOLLOWING) || !cli.process.isAlive());
+            assertThat(cli.process.isAlive()).as("following, not working it itself:\n" + cli.output()).isTrue();
+            assertThat(daysDone("follow")).isZero();
+        }
+        // then a node runs the task the command scheduled, the command following it to the end
+        try (ChildKsync node = ChildKsync.serve(Files.createDirectories(dir.resolve("follow-node")), env)) {
+            assertThat(cli.process.waitFor(120, TimeUnit.SECONDS)).as(cli.output()).isTrue();
+            ChildKsync.await("the node to log the end", Duration.ofSeconds(30),
+                    () -> node.output().contains("Backfill of follow completed"));
+        }
+        String out = cli.output();
+        assertThat(cli.process.exitValue()).as(out).isZero();
+        assertThat(out).contains("\"status\" : \"completed\"").contains("\"days_completed\" : 7")
+                .as("the bar followed the node's days").contains("100%  7/7");
+        assertThat(out.split(Pattern.quote(FOLLOWING), -1)).as("said once: " + out).hasSize(2);
     }
 
     /** Every row of the account in the table, as JSON without the account id, sorted. */

@@ -47,6 +47,8 @@ public final class Backfill {
     public static final String KLAVIYO_UNAVAILABLE = "klaviyo_unavailable";
     /** {@code waiting.reason} of a run waiting for the report quota (or Klaviyo's daily report cap) to reset. */
     static final String REPORT_QUOTA = "report_quota";
+    /** A node finding the backfill worked by another process (its worker lock held) tries again this much later. */
+    static final Duration BUSY_RETRY = Duration.ofSeconds(30);
 
     /**
      * @param placedOrderMetricId SHOPIFY_PLACED_ORDER_METRIC_ID, else Placed Order is looked up by name
@@ -204,10 +206,24 @@ public final class Backfill {
 
     /**
      * The task's work for one account, in this thread: null when it is done (completed, failed, cancelled), else when
-     * to run again (the report quota's reset, a retry after Klaviyo was unavailable).
+     * to run again (the report quota's reset, a retry after Klaviyo was unavailable, or {@link #BUSY_RETRY} later when
+     * another process works the backfill now).
      */
     public Instant work(AccountId account) {
         return work(account, () -> false);
+    }
+
+    /** What one {@link #attempt} did: whether it worked the backfill here, and when to run again (null: done). */
+    public record Attempt(boolean ran, Instant again) {
+        static final Attempt ELSEWHERE = new Attempt(false, null);
+    }
+
+    /**
+     * The work of {@link #work(AccountId)}, unless another process (a {@code ksync serve} node) works the account's
+     * backfill now: then nothing is done here and the answer says so.
+     */
+    public Attempt attempt(AccountId account) {
+        return attempt(account, () -> false);
     }
 
     /**
@@ -216,6 +232,24 @@ public final class Backfill {
      * the answer is now, for whichever node runs next to resume at next_day.
      */
     Instant work(AccountId account, BooleanSupplier stopping) {
+        Attempt a = attempt(account, stopping);
+        if (a.ran()) return a.again();
+        Instant again = clock.instant().plus(BUSY_RETRY);
+        log.info("The backfill of {} is worked by another process; this node tries again at {}", account, again);
+        return again;
+    }
+
+    /** One worker per account's backfill, whichever process: two would fetch and commit each day twice. */
+    private Attempt attempt(AccountId account, BooleanSupplier stopping) {
+        BackfillStore.WorkerLock lock = store.lockWorker(account).orElse(null);
+        if (lock == null) return Attempt.ELSEWHERE;
+        try (lock) {
+            return new Attempt(true, run(account, stopping));
+        }
+    }
+
+    /** The work, this process holding the account's worker lock. */
+    private Instant run(AccountId account, BooleanSupplier stopping) {
         Optional<BackfillStore.Row> loaded = store.load(account);
         if (loaded.isEmpty() || !loaded.get().status().equals(BackfillStatus.IN_PROGRESS)) {
             return null;

@@ -63,6 +63,48 @@ public final class BackfillStore {
     }
 
     /**
+     * The account's worker lock, for whichever process works its backfill (a {@code ksync serve} node's scheduler, a
+     * {@code ksync backfill start}): a session advisory lock on a connection of its own, held until closed; empty when
+     * another process holds it. A process that dies releases it with its connection.
+     */
+    public Optional<WorkerLock> lockWorker(AccountId account) {
+        Handle h = jdbi.open();
+        try {
+            if (h.createQuery("select pg_try_advisory_lock(" + WorkerLock.KEY + ")").bind("a", account.value())
+                    .mapTo(Boolean.class).one()) {
+                return Optional.of(new WorkerLock(h, account));
+            }
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        h.close();
+        return Optional.empty();
+    }
+
+    /** A held {@link #lockWorker} lock; closing releases it. */
+    public static final class WorkerLock implements AutoCloseable {
+        /** The lock's (class, key), {@code :a} the account id. */
+        private static final String KEY = "hashtext('ksync.backfill.worker'), hashtext(:a)";
+        private final Handle handle;
+        private final AccountId account;
+
+        private WorkerLock(Handle handle, AccountId account) {
+            this.handle = handle;
+            this.account = account;
+        }
+
+        @Override
+        public void close() {
+            try (handle) {
+                // the connection goes back to the pool: a session lock left on it would outlive this run
+                handle.createQuery("select pg_advisory_unlock(" + KEY + ")").bind("a", account.value())
+                        .mapTo(Boolean.class).one();
+            }
+        }
+    }
+
+    /**
      * A new run over [first, last] (false when one runs): a fresh status; the rows already stored stay, each day the
      * run works replacing that day's (days outside its range keep theirs; {@link #clear} deletes them). 404 when the
      * account is no longer registered ({@link #holdAccount}).
