@@ -121,7 +121,8 @@ public final class BackfillCommand {
 
         /**
          * The status once the backfill ended or waits (its {@code waiting} set). Another process may still be working
-         * it (a ksync serve node held it, or took it over from this one): the bar follows its days until then.
+         * it (a ksync serve node held it, or this process's run stopped while it was still in progress): the bar
+         * follows its days until then.
          */
         private static BackfillStatus follow(Ksync ksync, AccountId id, Progress bar) throws InterruptedException {
             BackfillStatus now = ksync.backfill().status(id);
