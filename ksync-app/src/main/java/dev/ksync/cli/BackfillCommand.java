@@ -93,7 +93,7 @@ public final class BackfillCommand {
                     boolean outage = Backfill.KLAVIYO_UNAVAILABLE.equals(waiting.path("reason").asText());
                     System.err.println("Waiting for " + (outage ? "Klaviyo to answer again" : "the report quota")
                             + " until " + waiting.path("until").asText()
-                            + "; a ksync serve node goes on then (or run this again)");
+                            + "; a ksync serve node goes on then");
                     return 0;
                 }
                 return now.status().equals(BackfillStatus.COMPLETED) ? 0 : 1;
