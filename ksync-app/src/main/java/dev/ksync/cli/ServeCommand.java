@@ -53,7 +53,10 @@ public final class ServeCommand implements Callable<Integer> {
                 throw e;
             }
             Running r = new Running(ksync, app, new CountDownLatch(1));
+            // One hook owns the whole order, the database last: the embedded PostgreSQL's own hook would run beside
+            // it and stop the database under the requests and scheduled work still draining.
             Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "ksync-shutdown"));
+            ksync.database().stopOnlyOnClose();
             if (scheduler) {
                 ksync.scheduler().start();
             }
@@ -77,18 +80,22 @@ public final class ServeCommand implements Callable<Integer> {
 
         /**
          * The HTTP drain and the scheduled work's stop run side by side (each at most about 20 s), so a node stops
-         * within a 30 s kill grace period; the services they use close after both.
+         * within a 30 s kill grace period; the services they use close after both, the database (and the embedded
+         * PostgreSQL) last. What the shutdown hook runs.
          */
         void stop() {
-            Thread http = Thread.ofPlatform().name("ksync-http-drain").start(app::stop);
-            ksync.scheduler().close();
             try {
-                http.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                Thread http = Thread.ofPlatform().name("ksync-http-drain").start(app::stop);
+                ksync.scheduler().close();
+                try {
+                    http.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } finally {
+                ksync.close();
+                stopped.countDown();
             }
-            ksync.close();
-            stopped.countDown();
         }
 
         void awaitShutdown() throws InterruptedException {

@@ -204,6 +204,16 @@ public final class Database implements AutoCloseable {
         return embedded == null ? OptionalInt.empty() : OptionalInt.of(embedded.port());
     }
 
+    /**
+     * For a process whose own shutdown sequence closes this database last: the embedded server this process started no
+     * longer stops by itself when the JVM exits, only on {@link #close()}. Nothing changes for any other database.
+     */
+    public void stopOnlyOnClose() {
+        if (embedded != null) {
+            embedded.stopOnlyOnClose();
+        }
+    }
+
     /** Closes the pool; stops the embedded server only if this process started it (one it attached to runs on). */
     @Override
     public void close() {

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * while {@code ksync serve} runs) find the lock taken and attach to the running server without ever stopping it. The
  * kernel drops the lock when its holder dies, even by {@code kill -9}, so a new owner knows that a server still running
  * in the folder was left behind: it stops it, then starts its own.
+ *
+ * <p>The owner's JVM stops the server at exit by a shutdown hook of its own, unless a process with work to drain first
+ * ({@code ksync serve}) takes that over ({@link #stopOnlyOnClose()}).
  */
 public final class EmbeddedServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
@@ -138,6 +141,23 @@ public final class EmbeddedServer implements AutoCloseable {
 
     boolean owned() {
         return owner != null;
+    }
+
+    /**
+     * The caller's own shutdown sequence closes this server after the work that uses it, so the JVM's exit does not stop
+     * it on its own: the JVM runs its shutdown hooks all at once, and this one would stop the database under the requests
+     * and scheduled work still draining. The caller must close it at exit (or PostgreSQL outlives the process until the
+     * next start stops it).
+     */
+    void stopOnlyOnClose() {
+        if (stopOnExit == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting and the hook runs: too late to hand it over
+        }
     }
 
     /** The owner stops the server (fast: open sessions are ended) and lets go of the lock; an attached one does nothing. */
