@@ -464,9 +464,10 @@
   }
 
   /**
-   * An order's attribution: the flow's or campaign's name as the backfill stored it, its kind, channel and id on a
-   * smaller line (and the ids in the tooltip); an id the backfill stored no flow or campaign for reads "unknown
-   * flow 01J…". A message without a flow is a campaign's, one whose campaign is not stored.
+   * An order's attribution: the flow's or campaign's name as the backfill stored it, its kind ("archived" when it
+   * is), channel and id on a smaller line (and the ids in the tooltip); an id the backfill stored no flow or
+   * campaign for reads "unknown flow 01J…". A message without a flow is a campaign's, one whose campaign is not
+   * stored.
    */
   function attributionCell(a) {
     const kind = a.type || (a.message ? "campaign" : null);
@@ -476,7 +477,8 @@
     const main = a.name
       ? el("span", { class: "attr-name" }, a.name)
       : el("span", { class: "attr-unknown" }, "unknown " + kind + " " + (id || "(message " + a.message + ")"));
-    const details = [a.name ? kind : null, a.channel, a.name ? id : null].filter(Boolean).join(" · ");
+    const details = [a.name ? kind : null, a.archived ? "archived" : null, a.channel, a.name ? id : null]
+      .filter(Boolean).join(" · ");
     return el("td", { class: "attribution", "data-type": kind, title: ids }, main,
       el("div", { class: "muted small" }, details));
   }

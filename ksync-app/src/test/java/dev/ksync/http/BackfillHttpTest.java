@@ -168,9 +168,11 @@ class BackfillHttpTest {
         Map<String, String> campaigns = new TreeMap<>();
         try (KlaviyoClient k = KlaviyoClient.builder(KlaviyoClientConfig.of(URI.create(rig.sandbox().baseUrl())),
                 ApiKey.of(TestRig.SANDBOX_KEY)).build()) {
-            k.list(Listings.FLOWS, Query.all()).forEach(f -> flows.put(f.id(), f.name()));
-            for (String channel : List.of("email", "sms", "mobile_push")) {
-                k.list(Listings.campaigns(channel), Query.all()).forEach(c -> campaigns.put(c.id(), c.name()));
+            for (Query q : Listings.andArchived(Query.all())) {
+                k.list(Listings.FLOWS, q).forEach(f -> flows.put(f.id(), f.name()));
+                for (String channel : List.of("email", "sms", "mobile_push")) {
+                    k.list(Listings.campaigns(channel), q).forEach(c -> campaigns.put(c.id(), c.name()));
+                }
             }
         }
         JsonNode status = json.readTree(get("/api/backfill/status/shop").body());

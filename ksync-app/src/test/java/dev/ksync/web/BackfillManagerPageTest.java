@@ -163,6 +163,9 @@ class BackfillManagerPageTest {
                         .isEqualTo(a.path("name").asText());
                 assertThat(cell.getAttribute("title")).as(a.toString())
                         .contains(a.path("type").asText() + " " + a.path(a.path("type").asText()).asText());
+                // an archived flow or campaign says so on the smaller line
+                assertThat(cell.findElement(By.cssSelector(".small")).getText().contains("archived")).as(a.toString())
+                        .isEqualTo(a.path("archived").asBoolean());
                 if (named == null) {
                     named = a;
                     row = i;

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 
 /**
  * One execution of an account's backfill, from the status row's next_day to its last_day: the catalog (campaigns and
- * flows) once, campaign statistics (one values report a year, each message dated to its campaign's send day), then
+ * flows, archived ones too) once, campaign statistics (one values report a year, each message dated to its campaign's send day), then
  * day by day the orders (Placed Order events, paged 1000 at a time in windows sized by their density) with the
  * flow statistics (daily series reports, 60 days a call), each day committed with its progress; at the end the
  * validation against Klaviyo's metric aggregates. A nightly continuation first replaces the statistics of its
@@ -137,17 +137,26 @@ final class BackfillRun {
         }
     }
 
+    /**
+     * Every campaign (each channel) and flow, archived ones too: they sent messages within the history, which orders
+     * are attributed to and campaign statistics name. One listing more per channel and for flows.
+     */
     private void catalog() {
         List<BackfillStore.CampaignObject> campaigns = new ArrayList<>();
         for (String channel : CHANNELS) {
-            Query q = Query.all().filter(Filter.equals("messages.channel", channel)).add("include", "campaign-messages");
-            try (Stream<Page> pages = client.list(Listings.pages(Endpoints.CAMPAIGNS), q)) {
-                pages.forEach(p -> p.data().forEach(c -> campaigns.add(new BackfillStore.CampaignObject(channel, c))));
+            Query channelQuery = Query.all().filter(Filter.equals("messages.channel", channel))
+                    .add("include", "campaign-messages");
+            for (Query q : Listings.andArchived(channelQuery)) {
+                try (Stream<Page> pages = client.list(Listings.pages(Endpoints.CAMPAIGNS), q)) {
+                    pages.forEach(p -> p.data().forEach(c -> campaigns.add(new BackfillStore.CampaignObject(channel, c))));
+                }
             }
         }
-        List<JsonNode> flows;
-        try (Stream<Flow> s = client.list(Listings.FLOWS, Query.all())) {
-            flows = s.map(Flow::raw).toList();
+        List<JsonNode> flows = new ArrayList<>();
+        for (Query q : Listings.andArchived(Query.all())) {
+            try (Stream<Flow> s = client.list(Listings.FLOWS, q)) {
+                s.map(Flow::raw).forEach(flows::add);
+            }
         }
         if (!store.saveCatalog(run, campaigns, flows, clock.instant())) {
             throw new NotCurrent();

@@ -173,44 +173,50 @@ public final class BackfillStore {
                 .execute()) == 1;
     }
 
-    /** Campaigns and flows (full objects), once per backfill. False when the run is no longer current. */
     /** A campaign as Klaviyo sent it (with its campaign-messages relationship) and the channel it was listed under. */
     record CampaignObject(String channel, JsonNode raw) {}
 
+    /**
+     * Campaigns and flows (full objects, archived ones with their flag), once per backfill. False when the run is no
+     * longer current.
+     */
     boolean saveCatalog(Row run, List<CampaignObject> campaigns, List<JsonNode> flows, Instant now) {
         return jdbi.inTransaction(h -> {
             if (!current(h, run)) {
                 return false;
             }
             PreparedBatch c = h.prepareBatch("""
-                    insert into backfill_campaigns (account_id, campaign_id, name, channel, status, send_time,
-                        created_at, updated_at, data)
-                    values (:a, :id, :name, :channel, :status, cast(:send as timestamptz), cast(:created as timestamptz),
-                        cast(:updated as timestamptz), cast(:data as jsonb))
+                    insert into backfill_campaigns (account_id, campaign_id, name, channel, status, archived,
+                        send_time, created_at, updated_at, data)
+                    values (:a, :id, :name, :channel, :status, :archived, cast(:send as timestamptz),
+                        cast(:created as timestamptz), cast(:updated as timestamptz), cast(:data as jsonb))
                     on conflict (account_id, campaign_id) do update set name = excluded.name,
-                        channel = excluded.channel, status = excluded.status, send_time = excluded.send_time,
-                        created_at = excluded.created_at, updated_at = excluded.updated_at, data = excluded.data""");
+                        channel = excluded.channel, status = excluded.status, archived = excluded.archived,
+                        send_time = excluded.send_time, created_at = excluded.created_at,
+                        updated_at = excluded.updated_at, data = excluded.data""");
             for (CampaignObject co : campaigns) {
                 JsonNode r = co.raw();
                 JsonNode a = r.path("attributes");
                 c.bind("a", run.account().value()).bind("id", r.path("id").asText()).bind("name", text(a, "name"))
                         .bind("channel", co.channel()).bind("status", text(a, "status"))
+                        .bind("archived", a.path("archived").asBoolean(false))
                         .bind("send", text(a, "send_time")).bind("created", text(a, "created_at"))
                         .bind("updated", text(a, "updated_at")).bind("data", r.toString()).add();
             }
             if (!campaigns.isEmpty()) c.execute();
             PreparedBatch f = h.prepareBatch("""
-                    insert into backfill_flows (account_id, flow_id, name, status, trigger_type, created_at, updated_at,
-                        data)
-                    values (:a, :id, :name, :status, :trigger, cast(:created as timestamptz),
+                    insert into backfill_flows (account_id, flow_id, name, status, archived, trigger_type, created_at,
+                        updated_at, data)
+                    values (:a, :id, :name, :status, :archived, :trigger, cast(:created as timestamptz),
                         cast(:updated as timestamptz), cast(:data as jsonb))
                     on conflict (account_id, flow_id) do update set name = excluded.name, status = excluded.status,
-                        trigger_type = excluded.trigger_type, created_at = excluded.created_at,
-                        updated_at = excluded.updated_at, data = excluded.data""");
+                        archived = excluded.archived, trigger_type = excluded.trigger_type,
+                        created_at = excluded.created_at, updated_at = excluded.updated_at, data = excluded.data""");
             for (JsonNode r : flows) {
                 JsonNode a = r.path("attributes");
                 f.bind("a", run.account().value()).bind("id", r.path("id").asText()).bind("name", text(a, "name"))
-                        .bind("status", text(a, "status")).bind("trigger", text(a, "trigger_type"))
+                        .bind("status", text(a, "status")).bind("archived", a.path("archived").asBoolean(false))
+                        .bind("trigger", text(a, "trigger_type"))
                         .bind("created", text(a, "created")).bind("updated", text(a, "updated"))
                         .bind("data", r.toString()).add();
             }
@@ -597,7 +603,8 @@ public final class BackfillStore {
 
     /**
      * The day's orders, each attribution with its {@code type} (flow or campaign, null when neither is known) and the
-     * stored catalog's {@code name} for that id, joined here (null when the catalog has no row for it).
+     * stored catalog's {@code name} and {@code archived} for that id, joined here (null when the catalog has no row
+     * for it).
      */
     public JsonNode orders(AccountId account, LocalDate day, int limit) {
         return parse(jdbi.withHandle(h -> h.createQuery("""
@@ -614,14 +621,16 @@ public final class BackfillStore {
                         'brands', to_jsonb(brands),
                         'attribution', jsonb_build_object('message', attributed_message, 'channel', attributed_channel,
                             'flow', attributed_flow, 'campaign', attributed_campaign,
-                            'type', attributed_type, 'name', attributed_name)) order by time, event_id),
+                            'type', attributed_type, 'name', attributed_name, 'archived', attributed_archived))
+                            order by time, event_id),
                         '[]'::jsonb))::text
                 from (select o.*,
                         case when o.attributed_flow is not null then 'flow'
                             when o.attributed_campaign is not null then 'campaign' end as attributed_type,
                         -- the stored flow's or campaign's name; null when the catalog has no row for the id
                         case when o.attributed_flow is not null then nullif(f.name, '')
-                            else nullif(c.name, '') end as attributed_name
+                            else nullif(c.name, '') end as attributed_name,
+                        case when o.attributed_flow is not null then f.archived else c.archived end as attributed_archived
                     from backfill_orders o
                     left join backfill_flows f on f.account_id = o.account_id and f.flow_id = o.attributed_flow
                     left join backfill_campaigns c on c.account_id = o.account_id

@@ -55,7 +55,7 @@ final class CampaignCatalog {
     /** Archived campaigns among {@code ids} (ids the report names but the default listing leaves out). */
     static List<CampaignInfo> archived(KlaviyoClient client, String channel, Collection<String> ids) {
         if (ids.isEmpty()) return List.of();
-        return list(client, channel, Query.all().filter(Filter.any("id", sorted(ids))).filter(Filter.equals("archived", true)));
+        return list(client, channel, Query.all().filter(Filter.any("id", sorted(ids))).filter(Listings.ARCHIVED));
     }
 
     private static List<CampaignInfo> list(KlaviyoClient client, String channel, Query query) {

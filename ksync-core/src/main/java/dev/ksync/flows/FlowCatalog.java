@@ -47,7 +47,7 @@ final class FlowCatalog {
     /** Archived flows among {@code ids} (ids Klaviyo's reports name but the default listing leaves out). */
     static Map<String, FlowInfo> archived(KlaviyoClient client, List<String> ids) {
         if (ids.isEmpty()) return Map.of();
-        return list(client, Query.all().filter(Filter.any("id", sorted(ids))).filter(Filter.equals("archived", true)));
+        return list(client, Query.all().filter(Filter.any("id", sorted(ids))).filter(Listings.ARCHIVED));
     }
 
     /** The send actions of one flow walked (enrichMessageNames, for messages nothing else names). */

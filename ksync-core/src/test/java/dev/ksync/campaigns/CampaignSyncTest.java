@@ -128,6 +128,33 @@ class CampaignSyncTest {
     }
 
     @Test
+    void an_archived_campaign_sent_in_the_window_has_its_row_with_its_name_status_and_tags() {
+        // Klaviyo's campaigns listing leaves archived campaigns out: the sync looks up the ones its report names
+        List<Campaign> archived = data.campaigns().stream().filter(c -> c.archived() && c.channel().equals("email"))
+                .sorted(Comparator.comparing(Campaign::sendTime)).toList();
+        assertThat(archived).isNotEmpty();
+        LocalDate first = LocalDate.ofInstant(archived.getFirst().sendTime(), zone);
+        LocalDate last = first.plusDays(364);
+        Run r = run(CampaignSyncRequest.builder().between(first, last).build());
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        r.csv().rows().forEach(row -> rows.put(row.get("Campaign ID"), row));
+        assertThat(rows.keySet()).as("every campaign sent in the window, archived ones too")
+                .containsExactlyInAnyOrderElementsOf(sent("email", first, last).stream().map(Campaign::id).toList());
+        for (Campaign c : archived) {
+            Map<String, String> row = rows.get(c.id());
+            assertThat(row).as("archived campaign %s", c.id()).isNotNull();
+            assertThat(row.get("Campaign Name")).isEqualTo(c.name());
+            assertThat(row.get("Status")).isEqualTo(c.status());
+            assertThat(row.get("Day")).isEqualTo(LocalDate.ofInstant(c.sendTime(), zone).toString());
+            assertThat(row.get("Audiences")).isEqualTo(c.includedAudiences().stream().map(CampaignSyncTest::audienceName)
+                    .collect(Collectors.joining(";")));
+            assertThat(row.get("Tags")).isEqualTo(c.tagIds().stream().map(id -> data.find("tag", id, Tag.class).orElseThrow().name())
+                    .sorted().collect(Collectors.joining(";")));
+            assertThat(Long.parseLong(row.get("Delivered"))).as("delivered of %s", c.id()).isPositive();
+        }
+    }
+
+    @Test
     void a_year_costs_at_most_2_report_calls_and_10_calls_in_all() {
         Run r = run(CampaignSyncRequest.builder().timeframeKey("last_365_days").build());
         Map<String, Long> calls = fx.stats();

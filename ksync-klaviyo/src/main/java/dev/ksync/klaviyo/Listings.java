@@ -33,7 +33,21 @@ public final class Listings {
 
     public static final Listing<Metric> METRICS = Listing.of(Endpoints.METRICS, Decoder.each(Metric::from));
 
-    /** Klaviyo leaves archived flows out unless a filter asks about {@code archived}. */
+    /**
+     * Klaviyo's flows and campaigns listings leave archived ones out unless the filter asks about {@code archived}
+     * (which takes {@code equals} only, so no one listing has both): this filter lists the archived ones.
+     */
+    public static final Filter ARCHIVED = Filter.equals("archived", true);
+
+    /**
+     * The query as given (Klaviyo's default: the unarchived flows or campaigns) and the same query for the archived
+     * ones: every flow or campaign it selects, for one listing more.
+     */
+    public static List<Query> andArchived(Query q) {
+        return List.of(q, q.filter(ARCHIVED));
+    }
+
+    /** Unarchived flows unless the query has {@link #ARCHIVED} (see {@link #andArchived}). */
     public static final Listing<Flow> FLOWS = Listing.of(Endpoints.FLOWS, Decoder.each(Flow::from))
             .slicedBy("created", Flow::created).slicedBy("updated", Flow::updated);
 
@@ -58,7 +72,10 @@ public final class Listings {
 
     public static final Listing<Tag> TAGS = Listing.of(Endpoints.TAGS, Decoder.each(Tag::from));
 
-    /** Klaviyo lists campaigns one channel at a time: {@code email}, {@code sms} or {@code mobile_push}. */
+    /**
+     * Klaviyo lists campaigns one channel at a time: {@code email}, {@code sms} or {@code mobile_push}; unarchived ones
+     * unless the query has {@link #ARCHIVED} (see {@link #andArchived}).
+     */
     public static Listing<Campaign> campaigns(String channel) {
         return Listing.of(Endpoints.CAMPAIGNS, Decoder.each(r -> Campaign.from(r, channel)))
                 .always(Filter.equals("messages.channel", channel));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ksync.klaviyo.endpoint.Endpoints;
 import dev.ksync.klaviyo.paging.PageEvent;
+import dev.ksync.klaviyo.wire.Flow;
 import dev.ksync.klaviyo.wire.Segment;
 import dev.ksync.klaviyo.wire.Template;
 import dev.ksync.sandbox.RateLimitMode;
@@ -83,6 +84,18 @@ class ListingTest {
         List<String> names = client.list(Listings.LISTS, Query.all().filter(Filter.equals("name", "VIP Customers")))
                 .map(l -> l.name()).toList();
         assertThat(names).containsExactly("VIP Customers");
+    }
+
+    @Test
+    void and_archived_lists_every_flow_once_the_archived_ones_only_in_the_second_listing() {
+        List<Query> queries = Listings.andArchived(Query.all().sort("id"));
+        assertThat(queries).hasSize(2);
+        List<List<Flow>> listed = queries.stream().map(q -> client.list(Listings.FLOWS, q).toList()).toList();
+        assertThat(listed.get(0)).as("Klaviyo's default: unarchived only").isNotEmpty()
+                .allSatisfy(f -> assertThat(f.archived()).isFalse());
+        assertThat(listed.get(1)).isNotEmpty().allSatisfy(f -> assertThat(f.archived()).isTrue());
+        assertThat(listed.stream().flatMap(List::stream).map(Flow::id).toList())
+                .containsExactlyInAnyOrderElementsOf(sandbox.data().flows().stream().map(f -> f.id()).toList());
     }
 
     @Test
