@@ -174,7 +174,7 @@ public final class Ksync implements AutoCloseable {
     /**
      * One account's nightly update, as the schedule runs it: a live update with the account's nightly options under
      * the key {@code nightly-<utcDay>} in the account's key space, so a second firing (or node) replays instead of
-     * working. Anything but a 2xx answer fails the run, and db-scheduler retries it.
+     * working. Anything but a 2xx answer fails the run (retried unless the user must fix it first).
      */
     private void nightlyUpdate(AccountId account, LocalDate utcDay) {
         requireKlaviyoEnabled("The nightly update of " + account, "it calls Klaviyo and writes storage");

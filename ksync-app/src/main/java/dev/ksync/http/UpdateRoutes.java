@@ -14,6 +14,8 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/dashboard/update} (secret in the header, parameters in the JSON body, which may carry a
@@ -23,6 +25,7 @@ import java.util.Set;
  * the orchestrator's bytes as they are, so a replay is byte for byte the first answer.
  */
 record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies, Clock clock, Slots slots) {
+    private static final Logger log = LoggerFactory.getLogger(UpdateRoutes.class);
     static final String KEY_HEADER = "x-idempotency-key";
     static final Set<String> BODY_FIELDS = Set.of("mode", "accountId", "days", "timeframeKey", "fast", "audienceSchema",
             SyncFields.KLAVIYO_API_KEY);
@@ -63,9 +66,19 @@ record UpdateRoutes(Orchestrator orchestrator, AdminGate gate, JsonBodies bodies
         answer(ctx, run(req));
     }
 
-    /** Replays and keys held elsewhere answer at once; only an update about to work takes one of the slots. */
+    /**
+     * Replays and keys held elsewhere answer at once; only an update about to work takes one of the slots. A failure
+     * gets one WARN line naming the account, beside the access line (a bug gets ErrorMapper's line with its trace).
+     */
     private UpdateAnswer run(UpdateRequest req) {
-        return orchestrator.run(req, UpdateProgress.NONE, slots);
+        try {
+            return orchestrator.run(req, UpdateProgress.NONE, slots);
+        } catch (KsyncException e) {
+            log.warn("Update of {} ({}) failed: {}: {}",
+                    req.accountId().map(AccountId::value).orElse("the default account"), req.mode().wireName(), e.code(),
+                    e.getMessage());
+            throw e;
+        }
     }
 
     private static void answer(Context ctx, UpdateAnswer a) {

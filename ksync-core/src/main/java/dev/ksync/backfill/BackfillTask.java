@@ -2,13 +2,13 @@ package dev.ksync.backfill;
 
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
-import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.schedule.ScheduledTasks;
+import dev.ksync.schedule.TaskFailures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
@@ -38,7 +38,7 @@ public final class BackfillTask {
     BackfillTask(Work work, BiConsumer<AccountId, String> revived) {
         DeadExecutionHandler<Void> reviveNow = ScheduledTasks.reviveNow();
         this.task = Tasks.custom(NAME, Void.class)
-                .onFailure(new FailureHandler.OnFailureRetryLater<>(RETRY))
+                .onFailure(TaskFailures.retryLater(RETRY))
                 .onDeadExecution((complete, ops) -> {
                     reviveNow.deadExecution(complete, ops); // throws when another node revived it first
                     revived.accept(new AccountId(complete.getExecution().taskInstance.getId()),

@@ -13,6 +13,7 @@ import dev.ksync.accounts.Account;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.config.AppConfig;
+import dev.ksync.error.KsyncException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,10 @@ public final class ScheduledTasks {
     public static final String CLEANUP = "cleanup";
     /** Raw ingestion ({@code inc}) of every enabled account; only when KSYNC_INGEST_CRON is set. */
     public static final String INGEST = "ingest";
-    /** A failed account run is tried twice more, 10 min, then 20 min later; then the day is given up. */
+    /**
+     * A failed account run is tried twice more, 10 min, then 20 min later; then the day is given up. A failure the
+     * user must fix (a rejected key: {@link KsyncException#blame()} not retryable) is given up at once.
+     */
     static final Backoff NIGHTLY_RETRIES = new Backoff(Duration.ofMinutes(10), 2);
 
     static final Duration FAN_OUT_RETRY = Duration.ofMinutes(5);
@@ -66,23 +70,42 @@ public final class ScheduledTasks {
         this.clock = clock;
         this.node = node;
         this.accountRun = Tasks.oneTime(NIGHTLY_ACCOUNT)
-                .onFailure(FailureHandler.<Void>maxRetries(NIGHTLY_RETRIES.retries())
-                        .withBackoff(NIGHTLY_RETRIES.first(), 2)
-                        .thenRemove())
+                .onFailure(accountRetries())
                 .onDeadExecution(reviveNow())
                 .execute(this::runAccount);
         this.fanOut = Tasks.recurring(NIGHTLY, settings.nightly().schedule())
                 // a fan-out that failed (the database was away) is tried again soon, not only at the next firing
-                .onFailure(new FailureHandler.OnFailureRetryLater<>(FAN_OUT_RETRY))
+                .onFailure(TaskFailures.retryLater(FAN_OUT_RETRY))
                 .onDeadExecution(reviveNow())
                 .execute(this::fanOut);
         this.cleanupTask = Tasks.recurring(CLEANUP, settings.cleanup().schedule())
+                .onFailure(TaskFailures.nextScheduledRun(settings.cleanup().schedule()))
                 .onDeadExecution(reviveNow())
                 .execute((instance, ctx) -> cleanup.run());
         this.ingestTask = settings.ingest().map(cron -> Tasks.recurring(INGEST, cron.schedule())
                 .onFailure(retryBeforeNextFiring(cron))
                 .onDeadExecution(reviveNow())
                 .execute((instance, ctx) -> ingest.run()));
+    }
+
+    /**
+     * A failed account run: given up when retrying cannot help (the user must fix it, or it is ours), else retried
+     * per {@link #NIGHTLY_RETRIES}. Its ledger row already says it failed, and why.
+     */
+    private static <T> FailureHandler<T> accountRetries() {
+        return (complete, operations) -> {
+            int failure = complete.getExecution().consecutiveFailures + 1;
+            boolean hopeless = complete.getCause().orElse(null) instanceof KsyncException k && !k.blame().retryable();
+            if (hopeless || !NIGHTLY_RETRIES.retries(failure)) {
+                TaskFailures.log(complete, hopeless ? "gives up: not retried, it needs fixing first"
+                        : "gives up: the last of " + (NIGHTLY_RETRIES.retries() + 1) + " attempts");
+                operations.remove();
+                return;
+            }
+            Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failure));
+            TaskFailures.log(complete, "retry at " + retry);
+            operations.reschedule(complete, retry);
+        };
     }
 
     /**
@@ -99,8 +122,7 @@ public final class ScheduledTasks {
                 Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failures));
                 next = retry.isBefore(next) ? retry : next;
             }
-            log.warn("{} failed ({} since the cron fired); next run {}", complete.getExecution().taskInstance, failures,
-                    next);
+            TaskFailures.log(complete, failures, "next run at " + next); // attempts count from the firing
             operations.reschedule(complete, next);
         };
     }

@@ -3,6 +3,7 @@ package dev.ksync.schedule;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.logging.LogLevel;
 import com.github.kagkarlsson.scheduler.task.Task;
 import dev.ksync.config.AppConfig;
 import java.net.InetAddress;
@@ -48,6 +49,8 @@ public final class SchedulerNode implements AutoCloseable {
                 .schedulerName(new SchedulerName.Fixed(name))
                 .enableImmediateExecution() // an account the fan-out schedules on this node starts now, not at the next poll
                 .shutdownMaxWait(SHUTDOWN_WAIT)
+                // each task's failure handler logs one line naming the instance and what happens next (TaskFailures)
+                .failureLogging(LogLevel.DEBUG, true)
                 .build();
     }
 

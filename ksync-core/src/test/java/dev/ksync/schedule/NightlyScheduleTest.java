@@ -2,6 +2,11 @@ package dev.ksync.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.github.kagkarlsson.scheduler.logging.LogLevel;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
@@ -10,6 +15,9 @@ import dev.ksync.accounts.AccountService;
 import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
 import dev.ksync.db.TestPostgres;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.secrets.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,11 +32,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * The nightly schedule on real db-scheduler instances over one PostgreSQL database, driven by db-scheduler's manual
@@ -41,9 +52,32 @@ class NightlyScheduleTest {
     private static final Instant START = Instant.parse("2025-09-16T00:00:00Z");
     private static final LocalDate DAY = LocalDate.parse("2025-09-16");
     private AccountService accounts;
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @AfterEach
+    void stopLogs() {
+        root().detachAppender(logs);
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    /** The WARN and ERROR lines logged since the test began, each with its exception's class when it has one. */
+    private List<String> warnings() {
+        synchronized (logs) {
+            return logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(e -> e.getLevel() + " " + e.getFormattedMessage()
+                            + (e.getThrowableProxy() == null ? ""
+                                    : " [trace " + e.getThrowableProxy().getClassName() + "]"))
+                    .toList();
+        }
+    }
 
     @BeforeEach
     void setUp() {
+        logs.start();
+        root().addAppender(logs);
         pg.database().jdbi().useHandle(h -> {
             h.execute("delete from scheduled_tasks");
             h.execute("delete from accounts");
@@ -83,6 +117,7 @@ class NightlyScheduleTest {
                     .clock(clock)
                     .startTasks(tasks.recurring())
                     .heartbeatInterval(settings.heartbeat())
+                    .failureLogging(LogLevel.DEBUG, true) // as SchedulerNode: the tasks log their own failures
                     .build();
             scheduler.start();
         }
@@ -226,5 +261,65 @@ class NightlyScheduleTest {
                     assertThat(r.node()).contains("b");
                 });
         assertThat(accountInstancesLeft()).isZero();
+    }
+
+    private long accountFailures(String instance) {
+        return pg.database().jdbi().withHandle(h -> h.createQuery("select consecutive_failures from scheduled_tasks"
+                        + " where task_name = 'nightly-account' and task_instance = :i")
+                .bind("i", instance).mapTo(Long.class).one());
+    }
+
+    @Test
+    void a_failure_the_user_must_fix_is_not_retried_and_logs_one_line_naming_the_account_without_a_trace() {
+        addAccounts("acme");
+        KsyncException rejected = new KsyncException(ErrorKind.UPSTREAM, Blame.USER, "klaviyo_unauthorized",
+                "Klaviyo rejected the API key (401) on get_accounts", Map.of(), Optional.empty(), null);
+        AtomicInteger attempts = new AtomicInteger();
+        Node a = new Node("a", "5 3 * * *", (account, day) -> {
+            attempts.incrementAndGet();
+            throw rejected;
+        });
+        Instant due = START.plus(Duration.ofMinutes(3 * 60 + 5));
+        a.runAt(due);
+
+        assertThat(accountInstancesLeft()).as("given up at once, not waiting for a retry").isZero();
+        a.runAt(due.plus(Duration.ofMinutes(10)));
+        a.runAt(due.plus(Duration.ofMinutes(30)));
+        assertThat(attempts).hasValue(1);
+        assertThat(new NightlyRuns(pg.database().jdbi()).latestDay())
+                .extracting(r -> r.accountId().value() + " " + r.status().wireName() + " " + r.error().orElse(""))
+                .containsExactly("acme failed Klaviyo rejected the API key (401) on get_accounts");
+        assertThat(warnings()).containsExactly("WARN nightly-account acme/2025-09-16 failed (attempt 1; gives up:"
+                + " not retried, it needs fixing first): klaviyo_unauthorized: Klaviyo rejected the API key (401) on"
+                + " get_accounts");
+    }
+
+    @Test
+    void a_failure_that_may_pass_is_retried_and_each_failure_logs_its_next_attempt() {
+        addAccounts("acme");
+        AtomicInteger attempts = new AtomicInteger();
+        Node a = new Node("a", "5 3 * * *", (account, day) -> {
+            switch (attempts.incrementAndGet()) {
+                case 1 -> throw new KsyncException(ErrorKind.UPSTREAM, "klaviyo_unavailable", "Klaviyo answered 503",
+                        Map.of());
+                case 2 -> throw new IllegalStateException("a bug");
+                default -> recording("a").run(account, day);
+            }
+        });
+        Instant due = START.plus(Duration.ofMinutes(3 * 60 + 5));
+        a.runAt(due);
+        assertThat(accountFailures("acme/2025-09-16")).isEqualTo(1);
+        a.runAt(due.plus(Duration.ofMinutes(10)));
+        assertThat(accountFailures("acme/2025-09-16")).isEqualTo(2);
+        a.runAt(due.plus(Duration.ofMinutes(30)));
+
+        assertThat(attempts).hasValue(3);
+        assertThat(accountInstancesLeft()).isZero();
+        assertThat(executions()).containsOnlyKeys("acme 2025-09-16");
+        assertThat(warnings()).containsExactly(
+                "WARN nightly-account acme/2025-09-16 failed (attempt 1; retry at 2025-09-16T03:15:00Z):"
+                        + " klaviyo_unavailable: Klaviyo answered 503",
+                "ERROR nightly-account acme/2025-09-16 failed (attempt 2; retry at 2025-09-16T03:35:00Z) unexpectedly:"
+                        + " java.lang.IllegalStateException: a bug [trace java.lang.IllegalStateException]");
     }
 }
