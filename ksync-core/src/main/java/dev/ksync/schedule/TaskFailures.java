@@ -3,6 +3,7 @@ package dev.ksync.schedule;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import dev.ksync.error.KsyncException;
 import java.time.Duration;
@@ -30,7 +31,7 @@ public final class TaskFailures {
     public static void log(ExecutionComplete failed, int attempt, String next) {
         TaskInstance<?> instance = failed.getExecution().taskInstance;
         String subject = instance.getTaskName()
-                + (instance.getId().equals(com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE) ? ""
+                + (instance.getId().equals(RecurringTask.INSTANCE) ? ""
                         : " " + instance.getId());
         Throwable cause = failed.getCause().orElse(null);
         if (cause instanceof KsyncException k) {
