@@ -158,14 +158,16 @@ class IngestHttpTest {
                 throw new IllegalStateException(e);
             }
         });
-        // the window's transaction waits on the slow call, holding its table's lock: its connection is dropped
+        // the window's transaction waits on the slow call, holding its run's mark (IngestionLog.live): its connection
+        // is dropped; not the run's schema transaction before it, whose advisory lock a poll may also catch idle
         Instant until = Instant.now().plusSeconds(30);
         int terminated = 0;
         while (terminated == 0 && Instant.now().isBefore(until) && !pending.isDone()) {
             terminated = rig.pg().database().jdbi().withHandle(h -> h.createQuery("""
                     select count(pg_terminate_backend(a.pid)) from pg_stat_activity a
                     where a.pid <> pg_backend_pid() and a.state like 'idle in transaction%'
-                      and exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory')""")
+                      and exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory'
+                        and l.objsubid = 2 and l.classid = hashtext('ksync.ingest.run')::oid)""")
                     .mapTo(Integer.class).one());
             Thread.sleep(20);
         }

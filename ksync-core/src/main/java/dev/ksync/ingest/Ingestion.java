@@ -297,10 +297,12 @@ public final class Ingestion {
     private IngestReport.Result load(KlaviyoClient client, String account, String schema, IngestMode mode, Entry e) {
         Datasource d = e.datasource();
         long t0 = System.nanoTime();
-        long logId = ingestionLog.start(account, schema, mode, d, clock.instant());
         RawTable table = RawTable.of(schema, e);
         IngestReport.Window[] window = {null};
+        long[] logged = {-1};
         try {
+            long logId = ingestionLog.start(account, schema, mode, d, clock.instant());
+            logged[0] = logId;
             long rows = jdbi.inTransaction(h -> {
                 ingestionLog.live(h, logId);
                 table.lock(h);
@@ -327,7 +329,8 @@ public final class Ingestion {
             IngestReport.Failure failure = failureOf(failed);
             String error = message(failed, failure);
             try {
-                ingestionLog.finish(logId, "error", 0, ms, error, clock.instant());
+                // a start that failed left no row to finish
+                if (logged[0] >= 0) ingestionLog.finish(logged[0], "error", 0, ms, error, clock.instant());
             } catch (RuntimeException logFailure) {
                 log.warn("Could not log the failure of {}: {}", d.name(), message(logFailure));
             }
