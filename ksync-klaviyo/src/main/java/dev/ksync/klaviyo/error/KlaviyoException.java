@@ -1,5 +1,6 @@
 package dev.ksync.klaviyo.error;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -119,9 +120,22 @@ public abstract sealed class KlaviyoException extends RuntimeException {
     /** Timeouts, refused connections and cut-off bodies that persisted through every retry. */
     public static final class Transport extends KlaviyoException {
         public Transport(String op, int attempts, Throwable cause) {
-            super(op, 0, null, null, "Could not reach Klaviyo for " + op + " after " + attempts
+            this(op, "Could not reach Klaviyo for " + op + " after " + attempts
                     + " attempts (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
                     + "): check the network and KLAVIYO_BASE_URL.", cause);
+        }
+
+        private Transport(String op, String message, Throwable cause) {
+            super(op, 0, null, null, message, cause);
+        }
+
+        /** Klaviyo took the request {@code times} times and never answered within {@code timeout}: it hangs. */
+        public static Transport unanswered(String op, Duration timeout, int times, int attempts, Throwable cause) {
+            String limit = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+            return new Transport(op, "Klaviyo did not answer " + op + " within " + limit + ", " + times + " times"
+                    + (attempts > times ? " (" + attempts + " attempts in all)" : "")
+                    + ": Klaviyo is not responding, try again later; if it persists, check the network and"
+                    + " KLAVIYO_BASE_URL.", cause);
         }
         @Override public Blame blame() { return Blame.EXTERNAL; }
     }

@@ -14,6 +14,8 @@ import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.stats.CallRecorder;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -99,6 +101,7 @@ public final class Caller {
         WindowedBudget budget = s.budgets().forCall(ep, predictive);
         int failedAttempts = 0;
         int throttles = 0;
+        int timeouts = 0;
         try {
             while (true) {
                 Duration waited = budget.acquire(op, s.sleeper(), s.policy().maxBudgetWait());
@@ -119,8 +122,12 @@ public final class Caller {
                         throw new CallInterrupted(op, e);
                     }
                     failedAttempts++;
+                    IOException redacted = new IOException(s.apiKey().redact(e.getMessage()), e);
+                    if (isUnanswered(e) && ++timeouts >= s.policy().maxTimeouts()) {
+                        throw KlaviyoException.Transport.unanswered(op, s.timeout(), timeouts, failedAttempts, redacted);
+                    }
                     if (failedAttempts >= s.policy().maxAttempts()) {
-                        throw new KlaviyoException.Transport(op, failedAttempts, new IOException(s.apiKey().redact(e.getMessage()), e));
+                        throw new KlaviyoException.Transport(op, failedAttempts, redacted);
                     }
                     backoff(op, failedAttempts, e.getClass().getSimpleName());
                     continue;
@@ -191,6 +198,14 @@ public final class Caller {
         };
         s.recorder().failure(ep.operationId(), e.getClass().getSimpleName());
         return e;
+    }
+
+    /**
+     * The request was sent and no answer came within its timeout: Klaviyo hangs. A connection not made in time is
+     * the network's, retried as the other I/O errors are.
+     */
+    private static boolean isUnanswered(IOException e) {
+        return e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
     }
 
     private void backoff(String op, int failedAttempts, String reason) throws InterruptedException {

@@ -113,6 +113,14 @@ class CallerTest {
     }
 
     @Test
+    void a_connection_not_made_in_time_is_the_network_and_keeps_every_attempt() {
+        transport.thenAlways(c -> { throw new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"); });
+        assertThatThrownBy(() -> client.list(Listings.TAGS, Query.all()).toList()).isInstanceOf(KlaviyoException.Transport.class)
+                .hasMessageStartingWith("Could not reach Klaviyo for get_tags after 6 attempts");
+        assertThat(transport.calls).hasSize(6);
+    }
+
+    @Test
     void an_interrupt_during_the_backoff_is_the_stop_it_asks_for_not_a_network_error() {
         KlaviyoClient sleeping = KlaviyoClient.builder(KlaviyoClientConfig.defaults(), ApiKey.of(SECRET))
                 .clock(clock).sleeper(d -> Thread.sleep(d.toMillis())).transport(transport).random(() -> 1.0).build();
