@@ -9,6 +9,7 @@ import dev.ksync.accounts.AccountService;
 import dev.ksync.backfill.BackfillStore;
 import dev.ksync.config.Secret;
 import dev.ksync.db.Database;
+import dev.ksync.db.SessionLock;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
@@ -191,7 +192,7 @@ class BackfillCrashTest {
         AccountId follow = new AccountId("follow");
         ChildKsync cli;
         // a ksync serve node working the backfill holds its worker lock: the test stands in for it while it starts
-        try (BackfillStore.WorkerLock node = new BackfillStore(database.jdbi()).lockWorker(follow).orElseThrow()) {
+        try (SessionLock node = new BackfillStore(database.jdbi()).lockWorker(follow).orElseThrow()) {
             cli = ChildKsync.launch(Files.createDirectories(dir.resolve("follow")), env, "backfill", "start",
                     follow.value(), "--test");
             ChildKsync.await("the command to follow the backfill", Duration.ofSeconds(120),

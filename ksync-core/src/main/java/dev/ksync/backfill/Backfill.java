@@ -7,6 +7,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.config.AppConfig;
+import dev.ksync.db.SessionLock;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.KlaviyoClient;
@@ -241,7 +242,7 @@ public final class Backfill {
 
     /** One worker per account's backfill, whichever process: two would fetch and commit each day twice. */
     private Attempt attempt(AccountId account, BooleanSupplier stopping) {
-        BackfillStore.WorkerLock lock = store.lockWorker(account).orElse(null);
+        SessionLock lock = store.lockWorker(account).orElse(null);
         if (lock == null) return Attempt.ELSEWHERE;
         try (lock) {
             return new Attempt(true, run(account, stopping));
