@@ -214,19 +214,6 @@ public final class Backfill {
         return work(account, () -> false);
     }
 
-    /** What one {@link #attempt} did: whether it worked the backfill here, and when to run again (null: done). */
-    public record Attempt(boolean ran, Instant again) {
-        static final Attempt ELSEWHERE = new Attempt(false, null);
-    }
-
-    /**
-     * The work of {@link #work(AccountId)}, unless another process (a {@code ksync serve} node) works the account's
-     * backfill now: then nothing is done here and the answer says so.
-     */
-    public Attempt attempt(AccountId account) {
-        return attempt(account, () -> false);
-    }
-
     /**
      * As {@link #work(AccountId)}; once {@code stopping} (this node shuts down) the run stops after its current day,
      * and an interrupt stops it inside the day (rolled back): neither is a failure, the status stays in_progress and
@@ -240,12 +227,21 @@ public final class Backfill {
         return again;
     }
 
+    /** What one {@link #attempt} did: whether it worked the backfill here, and when to run again (null: done). */
+    public record Attempt(boolean ran, Instant again) {}
+
+    /**
+     * The work of {@link #work(AccountId)}, unless another process (a {@code ksync serve} node) works the account's
+     * backfill now: then nothing is done here and the answer says so.
+     */
+    public Attempt attempt(AccountId account) {
+        return attempt(account, () -> false);
+    }
+
     /** One worker per account's backfill, whichever process: two would fetch and commit each day twice. */
     private Attempt attempt(AccountId account, BooleanSupplier stopping) {
-        SessionLock lock = store.lockWorker(account).orElse(null);
-        if (lock == null) return Attempt.ELSEWHERE;
-        try (lock) {
-            return new Attempt(true, run(account, stopping));
+        try (SessionLock lock = store.lockWorker(account).orElse(null)) {
+            return lock == null ? new Attempt(false, null) : new Attempt(true, run(account, stopping));
         }
     }
 
