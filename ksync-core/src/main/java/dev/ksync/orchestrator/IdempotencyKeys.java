@@ -20,9 +20,10 @@ import org.jdbi.v3.core.Jdbi;
  * is still going gets 409, the same key with other parameters 422 {@code idempotency_key_reused}, and a run that
  * fails releases its key so a retry can run.
  *
- * <p>Whoever works on a key holds a session advisory lock on it for the whole run ({@link SessionLock}). The lock, not a timestamp, says
- * whether a 'running' key is alive: when its node dies, PostgreSQL drops the lock with the connection and the next
- * caller takes the key over, so a crashed run never blocks a day's key (however many nodes share the database).
+ * <p>Whoever works on a key holds a session advisory lock on it for the whole run ({@link SessionLock}). The lock,
+ * not a timestamp, says whether a 'running' key is alive: when its node dies, PostgreSQL drops the lock with the
+ * connection and the next caller takes the key over, so a crashed run never blocks a day's key (however many nodes
+ * share the database).
  *
  * <p>A takeover must not redo work the dead run had already committed, so work whose effect is a database write
  * records its answer in that write's own transaction ({@link Completion#record}): then either both are committed (the
