@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ksync backfill start|status|cancel|clear}: the historical backfill (PRODUCT.md §7) from the command line.
  * {@code start} runs the backfill in this process with a progress bar, or follows it with the bar while a
- * {@code ksync serve} node runs it (one process works a backfill at a time), unless {@code --detach} leaves it to the
- * servers' schedulers.
+ * {@code ksync serve} node runs it (one process works a backfill at a time; should that node die, it goes on with the
+ * backfill here), unless {@code --detach} leaves it to the servers' schedulers.
  */
 @Command(name = "backfill", description = "Historical backfill of an account: campaigns, flows, their daily statistics"
         + " and orders, day by day into PostgreSQL.",
@@ -81,7 +81,7 @@ public final class BackfillCommand {
                     return 0;
                 }
                 Progress bar = new Progress("days", started.daysTotal());
-                Backfill.Attempt attempt = workHere(ksync, id, bar);
+                Backfill.Attempt attempt = workHere(ksync, id, bar, () -> { });
                 if (!attempt.ran()) {
                     System.err.println("A ksync serve node is running this backfill; following its progress here");
                 }
@@ -100,13 +100,17 @@ public final class BackfillCommand {
             }
         }
 
-        /** The backfill's work in this process (unless another works it), the bar following its days meanwhile. */
-        private static Backfill.Attempt workHere(Ksync ksync, AccountId id, Progress bar) throws InterruptedException {
+        /**
+         * The backfill's work in this process (unless another works it), the bar following its days meanwhile;
+         * {@code working} is told when this process starts working it.
+         */
+        private static Backfill.Attempt workHere(Ksync ksync, AccountId id, Progress bar, Runnable working)
+                throws InterruptedException {
             Backfill.Attempt[] attempt = {null};
             RuntimeException[] failure = {null};
             Thread worker = Thread.ofVirtual().start(() -> {
                 try {
-                    attempt[0] = ksync.backfill().attempt(id);
+                    attempt[0] = ksync.backfill().attempt(id, working);
                 } catch (RuntimeException e) {
                     failure[0] = e;
                 }
@@ -122,13 +126,17 @@ public final class BackfillCommand {
         /**
          * The status once the backfill ended or waits (its {@code waiting} set). Another process may still be working
          * it (a ksync serve node held it, or this process's run stopped while it was still in progress): the bar
-         * follows its days until then.
+         * follows its days until then. When nobody works it any more while it is still in progress (its node stopped
+         * or was killed), this process takes it over and goes on from its next day.
          */
         private static BackfillStatus follow(Ksync ksync, AccountId id, Progress bar) throws InterruptedException {
             BackfillStatus now = ksync.backfill().status(id);
             while (now.running() && !now.json().path("waiting").isObject()) {
                 bar.accept(now.daysCompleted());
                 Thread.sleep(FOLLOW_EVERY);
+                // the worker lock is free only when no process works it: a dead node's went with its connection
+                workHere(ksync, id, bar, () -> System.err.println("The process running this backfill stopped;"
+                        + " this command goes on with it from where it stopped"));
                 now = ksync.backfill().status(id);
             }
             bar.accept(now.daysCompleted());

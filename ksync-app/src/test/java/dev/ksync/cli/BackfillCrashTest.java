@@ -9,6 +9,7 @@ import dev.ksync.accounts.AccountService;
 import dev.ksync.backfill.BackfillStore;
 import dev.ksync.config.Secret;
 import dev.ksync.db.Database;
+import dev.ksync.db.SessionLock;
 import dev.ksync.sandbox.RateLimitMode;
 import dev.ksync.sandbox.SandboxOptions;
 import dev.ksync.sandbox.SandboxServer;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The backfill's crash safety with {@code ksync serve} child JVMs on one {@code ksync db serve}: a 1-year backfill
  * whose server is killed with -9 at 5 random moments, each followed by a restart, ends with exactly the rows of an
  * uninterrupted run, table by table (acceptance 1); with two nodes, the survivor finishes the backfill the killed
- * node was running (acceptance 4); {@code ksync backfill start} beside a node running the backfill follows it.
+ * node was running (acceptance 4); {@code ksync backfill start} beside a node running the backfill follows it, and
+ * finishes it itself when that node is killed and none restarts.
  */
 class BackfillCrashTest {
     private static final String KEY = "backfill-crash-secret-key-0123";
@@ -44,6 +46,7 @@ class BackfillCrashTest {
     private static final String ADMIN = "backfill-crash-admin";
     private static final ObjectMapper json = new ObjectMapper();
     private static final String FOLLOWING = "A ksync serve node is running this backfill; following its progress";
+    private static final String TAKING_OVER = "The process running this backfill stopped; this command goes on with it";
     private static final HttpClient http = HttpClient.newHttpClient();
     /** The tables a backfill writes, each compared without its account id. */
     private static final List<String> TABLES = List.of("backfill_orders", "backfill_flow_daily",
@@ -65,7 +68,8 @@ class BackfillCrashTest {
         database = Database.ofJdbcUrl(db.url);
         AccountService accounts = new AccountService(database.jdbi(), SecretBox.fromPassphrase(new Secret(KEY)),
                 Clock.systemUTC());
-        for (String id : List.of("steady", "crashy", "twonode", "cli", "follow")) { // all on the sandbox's one key
+        // all on the sandbox's one key
+        for (String id : List.of("steady", "crashy", "twonode", "cli", "follow", "takeover", "unbroken")) {
             accounts.add(new AccountId(id), null, new Secret(SandboxOptions.DEFAULT_API_KEY));
         }
         env = Map.of("DATABASE_URL", db.url, "KSYNC_SECRET_KEY", KEY, "KSYNC_SCHEDULER_POLL_S", "1",
@@ -188,28 +192,97 @@ class BackfillCrashTest {
     @Test
     void ksync_backfill_start_while_another_process_works_the_backfill_follows_its_progress_and_exits_0()
             throws Exception {
-        AccountId follow = new AccountId("follow");
         ChildKsync cli;
-        // a ksync serve node working the backfill holds its worker lock: the test stands in for it while it starts
-        try (BackfillStore.WorkerLock node = new BackfillStore(database.jdbi()).lockWorker(follow).orElseThrow()) {
-            cli = ChildKsync.launch(Files.createDirectories(dir.resolve("follow")), env, "backfill", "start",
-                    follow.value(), "--test");
-            ChildKsync.await("the command to follow the backfill", Duration.ofSeconds(120),
-                    () -> cli.output().contains(FOLLOWING) || !cli.process.isAlive());
-            assertThat(cli.process.isAlive()).as("following, not working it itself:\n" + cli.output()).isTrue();
-            assertThat(daysDone("follow")).isZero();
-        }
-        // then a node runs the task the command scheduled, the command following it to the end
-        try (ChildKsync node = ChildKsync.serve(Files.createDirectories(dir.resolve("follow-node")), env)) {
+        try (Following f = nodeFollowed("follow", "--test")) {
+            cli = f.cli();
             assertThat(cli.process.waitFor(120, TimeUnit.SECONDS)).as(cli.output()).isTrue();
             ChildKsync.await("the node to log the end", Duration.ofSeconds(30),
-                    () -> node.output().contains("Backfill of follow completed"));
+                    () -> f.node().output().contains("Backfill of follow completed"));
         }
         String out = cli.output();
         assertThat(cli.process.exitValue()).as(out).isZero();
         assertThat(out).contains("\"status\" : \"completed\"").contains("\"days_completed\" : 7")
                 .as("the bar followed the node's days").contains("100%  7/7");
         assertThat(out.split(Pattern.quote(FOLLOWING), -1)).as("said once: " + out).hasSize(2);
+        assertThat(out).doesNotContain(TAKING_OVER);
+    }
+
+    @Test
+    void ksync_backfill_start_following_a_node_killed_mid_run_finishes_it_with_the_rows_of_an_uninterrupted_run()
+            throws Exception {
+        ChildKsync cli;
+        int killedAt;
+        try (Following f = nodeFollowed("takeover", "--years", "1")) {
+            cli = f.cli();
+            assertThat(running("takeover")).as("still running when its node is killed").isTrue();
+            f.node().kill9(); // and no node restarts: only the command following it is left
+            killedAt = daysDone("takeover");
+            // bounded: a follower that never takes over follows the dead node's run for ever
+            assertThat(cli.process.waitFor(180, TimeUnit.SECONDS)).as("the command ended:\n" + cli.output()).isTrue();
+        }
+        String out = cli.output();
+        assertThat(cli.process.exitValue()).as(out).isZero();
+        assertThat(out).contains("\"status\" : \"completed\"");
+        assertThat(out.split(Pattern.quote(FOLLOWING), -1)).as("said once: " + out).hasSize(2);
+        assertThat(out.split(Pattern.quote(TAKING_OVER), -1)).as("said once: " + out).hasSize(2);
+        assertThat(killedAt).as("killed mid-run").isLessThan(daysDone("takeover"));
+
+        ChildKsync.Finished unbroken = ChildKsync.finish(Files.createDirectories(dir.resolve("unbroken")), env,
+                "backfill", "start", "unbroken", "--years", "1");
+        assertThat(unbroken.exitCode()).as(unbroken.output()).isZero();
+        for (String table : TABLES) {
+            assertThat(rows(table, "takeover")).as(table + " after the kill at day " + killedAt)
+                    .containsExactlyElementsOf(rows(table, "unbroken"));
+        }
+        assertThat(rows("backfill_orders", "unbroken")).isNotEmpty();
+        assertThat(statusRow("takeover")).isEqualTo(statusRow("unbroken"));
+    }
+
+    /** A {@code ksync serve} node working an account's backfill, and the {@code ksync backfill start} following it. */
+    private record Following(ChildKsync node, ChildKsync cli) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            if (cli.process.isAlive()) cli.process.destroyForcibly();
+            node.close();
+        }
+    }
+
+    /**
+     * {@code ksync backfill start ACCOUNT options} following the node that works the backfill it started. The command
+     * wins the worker lock from any node unless one holds it: the test stands in for the node, holding the lock until
+     * the command follows, and suspends the command until a node it then starts has taken the backfill up.
+     */
+    private static Following nodeFollowed(String account, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("backfill", "start", account));
+        args.addAll(List.of(options));
+        ChildKsync cli;
+        BackfillStore store = new BackfillStore(database.jdbi());
+        try (SessionLock standIn = store.lockWorker(new AccountId(account)).orElseThrow()) {
+            cli = ChildKsync.launch(Files.createDirectories(dir.resolve(account)), env, args.toArray(String[]::new));
+            try {
+                ChildKsync.await("the command to follow the backfill", Duration.ofSeconds(120),
+                        () -> cli.output().contains(FOLLOWING) || !cli.process.isAlive());
+                assertThat(cli.process.isAlive()).as("following, not working it itself:\n" + cli.output()).isTrue();
+                assertThat(daysDone(account)).isZero();
+                cli.suspend();
+            } catch (Exception | AssertionError e) {
+                cli.process.destroyForcibly();
+                throw e;
+            }
+        }
+        ChildKsync node = null;
+        try {
+            node = ChildKsync.serve(Files.createDirectories(dir.resolve(account + "-node")), env);
+            // the node runs the task the command scheduled
+            ChildKsync.await("the node to work the backfill", Duration.ofSeconds(120),
+                    () -> daysDone(account) > 0 || !running(account));
+            cli.resume();
+            return new Following(node, cli);
+        } catch (Exception | AssertionError e) {
+            cli.process.destroyForcibly();
+            if (node != null) node.kill9();
+            throw e;
+        }
     }
 
     /** Every row of the account in the table, as JSON without the account id, sorted. */

@@ -133,6 +133,21 @@ final class ChildKsync implements AutoCloseable {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /** SIGSTOP: the process stays, doing nothing (its connections open) until {@link #resume}. */
+    void suspend() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend}. */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + name).isTrue();
+    }
+
     /** SIGTERM, as a service manager or Ctrl-C would stop it: the shutdown hooks run. */
     void stop() throws InterruptedException {
         process.destroy();

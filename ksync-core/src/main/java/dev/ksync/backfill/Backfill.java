@@ -7,6 +7,7 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.KlaviyoAccess;
 import dev.ksync.config.AppConfig;
+import dev.ksync.db.SessionLock;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.KlaviyoClient;
@@ -213,48 +214,47 @@ public final class Backfill {
         return work(account, () -> false);
     }
 
-    /** What one {@link #attempt} did: whether it worked the backfill here, and when to run again (null: done). */
-    public record Attempt(boolean ran, Instant again) {
-        static final Attempt ELSEWHERE = new Attempt(false, null);
-    }
-
-    /**
-     * The work of {@link #work(AccountId)}, unless another process (a {@code ksync serve} node) works the account's
-     * backfill now: then nothing is done here and the answer says so.
-     */
-    public Attempt attempt(AccountId account) {
-        return attempt(account, () -> false);
-    }
-
     /**
      * As {@link #work(AccountId)}; once {@code stopping} (this node shuts down) the run stops after its current day,
      * and an interrupt stops it inside the day (rolled back): neither is a failure, the status stays in_progress and
      * the answer is now, for whichever node runs next to resume at next_day.
      */
     Instant work(AccountId account, BooleanSupplier stopping) {
-        Attempt a = attempt(account, stopping);
+        Attempt a = attempt(account, stopping, () -> { });
         if (a.ran()) return a.again();
         Instant again = clock.instant().plus(BUSY_RETRY);
         log.info("The backfill of {} is worked by another process; this node tries again at {}", account, again);
         return again;
     }
 
+    /** What one {@link #attempt} did: whether it worked the backfill here, and when to run again (null: done). */
+    public record Attempt(boolean ran, Instant again) {}
+
+    /**
+     * The work of {@link #work(AccountId)}, unless another process (a {@code ksync serve} node) works the account's
+     * backfill now: then nothing is done here and the answer says so. {@code working} is told when this process has
+     * the backfill, still in progress, to work, before its work starts.
+     */
+    public Attempt attempt(AccountId account, Runnable working) {
+        return attempt(account, () -> false, working);
+    }
+
     /** One worker per account's backfill, whichever process: two would fetch and commit each day twice. */
-    private Attempt attempt(AccountId account, BooleanSupplier stopping) {
-        BackfillStore.WorkerLock lock = store.lockWorker(account).orElse(null);
-        if (lock == null) return Attempt.ELSEWHERE;
-        try (lock) {
-            return new Attempt(true, run(account, stopping));
+    private Attempt attempt(AccountId account, BooleanSupplier stopping, Runnable working) {
+        try (SessionLock lock = store.lockWorker(account).orElse(null)) {
+            if (lock == null) return new Attempt(false, null);
+            Optional<BackfillStore.Row> loaded = store.load(account);
+            if (loaded.isEmpty() || !loaded.get().status().equals(BackfillStatus.IN_PROGRESS)) {
+                return new Attempt(true, null);
+            }
+            working.run();
+            return new Attempt(true, run(loaded.get(), stopping));
         }
     }
 
-    /** The work, this process holding the account's worker lock. */
-    private Instant run(AccountId account, BooleanSupplier stopping) {
-        Optional<BackfillStore.Row> loaded = store.load(account);
-        if (loaded.isEmpty() || !loaded.get().status().equals(BackfillStatus.IN_PROGRESS)) {
-            return null;
-        }
-        BackfillStore.Row row = loaded.get();
+    /** The work of the run in progress, this process holding the account's worker lock. */
+    private Instant run(BackfillStore.Row row, BooleanSupplier stopping) {
+        AccountId account = row.account();
         store.waitOver(row); // the run goes on now: no "waiting until" in the past while its day runs
         BackfillRun.Outcome outcome;
         try {

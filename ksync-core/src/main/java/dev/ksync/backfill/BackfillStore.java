@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
+import dev.ksync.db.SessionLock;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import java.io.IOException;
@@ -62,46 +63,15 @@ public final class BackfillStore {
                 .findOne());
     }
 
+    /** The lock class of the backfill workers, keyed by account id. */
+    private static final String WORKER_LOCK = "ksync.backfill.worker";
+
     /**
      * The account's worker lock, for whichever process works its backfill (a {@code ksync serve} node's scheduler, a
-     * {@code ksync backfill start}): a session advisory lock on a connection of its own, held until closed; empty when
-     * another process holds it. A process that dies releases it with its connection.
+     * {@code ksync backfill start}), held until closed; empty when another process holds it.
      */
-    public Optional<WorkerLock> lockWorker(AccountId account) {
-        Handle h = jdbi.open();
-        try {
-            if (h.createQuery("select pg_try_advisory_lock(" + WorkerLock.KEY + ")").bind("a", account.value())
-                    .mapTo(Boolean.class).one()) {
-                return Optional.of(new WorkerLock(h, account));
-            }
-        } catch (RuntimeException e) {
-            h.close();
-            throw e;
-        }
-        h.close();
-        return Optional.empty();
-    }
-
-    /** A held {@link #lockWorker} lock; closing releases it. */
-    public static final class WorkerLock implements AutoCloseable {
-        /** The lock's (class, key), {@code :a} the account id. */
-        private static final String KEY = "hashtext('ksync.backfill.worker'), hashtext(:a)";
-        private final Handle handle;
-        private final AccountId account;
-
-        private WorkerLock(Handle handle, AccountId account) {
-            this.handle = handle;
-            this.account = account;
-        }
-
-        @Override
-        public void close() {
-            try (handle) {
-                // the connection goes back to the pool: a session lock left on it would outlive this run
-                handle.createQuery("select pg_advisory_unlock(" + KEY + ")").bind("a", account.value())
-                        .mapTo(Boolean.class).one();
-            }
-        }
+    public Optional<SessionLock> lockWorker(AccountId account) {
+        return SessionLock.tryTake(jdbi, WORKER_LOCK, account.value());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ksync.orchestrator;
 
+import dev.ksync.db.SessionLock;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.error.Blame;
@@ -19,9 +20,10 @@ import org.jdbi.v3.core.Jdbi;
  * is still going gets 409, the same key with other parameters 422 {@code idempotency_key_reused}, and a run that
  * fails releases its key so a retry can run.
  *
- * <p>Whoever works on a key holds a session advisory lock on it for the whole run. The lock, not a timestamp, says
- * whether a 'running' key is alive: when its node dies, PostgreSQL drops the lock with the connection and the next
- * caller takes the key over, so a crashed run never blocks a day's key (however many nodes share the database).
+ * <p>Whoever works on a key holds a session advisory lock on it for the whole run ({@link SessionLock}). The lock,
+ * not a timestamp, says whether a 'running' key is alive: when its node dies, PostgreSQL drops the lock with the
+ * connection and the next caller takes the key over, so a crashed run never blocks a day's key (however many nodes
+ * share the database).
  *
  * <p>A takeover must not redo work the dead run had already committed, so work whose effect is a database write
  * records its answer in that write's own transaction ({@link Completion#record}): then either both are committed (the
@@ -83,51 +85,44 @@ public final class IdempotencyKeys {
      * treated as a repeat (a done key replayed, a running one 409, a dead owner's taken over).
      */
     public Outcome run(String scope, String key, String fingerprint, boolean anyParameters, Work work) {
-        try (Handle h = jdbi.open()) {
-            boolean locked = h.createQuery("select pg_try_advisory_lock(hashtext(:scope), hashtext(:key))")
-                    .bind("scope", scope).bind("key", key).mapTo(Boolean.class).one();
-            try {
-                Optional<Row> row = find(h, scope, key);
-                if (row.isPresent() && !row.get().fingerprint().equals(fingerprint) && !anyParameters) {
-                    throw reused(key);
-                }
-                if (row.isPresent() && row.get().done()) {
-                    return new Outcome(new Answer(row.get().status(), row.get().answer()), true);
-                }
-                if (!locked) {
-                    throw inProgress(key);
-                }
-                // Ours now: a new key, or a 'running' one whose owner's lock is gone (its node died).
-                Instant now = clock.instant();
-                h.createUpdate("insert into idempotency_keys (account_id, key, fingerprint, state, created_at, updated_at)"
-                                + " values (:scope, :key, :fp, 'running', :now, :now) on conflict (account_id, key) do"
-                                + " update set state = 'running', fingerprint = :fp, updated_at = :now")
-                        .bind("scope", scope).bind("key", key).bind("fp", fingerprint).bind("now", ts(now)).execute();
-                boolean[] recorded = {false};
-                Completion completion = (tx, a) -> {
-                    markDone(tx, scope, key, a);
-                    recorded[0] = true;
-                };
-                Answer answer;
-                try {
-                    answer = work.run(completion);
-                } catch (RuntimeException | Error e) {
-                    // a key whose answer is committed stays done: its work happened, a repeat must replay it
-                    h.createUpdate("delete from idempotency_keys where account_id = :scope and key = :key"
-                                    + " and state = 'running'")
-                            .bind("scope", scope).bind("key", key).execute();
-                    throw e;
-                }
-                if (!recorded[0]) {
-                    markDone(h, scope, key, answer);
-                }
-                return new Outcome(answer, false);
-            } finally {
-                if (locked) {
-                    h.createQuery("select pg_advisory_unlock(hashtext(:scope), hashtext(:key))")
-                            .bind("scope", scope).bind("key", key).mapTo(Boolean.class).one();
-                }
+        try (SessionLock lock = SessionLock.tryTake(jdbi, scope, key).orElse(null)) {
+            Optional<Row> row = lock != null ? find(lock.handle(), scope, key)
+                    : jdbi.withHandle(h -> find(h, scope, key));
+            if (row.isPresent() && !row.get().fingerprint().equals(fingerprint) && !anyParameters) {
+                throw reused(key);
             }
+            if (row.isPresent() && row.get().done()) {
+                return new Outcome(new Answer(row.get().status(), row.get().answer()), true);
+            }
+            if (lock == null) {
+                throw inProgress(key);
+            }
+            // Ours now: a new key, or a 'running' one whose owner's lock is gone (its node died).
+            Handle h = lock.handle();
+            Instant now = clock.instant();
+            h.createUpdate("insert into idempotency_keys (account_id, key, fingerprint, state, created_at, updated_at)"
+                            + " values (:scope, :key, :fp, 'running', :now, :now) on conflict (account_id, key) do"
+                            + " update set state = 'running', fingerprint = :fp, updated_at = :now")
+                    .bind("scope", scope).bind("key", key).bind("fp", fingerprint).bind("now", ts(now)).execute();
+            boolean[] recorded = {false};
+            Completion completion = (tx, a) -> {
+                markDone(tx, scope, key, a);
+                recorded[0] = true;
+            };
+            Answer answer;
+            try {
+                answer = work.run(completion);
+            } catch (RuntimeException | Error e) {
+                // a key whose answer is committed stays done: its work happened, a repeat must replay it
+                h.createUpdate("delete from idempotency_keys where account_id = :scope and key = :key"
+                                + " and state = 'running'")
+                        .bind("scope", scope).bind("key", key).execute();
+                throw e;
+            }
+            if (!recorded[0]) {
+                markDone(h, scope, key, answer);
+            }
+            return new Outcome(answer, false);
         }
     }
 
