@@ -83,7 +83,7 @@ public final class BackfillCommand {
                 Progress bar = new Progress("days", started.daysTotal());
                 Backfill.Attempt attempt = workHere(ksync, id, bar, () -> { });
                 if (!attempt.ran()) {
-                    System.err.println("A ksync serve node is running this backfill; following its progress here");
+                    bar.say("A ksync serve node is running this backfill; following its progress here");
                 }
                 BackfillStatus now = follow(ksync, id, bar);
                 bar.done();
@@ -135,7 +135,7 @@ public final class BackfillCommand {
                 bar.accept(now.daysCompleted());
                 Thread.sleep(FOLLOW_EVERY);
                 // the worker lock is free only when no process works it: a dead node's went with its connection
-                workHere(ksync, id, bar, () -> System.err.println("The process running this backfill stopped;"
+                workHere(ksync, id, bar, () -> bar.say("The process running this backfill stopped;"
                         + " this command goes on with it from where it stopped"));
                 now = ksync.backfill().status(id);
             }

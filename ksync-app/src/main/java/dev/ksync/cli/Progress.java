@@ -103,6 +103,19 @@ final class Progress implements LongConsumer {
         }
     }
 
+    /**
+     * A message on a line of its own while the bar is up: on a terminal the bar's line is cleared first (else the
+     * message would run on from the bar) and redrawn at the next count.
+     */
+    void say(String message) {
+        if (enabled && !lastDraw.equals(Instant.MIN)) {
+            err.print("\r" + " ".repeat(line(last).length()) + "\r");
+            lastDraw = Instant.MIN;
+        }
+        err.println(message);
+        err.flush();
+    }
+
     void done() {
         if (enabled) {
             err.println("\r" + line(last) + " done");

@@ -2,6 +2,10 @@ package dev.ksync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ksync.klaviyo.budget.ManualClock;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
@@ -52,5 +56,21 @@ class ProgressTest {
                 new Progress("days", 365).line(0), new Progress("days", 365).line(2),
                 new Progress("days", 365).line(37), new Progress("days", 365).line(40));
         assertThat(out.toString()).doesNotContain("\r");
+    }
+
+    @Test
+    void a_message_while_the_bar_is_drawn_on_a_terminal_gets_a_line_of_its_own_and_the_bar_comes_back() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Progress p = new Progress("days", 365, clock, new PrintStream(out, true), true);
+
+        p.accept(2);
+        p.say("A ksync serve node is running this backfill; following its progress here");
+        p.accept(3); // at once: redrawn all the same, the message having taken the bar's line
+
+        String bar = p.line(2);
+        assertThat(out.toString()).isEqualTo("\r" + bar + "\r" + " ".repeat(bar.length()) + "\r"
+                + "A ksync serve node is running this backfill; following its progress here" + System.lineSeparator()
+                + "\r" + p.line(3));
     }
 }
