@@ -202,15 +202,15 @@ public final class Ksync implements AutoCloseable {
     /**
      * KSYNC_INGEST_CRON's work: an incremental raw ingestion of every enabled account (with none registered, of the
      * default account on the environment's key). Every account runs; then the run fails when any of them failed, so the
-     * schedule's outcome says so and the task's retries apply.
+     * schedule's outcome says so and the task's retries apply (not to a round only the user can fix, see
+     * {@link IngestRound#error()}).
      */
     private void scheduledIngest() {
         requireKlaviyoEnabled("Scheduled raw ingestion (KSYNC_INGEST_CRON)", "it calls Klaviyo");
         IngestRound round = ingestion.runAll(IngestMode.INC, config.klaviyo().apiKey().isPresent());
-        if (round.failed()) {
-            throw new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", round.failureMessage(),
-                    Map.of("accounts", round.failedAccounts()));
-        }
+        round.error().ifPresent(e -> {
+            throw e;
+        });
     }
 
     /** KSYNC_CLEANUP_CRON's work: removes what is past the retention, as {@code POST /api/cleanup {"dryRun":false}}. */

@@ -127,7 +127,8 @@ public final class ScheduledTasks {
 
     /**
      * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is
-     * ({@link #NIGHTLY_RETRIES}), unless the cron fires sooner; past its retries it waits for the next firing. Each
+     * ({@link #NIGHTLY_RETRIES}), unless the cron fires sooner; past its retries, or when the user must act first
+     * (a {@link KsyncException} whose blame is not retryable), it waits for the next firing. Each
      * firing gets its retries, as each day's nightly account run does: the count is of failures since the cron last
      * fired, not across firings.
      */
@@ -135,11 +136,14 @@ public final class ScheduledTasks {
         return (complete, operations) -> {
             Instant next = cron.schedule().getNextExecutionTime(complete);
             int failures = failuresSinceFiring(cron, complete.getExecution());
-            if (NIGHTLY_RETRIES.retries(failures)) {
+            boolean hopeless = complete.getCause().orElse(null) instanceof KsyncException k && !k.blame().retryable();
+            if (!hopeless && NIGHTLY_RETRIES.retries(failures)) {
                 Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failures));
                 next = retry.isBefore(next) ? retry : next;
             }
-            TaskFailures.log(complete, failures, "next run at " + next); // attempts count from the firing
+            // attempts count from the firing
+            TaskFailures.log(complete, failures, (hopeless ? "not retried, it needs fixing first; " : "")
+                    + "next run at " + next);
             operations.reschedule(complete, next);
         };
     }
