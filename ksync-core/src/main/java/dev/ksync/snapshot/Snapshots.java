@@ -114,6 +114,9 @@ public final class Snapshots {
             try (handle) {
                 handle.createQuery("select pg_advisory_unlock(" + runLock(":id") + ")").bind("id", snapshot.id())
                         .mapTo(Boolean.class).one();
+            } catch (RuntimeException e) {
+                // its session is gone, and the mark with it: nothing is left to release, and the run's own outcome
+                // (its answer, or its error) is what the caller must get
             }
         }
     }
