@@ -202,15 +202,15 @@ public final class Ksync implements AutoCloseable {
     /**
      * KSYNC_INGEST_CRON's work: an incremental raw ingestion of every enabled account (with none registered, of the
      * default account on the environment's key). Every account runs; then the run fails when any of them failed, so the
-     * schedule's outcome says so and the task's retries apply.
+     * schedule's outcome says so and the task's retries apply (not to a round only the user can fix, see
+     * {@link IngestRound#error()}).
      */
     private void scheduledIngest() {
         requireKlaviyoEnabled("Scheduled raw ingestion (KSYNC_INGEST_CRON)", "it calls Klaviyo");
         IngestRound round = ingestion.runAll(IngestMode.INC, config.klaviyo().apiKey().isPresent());
-        if (round.failed()) {
-            throw new KsyncException(ErrorKind.UPSTREAM, "ingest_failed", round.failureMessage(),
-                    Map.of("accounts", round.failedAccounts()));
-        }
+        round.error().ifPresent(e -> {
+            throw e;
+        });
     }
 
     /** KSYNC_CLEANUP_CRON's work: removes what is past the retention, as {@code POST /api/cleanup {"dryRun":false}}. */
@@ -247,13 +247,14 @@ public final class Ksync implements AutoCloseable {
     public static Ksync start(AppConfig config, Clock clock) {
         // Fail on a missing KSYNC_SECRET_KEY before starting a database we would not be able to use.
         SecretBox box = SecretBox.forConfig(config);
-        // Long runs hold a connection for their whole length: each scheduler thread's and each concurrent HTTP update
-        // its idempotency key's lock; each ingest run one per datasource it loads at once (the scheduled one runs on a
-        // scheduler thread, counted above, and needs the rest of its datasources' beside it). A backfill on a
-        // scheduler thread holds two: its worker lock's and its day's transaction.
+        // Long runs hold connections for their whole length: each scheduler thread's and each concurrent HTTP update
+        // two, its idempotency key's lock and its snapshot's liveness mark (Snapshots.Making), beside a short one; each
+        // ingest run one per datasource it loads at once (the scheduled one runs on a scheduler thread, counted above,
+        // and needs the rest of its datasources' beside it). A backfill on a scheduler thread holds two: its worker
+        // lock's and its day's transaction.
         int ingest = ingestSettings(config).parallel();
-        Database db = Database.open(config.database(), config.dataDir(), 2 * config.schedules().threads()
-                + config.http().maxConcurrentUpdates()
+        Database db = Database.open(config.database(), config.dataDir(), 3 * config.schedules().threads()
+                + 2 * config.http().maxConcurrentUpdates()
                 + config.http().maxConcurrentIngests() * ingest + (ingest - 1));
         try {
             return new Ksync(config, clock, db, box);

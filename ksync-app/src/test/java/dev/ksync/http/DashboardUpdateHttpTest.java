@@ -285,20 +285,20 @@ class DashboardUpdateHttpTest {
                 java.util.Optional.empty()).id();
         ksync.database().jdbi().useHandle(h -> h.execute(
                 "update snapshots set created_at = now() - interval '3 hours' where id = ?", dead));
-        // one another update may still be making (younger than the deadline): left alone
+        // one another update is still making (it holds its snapshot's liveness mark): left alone
         var liveUpload = ksync.snapshots().createUpload(account, new dev.ksync.store.UploadId("running-run"),
                 "data-ingest", java.time.ZoneOffset.UTC);
-        long running = ksync.snapshots().create(liveUpload, java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.empty()).id();
+        try (var making = ksync.snapshots().make(liveUpload, java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty())) {
+            HttpResponse<String> r = rig.server().get("/api/dashboard/update?mode=live&accountId=orphan&days=3"
+                    + "&idempotency=orphan-key&token=" + SECRET, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
 
-        HttpResponse<String> r = rig.server().get("/api/dashboard/update?mode=live&accountId=orphan&days=3&idempotency=orphan-key&token="
-                + SECRET, null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-
-        Snapshot abandoned = ksync.snapshots().get(dead);
-        assertThat(abandoned.status()).isEqualTo(Snapshot.Status.FAILED);
-        assertThat(abandoned.error()).hasValueSatisfying(e -> assertThat(e).startsWith("abandoned:"));
-        assertThat(ksync.snapshots().get(running).status()).isEqualTo(Snapshot.Status.CREATED);
+            Snapshot abandoned = ksync.snapshots().get(dead);
+            assertThat(abandoned.status()).isEqualTo(Snapshot.Status.FAILED);
+            assertThat(abandoned.error()).hasValueSatisfying(e -> assertThat(e).startsWith("abandoned:"));
+            assertThat(ksync.snapshots().get(making.snapshot().id()).status()).isEqualTo(Snapshot.Status.CREATED);
+        }
 
         // the dashboard counts days in the ready snapshot's timezone, not in a newer unfinished one's UTC
         ksync.snapshots().create(ksync.snapshots().createUpload(account, new dev.ksync.store.UploadId("newer-run"),

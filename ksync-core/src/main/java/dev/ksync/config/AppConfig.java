@@ -39,8 +39,9 @@ public record AppConfig(
     public static final String DEFAULT_KLAVIYO_REVISION = KlaviyoClientConfig.REVISION;
 
     /**
-     * @param maxConcurrentUpdates KSYNC_MAX_CONCURRENT_UPDATES: updates the HTTP API runs at once; each holds a pooled
-     *                             connection for its idempotency key's lock, so a crowd of them must not drain the pool
+     * @param maxConcurrentUpdates KSYNC_MAX_CONCURRENT_UPDATES: updates the HTTP API runs at once; each holds pooled
+     *                             connections for its idempotency key's lock and its snapshot's liveness mark, so a
+     *                             crowd of them must not drain the pool
      * @param maxConcurrentIngests KSYNC_MAX_CONCURRENT_INGESTS: raw ingest runs the HTTP API runs at once; each holds a
      *                             pooled connection per datasource it loads at once, so the same holds for them
      */

@@ -1,9 +1,13 @@
 package dev.ksync.ingest;
 
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.error.Blame;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -36,6 +40,20 @@ public record IngestRound(String mode, List<IngestReport> reports, Map<String, S
         int all = reports.size() + refused.size();
         return "Raw ingestion (" + mode + ") failed for " + failures.size() + " of " + all + " account(s)"
                 + (failures.size() < all ? " (the others loaded)" : "") + ": " + String.join("; ", each);
+    }
+
+    /**
+     * A failed round as the scheduled ingestion's error ({@code ingest_failed}), empty when it did not fail. It is the
+     * user's move (not retried: nothing changes until the user acts) when every failed account failed only for the
+     * user's reasons (a rejected key); any other failure (Klaviyo or the database away, a run that could not start)
+     * makes it worth retrying.
+     */
+    public Optional<KsyncException> error() {
+        if (!failed()) return Optional.empty();
+        boolean users = refused.isEmpty() && reports.stream().filter(IngestReport::failed)
+                .allMatch(r -> r.failure().equals(Optional.of(IngestReport.Failure.USER)));
+        return Optional.of(new KsyncException(ErrorKind.UPSTREAM, users ? Blame.USER : Blame.EXTERNAL, "ingest_failed",
+                failureMessage(), Map.of("accounts", failedAccounts()), Optional.empty(), null));
     }
 
     private Map<String, String> failures() {

@@ -186,8 +186,10 @@ public final class Orchestrator {
     private byte[] live(UpdateRequest req, UpdateProgress progress, Instant started, Instant deadline,
             IdempotencyKeys.Completion completion) {
         AccountId account = req.accountId().orElseThrow();
-        // snapshots an update left unfinished when it died (older than any live run can be) show as failed, not created
-        int abandoned = snapshots.abandonUnfinished(account, started.minus(settings.maxDuration()).minus(ABANDON_MARGIN));
+        // snapshots an update left unfinished when it died show as failed: a created one whose run holds no mark,
+        // one stuck processing once it is older than any live run can be
+        int abandoned = snapshots.abandonDead(account)
+                + snapshots.abandonUnfinished(account, started.minus(settings.maxDuration()).minus(ABANDON_MARGIN));
         if (abandoned > 0) {
             log.warn("Update of {}: {} snapshot(s) left unfinished by an update that died marked failed", account, abandoned);
         }
@@ -196,35 +198,39 @@ public final class Orchestrator {
         Optional<Window> patch = base.map(b -> patchWindow(baseZone.orElse(ZoneOffset.UTC)));
         UploadId uploadId = newUploadId(account);
         Upload upload = snapshots.createUpload(account, uploadId, settings.ingestBucket(), baseZone.orElse(ZoneOffset.UTC));
-        Snapshot snapshot = snapshots.create(upload, base.map(Snapshot::id), patch.map(Window::start),
-                patch.map(Window::end));
-        try {
-            Map<String, Produced> done = produce(plan(req, patch), false, progress, deadline, upload);
-            // the flows producer read Klaviyo's account for its timezone: that call's currency comes for free
-            FlowSyncReport flows = (FlowSyncReport) done.get("flows").report().details();
-            ZoneId zone = flows.zone();
-            if (!zone.equals(upload.zone())) {
-                snapshots.setZone(uploadId, zone);
+        // the snapshot is marked live for this run until it ends, however it ends (see Snapshots.Making)
+        try (Snapshots.Making making = snapshots.make(upload, base.map(Snapshot::id), patch.map(Window::start),
+                patch.map(Window::end))) {
+            Snapshot snapshot = making.snapshot();
+            try {
+                Map<String, Produced> done = produce(plan(req, patch), false, progress, deadline, upload);
+                // the flows producer read Klaviyo's account for its timezone: that call's currency comes for free
+                FlowSyncReport flows = (FlowSyncReport) done.get("flows").report().details();
+                ZoneId zone = flows.zone();
+                if (!zone.equals(upload.zone())) {
+                    snapshots.setZone(uploadId, zone);
+                }
+                flows.currency().ifPresent(c -> snapshots.setCurrency(uploadId, c));
+                // the days each file was asked for: the snapshot covers them (a day without a row is a zero day)
+                CampaignSyncReport campaigns = (CampaignSyncReport) done.get("campaigns").report().details();
+                snapshots.setDays(uploadId, flows.window(), campaigns.window());
+                checkDeadline(deadline, "processing");
+                byte[][] answer = new byte[1][];
+                // the answer is recorded under the key in the transaction that makes the snapshot ready: a node that
+                // dies after that commit leaves a done key to replay, never a 'running' one a takeover would redo
+                Snapshot ready = processor.process(snapshot.id(), (tx, s) -> {
+                    answer[0] = bytes(liveAnswer(s, upload, done, base, patch), started);
+                    completion.record(tx, new IdempotencyKeys.Answer(200, answer[0]));
+                });
+                progress.ready(ready.id());
+                log.info("Update of {}: snapshot {} ready from upload {}{}", account, ready.id(), uploadId,
+                        patch.map(w -> " (patched " + w.start() + ".." + w.end() + " into " + base.get().id() + ")")
+                                .orElse(""));
+                return answer[0];
+            } catch (RuntimeException e) {
+                snapshots.fail(snapshot.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                throw e;
             }
-            flows.currency().ifPresent(c -> snapshots.setCurrency(uploadId, c));
-            // the days each file was asked for: the snapshot covers them (a day without a row is a zero day)
-            CampaignSyncReport campaigns = (CampaignSyncReport) done.get("campaigns").report().details();
-            snapshots.setDays(uploadId, flows.window(), campaigns.window());
-            checkDeadline(deadline, "processing");
-            byte[][] answer = new byte[1][];
-            // the answer is recorded under the key in the transaction that makes the snapshot ready: a node that
-            // dies after that commit leaves a done key to replay, never a 'running' one a takeover would redo
-            Snapshot ready = processor.process(snapshot.id(), (tx, s) -> {
-                answer[0] = bytes(liveAnswer(s, upload, done, base, patch), started);
-                completion.record(tx, new IdempotencyKeys.Answer(200, answer[0]));
-            });
-            progress.ready(ready.id());
-            log.info("Update of {}: snapshot {} ready from upload {}{}", account, ready.id(), uploadId,
-                    patch.map(w -> " (patched " + w.start() + ".." + w.end() + " into " + base.get().id() + ")").orElse(""));
-            return answer[0];
-        } catch (RuntimeException e) {
-            snapshots.fail(snapshot.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            throw e;
         }
     }
 

@@ -40,8 +40,10 @@ public final class ScheduledTasks {
     /** Raw ingestion ({@code inc}) of every enabled account; only when KSYNC_INGEST_CRON is set. */
     public static final String INGEST = "ingest";
     /**
-     * A failed account run is tried twice more, 10 min, then 20 min later; then the day is given up. A failure the
-     * user must fix (a rejected key: {@link KsyncException#blame()} not retryable) is given up at once.
+     * A failed account run is tried twice more, 10 min, then 20 min later (or when its error says it can succeed,
+     * {@link KsyncException#retryAt()}, if later); then the day is given up. A failure the user must fix (a rejected
+     * key: {@link KsyncException#blame()} not retryable), or one that cannot succeed before the next nightly fires, is
+     * given up at once.
      */
     static final Backoff NIGHTLY_RETRIES = new Backoff(Duration.ofMinutes(10), 2);
 
@@ -52,6 +54,7 @@ public final class ScheduledTasks {
     private final NightlyUpdate nightly;
     private final ScheduledWork cleanup;
     private final NightlyListener listener;
+    private final Cron nightlyCron;
     private final Clock clock;
     private final String node;
     private final RecurringTask<Void> fanOut;
@@ -67,6 +70,7 @@ public final class ScheduledTasks {
         this.nightly = nightly;
         this.cleanup = cleanup;
         this.listener = listener;
+        this.nightlyCron = settings.nightly();
         this.clock = clock;
         this.node = node;
         this.accountRun = Tasks.oneTime(NIGHTLY_ACCOUNT)
@@ -89,20 +93,33 @@ public final class ScheduledTasks {
     }
 
     /**
-     * A failed account run: given up when retrying cannot help (the user must fix it, or it is ours), else retried
-     * per {@link #NIGHTLY_RETRIES}. Its ledger row already says it failed, and why.
+     * A failed account run: given up when retrying cannot help (the user must fix it, it is ours, or its error cannot
+     * clear before the next nightly, which starts the next day's run), else retried per {@link #NIGHTLY_RETRIES}, not
+     * before the error's {@link KsyncException#retryAt()}. Its ledger row already says it failed, and why.
      */
-    private static <T> FailureHandler<T> accountRetries() {
+    private <T> FailureHandler<T> accountRetries() {
         return (complete, operations) -> {
             int failure = complete.getExecution().consecutiveFailures + 1;
-            boolean hopeless = complete.getCause().orElse(null) instanceof KsyncException k && !k.blame().retryable();
-            if (hopeless || !NIGHTLY_RETRIES.retries(failure)) {
-                TaskFailures.log(complete, hopeless ? "gives up: not retried, it needs fixing first"
-                        : "gives up: the last of " + (NIGHTLY_RETRIES.retries() + 1) + " attempts");
+            KsyncException k = complete.getCause().orElse(null) instanceof KsyncException e ? e : null;
+            String givesUp = null;
+            Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failure));
+            if (k != null && !k.blame().retryable()) {
+                givesUp = "gives up: not retried, it needs fixing first";
+            } else if (!NIGHTLY_RETRIES.retries(failure)) {
+                givesUp = "gives up: the last of " + (NIGHTLY_RETRIES.retries() + 1) + " attempts";
+            } else if (k != null && k.retryAt().filter(retry::isBefore).isPresent()) {
+                retry = k.retryAt().get();
+                Instant nextNightly = nightlyCron.next(complete.getTimeDone());
+                if (!retry.isBefore(nextNightly)) {
+                    givesUp = "gives up: it cannot succeed before " + retry + ", past the next nightly at "
+                            + nextNightly;
+                }
+            }
+            if (givesUp != null) {
+                TaskFailures.log(complete, givesUp);
                 operations.remove();
                 return;
             }
-            Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failure));
             TaskFailures.log(complete, "retry at " + retry);
             operations.reschedule(complete, retry);
         };
@@ -110,7 +127,8 @@ public final class ScheduledTasks {
 
     /**
      * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is
-     * ({@link #NIGHTLY_RETRIES}), unless the cron fires sooner; past its retries it waits for the next firing. Each
+     * ({@link #NIGHTLY_RETRIES}), unless the cron fires sooner; past its retries, or when the user must act first
+     * (a {@link KsyncException} whose blame is not retryable), it waits for the next firing. Each
      * firing gets its retries, as each day's nightly account run does: the count is of failures since the cron last
      * fired, not across firings.
      */
@@ -118,11 +136,14 @@ public final class ScheduledTasks {
         return (complete, operations) -> {
             Instant next = cron.schedule().getNextExecutionTime(complete);
             int failures = failuresSinceFiring(cron, complete.getExecution());
-            if (NIGHTLY_RETRIES.retries(failures)) {
+            boolean hopeless = complete.getCause().orElse(null) instanceof KsyncException k && !k.blame().retryable();
+            if (!hopeless && NIGHTLY_RETRIES.retries(failures)) {
                 Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failures));
                 next = retry.isBefore(next) ? retry : next;
             }
-            TaskFailures.log(complete, failures, "next run at " + next); // attempts count from the firing
+            // attempts count from the firing
+            TaskFailures.log(complete, failures, (hopeless ? "not retried, it needs fixing first; " : "")
+                    + "next run at " + next);
             operations.reschedule(complete, next);
         };
     }

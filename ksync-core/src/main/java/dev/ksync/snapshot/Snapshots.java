@@ -84,18 +84,106 @@ public final class Snapshots {
         return first == null || last == null ? Optional.empty() : Optional.of(new ReportWindow(first, last.plusDays(1)));
     }
 
-    /** A new snapshot of {@code upload} in status created; a patch names its base and its window. */
+    /**
+     * The error of a snapshot left created by an update that ended without finishing it: {@link #list} and the
+     * account's next update find it so by its run's missing {@link Making} mark.
+     */
+    public static final String ABANDONED = "abandoned: the update making it ended before it was ready (its process"
+            + " was killed or lost its database session)";
+
+    /**
+     * A snapshot being made by a live update, and the update's liveness mark: a session advisory lock on the
+     * snapshot's id, held on a connection of its own until {@link #close}. A killed process's session takes the mark
+     * with it, so a {@code created} snapshot without one is abandoned ({@link #abandonDead}).
+     */
+    public static final class Making implements AutoCloseable {
+        private final Handle handle;
+        private final Snapshot snapshot;
+
+        private Making(Handle handle, Snapshot snapshot) {
+            this.handle = handle;
+            this.snapshot = snapshot;
+        }
+
+        public Snapshot snapshot() {
+            return snapshot;
+        }
+
+        @Override
+        public void close() {
+            try (handle) {
+                handle.createQuery("select pg_advisory_unlock(" + runLock(":id") + ")").bind("id", snapshot.id())
+                        .mapTo(Boolean.class).one();
+            } catch (RuntimeException e) {
+                // its session is gone, and the mark with it: nothing is left to release, and the run's own outcome
+                // (its answer, or its error) is what the caller must get
+            }
+        }
+    }
+
+    /**
+     * A new snapshot of {@code upload} in status created, marked live for the caller's run: the row and the mark are
+     * committed together, so no reader sees the row without the mark.
+     */
+    public Making make(Upload upload, Optional<Long> basedOn, Optional<LocalDate> patchStart,
+            Optional<LocalDate> patchEnd) {
+        Handle h = jdbi.open();
+        try {
+            long id = h.inTransaction(tx -> {
+                long made = insert(tx, upload, basedOn, patchStart, patchEnd);
+                tx.createQuery("select 1 from (select pg_advisory_lock(" + runLock(":id") + ")) l").bind("id", made)
+                        .mapTo(Integer.class).one();
+                return made;
+            });
+            return new Making(h, find(id).orElseThrow());
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A new snapshot of {@code upload} in status created that no run marks live (tests process it by hand): while it
+     * stays created, {@link #list} shows it abandoned. Updates {@link #make} theirs.
+     */
     public Snapshot create(Upload upload, Optional<Long> basedOn, Optional<LocalDate> patchStart,
             Optional<LocalDate> patchEnd) {
+        return find(jdbi.withHandle(h -> insert(h, upload, basedOn, patchStart, patchEnd))).orElseThrow();
+    }
+
+    private long insert(Handle h, Upload upload, Optional<Long> basedOn, Optional<LocalDate> patchStart,
+            Optional<LocalDate> patchEnd) {
         Instant now = clock.instant();
-        long id = jdbi.withHandle(h -> h.createUpdate("insert into snapshots (account_id, upload_id, status, based_on,"
+        return h.createUpdate("insert into snapshots (account_id, upload_id, status, based_on,"
                         + " patch_start, patch_end, created_at, updated_at) values (:account, :upload, 'created', :base,"
                         + " :start, :end, :now, :now)")
                 .bind("account", upload.accountId().value()).bind("upload", upload.id().value())
                 .bind("base", basedOn.orElse(null)).bind("start", patchStart.orElse(null))
                 .bind("end", patchEnd.orElse(null)).bind("now", ts(now))
-                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-        return find(id).orElseThrow();
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    /**
+     * Marks failed ({@link #ABANDONED}) the account's created snapshots whose update holds no {@link Making} mark: it
+     * ended without finishing them (kill -9, a lost session). One being processed by hand is {@code processing}, not
+     * created, and stays.
+     *
+     * @return how many
+     */
+    public int abandonDead(AccountId account) {
+        // (the probe takes a dead run's mark for this statement only: its own transaction ends with it)
+        return jdbi.withHandle(h -> h.createUpdate("with unfinished as materialized (select id from snapshots"
+                        + " where account_id = :account and status = 'created')"
+                        + " update snapshots set status = 'failed', error = :error, updated_at = :now"
+                        + " where status = 'created' and id in (select id from unfinished"
+                        + " where pg_try_advisory_xact_lock(" + runLock("id") + "))")
+                .bind("error", ABANDONED).bind("now", ts(clock.instant())).bind("account", account.value())
+                .execute());
+    }
+
+    /** The advisory lock (class, key) of a making run's mark; {@code id}: the SQL of the snapshot's id. */
+    private static String runLock(String id) {
+        return "hashtext('ksync.snapshot.run'), (" + id + " % 2147483647)::int";
     }
 
     public Optional<Snapshot> find(long id) {
@@ -107,8 +195,9 @@ public final class Snapshots {
         return find(id).orElseThrow(() -> KsyncException.notFound("snapshot", Long.toString(id)));
     }
 
-    /** An account's snapshots, newest first. */
+    /** An account's snapshots, newest first; a created one whose update died shows failed ({@link #abandonDead}). */
     public List<Snapshot> list(AccountId account) {
+        abandonDead(account);
         return jdbi.withHandle(h -> h.createQuery(SNAPSHOT + " where account_id = :account order by id desc")
                 .bind("account", account.value()).map(Snapshots::snapshot).list());
     }

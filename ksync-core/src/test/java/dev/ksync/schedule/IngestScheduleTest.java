@@ -9,13 +9,18 @@ import dev.ksync.accounts.AccountService;
 import dev.ksync.config.AppConfig;
 import dev.ksync.config.Secret;
 import dev.ksync.db.TestPostgres;
+import dev.ksync.ingest.IngestReport;
+import dev.ksync.ingest.IngestRound;
 import dev.ksync.secrets.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +39,8 @@ class IngestScheduleTest {
 
     private final SettableClock clock = new SettableClock();
     private final AtomicBoolean failing = new AtomicBoolean();
+    /** When set, the round each run ends with: the run fails as the scheduled ingestion does with it. */
+    private final AtomicReference<IngestRound> round = new AtomicReference<>();
     private final AtomicInteger runs = new AtomicInteger();
     private ManualScheduler scheduler;
     private ScheduleBoard board;
@@ -60,6 +67,11 @@ class IngestScheduleTest {
             runs.incrementAndGet();
             if (failing.get()) {
                 throw new IllegalStateException("account acme failed");
+            }
+            if (round.get() != null) {
+                round.get().error().ifPresent(e -> {
+                    throw e;
+                });
             }
         };
         ScheduledTasks tasks = new ScheduledTasks(settings, accounts, ledger, (account, day) -> {}, () -> {}, ingest,
@@ -136,5 +148,47 @@ class IngestScheduleTest {
         runAt(FOUR);
         assertThat(ingest().lastOutcome()).contains("failed");
         assertThat(ingest().nextRun()).contains(FOUR.plus(Duration.ofMinutes(5)));
+    }
+
+    /** A round in which acme loaded and beta's one datasource failed as {@code failure} says. */
+    private static IngestRound roundWhereBetaFailed(IngestReport.Failure failure, String error) {
+        IngestReport.Window w = new IngestReport.Window("", "2025-09-16T04:00:00.000000");
+        return new IngestRound("inc", List.of(
+                new IngestReport("acme", "klaviyo_acme", "inc",
+                        List.of(IngestReport.Result.success("profiles", "klaviyo_profiles", w, 3, 5))),
+                new IngestReport("beta", "klaviyo_beta", "inc",
+                        List.of(IngestReport.Result.error("profiles", "klaviyo_profiles", w, 5, error, failure)))),
+                Map.of());
+    }
+
+    @Test
+    void a_round_failed_only_by_a_rejected_key_is_not_retried_but_waits_for_the_next_firing() {
+        start("0 4 * * *");
+        round.set(roundWhereBetaFailed(IngestReport.Failure.USER, "Klaviyo rejected the API key (401) on get_profiles"));
+        runAt(FOUR);
+        assertThat(ingest().lastOutcome()).contains("failed");
+        assertThat(ingest().nextRun()).as("nothing changes until the user acts").contains(FOUR.plus(Duration.ofDays(1)));
+        runAt(FOUR.plus(Duration.ofMinutes(10)));
+        runAt(FOUR.plus(Duration.ofMinutes(30)));
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void a_round_with_an_outage_is_retried_also_beside_a_rejected_key() {
+        start("0 4 * * *");
+        round.set(roundWhereBetaFailed(IngestReport.Failure.DATABASE_UNAVAILABLE, "the database did not answer"));
+        runAt(FOUR);
+        assertThat(ingest().nextRun()).contains(FOUR.plus(Duration.ofMinutes(10)));
+
+        IngestReport.Window w = new IngestReport.Window("", "2025-09-16T04:10:00.000000");
+        round.set(new IngestRound("inc", List.of(
+                new IngestReport("beta", "klaviyo_beta", "inc", List.of(IngestReport.Result.error("profiles",
+                        "klaviyo_profiles", w, 5, "Klaviyo rejected the API key (401)", IngestReport.Failure.USER))),
+                new IngestReport("cyan", "klaviyo_cyan", "inc", List.of(IngestReport.Result.error("profiles",
+                        "klaviyo_profiles", w, 5, "Klaviyo failed (503)", IngestReport.Failure.OTHER)))),
+                Map.of()));
+        runAt(FOUR.plus(Duration.ofMinutes(10)));
+        assertThat(runs).hasValue(2);
+        assertThat(ingest().nextRun()).contains(FOUR.plus(Duration.ofMinutes(30)));
     }
 }

@@ -17,6 +17,8 @@ import dev.ksync.config.Secret;
 import dev.ksync.db.TestPostgres;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
+import dev.ksync.error.UpstreamErrors;
+import dev.ksync.klaviyo.error.KlaviyoException;
 import dev.ksync.klaviyo.error.Blame;
 import dev.ksync.secrets.SecretBox;
 import java.time.Clock;
@@ -321,5 +323,53 @@ class NightlyScheduleTest {
                         + " klaviyo_unavailable: Klaviyo answered 503",
                 "ERROR nightly-account acme/2025-09-16 failed (attempt 2; retry at 2025-09-16T03:35:00Z) unexpectedly:"
                         + " java.lang.IllegalStateException: a bug [trace java.lang.IllegalStateException]");
+    }
+
+    @Test
+    void a_retry_waits_until_the_errors_retry_at_when_that_is_later_than_the_backoff() {
+        addAccounts("acme");
+        Instant due = START.plus(Duration.ofMinutes(3 * 60 + 5));
+        Instant resets = due.plus(Duration.ofMinutes(45));
+        AtomicInteger attempts = new AtomicInteger();
+        Node a = new Node("a", "5 3 * * *", (account, day) -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw UpstreamErrors.from(new KlaviyoException.DailyCapReached("query_metric_aggregates", 225, resets));
+            }
+            recording("a").run(account, day);
+        });
+        a.runAt(due);
+        a.runAt(due.plus(Duration.ofMinutes(10)));
+        a.runAt(due.plus(Duration.ofMinutes(30)));
+        assertThat(attempts).as("not retried before the quota resets").hasValue(1);
+        a.runAt(resets);
+
+        assertThat(attempts).hasValue(2);
+        assertThat(executions()).containsOnlyKeys("acme 2025-09-16");
+        assertThat(accountInstancesLeft()).isZero();
+        assertThat(warnings()).singleElement().asString().startsWith(
+                "WARN nightly-account acme/2025-09-16 failed (attempt 1; retry at 2025-09-16T03:50:00Z):"
+                        + " report_quota_exhausted: ");
+    }
+
+    @Test
+    void an_error_that_cannot_clear_before_the_next_nightly_is_not_retried_and_its_line_says_why() {
+        addAccounts("acme");
+        Instant due = START.plus(Duration.ofMinutes(3 * 60 + 5));
+        AtomicInteger attempts = new AtomicInteger();
+        Node a = new Node("a", "5 3 * * *", (account, day) -> {
+            attempts.incrementAndGet();
+            throw UpstreamErrors.from(new KlaviyoException.RateLimited("get_profiles", "throttled", "slow down",
+                    Instant.parse("2025-09-17T05:00:00Z")));
+        });
+        a.runAt(due);
+
+        assertThat(accountInstancesLeft()).as("given up at once").isZero();
+        a.runAt(due.plus(Duration.ofMinutes(10)));
+        assertThat(attempts).hasValue(1);
+        assertThat(new NightlyRuns(pg.database().jdbi()).latestDay()).extracting(r -> r.status())
+                .containsExactly(NightlyStatus.FAILED);
+        assertThat(warnings()).singleElement().asString().startsWith(
+                "WARN nightly-account acme/2025-09-16 failed (attempt 1; gives up: it cannot succeed before"
+                        + " 2025-09-17T05:00:00Z, past the next nightly at 2025-09-17T03:05:00Z): klaviyo_rate_limited: ");
     }
 }
