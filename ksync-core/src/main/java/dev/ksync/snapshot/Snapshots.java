@@ -1,6 +1,7 @@
 package dev.ksync.snapshot;
 
 import dev.ksync.accounts.AccountId;
+import dev.ksync.db.SessionLock;
 import dev.ksync.error.KsyncException;
 import dev.ksync.reporting.ReportWindow;
 import dev.ksync.store.UploadId;
@@ -15,6 +16,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -92,32 +94,14 @@ public final class Snapshots {
             + " was killed or lost its database session)";
 
     /**
-     * A snapshot being made by a live update, and the update's liveness mark: a session advisory lock on the
-     * snapshot's id, held on a connection of its own until {@link #close}. A killed process's session takes the mark
-     * with it, so a {@code created} snapshot without one is abandoned ({@link #abandonDead}).
+     * A snapshot being made by a live update, and the update's liveness mark: a {@link SessionLock} on the snapshot's
+     * id until {@link #close}. A killed process's session takes the mark with it, so a {@code created} snapshot
+     * without one is abandoned ({@link #abandonDead}).
      */
-    public static final class Making implements AutoCloseable {
-        private final Handle handle;
-        private final Snapshot snapshot;
-
-        private Making(Handle handle, Snapshot snapshot) {
-            this.handle = handle;
-            this.snapshot = snapshot;
-        }
-
-        public Snapshot snapshot() {
-            return snapshot;
-        }
-
+    public record Making(SessionLock mark, Snapshot snapshot) implements AutoCloseable {
         @Override
         public void close() {
-            try (handle) {
-                handle.createQuery("select pg_advisory_unlock(" + runLock(":id") + ")").bind("id", snapshot.id())
-                        .mapTo(Boolean.class).one();
-            } catch (RuntimeException e) {
-                // its session is gone, and the mark with it: nothing is left to release, and the run's own outcome
-                // (its answer, or its error) is what the caller must get
-            }
+            mark.close();
         }
     }
 
@@ -128,16 +112,20 @@ public final class Snapshots {
     public Making make(Upload upload, Optional<Long> basedOn, Optional<LocalDate> patchStart,
             Optional<LocalDate> patchEnd) {
         Handle h = jdbi.open();
+        Map.Entry<Long, SessionLock> made;
         try {
-            long id = h.inTransaction(tx -> {
-                long made = insert(tx, upload, basedOn, patchStart, patchEnd);
-                tx.createQuery("select 1 from (select pg_advisory_lock(" + runLock(":id") + ")) l").bind("id", made)
-                        .mapTo(Integer.class).one();
-                return made;
+            made = h.inTransaction(tx -> {
+                long id = insert(tx, upload, basedOn, patchStart, patchEnd);
+                return Map.entry(id, SessionLock.takeWith(tx, RUN, Long.toString(id)));
             });
-            return new Making(h, find(id).orElseThrow());
         } catch (RuntimeException e) {
             h.close();
+            throw e;
+        }
+        try {
+            return new Making(made.getValue(), find(made.getKey()).orElseThrow());
+        } catch (RuntimeException e) {
+            made.getValue().close(); // unlocked before its connection goes back to the pool
             throw e;
         }
     }
@@ -176,15 +164,13 @@ public final class Snapshots {
                         + " where account_id = :account and status = 'created')"
                         + " update snapshots set status = 'failed', error = :error, updated_at = :now"
                         + " where status = 'created' and id in (select id from unfinished"
-                        + " where pg_try_advisory_xact_lock(" + runLock("id") + "))")
+                        + " where " + SessionLock.freeSql(RUN, "id::text") + ")")
                 .bind("error", ABANDONED).bind("now", ts(clock.instant())).bind("account", account.value())
                 .execute());
     }
 
-    /** The advisory lock (class, key) of a making run's mark; {@code id}: the SQL of the snapshot's id. */
-    private static String runLock(String id) {
-        return "hashtext('ksync.snapshot.run'), (" + id + " % 2147483647)::int";
-    }
+    /** The {@link SessionLock} kind of a making run's mark, keyed by the snapshot's id. */
+    private static final String RUN = "ksync.snapshot.run";
 
     public Optional<Snapshot> find(long id) {
         return jdbi.withHandle(h -> h.createQuery(SNAPSHOT + " where id = :id").bind("id", id)
