@@ -42,6 +42,20 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
+  /**
+   * Gives a select these [value, text] options, keeping its choice. Left alone when they are the ones it has: the
+   * polls call this every second, and rebuilding would close the list under a user who has it open.
+   */
+  function setOptions(sel, options) {
+    const same = sel.options.length === options.length
+      && options.every(([value, text], i) => sel.options[i].value === value && sel.options[i].textContent === text);
+    if (same) return;
+    const chosen = sel.value;
+    clear(sel);
+    options.forEach(([value, text]) => sel.append(el("option", { value }, text)));
+    if (options.some(([value]) => value === chosen)) sel.value = chosen;
+  }
+
   function notice(text, bad) {
     const n = $("notice");
     n.textContent = text || "";
@@ -250,12 +264,8 @@
     if (nodes.length === 0) nodes.push(el("p", { class: "muted" }, secret() ? "No accounts are registered."
       : "Type the admin secret to see the accounts."));
     box.replaceChildren(...nodes);
-    const sel = $("viewer-account");
-    const chosen = sel.value;
-    clear(sel);
-    statuses.forEach((s) => sel.append(el("option", { value: s.client_id }, s.name ? s.name + " (" + s.client_id + ")"
-      : s.client_id)));
-    if (statuses.some((s) => s.client_id === chosen)) sel.value = chosen;
+    setOptions($("viewer-account"), statuses.map((s) => [s.client_id,
+      s.name ? s.name + " (" + s.client_id + ")" : s.client_id]));
   }
 
   async function refresh() {
@@ -391,12 +401,8 @@
   }
 
   function fillDays(days) {
-    const sel = $("day-select");
-    const chosen = sel.value;
-    clear(sel);
-    sel.append(el("option", { value: "" }, "— days with orders —"));
-    days.forEach((d) => sel.append(el("option", { value: d.date }, d.date + " · " + count(d.orders) + " orders")));
-    if (days.some((d) => d.date === chosen)) sel.value = chosen;
+    setOptions($("day-select"), [["", "— days with orders —"]]
+      .concat(days.map((d) => [d.date, d.date + " · " + count(d.orders) + " orders"])));
   }
 
   function showDay(date) {

@@ -179,7 +179,7 @@ public final class Ksync implements AutoCloseable {
     private void nightlyUpdate(AccountId account, LocalDate utcDay) {
         requireKlaviyoEnabled("The nightly update of " + account, "it calls Klaviyo and writes storage");
         NightlyOptions options = accounts.find(account).map(Account::nightly).orElseThrow(
-                () -> KsyncException.notFound("account", account.value()));
+                () -> AccountService.notRegistered(account, "it was removed after the nightly run listed it"));
         UpdateAnswer answer = orchestrator.run(UpdateRequest.nightly(account, options.days(), options.timeframeKey(),
                 options.audienceSchema().orElse(AudienceSchema.MINIMAL), utcDay.atStartOfDay(ZoneOffset.UTC).toInstant()));
         if (answer.status() / 100 != 2) {

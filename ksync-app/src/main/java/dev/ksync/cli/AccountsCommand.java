@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
         subcommands = {AccountsCommand.Add.class, AccountsCommand.ListAccounts.class, AccountsCommand.SetKey.class,
                 AccountsCommand.Enable.class, AccountsCommand.Disable.class, AccountsCommand.Remove.class})
 public final class AccountsCommand {
+    /** How an account is registered, as the commands point to it. */
+    private static final String ADD = "ksync accounts add ID --name NAME < keyfile";
 
     /** A subcommand that starts ksync on its environment. */
     abstract static class AccountCommand extends EnvCommand {
@@ -132,7 +134,7 @@ public final class AccountsCommand {
         @Override
         String store(AccountService accounts, AccountId accountId, Secret key) {
             Account a = accounts.setKey(accountId, key)
-                    .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
+                    .orElseThrow(() -> AccountService.notRegistered(accountId, "add it with: " + ADD));
             return "replaced the key of " + a.id() + ", now key …" + a.apiKeyLast4();
         }
     }
@@ -144,7 +146,7 @@ public final class AccountsCommand {
             try (Ksync ksync = start()) {
                 var accounts = ksync.accounts().list();
                 if (accounts.isEmpty()) {
-                    stdout.println("no accounts; add one with: ksync accounts add ID --name NAME < keyfile");
+                    stdout.println("no accounts; add one with: " + ADD);
                 }
                 for (Account a : accounts) {
                     stdout.printf("%-24s %-30s key …%s %s%n", a.id(), a.name(), a.apiKeyLast4(),
@@ -160,6 +162,12 @@ public final class AccountsCommand {
         @Parameters(index = "0", description = "Account id.")
         String id;
 
+        Enable() {}
+
+        Enable(Map<String, String> env, PrintStream stdout) {
+            super(env, stdout);
+        }
+
         @Override
         public Integer call() {
             return setEnabled(this, id, true);
@@ -171,6 +179,12 @@ public final class AccountsCommand {
         @Parameters(index = "0", description = "Account id.")
         String id;
 
+        Disable() {}
+
+        Disable(Map<String, String> env, PrintStream stdout) {
+            super(env, stdout);
+        }
+
         @Override
         public Integer call() {
             return setEnabled(this, id, false);
@@ -181,7 +195,7 @@ public final class AccountsCommand {
         AccountId accountId = AccountId.of("id", id);
         try (Ksync ksync = command.start()) {
             ksync.accounts().setEnabled(accountId, enabled)
-                    .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
+                    .orElseThrow(() -> AccountService.notRegistered(accountId, "add it with: " + ADD));
             command.stdout.println((enabled ? "enabled " : "disabled ") + accountId);
         }
         return 0;
@@ -214,7 +228,7 @@ public final class AccountsCommand {
             AccountId accountId = AccountId.of("id", id);
             try (Ksync ksync = start()) {
                 AccountService.Removal r = ksync.accounts().remove(accountId, yes)
-                        .orElseThrow(() -> KsyncException.notFound("account", accountId.value()));
+                        .orElseThrow(() -> AccountService.notRegistered(accountId, "nothing was removed"));
                 stdout.println("removed " + accountId + (r.hasBackfill() ? " with its " + r.backfillText() : "")
                         + " and " + r.nightlyRuns() + " nightly run record(s); its "
                         + AccountService.Removal.keptText() + " stay");

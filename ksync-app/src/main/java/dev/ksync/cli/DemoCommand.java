@@ -98,8 +98,14 @@ public final class DemoCommand implements Callable<Integer> {
             config = config.withPort(0);
         }
         Instant began = Instant.now();
-        ServeCommand.Running running = ServeCommand.Running.start(config, true);
-        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));
+        ServeCommand.Running running;
+        try {
+            // the sandbox stops in serve's one ordered stop, after the requests and scheduled work that call it
+            running = ServeCommand.Running.start(config, true, sandbox::close);
+        } catch (RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
         Ksync ksync = running.ksync();
 
         AccountId demo = new AccountId(ACCOUNT);
@@ -117,7 +123,6 @@ public final class DemoCommand implements Callable<Integer> {
         if (update.status() / 100 != 2) {
             System.err.println("ksync demo: the update answered " + update.status() + ": " + update.text());
             running.stop();
-            sandbox.close();
             return 1;
         }
         System.out.println("    " + update.text());
@@ -148,7 +153,6 @@ public final class DemoCommand implements Callable<Integer> {
         boolean numbers = headline(d);
         if (exit) {
             running.stop();
-            sandbox.close();
             return numbers && status.status().equals(BackfillStatus.COMPLETED) ? 0 : 1;
         }
         System.out.println("Press Ctrl+C to stop.");

@@ -37,9 +37,16 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A started server and its services, stopped together on JVM shutdown. */
-    record Running(Ksync ksync, Javalin app, CountDownLatch stopped) {
+    /**
+     * A started server and its services, stopped together on JVM shutdown; {@code beside} is what else the process
+     * runs for them (the demo's Klaviyo sandbox), stopped in the same order once no request or scheduled work uses it.
+     */
+    record Running(Ksync ksync, Javalin app, Runnable beside, CountDownLatch stopped) {
         static Running start(AppConfig config, boolean scheduler) {
+            return start(config, scheduler, () -> {});
+        }
+
+        static Running start(AppConfig config, boolean scheduler, Runnable beside) {
             requireFreePort(config.http().port());
             Ksync ksync = Ksync.start(config);
             Javalin app;
@@ -52,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
                 ksync.close();
                 throw e;
             }
-            Running r = new Running(ksync, app, new CountDownLatch(1));
+            Running r = new Running(ksync, app, beside, new CountDownLatch(1));
             // One hook owns the whole order, the database last: the embedded PostgreSQL's own hook would run beside
             // it and stop the database under the requests and scheduled work still draining.
             Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "ksync-shutdown"));
@@ -80,8 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
 
         /**
          * The HTTP drain and the scheduled work's stop run side by side (each at most about 20 s), so a node stops
-         * within a 30 s kill grace period; the services they use close after both, the database (and the embedded
-         * PostgreSQL) last. What the shutdown hook runs.
+         * within a 30 s kill grace period; what they use stops after both: {@code beside}, then the services, the
+         * database (and the embedded PostgreSQL) last. What the shutdown hook runs.
          */
         void stop() {
             try {
@@ -93,8 +100,12 @@ public final class ServeCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             } finally {
-                ksync.close();
-                stopped.countDown();
+                try {
+                    beside.run();
+                } finally {
+                    ksync.close();
+                    stopped.countDown();
+                }
             }
         }
 

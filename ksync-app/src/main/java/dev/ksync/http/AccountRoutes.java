@@ -6,7 +6,6 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.accounts.NightlyOptions;
 import dev.ksync.audience.AudienceSchema;
-import dev.ksync.error.KsyncException;
 import dev.ksync.request.Choices;
 import io.javalin.http.Context;
 import java.util.List;
@@ -21,6 +20,8 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
     private static final Set<String> FIELDS = Set.of("id", "name", SyncFields.KLAVIYO_API_KEY);
     private static final Set<String> CHANGES = Set.of(SyncFields.KLAVIYO_API_KEY, "enabled", "nightlyDays",
             "nightlyTimeframeKey", "nightlyAudienceSchema");
+    /** What a change to an account that is not registered can do instead. */
+    private static final String ADD = "register it first with POST /api/accounts";
 
     void register(ApiRoutes routes) {
         routes.post("/api/accounts", Access.ADMIN, this::add);
@@ -39,7 +40,7 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
         AccountId id = AccountId.of("id", ctx.pathParam("id"));
         ObjectNode body = bodies.object(ctx, CHANGES);
         Fields fields = new Fields(body);
-        Account current = accounts.find(id).orElseThrow(() -> KsyncException.notFound("account", id.value()));
+        Account current = accounts.find(id).orElseThrow(() -> AccountService.notRegistered(id, ADD));
         NightlyOptions was = current.nightly();
         NightlyOptions options = new NightlyOptions(
                 body.has("nightlyDays") ? fields.integer("nightlyDays", 1, NightlyOptions.MAX_DAYS) : was.days(),
@@ -60,7 +61,7 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
         if (enabled != current.enabled()) {
             accounts.setEnabled(id, enabled);
         }
-        ctx.json(view(accounts.find(id).orElseThrow(() -> KsyncException.notFound("account", id.value()))));
+        ctx.json(view(accounts.find(id).orElseThrow(() -> AccountService.notRegistered(id, ADD))));
     }
 
     private void add(Context ctx) {
@@ -81,7 +82,7 @@ record AccountRoutes(AccountService accounts, JsonBodies bodies) {
     private void remove(Context ctx) {
         AccountId id = AccountId.of("id", ctx.pathParam("id"));
         AccountService.Removal r = accounts.remove(id, true)
-                .orElseThrow(() -> KsyncException.notFound("account", id.value()));
+                .orElseThrow(() -> AccountService.notRegistered(id, "nothing was removed"));
         ctx.json(new RemovalView(r.id(), new Removed(new BackfillRemoved(r.backfillStatus(), r.backfillDaysDone(),
                 r.backfillOrders(), r.backfillCampaigns(), r.backfillFlows(), r.backfillDailyStats()), r.nightlyRuns()),
                 AccountService.Removal.KEPT));

@@ -4,7 +4,6 @@ import dev.ksync.accounts.AccountId;
 import dev.ksync.accounts.AccountService;
 import dev.ksync.backfill.export.DayRange;
 import dev.ksync.backfill.export.OrderExport;
-import dev.ksync.error.KsyncException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +30,8 @@ record BackfillExportRoutes(OrderExport export, AccountService accounts) {
         AccountId account = AccountId.of("client_id", ctx.pathParam("client_id"));
         DayRange days = DayRange.parse(query.get("start").orElse(null), query.get("end").orElse(null));
         if (accounts.find(account).isEmpty()) {
-            throw KsyncException.notFound("account", account.value());
+            throw AccountService.notRegistered(account, "only a registered account's backfilled orders can be"
+                    + " exported");
         }
         ctx.contentType(contentType);
         ctx.header("Content-Disposition", "attachment; filename=\"orders-" + account + "-" + days.start() + "_"

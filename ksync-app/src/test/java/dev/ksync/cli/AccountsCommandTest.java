@@ -73,7 +73,8 @@ class AccountsCommandTest {
 
         Run nobody = setKey("pk_live_other_key_3333\n", "nobody");
         assertThat(nobody.exit()).isEqualTo(2);
-        assertThat(nobody.err()).contains("account 'nobody' does not exist").doesNotContain("other_key");
+        assertThat(nobody.err()).contains("account 'nobody' is not registered (see ksync accounts list")
+                .contains("add it with: ksync accounts add ID --name NAME < keyfile").doesNotContain("other_key");
     }
 
     @Test
@@ -116,7 +117,20 @@ class AccountsCommandTest {
         Run removed = remove("acme");
         assertThat(removed.exit()).as(removed.err()).isZero();
         assertThat(removed.out()).startsWith("removed acme and 0 nightly run record(s)");
-        assertThat(remove("acme").exit()).isEqualTo(2);
+        Run again = remove("acme");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("account 'acme' is not registered (see ksync accounts list")
+                .contains("nothing was removed");
+    }
+
+    @Test
+    void enable_and_disable_of_an_account_not_registered_say_so_and_how_to_add_it() {
+        for (Run r : java.util.List.of(Run.of(AccountsCommand.Enable::new, rig.env(), "nobody"),
+                Run.of(AccountsCommand.Disable::new, rig.env(), "nobody"))) {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("account 'nobody' is not registered (see ksync accounts list")
+                    .contains("add it with: ksync accounts add ID --name NAME < keyfile");
+        }
     }
 
     private static long orders(String account) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ksync.accounts.AccountId;
+import dev.ksync.accounts.AccountService;
 import java.io.IOException;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -31,5 +33,15 @@ final class AnswerChecks {
             assertThat(b.get("error").asText()).isEqualTo(code);
         }
         return b;
+    }
+
+    /** Asserts the 404 for an account that is not registered, worded by its one place with the route's hint. */
+    static void assertNotRegistered(int status, String contentType, String body, String id, String hint)
+            throws IOException {
+        assertThat(status).as(body).isEqualTo(404);
+        JsonNode b = assertJsonError(status, contentType, body, "not_found");
+        assertThat(b.get("message").asText()).startsWith("account '" + id + "' is not registered (see")
+                .isEqualTo(AccountService.notRegistered(new AccountId(id), hint).getMessage());
+        assertThat(b.get("details").get("id").asText()).isEqualTo(id);
     }
 }

@@ -177,7 +177,10 @@ class BackfillExportHttpTest {
     @Test
     void an_unknown_account_is_404_and_no_secret_is_401() throws Exception {
         String range = "?start=2026-01-01&end=2026-01-02";
-        assertThat(get("/api/backfill/data/nobody/orders.csv" + range, SECRET).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> nobody = get("/api/backfill/data/nobody/orders.csv" + range, SECRET);
+        AnswerChecks.assertNotRegistered(nobody.statusCode(), nobody.headers().firstValue("content-type").orElse(""),
+                new String(nobody.body(), StandardCharsets.UTF_8), "nobody",
+                "only a registered account's backfilled orders can be exported");
         assertThat(get("/api/backfill/data/shop/orders.xlsx" + range, null).statusCode()).isEqualTo(401);
         assertThat(get("/api/backfill/data/shop/orders.csv" + range, "wrong").statusCode()).isEqualTo(401);
         assertThat(get("/api/backfill/data/Bad%20Id/orders.csv" + range, SECRET).statusCode()).isEqualTo(400);

@@ -277,7 +277,9 @@ class DashboardHttpTest {
                 .statusCode()).isEqualTo(200);
         assertThat(rig.server().get("/api/accounts/acme/dashboard?days=3", SECRET).statusCode()).isEqualTo(400);
         assertError(rig.server().get("/api/accounts/Bad%20Id/dashboard", SECRET), 400, "accountId");
-        assertThat(rig.server().get("/api/accounts/nobody/dashboard", SECRET).statusCode()).isEqualTo(404);
+        HttpResponse<String> nobody = rig.server().get("/api/accounts/nobody/dashboard", SECRET);
+        AnswerChecks.assertNotRegistered(nobody.statusCode(), nobody.headers().firstValue("content-type").orElse(""),
+                nobody.body(), "nobody", null);
         assertThat(rig.server().get("/api/accounts/acme/dashboard", null).statusCode()).isEqualTo(401);
         assertThat(rig.server().get("/api/snapshots/1/files/flows.csv", null).statusCode()).isEqualTo(401);
     }

@@ -186,7 +186,7 @@ class HttpApiTest {
         assertThat(removal.get("kept").toString()).contains("snapshots", "raw ingestion tables");
         HttpResponse<String> gone = rig.server().send(HttpRequest.newBuilder(rig.server().uri("/api/accounts/acme"))
                 .header("x-admin-job-secret", SECRET).DELETE());
-        assertThat(gone.statusCode()).isEqualTo(404);
+        AnswerChecks.assertNotRegistered(gone.statusCode(), type(gone), gone.body(), "acme", "nothing was removed");
 
         for (HttpResponse<String> r : java.util.List.of(added, again, badType, listed, rekeyed, removed, gone)) {
             assertThat(r.body()).doesNotContain("SUPERSECRETKEY", "REPLACEDSECRET");
@@ -195,6 +195,10 @@ class HttpApiTest {
         assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("SUPERSECRETKEY"));
         assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("REPLACEDSECRET"));
         assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(SECRET));
+    }
+
+    private static String type(HttpResponse<?> r) {
+        return r.headers().firstValue("content-type").orElse("");
     }
 
     private static HttpResponse<String> patch(String path, String body) throws Exception {
@@ -218,8 +222,10 @@ class HttpApiTest {
         }
         assertThat(rig.ksync().accounts().apiKey(shop)).contains(new Secret("pk_live_first_key_1111"));
         assertThat(rig.ksync().accounts().find(shop).orElseThrow().enabled()).isTrue();
-        assertThat(patch("/api/accounts/nobody", "{\"klaviyoApiKey\":\"pk_live_second_key_2222\"}").statusCode())
-                .isEqualTo(404);
+        HttpResponse<String> nobody = patch("/api/accounts/nobody", "{\"klaviyoApiKey\":\"pk_live_second_key_2222\"}");
+        AnswerChecks.assertNotRegistered(nobody.statusCode(), type(nobody), nobody.body(), "nobody",
+                "register it first with POST /api/accounts");
+        assertThat(nobody.body()).doesNotContain("second_key");
 
         HttpResponse<String> r = patch("/api/accounts/shop", "{\"klaviyoApiKey\":\"pk_live_second_key_2222\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.router.Endpoint;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Sends at least {@value #PER_ROUTE} generated malformed requests to every route the router holds (so a route added
  * later is covered without an edit here), half with the admin secret so the gated routes' parsing is reached, and
  * checks every answer: no 5xx but the documented 501 (disabled), 502, 503 (database), 504, every error our JSON shape, nothing that echoes the
- * secret or the Klaviyo key or names Java internals; then /health still answers within a second, and no log line
+ * secret or the Klaviyo key or names Java internals; then /health still answers its 200 JSON, and no log line
  * written meanwhile holds a secret or a raw NUL.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -99,7 +98,7 @@ class RouteFuzzTest {
         assertThat(sent.stream().filter(s -> SECRET.equals(s.secret())).count()).as("requests with it").isPositive();
         assertThat(failures).as("seed %d, %s: %d of %d requests", SEED, route, failures.size(), PER_ROUTE)
                 .isEmpty();
-        assertHealthWithinASecond();
+        assertHealthy();
     }
 
     @Order(2)
@@ -171,11 +170,12 @@ class RouteFuzzTest {
         return null;
     }
 
-    private static void assertHealthWithinASecond() throws Exception {
-        long t0 = System.nanoTime();
-        HttpResponse<String> health = rig.server().http.send(HttpRequest.newBuilder(rig.server().uri("/health"))
-                .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for GET /health").isLessThan(1000);
+    /** The fuzzing left the server serving: /health answers as ever, on a fresh connection of an ordinary client. */
+    private static void assertHealthy() throws Exception {
+        HttpResponse<String> health = rig.server().get("/health", null);
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(health.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/json"));
+        assertThat(json.readTree(health.body())).isEqualTo(json.readTree("{\"status\":\"ok\"}"));
     }
 }

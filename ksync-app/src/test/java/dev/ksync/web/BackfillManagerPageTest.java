@@ -1,6 +1,7 @@
 package dev.ksync.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,11 +87,19 @@ class BackfillManagerPageTest {
         });
     }
 
+    /** Picks {@code value} in the select {@code id}, found again should the page have replaced it meanwhile. */
+    private static void choose(WebDriver d, String id, String value) {
+        await(d, 30, x -> {
+            new Select(x.findElement(By.id(id))).selectByValue(value);
+            return true;
+        });
+    }
+
     /** Picks {@code date} from the viewer's list of days with orders and waits for its orders to show. */
     private static void showDay(WebDriver d, String date) {
         await(d, 30, x -> new Select(x.findElement(By.id("day-select"))).getOptions().stream()
                 .anyMatch(o -> date.equals(o.getAttribute("value"))) ? true : null);
-        new Select(d.findElement(By.id("day-select"))).selectByValue(date);
+        choose(d, "day-select", date);
         await(d, 30, x -> date.equals(x.findElement(By.id("orders")).getAttribute("data-date")) ? true : null);
     }
 
@@ -107,6 +116,11 @@ class BackfillManagerPageTest {
             assertThat(acme.findElement(By.cssSelector("button[data-action='cancel']")).isEnabled()).isFalse();
 
             click(d, "acme", "start-test");
+            // a poll (every second while it runs) leaves the viewer's account list as it is: one open stays open
+            WebElement listed = d.findElement(By.cssSelector("#viewer-account option[value='acme']"));
+            String polled = d.findElement(By.id("refreshed")).getText();
+            await(d, 30, x -> polled.equals(x.findElement(By.id("refreshed")).getText()) ? null : true);
+            assertThatCode(listed::isSelected).as("the listed account after a poll").doesNotThrowAnyException();
             // the bar moves while the days commit, and stops at 100 % when the backfill completes
             await(d, 180, x -> "completed".equals(x.findElement(card("acme")).getAttribute("data-status")));
             WebElement bar = d.findElement(card("acme")).findElement(By.cssSelector(".progress"));
@@ -255,7 +269,7 @@ class BackfillManagerPageTest {
             assertThat(c.getText()).as("no revenue without a currency").doesNotContain("0.00");
 
             // nothing stored yet: the viewer says so instead of showing the planned range
-            new Select(d.findElement(By.id("viewer-account"))).selectByValue("flaky");
+            choose(d, "viewer-account", "flaky");
             await(d, 30, x -> "none stored yet".equals(x.findElement(By.cssSelector("#summary [data-role='range'] .v"))
                     .getText()) ? true : null);
             ((JavascriptExecutor) d).executeScript("window.scrollTo(0, 0)");

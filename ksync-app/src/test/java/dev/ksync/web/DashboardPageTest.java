@@ -277,7 +277,7 @@ class DashboardPageTest {
             // an account removed while the page lists it: its load fails, and no figures stay under its name
             rig.ksync().accounts().remove(new AccountId("gone"), false);
             new Select(d.findElement(By.id("account"))).selectByValue("gone");
-            browser.await(x -> message(x).contains("does not exist") ? true : null);
+            browser.await(x -> message(x).contains("account 'gone' is not registered") ? true : null);
             assertThat(message(d)).startsWith("Could not load gone");
             assertThat(d.findElement(By.id("dashboard")).isDisplayed()).as("no figures of acme under 'gone'").isFalse();
             assertThat(js(d, "return window.ksyncDashboard.data;")).isNull();

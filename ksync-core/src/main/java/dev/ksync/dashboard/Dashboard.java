@@ -73,7 +73,7 @@ public final class Dashboard {
 
     /** The dashboard of {@code id} for the request's start and end (absent: the last 90 days ending yesterday). */
     public DashboardView read(AccountId id, Optional<String> start, Optional<String> end) {
-        Account account = accounts.find(id).orElseThrow(() -> KsyncException.notFound("account", id.value()));
+        Account account = accounts.find(id).orElseThrow(() -> AccountService.notRegistered(id));
         return jdbi.withHandle(h -> {
             ZoneId zone = zone(h, id);
             DashboardRange range = DashboardRange.of(start, end, LocalDate.now(clock.withZone(zone)).minusDays(1));
