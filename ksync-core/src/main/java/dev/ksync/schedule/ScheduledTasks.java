@@ -3,6 +3,7 @@ package dev.ksync.schedule;
 import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
@@ -103,8 +104,8 @@ public final class ScheduledTasks {
             KsyncException k = complete.getCause().orElse(null) instanceof KsyncException e ? e : null;
             String givesUp = null;
             Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failure));
-            if (k != null && !k.blame().retryable()) {
-                givesUp = "gives up: not retried, it needs fixing first";
+            if (needsFixing(complete)) {
+                givesUp = "gives up: " + NEEDS_FIXING;
             } else if (!NIGHTLY_RETRIES.retries(failure)) {
                 givesUp = "gives up: the last of " + (NIGHTLY_RETRIES.retries() + 1) + " attempts";
             } else if (k != null && k.retryAt().filter(retry::isBefore).isPresent()) {
@@ -125,6 +126,13 @@ public final class ScheduledTasks {
         };
     }
 
+    private static final String NEEDS_FIXING = "not retried, it needs fixing first";
+
+    /** Whether the run failed in a way only the user can mend (a rejected key): retrying cannot help. */
+    private static boolean needsFixing(ExecutionComplete complete) {
+        return complete.getCause().orElse(null) instanceof KsyncException k && !k.blame().retryable();
+    }
+
     /**
      * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is
      * ({@link #NIGHTLY_RETRIES}), unless the cron fires sooner; past its retries, or when the user must act first
@@ -136,13 +144,13 @@ public final class ScheduledTasks {
         return (complete, operations) -> {
             Instant next = cron.schedule().getNextExecutionTime(complete);
             int failures = failuresSinceFiring(cron, complete.getExecution());
-            boolean hopeless = complete.getCause().orElse(null) instanceof KsyncException k && !k.blame().retryable();
+            boolean hopeless = needsFixing(complete);
             if (!hopeless && NIGHTLY_RETRIES.retries(failures)) {
                 Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failures));
                 next = retry.isBefore(next) ? retry : next;
             }
             // attempts count from the firing
-            TaskFailures.log(complete, failures, (hopeless ? "not retried, it needs fixing first; " : "")
+            TaskFailures.log(complete, failures, (hopeless ? NEEDS_FIXING + "; " : "")
                     + "next run at " + next);
             operations.reschedule(complete, next);
         };
