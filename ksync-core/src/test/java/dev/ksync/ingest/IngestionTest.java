@@ -93,6 +93,19 @@ class IngestionTest {
                 .mapTo(Long.class).one());
         assertThat(time).isEqualTo(Instant.parse("2025-10-20T12:05:00Z").getEpochSecond());
 
+        // the record keeps its data (an event's profile and metric) but not Klaviyo's links, URLs made from the id
+        Map<String, Object> events = pg.database().jdbi().withHandle(h -> h.createQuery("select count(*) as n,"
+                        + " count(*) filter (where jsonb_exists(record, 'links') or exists (select"
+                        + " from jsonb_each(record->'relationships') r where jsonb_exists(r.value, 'links'))) as with_links,"
+                        + " count(record #>> '{relationships,profile,data,id}') as with_profile,"
+                        + " count(record #>> '{relationships,metric,data,id}') as with_metric,"
+                        + " count(record #> '{attributes,event_properties}') as with_properties"
+                        + " from klaviyo_acme.klaviyo_events_hist").mapToMap().one());
+        assertThat(events.get("n")).isEqualTo(s.ids("klaviyo_acme", "klaviyo_events_hist").size() * 1L);
+        assertThat(events).containsEntry("with_links", 0L).containsEntry("with_metric", events.get("n"))
+                .containsEntry("with_properties", events.get("n"));
+        assertThat((Long) events.get("with_profile")).isPositive();
+
         List<IngestionLog.Entry> log = ingestion.log().recent("acme", 100);
         assertThat(log).hasSize(11).allSatisfy(e -> {
             assertThat(e.status()).isEqualTo("success");
