@@ -216,24 +216,31 @@ public final class KlaviyoClient implements AutoCloseable {
             }
             query.put("sort", field);
         }
+        boolean ordered = q.sort() != null;
+        // unordered, a slice paging in ascending order can hand its unread half to a free slot (PartitionedPager)
+        if (!ordered && ep.allowsSort(field)) query.put("sort", field);
+        boolean splits = !ordered && field.equals(query.get("sort"));
         Partitioning p = q.partitioning();
         Instant from = p.from() != null ? p.from() : oldest(listing, field, key, filters, q.parentId());
         Instant to = p.to() != null ? p.to() : KlaviyoTime.boundAfter(clock.instant());
         if (from == null || !to.isAfter(from)) return Stream.empty();
         int concurrency = concurrency(ep, q.predictive());
-        List<Slice> slices = new ArrayList<>();
-        for (Instant[] r : Slice.split(from, to, p.slices() > 0 ? p.slices() : 4 * concurrency)) {
+        PartitionedPager.Slicer slicer = (a, b) -> {
             List<Filter> f = new ArrayList<>(filters);
-            f.add(ep.allowsFilter(field, "greater-or-equal") ? Filter.greaterOrEqual(field, r[0])
-                    : Filter.greaterThan(field, r[0].minusSeconds(1)));
-            if (bounded) f.add(Filter.lessThan(field, r[1]));
+            f.add(ep.allowsFilter(field, "greater-or-equal") ? Filter.greaterOrEqual(field, a)
+                    : Filter.greaterThan(field, a.minusSeconds(1)));
+            if (bounded) f.add(Filter.lessThan(field, b));
             Map<String, String> sq = new LinkedHashMap<>(query);
             sq.put("filter", Filter.render(f));
-            slices.add(new Slice(KlaviyoTime.format(r[0]) + "/" + KlaviyoTime.format(r[1]), r[0], r[1],
-                    uri(ep, q.parentId(), sq), !bounded));
+            return new Slice(KlaviyoTime.format(a) + "/" + KlaviyoTime.format(b), a, b, uri(ep, q.parentId(), sq), !bounded);
+        };
+        List<Slice> slices = new ArrayList<>();
+        for (Instant[] r : Slice.split(from, to, p.slices() > 0 ? p.slices() : 4 * concurrency)) {
+            slices.add(slicer.slice(r[0], r[1]));
         }
         if (q.sort() != null && q.sort().startsWith("-")) Collections.reverse(slices);
-        return PartitionedPager.stream(ep.operationId(), slices, source, decode, key, listener, concurrency, 2, q.sort() != null);
+        return PartitionedPager.stream(ep.operationId(), slices, source, decode, key, listener, concurrency, 2, ordered,
+                splits ? slicer : null);
     }
 
     /** One page of a listing, read as its decoder takes it (raw or as a tree). */

@@ -4,8 +4,11 @@ import dev.ksync.klaviyo.error.CallInterrupted;
 import dev.ksync.klaviyo.http.Urls;
 import dev.ksync.klaviyo.wire.Page;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -31,6 +34,10 @@ import java.util.stream.StreamSupport;
  * {@code concurrency × bufferPages} pages either way. The rate budget shared by the slices paces
  * the calls, so parallelism only fills the budget's idle time. Close the stream to stop early
  * (try-with-resources).
+ *
+ * <p>Unordered, with slices that page in ascending order of their field, a slot that no waiting slice fills takes
+ * half of the running slice with the most pages left: that slice ends at the midpoint and a new slice pages the rest.
+ * Without it the last slices run alone and the load's end pages at a fraction of the budget.
  */
 public final class PartitionedPager {
     private PartitionedPager() {}
@@ -43,8 +50,21 @@ public final class PartitionedPager {
     public static <T> Stream<T> stream(String operationId, List<Slice> slices, PageSource source,
                                        Function<Page, List<T>> decode, Function<T, Instant> key, PageListener listener,
                                        int concurrency, int bufferPages, boolean ordered) {
+        return stream(operationId, slices, source, decode, key, listener, concurrency, bufferPages, ordered, null);
+    }
+
+    /**
+     * @param slicer a slice [from, to) paged in ascending order like the others, or null: slices are not split
+     *               (they may page in any order, or the merge is ordered)
+     */
+    public static <T> Stream<T> stream(String operationId, List<Slice> slices, PageSource source,
+                                       Function<Page, List<T>> decode, Function<T, Instant> key, PageListener listener,
+                                       int concurrency, int bufferPages, boolean ordered, Slicer slicer) {
+        if (slicer != null && (ordered || key == null)) {
+            throw new IllegalArgumentException("only an unordered merge with a slice key splits slices");
+        }
         Merge<T> merge = new Merge<>(operationId, slices, source, decode, key, listener, Math.max(1, concurrency),
-                Math.max(1, bufferPages), ordered);
+                Math.max(1, bufferPages), ordered, slicer);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(merge, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(merge::close);
     }
@@ -53,15 +73,76 @@ public final class PartitionedPager {
     private record Chunk<T>(Run<T> run, List<T> records, int page, String next, boolean last) implements Item<T> {}
     private record Failed<T>(RuntimeException error) implements Item<T> {}
 
+    /** Makes the slice [from, to) of the same listing. */
+    @FunctionalInterface
+    public interface Slicer {
+        Slice slice(Instant from, Instant to);
+    }
+
+    /** A slice's pages left before it is worth halving: the halves cost one more partly filled page. */
+    private static final int SPLIT_PAGES = 6;
+
     private static final class Run<T> {
         final Slice slice;
         final BlockingQueue<Item<T>> queue;
         Future<?> task;
+        // guarded by this: where the slice ends now (a split moves it), how far it has paged, whether it has ended
+        private Instant end;
+        private Instant position;
+        private int pages;
+        private boolean done;
 
         /** {@code queue} is the slice's own (ordered) or the one all slices share (unordered). */
         Run(Slice slice, BlockingQueue<Item<T>> queue) {
             this.slice = slice;
             this.queue = queue;
+            this.end = slice.to();
+        }
+
+        /**
+         * A fetched page's records that this slice owns, noting how far it has paged; null when this was its last
+         * page (no next link, or a record at or past its end). One decision with {@link #split}, so no record is
+         * both kept here and left to the other half.
+         */
+        synchronized List<T> take(List<T> all, Function<T, Instant> key, boolean hasNext) {
+            pages++;
+            if (key == null) {
+                done = !hasNext;
+                return all;
+            }
+            List<T> owned = new ArrayList<>(all.size());
+            boolean pastEnd = false;
+            for (T r : all) {
+                Instant t = key.apply(r);
+                if (t != null && !t.isBefore(end)) pastEnd = true;
+                else if (t != null && !t.isBefore(slice.from())) owned.add(r);
+                if (t != null && (position == null || t.isAfter(position))) position = t;
+            }
+            done = pastEnd || !hasNext;
+            return owned;
+        }
+
+        synchronized boolean done() {
+            return done;
+        }
+
+        /** The pages this slice has left, guessed from those it took so far for the time they covered. */
+        synchronized double pagesLeft() {
+            if (done || position == null || !position.isAfter(slice.from()) || !end.isAfter(position)) return 0;
+            return pages * (double) Duration.between(position, end).toMillis()
+                    / Duration.between(slice.from(), position).toMillis();
+        }
+
+        /** Ends this slice at the whole second halfway to its end; the range it gave up, or null if none. */
+        synchronized Instant[] split() {
+            if (done || position == null) return null;
+            long from = position.getEpochSecond() + 1; // past every record it may still be paging
+            long to = end.getEpochSecond();
+            if (to - from < 2) return null;
+            Instant mid = Instant.ofEpochSecond(from + (to - from) / 2);
+            Instant[] given = {mid, end};
+            end = mid;
+            return given;
         }
     }
 
@@ -78,11 +159,13 @@ public final class PartitionedPager {
         private final boolean ordered;
         private final BlockingQueue<Item<T>> shared;
         private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        private final Slicer slicer;
         private Iterator<T> current = Collections.emptyIterator();
         private Chunk<T> owed; // the chunk being consumed; its listener call comes once it is empty
 
         Merge(String op, List<Slice> slices, PageSource source, Function<Page, List<T>> decode, Function<T, Instant> key,
-              PageListener listener, int concurrency, int buffer, boolean ordered) {
+              PageListener listener, int concurrency, int buffer, boolean ordered, Slicer slicer) {
+            this.slicer = slicer;
             this.key = key;
             this.op = op;
             this.ordered = ordered;
@@ -97,11 +180,19 @@ public final class PartitionedPager {
         }
 
         private void fill() {
-            while (running.size() < concurrency && !waiting.isEmpty()) {
-                Run<T> run = new Run<>(waiting.removeFirst(), ordered ? new ArrayBlockingQueue<>(buffer + 1) : shared);
-                run.task = executor.submit(() -> page(run));
-                running.addLast(run);
+            while (running.size() < concurrency && !waiting.isEmpty()) start(waiting.removeFirst());
+            while (slicer != null && running.size() < concurrency) {
+                Run<T> widest = running.stream().max(Comparator.comparingDouble(Run::pagesLeft)).orElse(null);
+                Instant[] half = widest == null || widest.pagesLeft() < SPLIT_PAGES ? null : widest.split();
+                if (half == null) return;
+                start(slicer.slice(half[0], half[1]));
             }
+        }
+
+        private void start(Slice slice) {
+            Run<T> run = new Run<>(slice, ordered ? new ArrayBlockingQueue<>(buffer + 1) : shared);
+            run.task = executor.submit(() -> page(run));
+            running.addLast(run);
         }
 
         private void page(Run<T> run) {
@@ -112,10 +203,8 @@ public final class PartitionedPager {
                     Page p = source.fetch(next);
                     n++;
                     List<T> all = Pager.decoded(op, () -> decode.apply(p));
-                    List<T> owned = key == null ? all : all.stream().filter(r -> run.slice.owns(key.apply(r))).toList();
-                    boolean pastEnd = run.slice.openEnded() && key != null
-                            && all.stream().map(key).anyMatch(t -> t != null && !t.isBefore(run.slice.to()));
-                    String link = pastEnd ? null : p.next();
+                    List<T> owned = run.take(all, key, p.next() != null);
+                    String link = run.done() ? null : p.next();
                     next = link == null ? null : Urls.parseLink(link);
                     run.queue.put(new Chunk<>(run, owned, n, link, next == null));
                 }

@@ -110,6 +110,34 @@ class PagingTest {
     }
 
     @Test
+    void a_free_slot_takes_half_of_the_slice_with_most_left_and_every_record_still_comes_once() {
+        // the last of 4 slices holds nearly everything, many records sharing a second: without splitting it would
+        // page alone, one call after another, while the other slots stand idle
+        List<Instant> times = new ArrayList<>();
+        for (int d = 0; d < 22; d += 7) for (int i = 0; i < 10; i++) times.add(T0.plus(Duration.ofDays(d)).plusSeconds(i));
+        Instant busy = T0.plus(Duration.ofDays(23));
+        for (int i = 0; i < 1200; i++) times.add(busy.plusSeconds(i / 4 * 97L));
+        FakeListing fake = new FakeListing("event", "datetime", times);
+        transport.thenAlways(fake);
+        Instant from = T0, to = T0.plus(Duration.ofDays(30));
+        List<Event> seq = client().list(Listings.EVENTS, Query.all().filter(Filter.greaterOrEqual("datetime", from))
+                .filter(Filter.lessThan("datetime", to)).sort("datetime").pageSize(10)).toList();
+        int sequentialCalls = transport.calls.size();
+        transport.calls.clear();
+        List<PageEvent> pages = Collections.synchronizedList(new ArrayList<>());
+
+        List<Event> par = client().list(Listings.EVENTS, Query.all().pageSize(10)
+                .partitioned(Partitioning.between(from, to).withSlices(4)), pages::add).toList();
+
+        assertThat(par).extracting(Event::id).containsExactlyInAnyOrderElementsOf(seq.stream().map(Event::id).toList());
+        long slices = pages.stream().filter(PageEvent::last).count();
+        assertThat(slices).as("slices paged, the 4 and the halves split off").isGreaterThan(8);
+        // each split costs at most one more partly filled page for each half
+        assertThat(transport.calls.size()).isLessThanOrEqualTo(sequentialCalls + 2 * (int) (slices - 4) + 4);
+        assertThat(transport.calls).allSatisfy(c -> assertThat(c.uri().getQuery()).contains("sort=datetime"));
+    }
+
+    @Test
     void closing_a_partitioned_stream_early_stops_its_workers() {
         transport.thenAlways(new FakeListing("event", "datetime", times(2000)));
         try (Stream<Event> s = client().list(Listings.EVENTS, Query.all().pageSize(10).partitioned(Partitioning.between(T0, T0.plus(Duration.ofDays(30))).withSlices(8)))) {
