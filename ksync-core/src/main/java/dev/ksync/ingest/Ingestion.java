@@ -373,7 +373,7 @@ public final class Ingestion {
             Stream<RawResource> records;
             if (PARTITIONED.contains(ep) && Duration.between(start, end).compareTo(settings.partitionAbove()) > 0) {
                 records = client.list(listing.slicedBy(attribute, value),
-                        Query.all().partitioned(Partitioning.between(start, end)));
+                        Query.all().partitioned(Partitioning.between(start, end).halving()));
             } else {
                 Query q = Query.all().filter(ep.allowsFilter(attribute, "greater-or-equal")
                         ? Filter.greaterOrEqual(attribute, start) : Filter.greaterThan(attribute, start.minusSeconds(1)));

@@ -217,10 +217,10 @@ public final class KlaviyoClient implements AutoCloseable {
             query.put("sort", field);
         }
         boolean ordered = q.sort() != null;
-        // unordered, a slice paging in ascending order can hand its unread half to a free slot (PartitionedPager)
-        if (!ordered && ep.allowsSort(field)) query.put("sort", field);
-        boolean splits = !ordered && field.equals(query.get("sort"));
         Partitioning p = q.partitioning();
+        // unordered, a slice paging in ascending order can hand its unread half to a free worker (PartitionedPager)
+        if (p.halves() && !ordered && ep.allowsSort(field)) query.put("sort", field);
+        boolean halves = p.halves() && !ordered && field.equals(query.get("sort"));
         Instant from = p.from() != null ? p.from() : oldest(listing, field, key, filters, q.parentId());
         Instant to = p.to() != null ? p.to() : KlaviyoTime.boundAfter(clock.instant());
         if (from == null || !to.isAfter(from)) return Stream.empty();
@@ -240,7 +240,7 @@ public final class KlaviyoClient implements AutoCloseable {
         }
         if (q.sort() != null && q.sort().startsWith("-")) Collections.reverse(slices);
         return PartitionedPager.stream(ep.operationId(), slices, source, decode, key, listener, concurrency, 2, ordered,
-                splits ? slicer : null);
+                halves ? slicer : null);
     }
 
     /** One page of a listing, read as its decoder takes it (raw or as a tree). */

@@ -68,6 +68,13 @@ class SandboxEndToEndTest {
                 .map(Event::raw).toList());
         out.put("events-partitioned", k.list(Listings.EVENTS, Query.all().sort("datetime").partitioned(Partitioning.between(from, to).withSlices(8)))
                 .map(Event::id).toList());
+        // two slices of small pages, halved for the idle workers as they go: the same events, each once
+        java.util.concurrent.atomic.AtomicInteger slices = new java.util.concurrent.atomic.AtomicInteger();
+        out.put("events-halved", k.list(Listings.EVENTS, Query.all().pageSize(20)
+                        .partitioned(Partitioning.between(from, to).withSlices(2).halving()), p -> {
+                    if (p.last()) slices.incrementAndGet();
+                }).map(Event::id).sorted().toList());
+        assertThat(slices.get()).as("slices paged, halves included").isGreaterThan(2);
         out.put("events-sequential-ids", k.list(Listings.EVENTS, Query.all().filter(Filter.greaterOrEqual("datetime", from)).filter(Filter.lessThan("datetime", to)).sort("datetime")).map(Event::id).toList());
         List<Flow> flows = k.list(Listings.FLOWS, Query.all()).toList();
         put.accept("flows", () -> flows.stream().map(Flow::raw).toList());
@@ -115,6 +122,7 @@ class SandboxEndToEndTest {
         // partitioned paging gives exactly the sequential records, events even in the same order
         assertThat(clean.get("profiles-partitioned")).isEqualTo(clean.get("profiles-sequential-ids")).hasSize(300);
         assertThat(clean.get("events-partitioned")).isEqualTo(clean.get("events-sequential-ids")).doesNotHaveDuplicates();
+        assertThat(clean.get("events-halved")).isEqualTo(clean.get("events-sequential-ids").stream().sorted().toList());
         // every 429 was retried: the run finished, and each throttled answer has a retry
         assertThat(faultyStats.total().retries()).isGreaterThanOrEqualTo(faultyStats.total().throttled());
         assertThat(faultyStats.total().retries()).isPositive();

@@ -115,8 +115,8 @@ class PagingTest {
         // page alone, one call after another, while the other slots stand idle
         List<Instant> times = new ArrayList<>();
         for (int d = 0; d < 22; d += 7) for (int i = 0; i < 10; i++) times.add(T0.plus(Duration.ofDays(d)).plusSeconds(i));
-        Instant busy = T0.plus(Duration.ofDays(23));
-        for (int i = 0; i < 1200; i++) times.add(busy.plusSeconds(i / 4 * 97L));
+        Instant busy = T0.plus(Duration.ofHours(540));
+        for (int i = 0; i < 1200; i++) times.add(busy.plusSeconds(i / 4 * 2_150L));
         FakeListing fake = new FakeListing("event", "datetime", times);
         transport.thenAlways(fake);
         Instant from = T0, to = T0.plus(Duration.ofDays(30));
@@ -127,7 +127,7 @@ class PagingTest {
         List<PageEvent> pages = Collections.synchronizedList(new ArrayList<>());
 
         List<Event> par = client().list(Listings.EVENTS, Query.all().pageSize(10)
-                .partitioned(Partitioning.between(from, to).withSlices(4)), pages::add).toList();
+                .partitioned(Partitioning.between(from, to).withSlices(4).halving()), pages::add).toList();
 
         assertThat(par).extracting(Event::id).containsExactlyInAnyOrderElementsOf(seq.stream().map(Event::id).toList());
         long slices = pages.stream().filter(PageEvent::last).count();
