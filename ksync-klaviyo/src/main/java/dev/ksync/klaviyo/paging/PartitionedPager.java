@@ -121,7 +121,10 @@ public final class PartitionedPager {
                 else if (t != null && !t.isBefore(slice.from())) owned.add(r);
                 if (t != null && (position == null || t.isAfter(position))) position = t;
             }
-            done = pastEnd || !hasNext;
+            // a URL that ends at the slice's end ends its pages itself: a record Klaviyo dates past it (a profile
+            // updated while the load runs) is not kept, and the slice's pages go on
+            boolean stopsItself = !slice.openEnded() && !end.isBefore(slice.to());
+            done = pastEnd && !stopsItself || !hasNext;
             return owned;
         }
 

@@ -132,7 +132,9 @@ public final class RawResource {
         int to = Math.toIntExact(p.currentLocation().getByteOffset());
         int before = nameAt - 1;
         while (before >= 0 && isSpace(body[before])) before--;
-        if (before >= 0 && body[before] == ',') {
+        // a comma an earlier range already took (a repeated links member) does not join this one
+        boolean taken = links.length > 0 && before < links[links.length - 1];
+        if (before >= 0 && body[before] == ',' && !taken) {
             from = before;
         } else {
             int after = to;

@@ -40,7 +40,8 @@ class RawResourceTest {
                 "{\"type\":\"profile\",\n  \"links\": {\"self\": \"s\"}\n  ,\"id\":\"P1\",\"relationships\":{\"lists\":"
                         + "{ \"links\" : {\"self\":\"l\"} , \"data\":[]},\"segments\":{\"data\":[],\n\"links\":{}}}}",
                 "{\"type\":\"profile\",\"id\":\"P1\",\"links\":{\"self\":\"s\"}}",
-                "{\"type\":\"profile\",\"id\":\"P1\",\"links\":\"not an object\"}"}) {
+                "{\"type\":\"profile\",\"id\":\"P1\",\"links\":\"not an object\"}",
+                "{\"links\":{\"a\":1},\"links\":{\"b\":2},\"type\":\"profile\",\"id\":\"P1\"}"}) {
             JsonNode kept = tree(RawResource.of(record).jsonWithoutLinks());
             JsonNode expected = withoutLinks(JSON.readTree(record));
             if (JSON.readTree(record).path("links").isTextual()) expected = JSON.readTree(record);
