@@ -236,7 +236,7 @@ public final class Ksync implements AutoCloseable {
     /** The runbook's ingestion settings, schema and lookback configured; the connection pool is sized from the same. */
     private static Ingestion.Settings ingestSettings(AppConfig config) {
         return Ingestion.Settings.DEFAULT.inSchema(config.jobs().ingestSchema())
-                .withLookback(config.jobs().ingestLookback());
+                .withLookback(config.jobs().ingestLookback()).keepingLinks(config.jobs().ingestKeepLinks());
     }
 
     /** Starts everything: opens (or starts) PostgreSQL and migrates it. */

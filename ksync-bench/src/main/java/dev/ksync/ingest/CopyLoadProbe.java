@@ -26,7 +26,7 @@ public final class CopyLoadProbe {
         jdbi.useTransaction(h -> RawTable.createSchema(h, schema));
         return jdbi.inTransaction(h -> {
             RawTable.State state = t.createIfMissing(h);
-            return t.load(h, Instant.now().getEpochSecond(), batchRows,
+            return t.load(h, Instant.now().getEpochSecond(), batchRows, Ingestion.Settings.DEFAULT.keepLinks(),
                     StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, 0), false), datetime, state);
         });
     }

@@ -85,9 +85,11 @@ public record AppConfig(
      *                      again the flow and campaign statistics of its days among the last this many (0: none)
      * @param ingestLookback KSYNC_INGEST_LOOKBACK_MINUTES: a raw ingestion window starts this much before the
      *                      table's max, for records Klaviyo lists late (0: the runbook's window)
+     * @param ingestKeepLinks KSYNC_INGEST_KEEP_LINKS: raw ingestion stores each record with its JSON:API links
      */
     public record JobSettings(int flowRowBudget, Duration maxDuration, int retentionDays, int patchDays,
-                              String ingestSchema, int backfillRefreshDays, Duration ingestLookback) {}
+                              String ingestSchema, int backfillRefreshDays, Duration ingestLookback,
+                              boolean ingestKeepLinks) {}
 
     public static final int DEFAULT_MAX_DURATION_S = 800;
     public static final int DEFAULT_RETENTION_DAYS = 30;
@@ -207,7 +209,8 @@ public record AppConfig(
                 r.intIn("KSYNC_PATCH_DAYS", DEFAULT_PATCH_DAYS, 1, 30),
                 ingestSchema(r),
                 r.intIn("KSYNC_BACKFILL_REFRESH_DAYS", DEFAULT_BACKFILL_REFRESH_DAYS, 0, MAX_BACKFILL_REFRESH_DAYS),
-                Duration.ofMinutes(r.intIn("KSYNC_INGEST_LOOKBACK_MINUTES", 0, 0, MAX_INGEST_LOOKBACK_MINUTES)));
+                Duration.ofMinutes(r.intIn("KSYNC_INGEST_LOOKBACK_MINUTES", 0, 0, MAX_INGEST_LOOKBACK_MINUTES)),
+                r.bool("KSYNC_INGEST_KEEP_LINKS", false));
 
         ScheduleSettings schedules = new ScheduleSettings(
                 cron(r, "KSYNC_NIGHTLY_CRON").orElseGet(() -> new Cron(DEFAULT_NIGHTLY_CRON)),

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * Raw records as rows of PostgreSQL's binary COPY format, a batch at a time: {@code id}, the incremental field, the
  * record's scalar top-level attributes already typed (so PostgreSQL parses no value twice, nor extracts it again from
  * the stored jsonb), the record's JSON and {@code time}. The JSON is Klaviyo's own bytes, copied into the batch as
- * they came less their JSON:API {@code links} (URLs made from the id: two fifths of an event's bytes, and as much of
- * PostgreSQL's work turning them into jsonb), never built as a tree or serialized again. Binary rather than text: PostgreSQL then has no line to
+ * they came, less their JSON:API {@code links} unless told to keep them (URLs made from the id: two fifths of an
+ * event's bytes, and as much of PostgreSQL's work turning them into jsonb), never built as a tree or serialized again. Binary rather than text: PostgreSQL then has no line to
  * split and unescape and no datetime or number to parse, about a third less of its CPU a row. A batch has one
  * column list: an attribute first seen mid-batch ends the batch, and the next one has it. Confined to one thread.
  */
@@ -42,6 +42,7 @@ final class CopyRows {
     private final String field;
     private final long uploadTime;
     private final int batchRows;
+    private final boolean keepLinks;
     private final Consumer<Batch> sink;
     /** Column → SQL type: the table's columns, then this load's new ones. */
     private final Map<String, String> types;
@@ -57,10 +58,12 @@ final class CopyRows {
      * @param tableTypes column → SQL type as the table has them now
      * @param sink       takes each full batch (it may block: that holds the records' producer back)
      */
-    CopyRows(String field, long uploadTime, int batchRows, Map<String, String> tableTypes, Consumer<Batch> sink) {
+    CopyRows(String field, long uploadTime, int batchRows, boolean keepLinks, Map<String, String> tableTypes,
+             Consumer<Batch> sink) {
         this.field = field;
         this.uploadTime = uploadTime;
         this.batchRows = batchRows;
+        this.keepLinks = keepLinks;
         this.types = new HashMap<>(tableTypes);
         this.sink = sink;
     }
@@ -80,7 +83,7 @@ final class CopyRows {
         out.text(id);
         if (field != null) out.timestamptz(fieldValue);
         for (int i = 0; i < columns.size(); i++) value(values[i], columns.get(i).type());
-        out.jsonb(record.jsonWithoutLinks());
+        out.jsonb(keepLinks ? record.json() : record.jsonWithoutLinks());
         out.int64(uploadTime);
         if (++rows >= batchRows) flush();
     }

@@ -70,16 +70,19 @@ public final class Ingestion {
      *                        {@code default_start_time}): records Klaviyo lists only after a run has read past their
      *                        time (an event sent in late with the time it happened) are fetched again and kept once;
      *                        zero is the runbook's window, whose run with nothing new costs one call
+     * @param keepLinks       store each record with its JSON:API {@code links} (URLs Klaviyo makes from the id; two
+     *                        fifths of an event's bytes and of PostgreSQL's work storing it): off, they are left out
      */
     public record Settings(String schemaTemplate, int parallel, int batchRows, Duration partitionAbove,
-                           Duration lookback) {
+                           Duration lookback, boolean keepLinks) {
         public static final String DEFAULT_SCHEMA = "klaviyo_{accountId}";
         /** What a schema template (KSYNC_INGEST_SCHEMA) may be. */
         public static final String SCHEMA_RULE = "lower-case letters, digits and '_' around {accountId} (required:"
                 + " each account its own schema), starting with a letter, '_' or {accountId}, not with pg_"
                 + " (e.g. " + DEFAULT_SCHEMA + ")";
         private static final Pattern SCHEMA_TEMPLATE = Pattern.compile("([a-z_][a-z0-9_]*)?\\{accountId}[a-z0-9_]*");
-        public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7), Duration.ZERO);
+        public static final Settings DEFAULT = new Settings(DEFAULT_SCHEMA, 3, 5_000, Duration.ofDays(7), Duration.ZERO,
+                false);
 
         public Settings {
             if (!isSchemaTemplate(schemaTemplate)) {
@@ -95,12 +98,17 @@ public final class Ingestion {
 
         /** These settings with the account schemas made from {@code template}. */
         public Settings inSchema(String template) {
-            return new Settings(template, parallel, batchRows, partitionAbove, lookback);
+            return new Settings(template, parallel, batchRows, partitionAbove, lookback, keepLinks);
         }
 
         /** These settings with incremental windows starting {@code lookback} before the table's max. */
         public Settings withLookback(Duration lookback) {
-            return new Settings(schemaTemplate, parallel, batchRows, partitionAbove, lookback);
+            return new Settings(schemaTemplate, parallel, batchRows, partitionAbove, lookback, keepLinks);
+        }
+
+        /** These settings storing each record with its links ({@code keepLinks}) or without. */
+        public Settings keepingLinks(boolean keep) {
+            return new Settings(schemaTemplate, parallel, batchRows, partitionAbove, lookback, keep);
         }
     }
 
@@ -316,7 +324,8 @@ public final class Ingestion {
                 if (start != null && !start.isBefore(end)) return 0L;
                 // pushed through, never pulled by an iterator: that would buffer a flatMap's whole inner stream
                 try (Stream<RawResource> records = fetch(client, d, start, end)) {
-                    return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), records, valueOf(d), state);
+                    return table.load(h, clock.instant().getEpochSecond(), settings.batchRows(), settings.keepLinks(), records,
+                            valueOf(d), state);
                 }
             });
             long ms = (System.nanoTime() - t0) / 1_000_000;

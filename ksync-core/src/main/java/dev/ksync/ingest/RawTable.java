@@ -389,17 +389,19 @@ final class RawTable {
      * batches ahead of this one, which COPYs them: paging Klaviyo and writing PostgreSQL overlap, and memory holds at
      * most {@link #QUEUED} + 2 batches whatever the number of rows.
      *
-     * @param state as {@link #createIfMissing} found the table
+     * @param keepLinks store each record with its JSON:API links ({@link CopyRows})
+     * @param state     as {@link #createIfMissing} found the table
      */
-    long load(Handle h, long uploadTime, int batchRows, Stream<RawResource> records, Function<RawResource, Instant> fieldValue,
-              State state) {
+    long load(Handle h, long uploadTime, int batchRows, boolean keepLinks, Stream<RawResource> records,
+              Function<RawResource, Instant> fieldValue, State state) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         Map<String, String> tableTypes = held != null ? held : columns(h);
         AtomicBoolean stopped = new AtomicBoolean();
         Thread producer = Thread.ofPlatform().daemon().name("ksync-ingest-encode-" + table).start(() -> {
             Object end = END;
             try {
-                CopyRows rows = new CopyRows(field, uploadTime, batchRows, tableTypes, batch -> put(queue, batch));
+                CopyRows rows = new CopyRows(field, uploadTime, batchRows, keepLinks, tableTypes,
+                        batch -> put(queue, batch));
                 records.forEach(r -> {
                     if (stopped.get()) throw new Stopped();
                     rows.add(r, fieldValue.apply(r));

@@ -71,6 +71,7 @@ class AppConfigTest {
                 Map.entry("KSYNC_PATCH_DAYS", "3"),
                 Map.entry("KSYNC_BACKFILL_REFRESH_DAYS", "0"),
                 Map.entry("KSYNC_INGEST_LOOKBACK_MINUTES", "90"),
+                Map.entry("KSYNC_INGEST_KEEP_LINKS", "true"),
                 Map.entry("KSYNC_LOG_FORMAT", "json"),
                 Map.entry("KSYNC_LOG_LEVEL", "debug")));
         assertThat(c.http()).isEqualTo(new AppConfig.HttpSettings(8081, 2048, Optional.of(new Secret("adm")), 8, 2));
@@ -90,7 +91,7 @@ class AppConfigTest {
         assertThat(c.klaviyo().placedOrderMetricId()).contains("M1");
         assertThat(c.klaviyo().rateScale()).isEqualTo(60);
         assertThat(c.jobs()).isEqualTo(new AppConfig.JobSettings(10, java.time.Duration.ofSeconds(120), 7, 3,
-                "klaviyo_{accountId}", 0, java.time.Duration.ofMinutes(90)));
+                "klaviyo_{accountId}", 0, java.time.Duration.ofMinutes(90), true));
         assertThat(c.logging()).isEqualTo(new LogSettings(LogSettings.Format.JSON, LogSettings.Level.DEBUG));
     }
 

@@ -52,7 +52,7 @@ final class IngestSandbox implements AutoCloseable {
 
     Ingestion ingestion(int parallel, java.time.Duration lookback) {
         return ingestion(new Ingestion.Settings(Ingestion.Settings.DEFAULT_SCHEMA, parallel, 500,
-                java.time.Duration.ofDays(7), lookback), null);
+                java.time.Duration.ofDays(7), lookback, false), null);
     }
 
     /** An ingestion whose Klaviyo calls go through {@code transport} (null: each client's own connections). */

@@ -37,7 +37,7 @@ class IngestionStreamingTest {
     /** Rows per COPY batch: small, so that a window of the sandbox's events (about 50 a day) is many batches. */
     private static final int BATCH_ROWS = 100;
     private static final Ingestion.Settings SETTINGS = new Ingestion.Settings(Ingestion.Settings.DEFAULT_SCHEMA, 1,
-            BATCH_ROWS, Duration.ofDays(7), Duration.ZERO);
+            BATCH_ROWS, Duration.ofDays(7), Duration.ZERO, false);
 
     @RegisterExtension
     static final TestPostgres pg = new TestPostgres();

@@ -123,6 +123,22 @@ class IngestionTest {
     }
 
     @Test
+    void keeping_links_stores_each_record_as_klaviyo_sent_it() {
+        Ingestion ingestion = s.ingestion(new Ingestion.Settings(Ingestion.Settings.DEFAULT_SCHEMA, 3, 500,
+                Duration.ofDays(7), Duration.ZERO, true), null);
+        IngestReport report = runOnly(ingestion, "linked", "events", "profiles");
+        assertThat(report.failed()).as(report.toString()).isFalse();
+
+        for (String table : List.of("klaviyo_events", "klaviyo_profiles")) {
+            Map<String, Object> rows = pg.database().jdbi().withHandle(h -> h.createQuery("select count(*) as n,"
+                    + " count(*) filter (where record #>> '{links,self}' like 'http%/' || id || '/') as linked"
+                    + " from klaviyo_linked." + table).mapToMap().one());
+            assertThat((Long) rows.get("n")).as(table).isPositive();
+            assertThat(rows.get("linked")).as(table).isEqualTo(rows.get("n"));
+        }
+    }
+
+    @Test
     void an_incremental_run_with_nothing_new_makes_one_call_per_listing_and_loads_metrics_in_full() {
         Ingestion ingestion = s.ingestion(3);
         run(ingestion, IngestMode.INC, "quiet", null);

@@ -41,7 +41,7 @@ class RawTableTest {
     private static long load(RawTable t, int batchRows, Stream<RawResource> records) {
         return jdbi.inTransaction(h -> {
             RawTable.State state = t.createIfMissing(h);
-            return t.load(h, 1_700_000_000L, batchRows, records, RawTableTest::created, state);
+            return t.load(h, 1_700_000_000L, batchRows, false, records, RawTableTest::created, state);
         });
     }
 
