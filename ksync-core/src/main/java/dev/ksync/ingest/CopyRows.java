@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * record's scalar top-level attributes already typed (so PostgreSQL parses no value twice, nor extracts it again from
  * the stored jsonb), the record's JSON and {@code time}. The JSON is Klaviyo's own bytes, copied into the batch as
  * they came, less their JSON:API {@code links} unless told to keep them (URLs made from the id: two fifths of an
- * event's bytes, and as much of PostgreSQL's work turning them into jsonb), never built as a tree or serialized again. Binary rather than text: PostgreSQL then has no line to
- * split and unescape and no datetime or number to parse, about a third less of its CPU a row. A batch has one
- * column list: an attribute first seen mid-batch ends the batch, and the next one has it. Confined to one thread.
+ * event's bytes, and as much of PostgreSQL's work turning them into jsonb), never built as a tree or serialized
+ * again. Binary rather than text: PostgreSQL then has no line to split and unescape and no datetime or number to
+ * parse, about a third less of its CPU a row. A batch has one column list: an attribute first seen mid-batch ends the
+ * batch, and the next one has it. Confined to one thread.
  */
 final class CopyRows {
     /** An attribute column: its name, SQL type, and whether the table lacks it yet (the loader adds it). */
