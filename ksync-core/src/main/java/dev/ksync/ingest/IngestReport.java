@@ -2,6 +2,7 @@ package dev.ksync.ingest;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.ksync.klaviyo.error.Blame;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -44,17 +45,25 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
      * @param status  {@code success} or {@code error}
      * @param error   what failed, or null
      * @param failure why it failed, null on success; not part of the answer, whose {@code error} says it
+     * @param retryAt when its error may clear (a 429's Retry-After, a quota's reset), null when not known; for a
+     *                scheduler's retries ({@link dev.ksync.error.KsyncException#retryAt()}), not part of the answer
      */
     public record Result(String name, String table, Window window, long rows, long durationMs, String status,
-                         String error, @JsonIgnore Failure failure) {
+                         String error, @JsonIgnore Failure failure, @JsonIgnore Instant retryAt) {
         public static Result success(String name, String table, Window window, long rows, long durationMs) {
-            return new Result(name, table, window, rows, durationMs, "success", null, null);
+            return new Result(name, table, window, rows, durationMs, "success", null, null, null);
         }
 
         /** A datasource that failed; {@code window} is null when it failed before its window was known. */
         public static Result error(String name, String table, Window window, long durationMs, String error,
                                    Failure failure) {
-            return new Result(name, table, window, 0, durationMs, "error", error, failure);
+            return error(name, table, window, durationMs, error, failure, null);
+        }
+
+        /** A datasource that failed with an error known to clear at {@code retryAt} (null: not known). */
+        public static Result error(String name, String table, Window window, long durationMs, String error,
+                                   Failure failure, Instant retryAt) {
+            return new Result(name, table, window, 0, durationMs, "error", error, failure, retryAt);
         }
 
         public boolean failed() {

@@ -3,8 +3,10 @@ package dev.ksync.ingest;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.error.Blame;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,14 +48,18 @@ public record IngestRound(String mode, List<IngestReport> reports, Map<String, S
      * A failed round as the scheduled ingestion's error ({@code ingest_failed}), empty when it did not fail. It is the
      * user's move (not retried: nothing changes until the user acts) when every failed account failed only for the
      * user's reasons (a rejected key); any other failure (Klaviyo or the database away, a run that could not start)
-     * makes it worth retrying.
+     * makes it worth retrying, not before the latest time one of those failures said it may clear (its
+     * {@link KsyncException#retryAt()}: a 429's Retry-After), as a retry any sooner would fail again on it.
      */
     public Optional<KsyncException> error() {
         if (!failed()) return Optional.empty();
         boolean users = refused.isEmpty() && reports.stream().filter(IngestReport::failed)
                 .allMatch(r -> r.failure().equals(Optional.of(IngestReport.Failure.USER)));
+        Optional<Instant> retryAt = reports.stream().flatMap(r -> r.datasources().stream())
+                .filter(d -> d.failed() && d.failure() != IngestReport.Failure.USER && d.retryAt() != null)
+                .map(IngestReport.Result::retryAt).max(Comparator.naturalOrder());
         return Optional.of(new KsyncException(ErrorKind.UPSTREAM, users ? Blame.USER : Blame.EXTERNAL, "ingest_failed",
-                failureMessage(), Map.of("accounts", failedAccounts()), Optional.empty(), null));
+                failureMessage(), Map.of("accounts", failedAccounts()), retryAt, null));
     }
 
     private Map<String, String> failures() {

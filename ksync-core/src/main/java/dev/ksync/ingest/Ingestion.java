@@ -344,7 +344,9 @@ public final class Ingestion {
                 log.warn("Could not log the failure of {}: {}", d.name(), message(logFailure));
             }
             log.warn("Ingestion of {} ({}) into {}.{} failed: {}", d.name(), mode.label(), schema, d.tableName(), error);
-            return IngestReport.Result.error(d.name(), d.tableName(), window[0], ms, error, failure);
+            // kept for the schedule's retries, which wait for it (a 429's Retry-After)
+            Instant retryAt = UpstreamErrors.translate(failed).flatMap(KsyncException::retryAt).orElse(null);
+            return IngestReport.Result.error(d.name(), d.tableName(), window[0], ms, error, failure, retryAt);
         }
     }
 

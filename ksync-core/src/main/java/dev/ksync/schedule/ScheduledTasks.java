@@ -94,36 +94,60 @@ public final class ScheduledTasks {
     }
 
     /**
-     * A failed account run: given up when retrying cannot help (the user must fix it, it is ours, or its error cannot
-     * clear before the next nightly, which starts the next day's run), else retried per {@link #NIGHTLY_RETRIES}, not
-     * before the error's {@link KsyncException#retryAt()}. Its ledger row already says it failed, and why.
+     * A failed account run: given up or retried per {@link #retry} (the next nightly starts the next day's run). Its
+     * ledger row already says it failed, and why.
      */
     private <T> FailureHandler<T> accountRetries() {
         return (complete, operations) -> {
-            int failure = complete.getExecution().consecutiveFailures + 1;
-            KsyncException k = complete.getCause().orElse(null) instanceof KsyncException e ? e : null;
-            String givesUp = null;
-            Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failure));
-            if (needsFixing(complete)) {
-                givesUp = "gives up: " + NEEDS_FIXING;
-            } else if (!NIGHTLY_RETRIES.retries(failure)) {
-                givesUp = "gives up: the last of " + (NIGHTLY_RETRIES.retries() + 1) + " attempts";
-            } else if (k != null && k.retryAt().filter(retry::isBefore).isPresent()) {
-                retry = k.retryAt().get();
-                Instant nextNightly = nightlyCron.next(complete.getTimeDone());
-                if (!retry.isBefore(nextNightly)) {
-                    givesUp = "gives up: it cannot succeed before " + retry + ", past the next nightly at "
-                            + nextNightly;
-                }
-            }
-            if (givesUp != null) {
-                TaskFailures.log(complete, givesUp);
+            Retry retry = retry(complete, complete.getExecution().consecutiveFailures + 1,
+                    nightlyCron.next(complete.getTimeDone()), "nightly");
+            if (retry.at().isEmpty()) {
+                TaskFailures.log(complete, "gives up: " + retry.why());
                 operations.remove();
                 return;
             }
-            TaskFailures.log(complete, "retry at " + retry);
-            operations.reschedule(complete, retry);
+            TaskFailures.log(complete, "retry at " + retry.at().get());
+            operations.reschedule(complete, retry.at().get());
         };
+    }
+
+    /**
+     * What becomes of a failed run: retried {@code at}, or given up ({@code at} empty) for {@code why}.
+     */
+    private record Retry(Optional<Instant> at, String why) {
+        static Retry givenUp(String why) {
+            return new Retry(Optional.empty(), why);
+        }
+    }
+
+    /**
+     * The one retry rule of the scheduled work that calls Klaviyo (a nightly account run, an ingestion round): the
+     * {@code failure}th failure (1-based, since the schedule fired) is given up when retrying cannot help (the user
+     * must fix it: {@link KsyncException#blame()} not retryable), past {@link #NIGHTLY_RETRIES}, or when its error
+     * cannot clear ({@link KsyncException#retryAt()}) before {@code nextFiring}, which starts afresh; else it is
+     * retried after the backoff, or when its error says it can succeed if that is later (a retry any sooner would
+     * spend calls into the same 429).
+     *
+     * @param firing what {@code nextFiring} fires, for the log line ("nightly")
+     */
+    private static Retry retry(ExecutionComplete complete, int failure, Instant nextFiring, String firing) {
+        if (needsFixing(complete)) {
+            return Retry.givenUp(NEEDS_FIXING);
+        }
+        if (!NIGHTLY_RETRIES.retries(failure)) {
+            return Retry.givenUp("the last of " + (NIGHTLY_RETRIES.retries() + 1) + " attempts");
+        }
+        Instant at = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failure));
+        Optional<Instant> clears = complete.getCause().orElse(null) instanceof KsyncException k
+                ? k.retryAt().filter(at::isBefore) : Optional.empty();
+        if (clears.isPresent()) {
+            at = clears.get();
+            if (!at.isBefore(nextFiring)) {
+                return Retry.givenUp("it cannot succeed before " + at + ", past the next " + firing + " at "
+                        + nextFiring);
+            }
+        }
+        return new Retry(Optional.of(at), null);
     }
 
     private static final String NEEDS_FIXING = "not retried, it needs fixing first";
@@ -134,24 +158,21 @@ public final class ScheduledTasks {
     }
 
     /**
-     * A failed recurring run (an ingestion in which an account failed) is tried again as a nightly account run is
-     * ({@link #NIGHTLY_RETRIES}), unless the cron fires sooner; past its retries, or when the user must act first
-     * (a {@link KsyncException} whose blame is not retryable), it waits for the next firing. Each
-     * firing gets its retries, as each day's nightly account run does: the count is of failures since the cron last
-     * fired, not across firings.
+     * A failed recurring run (an ingestion in which an account failed) is retried as a nightly account run is
+     * ({@link #retry}: the backoff, not before its error's {@link KsyncException#retryAt()}), unless the cron fires
+     * sooner; given up (the user must act first, past its retries, or its error cannot clear before the next firing),
+     * it waits for the next firing, and its line says why. Each firing gets its retries, as each day's nightly account
+     * run does: the count is of failures since the cron last fired, not across firings.
      */
     static <T> FailureHandler<T> retryBeforeNextFiring(Cron cron) {
         return (complete, operations) -> {
             Instant next = cron.schedule().getNextExecutionTime(complete);
             int failures = failuresSinceFiring(cron, complete.getExecution());
-            boolean hopeless = needsFixing(complete);
-            if (!hopeless && NIGHTLY_RETRIES.retries(failures)) {
-                Instant retry = complete.getTimeDone().plus(NIGHTLY_RETRIES.delay(failures));
-                next = retry.isBefore(next) ? retry : next;
-            }
+            Retry retry = retry(complete, failures, next, "firing");
+            next = retry.at().filter(next::isAfter).orElse(next);
             // attempts count from the firing
-            TaskFailures.log(complete, failures, (hopeless ? NEEDS_FIXING + "; " : "")
-                    + "next run at " + next);
+            TaskFailures.log(complete, failures, retry.at().isEmpty()
+                    ? "gives up: " + retry.why() + "; next run at " + next : "next run at " + next);
             operations.reschedule(complete, next);
         };
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ksync.accounts.AccountId;
 import dev.ksync.db.TestPostgres;
 import dev.ksync.error.KsyncException;
+import dev.ksync.klaviyo.http.RetryPolicy;
 import dev.ksync.sandbox.FaultKind;
 import java.time.Duration;
 import java.time.Instant;
@@ -255,6 +256,27 @@ class IngestionTest {
         IngestReport fixed = run(ingestion, IngestMode.INC, "faulty", file);
         assertThat(fixed.failed()).isFalse();
         assertTablesMatchTruth(fixed, file, IngestMode.INC);
+    }
+
+    @Test
+    void datasources_klaviyo_keeps_throttling_carry_when_they_may_succeed_and_the_rounds_error_the_latest() {
+        Ingestion ingestion = s.ingestion(1);
+        Instant before = Instant.now();
+        // one more 429 than the client waits out: the account's calls are paused, so datasources fail on it
+        s.sandbox.injectFaults(FaultKind.THROTTLE_429, RetryPolicy.DEFAULT.maxThrottleRetries() + 1);
+        IngestReport throttled;
+        try {
+            throttled = run(ingestion, IngestMode.INC, "throttled", null);
+        } finally {
+            s.sandbox.clearFaults();
+        }
+        assertThat(throttled.datasources()).filteredOn(IngestReport.Result::failed).isNotEmpty().allSatisfy(r -> assertThat(
+                r.retryAt()).as(r.name() + ": when Klaviyo said it may succeed").isNotNull().isAfter(before));
+        Instant latest = throttled.datasources().stream().filter(IngestReport.Result::failed)
+                .map(IngestReport.Result::retryAt).max(Instant::compareTo).orElseThrow();
+
+        Optional<KsyncException> error = new IngestRound("inc", List.of(throttled), Map.of()).error();
+        assertThat(error).get().satisfies(e -> assertThat(e.retryAt()).contains(latest));
     }
 
     @Test

@@ -2,6 +2,10 @@ package dev.ksync.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
@@ -23,9 +27,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * The raw ingestion schedule (KSYNC_INGEST_CRON) on a manual db-scheduler: its runs, failed ones included, show on the
@@ -44,11 +50,31 @@ class IngestScheduleTest {
     private final AtomicInteger runs = new AtomicInteger();
     private ManualScheduler scheduler;
     private ScheduleBoard board;
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     @BeforeEach
     void setUp() {
         pg.database().jdbi().useHandle(h -> h.execute("delete from scheduled_tasks"));
         clock.set(FOUR.minusSeconds(60));
+        logs.start();
+        taskFailures().addAppender(logs);
+    }
+
+    @AfterEach
+    void stopLogs() {
+        taskFailures().detachAppender(logs);
+    }
+
+    private static Logger taskFailures() {
+        return (Logger) LoggerFactory.getLogger(TaskFailures.class);
+    }
+
+    /** The failed runs' lines logged since the test began. */
+    private List<String> failureLines() {
+        synchronized (logs) {
+            return logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        }
     }
 
     private void start(String ingestCron) {
@@ -190,5 +216,50 @@ class IngestScheduleTest {
         runAt(FOUR.plus(Duration.ofMinutes(10)));
         assertThat(runs).hasValue(2);
         assertThat(ingest().nextRun()).contains(FOUR.plus(Duration.ofMinutes(30)));
+    }
+
+    /** A failed datasource of {@code account} whose error Klaviyo said may clear at {@code retryAt} (null: not said). */
+    private static IngestReport failedAt(String account, IngestReport.Failure failure, String error, Instant retryAt) {
+        IngestReport.Window w = new IngestReport.Window("", "2025-09-16T04:00:00.000000");
+        return new IngestReport(account, "klaviyo_" + account, "inc", List.of(
+                IngestReport.Result.error("profiles", "klaviyo_profiles", w, 5, error, failure, retryAt)));
+    }
+
+    @Test
+    void a_retry_waits_until_the_latest_time_klaviyo_said_a_failed_account_may_succeed_when_later_than_the_backoff() {
+        start("0 4 * * *");
+        Instant later = FOUR.plus(Duration.ofMinutes(45));
+        round.set(new IngestRound("inc", List.of(
+                failedAt("acme", IngestReport.Failure.OTHER, "Klaviyo throttled (429)", FOUR.plus(Duration.ofMinutes(25))),
+                failedAt("beta", IngestReport.Failure.OTHER, "Klaviyo throttled (429)", later),
+                failedAt("cyan", IngestReport.Failure.DATABASE_UNAVAILABLE, "the database did not answer", null)),
+                Map.of()));
+        runAt(FOUR);
+        assertThat(ingest().nextRun()).contains(later);
+        runAt(FOUR.plus(Duration.ofMinutes(10)));
+        runAt(FOUR.plus(Duration.ofMinutes(30)));
+        assertThat(runs).as("not retried into the 429s").hasValue(1);
+
+        round.set(null);
+        runAt(later);
+        assertThat(runs).hasValue(2);
+        assertThat(ingest().lastOutcome()).contains("succeeded");
+        assertThat(failureLines()).singleElement().asString().startsWith(
+                "WARN ingest failed (attempt 1; next run at 2025-09-16T04:45:00Z): ingest_failed: ");
+    }
+
+    @Test
+    void a_round_that_cannot_clear_before_the_next_firing_is_given_up_and_its_line_says_why() {
+        start("0 4 * * *");
+        round.set(new IngestRound("inc", List.of(failedAt("beta", IngestReport.Failure.OTHER,
+                "Klaviyo throttled (429)", Instant.parse("2025-09-17T05:00:00Z"))), Map.of()));
+        runAt(FOUR);
+        assertThat(ingest().nextRun()).contains(FOUR.plus(Duration.ofDays(1)));
+        runAt(FOUR.plus(Duration.ofMinutes(10)));
+        runAt(FOUR.plus(Duration.ofMinutes(30)));
+        assertThat(runs).hasValue(1);
+        assertThat(failureLines()).singleElement().asString().startsWith(
+                "WARN ingest failed (attempt 1; gives up: it cannot succeed before 2025-09-17T05:00:00Z, past the next"
+                        + " firing at 2025-09-17T04:00:00Z; next run at 2025-09-17T04:00:00Z): ingest_failed: ");
     }
 }
