@@ -248,7 +248,8 @@ public final class Ksync implements AutoCloseable {
         // Fail on a missing KSYNC_SECRET_KEY before starting a database we would not be able to use.
         SecretBox box = SecretBox.forConfig(config);
         // Long runs hold connections for their whole length: each scheduler thread's and each concurrent HTTP update
-        // two, its idempotency key's lock and its snapshot's liveness mark (Snapshots.Making), beside a short one; each
+        // two, its idempotency key's lock and its snapshot's liveness mark (Snapshots.Making, whose connection it
+        // processes the snapshot on), beside a short one (a process asked for by hand holds one, its mark's); each
         // ingest run one per datasource it loads at once (the scheduled one runs on a scheduler thread, counted above,
         // and needs the rest of its datasources' beside it). A backfill on a scheduler thread holds two: its worker
         // lock's and its day's transaction.

@@ -180,18 +180,13 @@ public final class Orchestrator {
 
     // ---- live: store, record, process ----
 
-    /** Past the deadline, the time a run takes to notice it and mark its own snapshot failed. */
-    private static final Duration ABANDON_MARGIN = Duration.ofMinutes(1);
-
     private byte[] live(UpdateRequest req, UpdateProgress progress, Instant started, Instant deadline,
             IdempotencyKeys.Completion completion) {
         AccountId account = req.accountId().orElseThrow();
-        // snapshots an update left unfinished when it died show as failed: a created one whose run holds no mark,
-        // one stuck processing once it is older than any live run can be
-        int abandoned = snapshots.abandonDead(account)
-                + snapshots.abandonUnfinished(account, started.minus(settings.maxDuration()).minus(ABANDON_MARGIN));
+        // snapshots a run left unfinished when it died show as failed: created or processing, their run's mark gone
+        int abandoned = snapshots.abandonDead(account);
         if (abandoned > 0) {
-            log.warn("Update of {}: {} snapshot(s) left unfinished by an update that died marked failed", account, abandoned);
+            log.warn("Update of {}: {} snapshot(s) left unfinished by a run that died marked failed", account, abandoned);
         }
         Optional<Snapshot> base = snapshots.newestReady(account);
         Optional<ZoneId> baseZone = base.flatMap(b -> snapshots.upload(b.uploadId())).map(Upload::zone);
@@ -218,7 +213,7 @@ public final class Orchestrator {
                 byte[][] answer = new byte[1][];
                 // the answer is recorded under the key in the transaction that makes the snapshot ready: a node that
                 // dies after that commit leaves a done key to replay, never a 'running' one a takeover would redo
-                Snapshot ready = processor.process(snapshot.id(), (tx, s) -> {
+                Snapshot ready = processor.process(making, (tx, s) -> {
                     answer[0] = bytes(liveAnswer(s, upload, done, base, patch), started);
                     completion.record(tx, new IdempotencyKeys.Answer(200, answer[0]));
                 });

@@ -1,5 +1,6 @@
 package dev.ksync.snapshot;
 
+import dev.ksync.db.SessionLock;
 import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.reporting.ReportWindow;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a snapshot's upload (its three CSVs in the ingest bucket) into series, totals and the top lists' sums per
  * flow and campaign. They and the status ready are written in one transaction, so a reader sees the old rows or the new ones, and a failure
- * leaves none of its rows, only status failed with the error. Two processors of one snapshot take turns (a row lock).
+ * leaves none of its rows, only status failed with the error. A run holds the snapshot's liveness mark while it
+ * processes ({@link Snapshots#mark}; an update passes the one it made the snapshot with), so a run that dies leaves a
+ * snapshot that lists as abandoned at once, and two processors of one snapshot take turns.
  */
 public final class SnapshotProcessor {
     private static final Logger log = LoggerFactory.getLogger(SnapshotProcessor.class);
@@ -57,13 +60,19 @@ public final class SnapshotProcessor {
      * the patch window replaced from its own upload.
      */
     public Snapshot process(long id) {
-        return process(id, OnReady.NONE);
+        Snapshot s = snapshots.get(id);
+        try (SessionLock mark = snapshots.mark(id)) {
+            return run(mark, s, s.patchStart(), s.patchEnd(), s.basedOn(), OnReady.NONE);
+        }
     }
 
-    /** {@link #process(long)}, with {@code onReady} run in the transaction that makes the snapshot ready. */
-    public Snapshot process(long id, OnReady onReady) {
-        Snapshot s = snapshots.get(id);
-        return run(s, s.patchStart(), s.patchEnd(), s.basedOn(), onReady);
+    /**
+     * {@link #process(long)} of the snapshot an update is making, under the mark it holds (a second one would wait
+     * for it forever), with {@code onReady} run in the transaction that makes the snapshot ready.
+     */
+    public Snapshot process(Snapshots.Making making, OnReady onReady) {
+        Snapshot s = snapshots.get(making.snapshot().id());
+        return run(making.mark(), s, s.patchStart(), s.patchEnd(), s.basedOn(), onReady);
     }
 
     /**
@@ -86,7 +95,9 @@ public final class SnapshotProcessor {
         if (before || end.isAfter(allowed.get().last())) {
             throw outsideUpload(s, upload, before ? "start" : "end", before ? start : end, allowed);
         }
-        return run(s, Optional.of(start), Optional.of(end), Optional.empty(), OnReady.NONE);
+        try (SessionLock mark = snapshots.mark(id)) {
+            return run(mark, s, Optional.of(start), Optional.of(end), Optional.empty(), OnReady.NONE);
+        }
     }
 
     private static KsyncException outsideUpload(Snapshot s, Upload upload, String field, LocalDate value,
@@ -109,12 +120,13 @@ public final class SnapshotProcessor {
                 s.uploadId().value()));
     }
 
-    private Snapshot run(Snapshot s, Optional<LocalDate> start, Optional<LocalDate> end, Optional<Long> base,
-            OnReady onReady) {
+    /** Processes {@code s} holding its {@code mark}, on the mark's connection; the mark is the caller's to close. */
+    private Snapshot run(SessionLock mark, Snapshot s, Optional<LocalDate> start, Optional<LocalDate> end,
+            Optional<Long> base, OnReady onReady) {
         Upload upload = upload(s);
         snapshots.markProcessing(s.id());
         try {
-            snapshots.jdbi().useTransaction(h -> {
+            mark.handle().useTransaction(h -> {
                 Snapshots.lock(h, s.id());
                 CsvSeries csv = read(upload);
                 Predicate<LocalDate> inWindow = d -> start.isEmpty() || !d.isBefore(start.get()) && !d.isAfter(end.get());

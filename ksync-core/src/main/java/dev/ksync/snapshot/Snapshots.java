@@ -38,10 +38,6 @@ public final class Snapshots {
         this.clock = clock;
     }
 
-    Jdbi jdbi() {
-        return jdbi;
-    }
-
     public Upload createUpload(AccountId account, UploadId id, String bucket, ZoneId zone) {
         Instant now = clock.instant();
         jdbi.useHandle(h -> h.createUpdate("insert into uploads (id, account_id, bucket, timezone, created_at)"
@@ -94,9 +90,16 @@ public final class Snapshots {
             + " was killed or lost its database session)";
 
     /**
+     * The error of a snapshot left processing by a run that ended without finishing it (an update's, or a process
+     * asked for by hand): found so, like {@link #ABANDONED}, by its run's missing mark ({@link #mark}).
+     */
+    public static final String ABANDONED_PROCESSING = "abandoned: the run processing it ended before it was ready"
+            + " (its process was killed or lost its database session)";
+
+    /**
      * A snapshot being made by a live update, and the update's liveness mark: a {@link SessionLock} on the snapshot's
-     * id until {@link #close}. A killed process's session takes the mark with it, so a {@code created} snapshot
-     * without one is abandoned ({@link #abandonDead}).
+     * id until {@link #close}. A killed process's session takes the mark with it, so a {@code created} or
+     * {@code processing} snapshot without one is abandoned ({@link #abandonDead}).
      */
     public record Making(SessionLock mark, Snapshot snapshot) implements AutoCloseable {
         @Override
@@ -131,8 +134,8 @@ public final class Snapshots {
     }
 
     /**
-     * A new snapshot of {@code upload} in status created that no run marks live (tests process it by hand): while it
-     * stays created, {@link #list} shows it abandoned. Updates {@link #make} theirs.
+     * A new snapshot of {@code upload} in status created that no run marks live (tests process it by hand): until a
+     * processor marks it, {@link #list} shows it abandoned. Updates {@link #make} theirs.
      */
     public Snapshot create(Upload upload, Optional<Long> basedOn, Optional<LocalDate> patchStart,
             Optional<LocalDate> patchEnd) {
@@ -152,21 +155,39 @@ public final class Snapshots {
     }
 
     /**
-     * Marks failed ({@link #ABANDONED}) the account's created snapshots whose update holds no {@link Making} mark: it
-     * ended without finishing them (kill -9, a lost session). One being processed by hand is {@code processing}, not
-     * created, and stays.
+     * Marks failed the account's created ({@link #ABANDONED}) and processing ({@link #ABANDONED_PROCESSING})
+     * snapshots whose run holds no mark: it ended without finishing them (kill -9, a lost session). Every run that
+     * makes or processes a snapshot holds its mark meanwhile ({@link Making}, {@link #mark}).
      *
      * @return how many
      */
     public int abandonDead(AccountId account) {
-        // (the probe takes a dead run's mark for this statement only: its own transaction ends with it)
+        // (the probe takes a dead run's mark for this statement only: its own transaction ends with it; a row made
+        // ready or failed meanwhile is skipped by the update's own status test, rechecked on the row's new version)
         return jdbi.withHandle(h -> h.createUpdate("with unfinished as materialized (select id from snapshots"
-                        + " where account_id = :account and status = 'created')"
-                        + " update snapshots set status = 'failed', error = :error, updated_at = :now"
-                        + " where status = 'created' and id in (select id from unfinished"
+                        + " where account_id = :account and status in ('created', 'processing'))"
+                        + " update snapshots set status = 'failed', updated_at = :now,"
+                        + " error = case status when 'created' then :made else :processing end"
+                        + " where status in ('created', 'processing') and id in (select id from unfinished"
                         + " where " + SessionLock.freeSql(RUN, "id::text") + ")")
-                .bind("error", ABANDONED).bind("now", ts(clock.instant())).bind("account", account.value())
-                .execute());
+                .bind("made", ABANDONED).bind("processing", ABANDONED_PROCESSING).bind("now", ts(clock.instant()))
+                .bind("account", account.value()).execute());
+    }
+
+    /**
+     * The liveness mark of a run processing the snapshot ({@link SnapshotProcessor}), like a making update's: taken
+     * before the snapshot turns processing and closed after it is ready or failed. Waits while another run holds it
+     * (an update still making the snapshot, another processor of it), so two runs never process one snapshot at once.
+     * The processing transaction runs on the mark's connection: a run holds one connection, not two.
+     */
+    SessionLock mark(long id) {
+        Handle h = jdbi.open();
+        try {
+            return SessionLock.takeWith(h, RUN, Long.toString(id));
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
     }
 
     /** The {@link SessionLock} kind of a making run's mark, keyed by the snapshot's id. */
@@ -181,7 +202,7 @@ public final class Snapshots {
         return find(id).orElseThrow(() -> KsyncException.notFound("snapshot", Long.toString(id)));
     }
 
-    /** An account's snapshots, newest first; a created one whose update died shows failed ({@link #abandonDead}). */
+    /** An account's snapshots, newest first; one whose making or processing run died shows failed ({@link #abandonDead}). */
     public List<Snapshot> list(AccountId account) {
         abandonDead(account);
         return jdbi.withHandle(h -> h.createQuery(SNAPSHOT + " where account_id = :account order by id desc")
@@ -221,21 +242,6 @@ public final class Snapshots {
 
     void markFailed(long id, String error) {
         setStatus(id, Snapshot.Status.FAILED, error);
-    }
-
-    /**
-     * Marks failed the account's snapshots still created or processing that were made before {@code cutoff}: the
-     * update making each is gone (its process was killed or its node died), as a live update stops at its deadline.
-     *
-     * @return how many
-     */
-    public int abandonUnfinished(AccountId account, Instant cutoff) {
-        return jdbi.withHandle(h -> h.createUpdate("update snapshots set status = 'failed', error = :error,"
-                        + " updated_at = :now where account_id = :account and status in ('created', 'processing')"
-                        + " and created_at < :cutoff")
-                .bind("error", "abandoned: the update making it stopped before it was ready (its process ended)")
-                .bind("now", ts(clock.instant())).bind("account", account.value()).bind("cutoff", ts(cutoff))
-                .execute());
     }
 
     /** Marks a snapshot failed unless it is already ready (a failed run must not leave it created or processing). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import dev.ksync.accounts.AccountId;
+import dev.ksync.db.SessionLock;
 import dev.ksync.db.TestPostgres;
 import dev.ksync.error.KsyncException;
 import dev.ksync.reporting.ReportWindow;
@@ -26,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -228,8 +233,57 @@ class SnapshotProcessorTest {
     }
 
     /** An upload as the update makes it: its files, and the days its flows and campaigns were asked for. */
+    @Test
+    void a_process_waits_for_the_run_that_marks_the_snapshot_so_two_never_process_it_at_once() throws Exception {
+        AccountId account = new AccountId("turns");
+        Snapshot s = snapshotOf(upload(account, "u-turns", FLOWS, CAMPAIGNS, SUBSCRIBERS));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Snapshot> second;
+            try (SessionLock first = snapshots.mark(s.id())) { // another run making or processing it
+                second = thread.submit(() -> processor.process(s.id()));
+                while (!waitingForAnAdvisoryLock()) {
+                    if (second.isDone()) {
+                        throw new AssertionError("the second process did not wait: " + second.get());
+                    }
+                    Thread.sleep(20);
+                }
+                assertThat(snapshots.list(account)).as("untouched while the first run lives").singleElement()
+                        .extracting(Snapshot::status).isEqualTo(Snapshot.Status.CREATED);
+            }
+            assertThat(second.get(60, TimeUnit.SECONDS).status()).isEqualTo(Snapshot.Status.READY);
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_processing_snapshot_lists_as_abandoned_once_its_runs_mark_is_gone() throws Exception {
+        AccountId account = new AccountId("gone");
+        Snapshot s = snapshotOf(upload(account, "u-gone", FLOWS, CAMPAIGNS, SUBSCRIBERS));
+        try (SessionLock run = snapshots.mark(s.id())) {
+            snapshots.markProcessing(s.id());
+            assertThat(snapshots.list(account)).singleElement().extracting(Snapshot::status)
+                    .isEqualTo(Snapshot.Status.PROCESSING);
+        }
+        assertThat(snapshots.list(account)).singleElement().satisfies(l -> {
+            assertThat(l.status()).isEqualTo(Snapshot.Status.FAILED);
+            assertThat(l.error()).contains(Snapshots.ABANDONED_PROCESSING);
+        });
+    }
+
+    private static boolean waitingForAnAdvisoryLock() {
+        return pg.database().jdbi().withHandle(h -> h.createQuery("select exists (select 1 from pg_locks"
+                + " where locktype = 'advisory' and not granted)").mapTo(Boolean.class).one());
+    }
+
     private Upload upload(String id, String flows, String campaigns, String subscribers) throws Exception {
-        Upload u = snapshots.createUpload(new AccountId("acme"), new UploadId(id), BUCKET, ZONE);
+        return upload(new AccountId("acme"), id, flows, campaigns, subscribers);
+    }
+
+    private Upload upload(AccountId account, String id, String flows, String campaigns, String subscribers)
+            throws Exception {
+        Upload u = snapshots.createUpload(account, new UploadId(id), BUCKET, ZONE);
         put(id + "/flows.csv", flows);
         put(id + "/campaigns.csv", campaigns);
         put(id + "/subscribers.csv", subscribers);
