@@ -53,8 +53,8 @@ public final class AudienceCommand extends SyncCommand<AudienceRequest, Audience
 
     /** A command reading {@code env} instead of the process environment and printing to {@code stdout} (tests). */
     AudienceCommand(Map<String, String> env, PrintStream stdout) {
-        super(env, stdout, Ksync::audience, AppConfig.Buckets::audienceStaging, AudienceCommand::progress,
-                (req, r) -> AudienceResult.of(r));
+        super(env, stdout, "audience sync", Ksync::audience, AppConfig.Buckets::audienceStaging,
+                AudienceCommand::progress, (req, r) -> AudienceResult.of(r));
     }
 
     private static Progress progress(AudienceRequest req, AppConfig config) {

@@ -12,6 +12,7 @@ import dev.ksync.config.AppConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -74,6 +75,7 @@ public final class BackfillCommand {
             AccountId id = AccountId.of("ACCOUNT", account);
             BackfillParams params = new BackfillParams(years, !noOrders, test);
             AppConfig config = KlaviyoEnable.require(AppConfig.load(env), "ksync backfill start");
+            working("backfill start", Optional.of(id));
             try (Ksync ksync = Ksync.start(config)) {
                 BackfillStatus started = ksync.backfill().start(id, params);
                 if (detach) {

@@ -28,7 +28,7 @@ public final class CampaignsCommand extends ReportCommand<CampaignSyncRequest, C
 
     /** A command reading {@code env} instead of the process environment and printing to {@code stdout} (tests). */
     CampaignsCommand(Map<String, String> env, PrintStream stdout) {
-        super(env, stdout, Ksync::campaigns, AppConfig.Buckets::campaignStaging);
+        super(env, stdout, "campaign sync", Ksync::campaigns, AppConfig.Buckets::campaignStaging);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class FlowsCommand extends ReportCommand<FlowSyncRequest, FlowSyncR
 
     /** A command reading {@code env} instead of the process environment and printing to {@code stdout} (tests). */
     FlowsCommand(Map<String, String> env, PrintStream stdout) {
-        super(env, stdout, Ksync::flows, AppConfig.Buckets::flowStaging);
+        super(env, stdout, "flow sync", Ksync::flows, AppConfig.Buckets::flowStaging);
     }
 
     @Override

@@ -24,9 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ksync ingest --mode inc|hist}: the raw ingestion into PostgreSQL; prints the per-datasource report as JSON.
@@ -47,7 +45,6 @@ public final class IngestCommand extends EnvCommand {
     @Option(names = "--account-id", description = "Registered account (its key; schema klaviyo_<id>)") String accountId;
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Just these datasource names")
     String[] only;
-    @Spec CommandSpec spec;
 
     public IngestCommand() {}
 
@@ -59,13 +56,14 @@ public final class IngestCommand extends EnvCommand {
     public Integer call() throws IOException {
         IngestRequest req = request();
         AppConfig config = KlaviyoEnable.require(AppConfig.load(env), "ksync ingest");
+        working("ingestion (" + req.mode().label() + ")", req.accountId());
         try (Ksync ksync = Ksync.start(config)) {
             IngestReport report = ksync.ingestion().run(req);
             stdout.println(JSON.writeValueAsString(report));
-            Optional<IngestReport.Failure> failure = report.failure();
-            if (failure.isPresent()) {
-                spec.commandLine().getErr().println("ksync: " + report.failureMessage());
-                return CliErrors.exitCode(failure.get().blame());
+            // the report on stdout, its failure (which datasources, why) as every failure is shown
+            Optional<KsyncException> failed = report.error();
+            if (failed.isPresent()) {
+                throw failed.get();
             }
         }
         return 0;

@@ -37,9 +37,9 @@ abstract class ReportCommand<R extends ReportRequest, D extends ReportSyncResult
 
     @Mixin Options report;
 
-    ReportCommand(Map<String, String> env, PrintStream stdout, Function<Ksync, SyncJob<R, D>> job,
+    ReportCommand(Map<String, String> env, PrintStream stdout, String work, Function<Ksync, SyncJob<R, D>> job,
             Function<AppConfig.Buckets, String> bucket) {
-        super(env, stdout, job, bucket, (req, config) -> Progress.reportCalls(config.klaviyo().rateScale()),
+        super(env, stdout, work, job, bucket, (req, config) -> Progress.reportCalls(config.klaviyo().rateScale()),
                 (req, r) -> ReportSyncResult.of(r, req.debug()));
     }
 }

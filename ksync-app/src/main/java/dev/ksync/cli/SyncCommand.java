@@ -23,6 +23,7 @@ abstract class SyncCommand<R extends SyncRequest, D> extends EnvCommand {
     @Mixin SyncOptions sync;
     @Spec CommandSpec spec;
 
+    private final String work;
     private final Function<Ksync, SyncJob<R, D>> job;
     private final Function<AppConfig.Buckets, String> bucket;
     private final BiFunction<R, AppConfig, Progress> progress;
@@ -31,13 +32,15 @@ abstract class SyncCommand<R extends SyncRequest, D> extends EnvCommand {
     /**
      * @param env      what the command reads instead of the process environment (tests)
      * @param stdout   where it prints (tests)
+     * @param work     what its failure line calls its work on an account, e.g. {@code flow sync}
      * @param bucket   where a live run stores
      * @param answer   the JSON printed for a live run or a dry-run with {@code --format json}
      */
-    SyncCommand(Map<String, String> env, PrintStream stdout, Function<Ksync, SyncJob<R, D>> job,
+    SyncCommand(Map<String, String> env, PrintStream stdout, String work, Function<Ksync, SyncJob<R, D>> job,
             Function<AppConfig.Buckets, String> bucket, BiFunction<R, AppConfig, Progress> progress,
             BiFunction<R, SyncReport<D>, ?> answer) {
         super(env, stdout);
+        this.work = work;
         this.job = job;
         this.bucket = bucket;
         this.progress = progress;
@@ -59,6 +62,7 @@ abstract class SyncCommand<R extends SyncRequest, D> extends EnvCommand {
         if (gated(req)) {
             KlaviyoEnable.require(config, "ksync " + spec.name());
         }
+        working(work, req.accountId());
         try (Ksync ksync = Ksync.start(config)) {
             Progress shown = progress.apply(req, ksync.config());
             SyncOutput.run(ksync, job.apply(ksync), req, sync.format(), bucket.apply(ksync.config().storage().buckets()),

@@ -47,6 +47,7 @@ public final class UpdateCommand extends EnvCommand {
                 Optional.empty());
         // a dry run reads Klaviyo too
         AppConfig config = KlaviyoEnable.require(AppConfig.load(env), "ksync update");
+        working("update", req.accountId());
         Progress.UpdateBars bars = new Progress.UpdateBars();
         try (Ksync ksync = Ksync.start(config)) {
             UpdateAnswer a = ksync.orchestrator().run(req, bars);

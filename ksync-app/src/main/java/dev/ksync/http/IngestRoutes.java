@@ -3,8 +3,6 @@ package dev.ksync.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ksync.accounts.AccountId;
-import dev.ksync.db.Database;
-import dev.ksync.error.ErrorKind;
 import dev.ksync.error.KsyncException;
 import dev.ksync.config.Secret;
 import dev.ksync.ingest.DatasourceFile;
@@ -42,22 +40,12 @@ record IngestRoutes(Ingestion ingestion, AdminGate gate, JsonBodies bodies, Slot
         IngestRequest req = parse(bodies.object(ctx, FIELDS));
         ingestion.check(req); // a mistake is a 400 even when every slot is taken
         IngestReport report = slots.admit(() -> ingestion.run(req));
-        if (report.failed()) {
-            throw failed(report);
+        // a failed run: 502 ingest_failed, or 503 database_unavailable, every datasource's result in its details
+        Optional<KsyncException> failed = report.error();
+        if (failed.isPresent()) {
+            throw failed.get();
         }
         ctx.json(report);
-    }
-
-    /**
-     * The failed run as an error answer, every datasource's result in its details: 502 {@code ingest_failed}, or 503
-     * {@code database_unavailable} when the database not answering is what failed it (try again later).
-     */
-    static KsyncException failed(IngestReport report) {
-        boolean database = report.failure().orElseThrow() == IngestReport.Failure.DATABASE_UNAVAILABLE;
-        return new KsyncException(database ? ErrorKind.UNAVAILABLE : ErrorKind.UPSTREAM,
-                database ? Database.UNAVAILABLE : "ingest_failed", report.failureMessage(),
-                Map.of("accountId", report.accountId(), "schema", report.schema(), "mode", report.mode(),
-                        "datasources", report.datasources()));
     }
 
     static IngestRequest parse(ObjectNode body) {

@@ -57,7 +57,8 @@ class OptionNamesTest {
 
         for (Run r : java.util.List.of(flows, ingest)) {
             assertThat(r.exit()).isEqualTo(2);
-            assertThat(r.err()).startsWith("ksync: account 'nosuch' is not registered (see ksync accounts list")
+            assertThat(r.err()).startsWith("ksync: ")
+                    .contains("account 'nosuch' is not registered (see ksync accounts list")
                     .doesNotContain("klaviyoApiKey");
         }
     }

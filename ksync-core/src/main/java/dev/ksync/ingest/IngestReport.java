@@ -1,10 +1,14 @@
 package dev.ksync.ingest;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.ksync.db.Database;
+import dev.ksync.error.ErrorKind;
+import dev.ksync.error.KsyncException;
 import dev.ksync.klaviyo.error.Blame;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -85,6 +89,21 @@ public record IngestReport(String accountId, String schema, String mode, List<Re
         List<Failure> kinds = datasources.stream().filter(Result::failed).map(Result::failure).distinct().toList();
         if (kinds.isEmpty()) return Optional.empty();
         return Optional.of(kinds.size() == 1 ? kinds.getFirst() : Failure.OTHER);
+    }
+
+    /**
+     * The failed run as the error both doors give, every datasource's result in its details, empty when it did not
+     * fail: {@code database_unavailable} when the database not answering failed it (try again later), else
+     * {@code ingest_failed}; whose move it is as {@link #failure()} says (a rejected key: the user's).
+     */
+    public Optional<KsyncException> error() {
+        return failure().map(f -> {
+            boolean database = f == Failure.DATABASE_UNAVAILABLE;
+            return new KsyncException(database ? ErrorKind.UNAVAILABLE : ErrorKind.UPSTREAM, f.blame(),
+                    database ? Database.UNAVAILABLE : "ingest_failed", failureMessage(),
+                    Map.of("accountId", accountId, "schema", schema, "mode", mode, "datasources", datasources),
+                    Optional.empty(), null);
+        });
     }
 
     /**
